@@ -1,0 +1,116 @@
+//! Use cases about places: load a district, list, look up and search places.
+
+use crate::store::{DistrictInfo, Store};
+use crate::ServiceError;
+use domain::district_file::{parse_district, DistrictFileError};
+use domain::{Location, LocationId, LocationKind};
+use std::sync::Arc;
+
+/// An office with its workrooms, as the office list shows them.
+#[derive(Debug, Clone)]
+pub struct OfficeGroup {
+    pub office: Location,
+    pub workrooms: Vec<Location>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeedOutcome {
+    Loaded { offices: usize, workrooms: usize },
+    AlreadyLoaded,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("区数据文件有误：{0}")]
+    File(#[from] DistrictFileError),
+    #[error("写入数据库失败")]
+    Store(#[from] ServiceError),
+}
+
+#[derive(Clone)]
+pub struct Directory {
+    store: Arc<dyn Store>,
+}
+
+impl Directory {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Directory { store }
+    }
+
+    /// Parses a district data file and loads it into an empty database.
+    pub async fn seed_if_empty(&self, file_text: &str) -> Result<SeedOutcome, SeedError> {
+        let district = parse_district(file_text)?;
+        let loaded = self
+            .store
+            .load_district_if_empty(&district)
+            .await
+            .map_err(ServiceError::from)?;
+        Ok(if loaded {
+            SeedOutcome::Loaded {
+                offices: district.offices().count(),
+                workrooms: district.workrooms().count(),
+            }
+        } else {
+            SeedOutcome::AlreadyLoaded
+        })
+    }
+
+    pub async fn district(&self) -> Result<Option<DistrictInfo>, ServiceError> {
+        Ok(self.store.district().await?)
+    }
+
+    pub async fn locations(&self) -> Result<Vec<Location>, ServiceError> {
+        Ok(self.store.locations().await?)
+    }
+
+    pub async fn location(&self, id: LocationId) -> Result<Location, ServiceError> {
+        Ok(self.store.location(id).await?)
+    }
+
+    /// The office a place belongs to (itself for an office).
+    pub async fn office_of(&self, place: &Location) -> Result<Location, ServiceError> {
+        match place.office_id {
+            None => Ok(place.clone()),
+            Some(id) => self.location(id).await,
+        }
+    }
+
+    pub async fn workrooms_of(&self, office: LocationId) -> Result<Vec<Location>, ServiceError> {
+        Ok(self
+            .locations()
+            .await?
+            .into_iter()
+            .filter(|l| l.office_id == Some(office))
+            .collect())
+    }
+
+    /// Offices in data-file order, each with its workrooms.
+    pub async fn offices(&self) -> Result<Vec<OfficeGroup>, ServiceError> {
+        let all = self.locations().await?;
+        let mut groups: Vec<OfficeGroup> = all
+            .iter()
+            .filter(|l| l.kind == LocationKind::Office)
+            .map(|o| OfficeGroup { office: o.clone(), workrooms: vec![] })
+            .collect();
+        for w in all.into_iter().filter(|l| l.kind == LocationKind::Workroom) {
+            if let Some(g) = groups.iter_mut().find(|g| Some(g.office.id) == w.office_id) {
+                g.workrooms.push(w);
+            }
+        }
+        Ok(groups)
+    }
+
+    /// Places matching a resident's search, best first, at most `limit`.
+    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<Location>, ServiceError> {
+        let all = self.locations().await?;
+        Ok(domain::search::search(&all, query)
+            .into_iter()
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
+    pub async fn healthy(&self) -> bool {
+        self.store.ping().await.is_ok()
+    }
+}

@@ -1,0 +1,14 @@
+//! Server-only half of the portal.
+//!
+//! * [`store`]: the one place with SQL. Pages and handlers never talk to the database.
+//! * [`directory`]: use cases about places (list, look up, search, load a district).
+//!
+//! Data flows one way: page / REST handler → use case here → domain rules + store.
+
+pub mod directory;
+pub mod error;
+pub mod store;
+
+pub use directory::Directory;
+pub use error::ServiceError;
+pub use store::{Store, StoreError};

@@ -1,0 +1,311 @@
+//! SQLite implementation of [`Store`]: an embedded file in WAL mode.
+
+use super::{DistrictInfo, Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{NaiveTime, Timelike};
+use domain::district_file::District;
+use domain::{Location, LocationId, LocationKind, ServiceCode, ServiceOffer, WeekdaySet, WeeklySession};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{FromRow, SqlitePool};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url`, e.g. `sqlite://data/portal.db`.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a committed (acknowledged) write survives a power cut, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+#[derive(FromRow)]
+struct LocationRow {
+    id: i64,
+    kind: String,
+    office_id: Option<i64>,
+    name: String,
+    area: String,
+    neighbourhood: String,
+    address: String,
+    phone: Option<String>,
+}
+
+#[derive(FromRow)]
+struct SessionRow {
+    location_id: i64,
+    service: String,
+    weekdays: i64,
+    start_minute: i64,
+    end_minute: i64,
+    slot_minutes: i64,
+    capacity: i64,
+    youth_only: bool,
+}
+
+fn minute_of(t: NaiveTime) -> i64 {
+    i64::from(t.hour() * 60 + t.minute())
+}
+
+fn time_of(minute: i64) -> StoreResult<NaiveTime> {
+    let m = u32::try_from(minute).map_err(|_| StoreError::Corrupt(format!("minute {minute}")))?;
+    // 1440 (24:00) is stored for sessions ending at midnight; NaiveTime has no 24:00.
+    NaiveTime::from_hms_opt((m / 60).min(23), if m >= 1440 { 59 } else { m % 60 }, 0)
+        .ok_or_else(|| StoreError::Corrupt(format!("minute {minute}")))
+}
+
+fn service_of(code: &str) -> StoreResult<ServiceCode> {
+    code.parse().map_err(|_| StoreError::Corrupt(format!("service {code}")))
+}
+
+const LOCATION_COLUMNS: &str =
+    "id, kind, office_id, name, area, neighbourhood, address, phone";
+
+impl SqliteStore {
+    /// Attaches services and sessions to location rows, keeping the rows' order.
+    async fn assemble(&self, rows: Vec<LocationRow>, only: Option<i64>) -> StoreResult<Vec<Location>> {
+        let (services, sessions): (Vec<(i64, String)>, Vec<SessionRow>) = match only {
+            Some(id) => (
+                sqlx::query_as("SELECT location_id, service FROM location_services WHERE location_id = $1")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?,
+                sqlx::query_as("SELECT * FROM weekly_sessions WHERE location_id = $1 ORDER BY seq")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?,
+            ),
+            None => (
+                sqlx::query_as("SELECT location_id, service FROM location_services")
+                    .fetch_all(&self.pool)
+                    .await?,
+                sqlx::query_as("SELECT * FROM weekly_sessions ORDER BY location_id, service, seq")
+                    .fetch_all(&self.pool)
+                    .await?,
+            ),
+        };
+        let mut offers: HashMap<i64, Vec<ServiceOffer>> = HashMap::new();
+        for (loc, code) in services {
+            offers.entry(loc).or_default().push(ServiceOffer { service: service_of(&code)?, sessions: vec![] });
+        }
+        for s in sessions {
+            let service = service_of(&s.service)?;
+            let offer = offers
+                .get_mut(&s.location_id)
+                .and_then(|o| o.iter_mut().find(|o| o.service == service))
+                .ok_or_else(|| StoreError::Corrupt(format!("session without service at {}", s.location_id)))?;
+            offer.sessions.push(WeeklySession {
+                days: WeekdaySet::from_bits(s.weekdays as u8),
+                start: time_of(s.start_minute)?,
+                end: time_of(s.end_minute)?,
+                slot_minutes: u16::try_from(s.slot_minutes).map_err(|_| StoreError::Corrupt("slot_minutes".into()))?,
+                capacity: u16::try_from(s.capacity).map_err(|_| StoreError::Corrupt("capacity".into()))?,
+                youth_only: s.youth_only,
+            });
+        }
+        rows.into_iter()
+            .map(|r| {
+                let mut services = offers.remove(&r.id).unwrap_or_default();
+                services.sort_by_key(|o| o.service.rank());
+                Ok(Location {
+                    id: LocationId(r.id),
+                    kind: LocationKind::parse(&r.kind).ok_or_else(|| StoreError::Corrupt(format!("kind {}", r.kind)))?,
+                    office_id: r.office_id.map(LocationId),
+                    name: r.name,
+                    area: r.area,
+                    neighbourhood: r.neighbourhood,
+                    address: r.address,
+                    phone: r.phone,
+                    services,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Database(e.into()))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn district(&self) -> StoreResult<Option<DistrictInfo>> {
+        let row: Option<(String, String)> = sqlx::query_as("SELECT name, bureau FROM district WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(name, bureau)| DistrictInfo { name, bureau }))
+    }
+
+    async fn load_district_if_empty(&self, district: &District) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        // Claiming the single district row first makes two concurrent loaders safe:
+        // the second one inserts nothing and backs off.
+        let claimed = sqlx::query(
+            "INSERT INTO district (id, name, bureau, loaded_at) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&district.name)
+        .bind(&district.bureau)
+        .bind(chrono::Utc::now().to_rfc3339())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(false);
+        }
+        for (position, loc) in district.locations.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO locations (id, position, kind, office_id, name, area, neighbourhood, address, phone)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(loc.id.0)
+            .bind(position as i64)
+            .bind(loc.kind.code())
+            .bind(loc.office_id.map(|o| o.0))
+            .bind(&loc.name)
+            .bind(&loc.area)
+            .bind(&loc.neighbourhood)
+            .bind(&loc.address)
+            .bind(&loc.phone)
+            .execute(&mut *tx)
+            .await?;
+            for offer in &loc.services {
+                sqlx::query("INSERT INTO location_services (location_id, service) VALUES ($1, $2)")
+                    .bind(loc.id.0)
+                    .bind(offer.service.code())
+                    .execute(&mut *tx)
+                    .await?;
+                for (seq, s) in offer.sessions.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO weekly_sessions
+                         (location_id, service, seq, weekdays, start_minute, end_minute, slot_minutes, capacity, youth_only)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(loc.id.0)
+                    .bind(offer.service.code())
+                    .bind(seq as i64)
+                    .bind(i64::from(s.days.bits()))
+                    .bind(minute_of(s.start))
+                    .bind(minute_of(s.end))
+                    .bind(i64::from(s.slot_minutes))
+                    .bind(i64::from(s.capacity))
+                    .bind(s.youth_only)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn locations(&self) -> StoreResult<Vec<Location>> {
+        let rows: Vec<LocationRow> =
+            sqlx::query_as(&format!("SELECT {LOCATION_COLUMNS} FROM locations ORDER BY position"))
+                .fetch_all(&self.pool)
+                .await?;
+        self.assemble(rows, None).await
+    }
+
+    async fn location(&self, id: LocationId) -> StoreResult<Location> {
+        let rows: Vec<LocationRow> =
+            sqlx::query_as(&format!("SELECT {LOCATION_COLUMNS} FROM locations WHERE id = $1"))
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(self.assemble(rows, Some(id.0)).await?.remove(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::district_file::parse_district;
+
+    async fn temp_store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let store = SqliteStore::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        (dir, store)
+    }
+
+    fn demo() -> District {
+        parse_district(include_str!("../../../seed/demo-district.toml")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn district_round_trips_through_the_database() {
+        let (_dir, store) = temp_store().await;
+        assert_eq!(store.district().await.unwrap(), None);
+        let d = demo();
+        assert!(store.load_district_if_empty(&d).await.unwrap());
+        assert_eq!(store.district().await.unwrap().unwrap().name, d.name);
+        let back = store.locations().await.unwrap();
+        assert_eq!(back, d.locations, "every place, service and session comes back unchanged and in order");
+        let one = store.location(d.locations[5].id).await.unwrap();
+        assert_eq!(one, d.locations[5]);
+    }
+
+    #[tokio::test]
+    async fn second_load_is_refused_and_changes_nothing() {
+        let (_dir, store) = temp_store().await;
+        let d = demo();
+        assert!(store.load_district_if_empty(&d).await.unwrap());
+        let mut other = d.clone();
+        other.name = "另一个区".into();
+        other.locations.truncate(3);
+        assert!(!store.load_district_if_empty(&other).await.unwrap());
+        assert_eq!(store.district().await.unwrap().unwrap().name, d.name);
+        assert_eq!(store.locations().await.unwrap().len(), d.locations.len());
+    }
+
+    #[tokio::test]
+    async fn unknown_location_is_not_found() {
+        let (_dir, store) = temp_store().await;
+        store.load_district_if_empty(&demo()).await.unwrap();
+        assert!(matches!(store.location(LocationId(999_999)).await, Err(StoreError::NotFound)));
+    }
+
+    #[tokio::test]
+    async fn data_survives_reopening_and_uses_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        {
+            let store = SqliteStore::connect(&url).await.unwrap();
+            store.migrate().await.unwrap();
+            store.load_district_if_empty(&demo()).await.unwrap();
+            let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&store.pool).await.unwrap();
+            assert_eq!(mode, "wal");
+            store.pool.close().await;
+        }
+        let store = SqliteStore::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(store.locations().await.unwrap().len(), 14 + 263);
+    }
+}

@@ -1,0 +1,91 @@
+//! The services residents come for, identified by stable codes used in URLs and the API.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A public legal service. The `code()` strings are an API contract: never rename them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceCode {
+    /// 法律咨询
+    LegalConsultation,
+    /// 心理咨询 (confidential)
+    Psychology,
+    /// 人民调解: requested, not booked by slot
+    Mediation,
+    /// 行政复议咨询
+    AdminReconsideration,
+    /// 公证咨询
+    Notary,
+    /// 知识产权纠纷调解
+    IpMediation,
+}
+
+impl ServiceCode {
+    /// Every service, in the order pages list them.
+    pub const ALL: [ServiceCode; 6] = [
+        ServiceCode::LegalConsultation,
+        ServiceCode::Psychology,
+        ServiceCode::Mediation,
+        ServiceCode::AdminReconsideration,
+        ServiceCode::Notary,
+        ServiceCode::IpMediation,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            ServiceCode::LegalConsultation => "legal_consultation",
+            ServiceCode::Psychology => "psychology",
+            ServiceCode::Mediation => "mediation",
+            ServiceCode::AdminReconsideration => "admin_reconsideration",
+            ServiceCode::Notary => "notary",
+            ServiceCode::IpMediation => "ip_mediation",
+        }
+    }
+
+    /// Position in [`ServiceCode::ALL`]; used to sort services the same way everywhere.
+    pub fn rank(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(usize::MAX)
+    }
+}
+
+impl fmt::Display for ServiceCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("未知的服务代码“{0}”")]
+pub struct UnknownService(pub String);
+
+impl FromStr for ServiceCode {
+    type Err = UnknownService;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == s)
+            .ok_or_else(|| UnknownService(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for s in ServiceCode::ALL {
+            assert_eq!(s.code().parse::<ServiceCode>().unwrap(), s);
+            // serde uses the same spelling as the URL code
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+        }
+    }
+
+    #[test]
+    fn unknown_code_is_rejected() {
+        assert!("legal".parse::<ServiceCode>().is_err());
+        assert!("".parse::<ServiceCode>().is_err());
+    }
+}
