@@ -1,1 +1,76 @@
-pub fn x(){}
+//! The portal's user interface (Leptos), rendered on the server and hydrated in the browser.
+//!
+//! * `pages/`: one module per page (resident pages now; staff, display and statistics later).
+//! * `components/`: pieces shared by pages.
+//! * `api.rs`: the server functions pages call.
+//! * `i18n.rs`: every user-facing text.
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod model;
+pub mod pages;
+
+use components::layout::Layout;
+use i18n::{t, Msg};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b5cab" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(i18n::Lang::ZhCn);
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() {
+                t(Msg::SiteTitle).to_string()
+            } else {
+                format!("{page} - {}", t(Msg::SiteTitle))
+            }
+        } />
+        <Meta name="description" content=t(Msg::SiteTagline) />
+        <Router>
+            <Layout>
+                // Async: pages are sent whole, so they read fully without JavaScript.
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/offices") view=pages::offices::OfficesPage ssr=SsrMode::Async />
+                    <Route path=path!("/places/:id") view=pages::place::PlacePage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

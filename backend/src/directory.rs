@@ -90,7 +90,10 @@ impl Directory {
         let mut groups: Vec<OfficeGroup> = all
             .iter()
             .filter(|l| l.kind == LocationKind::Office)
-            .map(|o| OfficeGroup { office: o.clone(), workrooms: vec![] })
+            .map(|o| OfficeGroup {
+                office: o.clone(),
+                workrooms: vec![],
+            })
             .collect();
         for w in all.into_iter().filter(|l| l.kind == LocationKind::Workroom) {
             if let Some(g) = groups.iter_mut().find(|g| Some(g.office.id) == w.office_id) {

@@ -21,10 +21,14 @@ pub struct District {
 
 impl District {
     pub fn offices(&self) -> impl Iterator<Item = &Location> {
-        self.locations.iter().filter(|l| l.kind == LocationKind::Office)
+        self.locations
+            .iter()
+            .filter(|l| l.kind == LocationKind::Office)
     }
     pub fn workrooms(&self) -> impl Iterator<Item = &Location> {
-        self.locations.iter().filter(|l| l.kind == LocationKind::Workroom)
+        self.locations
+            .iter()
+            .filter(|l| l.kind == LocationKind::Workroom)
     }
 }
 
@@ -134,8 +138,13 @@ impl<'de> Deserialize<'de> for ServiceValue {
 /// Parses and validates a district data file.
 pub fn parse_district(text: &str) -> Result<District, DistrictFileError> {
     let raw: RawFile = toml::from_str(text).map_err(|e| from_toml_error(text, &e))?;
-    Loader { text, templates: HashMap::new(), ids: HashMap::new(), names: HashMap::new() }
-        .load(raw)
+    Loader {
+        text,
+        templates: HashMap::new(),
+        ids: HashMap::new(),
+        names: HashMap::new(),
+    }
+    .load(raw)
 }
 
 struct Loader<'t> {
@@ -147,7 +156,12 @@ struct Loader<'t> {
 }
 
 impl Loader<'_> {
-    fn err<T>(&self, span: std::ops::Range<usize>, field: &str, message: impl Into<String>) -> Result<T, DistrictFileError> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Result<T, DistrictFileError> {
         Err(DistrictFileError {
             line: Some(line_of(self.text, span.start)),
             field: field.to_string(),
@@ -204,23 +218,40 @@ impl Loader<'_> {
                     office_id: Some(id),
                     name: wname,
                     area: area.clone(),
-                    neighbourhood: self.text_field(&w.neighbourhood, &format!("{wpath}.neighbourhood"), 40)?,
+                    neighbourhood: self.text_field(
+                        &w.neighbourhood,
+                        &format!("{wpath}.neighbourhood"),
+                        40,
+                    )?,
                     address: self.text_field(&w.address, &format!("{wpath}.address"), 120)?,
                     phone: self.phone(&w.phone, &format!("{wpath}.phone"))?,
                     services: self.services(&w.services, &format!("{wpath}.services"))?,
                 });
             }
         }
-        Ok(District { name, bureau, locations })
+        Ok(District {
+            name,
+            bureau,
+            locations,
+        })
     }
 
-    fn text_field(&self, value: &Spanned<String>, field: &str, max_chars: usize) -> Result<String, DistrictFileError> {
+    fn text_field(
+        &self,
+        value: &Spanned<String>,
+        field: &str,
+        max_chars: usize,
+    ) -> Result<String, DistrictFileError> {
         let v = value.get_ref().trim();
         if v.is_empty() {
             return self.err(value.span(), field, "不能为空");
         }
         if v.chars().count() > max_chars {
-            return self.err(value.span(), field, format!("太长了，最多 {max_chars} 个字"));
+            return self.err(
+                value.span(),
+                field,
+                format!("太长了，最多 {max_chars} 个字"),
+            );
         }
         Ok(v.to_string())
     }
@@ -237,7 +268,12 @@ impl Loader<'_> {
         Ok(LocationId(id))
     }
 
-    fn unique_name(&mut self, span: &Spanned<String>, name: &str, field: &str) -> Result<(), DistrictFileError> {
+    fn unique_name(
+        &mut self,
+        span: &Spanned<String>,
+        name: &str,
+        field: &str,
+    ) -> Result<(), DistrictFileError> {
         if let Some(first) = self.names.get(name) {
             return self.err(span.span(), field, format!("名称“{name}”与 {first} 重复"));
         }
@@ -245,23 +281,42 @@ impl Loader<'_> {
         Ok(())
     }
 
-    fn phone(&self, value: &Option<Spanned<String>>, field: &str) -> Result<Option<String>, DistrictFileError> {
+    fn phone(
+        &self,
+        value: &Option<Spanned<String>>,
+        field: &str,
+    ) -> Result<Option<String>, DistrictFileError> {
         let Some(v) = value else { return Ok(None) };
         let p = v.get_ref().trim();
         let digits = p.chars().filter(char::is_ascii_digit).count();
-        let allowed = p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+        let allowed = p
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
         if !allowed || !(7..=15).contains(&digits) {
-            return self.err(v.span(), field, "电话号码只能包含数字、空格和“-”，7 到 15 位数字");
+            return self.err(
+                v.span(),
+                field,
+                "电话号码只能包含数字、空格和“-”，7 到 15 位数字",
+            );
         }
         Ok(Some(p.to_string()))
     }
 
-    fn sessions(&self, list: &[String], span: std::ops::Range<usize>, field: &str) -> Result<Vec<WeeklySession>, DistrictFileError> {
+    fn sessions(
+        &self,
+        list: &[String],
+        span: std::ops::Range<usize>,
+        field: &str,
+    ) -> Result<Vec<WeeklySession>, DistrictFileError> {
         list.iter()
             .enumerate()
             .map(|(i, s)| {
                 WeeklySession::parse(s).or_else(|e| {
-                    self.err(span.clone(), &format!("{field}[{}]", i + 1), format!("“{s}”：{e}"))
+                    self.err(
+                        span.clone(),
+                        &format!("{field}[{}]", i + 1),
+                        format!("“{s}”：{e}"),
+                    )
                 })
             })
             .collect()
@@ -281,7 +336,11 @@ impl Loader<'_> {
             let sfield = format!("{field}.{}", key.get_ref());
             let Ok(service) = key.get_ref().parse::<ServiceCode>() else {
                 let known: Vec<_> = ServiceCode::ALL.iter().map(|s| s.code()).collect();
-                return self.err(key.span(), &sfield, format!("未知的服务代码，可用：{}", known.join("、")));
+                return self.err(
+                    key.span(),
+                    &sfield,
+                    format!("未知的服务代码，可用：{}", known.join("、")),
+                );
             };
             seen.insert(service);
             let sessions = match value.get_ref() {
@@ -291,13 +350,23 @@ impl Loader<'_> {
                     };
                     match self.templates.get(name) {
                         Some(s) => s.clone(),
-                        None => return self.err(value.span(), &sfield, format!("没有名为“{name}”的时段模板（[templates]）")),
+                        None => {
+                            return self.err(
+                                value.span(),
+                                &sfield,
+                                format!("没有名为“{name}”的时段模板（[templates]）"),
+                            )
+                        }
                     }
                 }
                 ServiceValue::Sessions(list) => self.sessions(list, value.span(), &sfield)?,
             };
             if service == ServiceCode::Mediation && !sessions.is_empty() {
-                return self.err(value.span(), &sfield, "人民调解按申请受理，不设预约时段，请写 mediation = []");
+                return self.err(
+                    value.span(),
+                    &sfield,
+                    "人民调解按申请受理，不设预约时段，请写 mediation = []",
+                );
             }
             offers.push(ServiceOffer { service, sessions });
         }
@@ -307,7 +376,11 @@ impl Loader<'_> {
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1
+    text[..byte.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
 }
 
 /// Turns serde/TOML errors into the same line + field + Chinese message form.
@@ -326,14 +399,30 @@ fn from_toml_error(text: &str, e: &toml::de::Error) -> DistrictFileError {
         (f.clone(), format!("缺少必填字段 {f}"))
     } else if msg.starts_with("unknown field") {
         let f = quoted(msg).unwrap_or_default();
-        let expected = msg.split_once("expected").map(|(_, x)| x.trim()).unwrap_or("");
-        (f.clone(), format!("不认识的字段 {f}（可用字段：{expected}）"))
+        let expected = msg
+            .split_once("expected")
+            .map(|(_, x)| x.trim())
+            .unwrap_or("");
+        (
+            f.clone(),
+            format!("不认识的字段 {f}（可用字段：{expected}）"),
+        )
     } else if msg.starts_with("invalid type") {
-        (key_on_line().unwrap_or_default(), format!("类型不对：{msg}"))
+        (
+            key_on_line().unwrap_or_default(),
+            format!("类型不对：{msg}"),
+        )
     } else {
-        (key_on_line().unwrap_or_default(), format!("TOML 格式错误：{msg}"))
+        (
+            key_on_line().unwrap_or_default(),
+            format!("TOML 格式错误：{msg}"),
+        )
     };
-    DistrictFileError { line, field, message }
+    DistrictFileError {
+        line,
+        field,
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -387,18 +476,36 @@ legal_consultation = "@daily"
         assert_eq!(d.offices().count(), 2);
         assert_eq!(d.workrooms().count(), 1);
         let ids: Vec<i64> = d.locations.iter().map(|l| l.id.0).collect();
-        assert_eq!(ids, vec![1, 101, 2], "offices in file order, each followed by its workrooms");
+        assert_eq!(
+            ids,
+            vec![1, 101, 2],
+            "offices in file order, each followed by its workrooms"
+        );
         let w = &d.locations[1];
         assert_eq!(w.office_id, Some(LocationId(1)));
         assert_eq!(w.area, "甲街道", "a workroom inherits its office's area");
         let o = &d.locations[0];
         assert_eq!(
             o.service_codes(),
-            vec![ServiceCode::LegalConsultation, ServiceCode::Psychology, ServiceCode::Mediation]
+            vec![
+                ServiceCode::LegalConsultation,
+                ServiceCode::Psychology,
+                ServiceCode::Mediation
+            ]
         );
-        assert_eq!(o.offers(ServiceCode::LegalConsultation).unwrap().sessions.len(), 1);
+        assert_eq!(
+            o.offers(ServiceCode::LegalConsultation)
+                .unwrap()
+                .sessions
+                .len(),
+            1
+        );
         assert!(o.offers(ServiceCode::Psychology).unwrap().sessions[1].youth_only);
-        assert!(o.offers(ServiceCode::Mediation).unwrap().sessions.is_empty());
+        assert!(o
+            .offers(ServiceCode::Mediation)
+            .unwrap()
+            .sessions
+            .is_empty());
     }
 
     fn error_for(edit: impl Fn(&str) -> String) -> DistrictFileError {
@@ -414,7 +521,10 @@ legal_consultation = "@daily"
         let text = SMALL.replace("wed 13:30-16:30 30min x1", "wed 13:30-16:30 40min x1");
         let e = parse_district(&text).unwrap_err();
         assert_eq!(e.line, Some(line_containing(&text, "40min")));
-        assert_eq!(e.field, "office[1].workroom[1].services.legal_consultation[1]");
+        assert_eq!(
+            e.field,
+            "office[1].workroom[1].services.legal_consultation[1]"
+        );
         assert!(e.message.contains("40"), "{e}");
     }
 
@@ -471,7 +581,13 @@ legal_consultation = "@daily"
     fn duplicate_names_and_mediation_slots_are_rejected() {
         let e = error_for(|t| t.replace("乙镇司法所", "甲街道司法所"));
         assert_eq!(e.field, "office[2].name");
-        let e = error_for(|t| t.replacen("mediation = []", "mediation = [\"mon 09:00-10:00 30min x1\"]", 1));
+        let e = error_for(|t| {
+            t.replacen(
+                "mediation = []",
+                "mediation = [\"mon 09:00-10:00 30min x1\"]",
+                1,
+            )
+        });
         assert_eq!(e.field, "office[1].services.mediation");
     }
 
@@ -490,31 +606,70 @@ legal_consultation = "@daily"
         assert_eq!(d.workrooms().count(), 263);
         // every workroom belongs to an office of the file
         let offices: HashSet<_> = d.offices().map(|o| o.id).collect();
-        assert!(d.workrooms().all(|w| offices.contains(&w.office_id.unwrap())));
+        assert!(d
+            .workrooms()
+            .all(|w| offices.contains(&w.office_id.unwrap())));
         // consultation at every office every working day; reconsideration at all 14
         for o in d.offices() {
-            let lc = o.offers(ServiceCode::LegalConsultation).expect("consultation");
+            let lc = o
+                .offers(ServiceCode::LegalConsultation)
+                .expect("consultation");
             for day in [chrono::Weekday::Mon, chrono::Weekday::Fri] {
-                assert!(lc.sessions.iter().any(|s| s.days.contains(day)), "{}", o.name);
+                assert!(
+                    lc.sessions.iter().any(|s| s.days.contains(day)),
+                    "{}",
+                    o.name
+                );
             }
-            assert!(o.offers(ServiceCode::AdminReconsideration).is_some(), "{}", o.name);
+            assert!(
+                o.offers(ServiceCode::AdminReconsideration).is_some(),
+                "{}",
+                o.name
+            );
         }
         // each workroom's adviser: one half-day a week
         for w in d.workrooms() {
             let lc = w.offers(ServiceCode::LegalConsultation).expect("rota");
-            assert_eq!(lc.sessions.iter().map(|s| s.days.days().count()).sum::<usize>(), 1, "{}", w.name);
+            assert_eq!(
+                lc.sessions
+                    .iter()
+                    .map(|s| s.days.days().count())
+                    .sum::<usize>(),
+                1,
+                "{}",
+                w.name
+            );
         }
-        let psych: Vec<_> = d.locations.iter().filter(|l| l.offers(ServiceCode::Psychology).is_some()).collect();
+        let psych: Vec<_> = d
+            .locations
+            .iter()
+            .filter(|l| l.offers(ServiceCode::Psychology).is_some())
+            .collect();
         assert_eq!(psych.len(), 1);
         assert!(psych[0].name.contains("江宁路"));
         let sessions = &psych[0].offers(ServiceCode::Psychology).unwrap().sessions;
         let days: HashSet<_> = sessions.iter().flat_map(|s| s.days.days()).collect();
         assert_eq!(days.len(), 2, "psychology room open two days a week");
-        assert!(sessions.iter().all(|s| s.youth_only == s.days.contains(chrono::Weekday::Fri)));
-        let notary: Vec<_> = d.locations.iter().filter(|l| l.offers(ServiceCode::Notary).is_some()).collect();
+        assert!(sessions
+            .iter()
+            .all(|s| s.youth_only == s.days.contains(chrono::Weekday::Fri)));
+        let notary: Vec<_> = d
+            .locations
+            .iter()
+            .filter(|l| l.offers(ServiceCode::Notary).is_some())
+            .collect();
         assert_eq!(notary.len(), 1);
         assert!(notary[0].name.contains("临汾路"));
-        assert_eq!(d.locations.iter().filter(|l| l.offers(ServiceCode::IpMediation).is_some()).count(), 6);
-        assert!(d.locations.iter().all(|l| l.offers(ServiceCode::Mediation).is_some()));
+        assert_eq!(
+            d.locations
+                .iter()
+                .filter(|l| l.offers(ServiceCode::IpMediation).is_some())
+                .count(),
+            6
+        );
+        assert!(d
+            .locations
+            .iter()
+            .all(|l| l.offers(ServiceCode::Mediation).is_some()));
     }
 }

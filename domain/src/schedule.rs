@@ -72,7 +72,10 @@ impl WeekdaySet {
 impl fmt::Display for WeekdaySet {
     /// Canonical form: runs of three or more days as ranges (`mon-fri`), others listed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let idx: Vec<usize> = self.days().map(|d| d.num_days_from_monday() as usize).collect();
+        let idx: Vec<usize> = self
+            .days()
+            .map(|d| d.num_days_from_monday() as usize)
+            .collect();
         let mut parts = Vec::new();
         let mut i = 0;
         while i < idx.len() {
@@ -170,7 +173,10 @@ impl WeeklySession {
             .ok_or_else(|| ScheduleError::BadSlotLength(len.to_string()))?;
         let minutes = (end - start).num_minutes();
         if minutes % i64::from(slot_minutes) != 0 {
-            return Err(ScheduleError::NotWholeSlots { minutes, slot: slot_minutes });
+            return Err(ScheduleError::NotWholeSlots {
+                minutes,
+                slot: slot_minutes,
+            });
         }
         let capacity: u16 = cap
             .strip_prefix('x')
@@ -184,7 +190,14 @@ impl WeeklySession {
                 other => return Err(ScheduleError::UnknownFlag(other.to_string())),
             }
         }
-        Ok(WeeklySession { days, start, end, slot_minutes, capacity, youth_only })
+        Ok(WeeklySession {
+            days,
+            start,
+            end,
+            slot_minutes,
+            capacity,
+            youth_only,
+        })
     }
 
     /// Number of slots the session is cut into on each of its days.
@@ -262,14 +275,31 @@ mod tests {
         use ScheduleError::*;
         let cases: [(&str, fn(&ScheduleError) -> bool); 9] = [
             ("mon-fri 09:00-11:30", |e| matches!(e, Shape)),
-            ("mon-fry 09:00-11:30 30min x2", |e| matches!(e, UnknownDay(d) if d == "fry")),
-            ("fri-mon 09:00-11:30 30min x2", |e| matches!(e, BackwardDayRange(_))),
+            (
+                "mon-fry 09:00-11:30 30min x2",
+                |e| matches!(e, UnknownDay(d) if d == "fry"),
+            ),
+            ("fri-mon 09:00-11:30 30min x2", |e| {
+                matches!(e, BackwardDayRange(_))
+            }),
             ("mon 9:00-11:30 30min x2", |e| matches!(e, BadTime(_))),
-            ("mon 11:30-09:00 30min x2", |e| matches!(e, EndNotAfterStart)),
+            ("mon 11:30-09:00 30min x2", |e| {
+                matches!(e, EndNotAfterStart)
+            }),
             ("mon 09:00-11:30 30 x2", |e| matches!(e, BadSlotLength(_))),
-            ("mon 09:00-11:30 60min x2", |e| matches!(e, NotWholeSlots { minutes: 150, slot: 60 })),
+            ("mon 09:00-11:30 60min x2", |e| {
+                matches!(
+                    e,
+                    NotWholeSlots {
+                        minutes: 150,
+                        slot: 60
+                    }
+                )
+            }),
             ("mon 09:00-11:30 30min x0", |e| matches!(e, BadCapacity(_))),
-            ("mon 09:00-11:30 30min x2 adults", |e| matches!(e, UnknownFlag(_))),
+            ("mon 09:00-11:30 30min x2 adults", |e| {
+                matches!(e, UnknownFlag(_))
+            }),
         ];
         for (text, check) in cases {
             let err = WeeklySession::parse(text).unwrap_err();

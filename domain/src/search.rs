@@ -66,7 +66,14 @@ mod tests {
     use super::*;
     use crate::LocationId;
 
-    fn place(id: i64, kind: LocationKind, name: &str, area: &str, hood: &str, addr: &str) -> Location {
+    fn place(
+        id: i64,
+        kind: LocationKind,
+        name: &str,
+        area: &str,
+        hood: &str,
+        addr: &str,
+    ) -> Location {
         Location {
             id: LocationId(id),
             kind,
@@ -82,10 +89,38 @@ mod tests {
 
     fn sample() -> Vec<Location> {
         vec![
-            place(1, LocationKind::Office, "彭浦新村街道司法所", "彭浦新村街道", "", "临汾路100号"),
-            place(101, LocationKind::Workroom, "岭南居民区法律服务工作室", "彭浦新村街道", "岭南居民区", "岭南路50弄1号"),
-            place(102, LocationKind::Workroom, "平顺居民区法律服务工作室", "彭浦新村街道", "平顺居民区", "平顺路8号"),
-            place(2, LocationKind::Office, "临汾路街道司法所", "临汾路街道", "", "汾西路3号"),
+            place(
+                1,
+                LocationKind::Office,
+                "彭浦新村街道司法所",
+                "彭浦新村街道",
+                "",
+                "临汾路100号",
+            ),
+            place(
+                101,
+                LocationKind::Workroom,
+                "岭南居民区法律服务工作室",
+                "彭浦新村街道",
+                "岭南居民区",
+                "岭南路50弄1号",
+            ),
+            place(
+                102,
+                LocationKind::Workroom,
+                "平顺居民区法律服务工作室",
+                "彭浦新村街道",
+                "平顺居民区",
+                "平顺路8号",
+            ),
+            place(
+                2,
+                LocationKind::Office,
+                "临汾路街道司法所",
+                "临汾路街道",
+                "",
+                "汾西路3号",
+            ),
         ]
     }
 
@@ -104,14 +139,22 @@ mod tests {
         // office 2 is named 临汾路; office 1 only has it in its address
         assert_eq!(hits, vec![2, 1]);
         let hits: Vec<i64> = search(&s, "彭浦").iter().map(|l| l.id.0).collect();
-        assert_eq!(hits, vec![1, 101, 102], "office first, then its workrooms in file order");
+        assert_eq!(
+            hits,
+            vec![1, 101, 102],
+            "office first, then its workrooms in file order"
+        );
     }
 
     #[test]
     fn every_term_must_match() {
         let s = sample();
         assert_eq!(search(&s, "彭浦 平顺").len(), 1);
-        assert_eq!(search(&s, "彭浦　岭南").len(), 1, "full-width space separates terms");
+        assert_eq!(
+            search(&s, "彭浦　岭南").len(),
+            1,
+            "full-width space separates terms"
+        );
         assert!(search(&s, "彭浦 火星").is_empty());
     }
 

@@ -46,7 +46,10 @@ impl ServiceCode {
 
     /// Position in [`ServiceCode::ALL`]; used to sort services the same way everywhere.
     pub fn rank(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).unwrap_or(usize::MAX)
+        Self::ALL
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(usize::MAX)
     }
 }
 
@@ -79,7 +82,10 @@ mod tests {
         for s in ServiceCode::ALL {
             assert_eq!(s.code().parse::<ServiceCode>().unwrap(), s);
             // serde uses the same spelling as the URL code
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.code()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.code())
+            );
         }
     }
 

@@ -4,7 +4,9 @@ use super::{DistrictInfo, Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{NaiveTime, Timelike};
 use domain::district_file::District;
-use domain::{Location, LocationId, LocationKind, ServiceCode, ServiceOffer, WeekdaySet, WeeklySession};
+use domain::{
+    Location, LocationId, LocationKind, ServiceCode, ServiceOffer, WeekdaySet, WeeklySession,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, SqlitePool};
 use std::collections::HashMap;
@@ -70,21 +72,27 @@ fn time_of(minute: i64) -> StoreResult<NaiveTime> {
 }
 
 fn service_of(code: &str) -> StoreResult<ServiceCode> {
-    code.parse().map_err(|_| StoreError::Corrupt(format!("service {code}")))
+    code.parse()
+        .map_err(|_| StoreError::Corrupt(format!("service {code}")))
 }
 
-const LOCATION_COLUMNS: &str =
-    "id, kind, office_id, name, area, neighbourhood, address, phone";
+const LOCATION_COLUMNS: &str = "id, kind, office_id, name, area, neighbourhood, address, phone";
 
 impl SqliteStore {
     /// Attaches services and sessions to location rows, keeping the rows' order.
-    async fn assemble(&self, rows: Vec<LocationRow>, only: Option<i64>) -> StoreResult<Vec<Location>> {
+    async fn assemble(
+        &self,
+        rows: Vec<LocationRow>,
+        only: Option<i64>,
+    ) -> StoreResult<Vec<Location>> {
         let (services, sessions): (Vec<(i64, String)>, Vec<SessionRow>) = match only {
             Some(id) => (
-                sqlx::query_as("SELECT location_id, service FROM location_services WHERE location_id = $1")
-                    .bind(id)
-                    .fetch_all(&self.pool)
-                    .await?,
+                sqlx::query_as(
+                    "SELECT location_id, service FROM location_services WHERE location_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?,
                 sqlx::query_as("SELECT * FROM weekly_sessions WHERE location_id = $1 ORDER BY seq")
                     .bind(id)
                     .fetch_all(&self.pool)
@@ -101,20 +109,27 @@ impl SqliteStore {
         };
         let mut offers: HashMap<i64, Vec<ServiceOffer>> = HashMap::new();
         for (loc, code) in services {
-            offers.entry(loc).or_default().push(ServiceOffer { service: service_of(&code)?, sessions: vec![] });
+            offers.entry(loc).or_default().push(ServiceOffer {
+                service: service_of(&code)?,
+                sessions: vec![],
+            });
         }
         for s in sessions {
             let service = service_of(&s.service)?;
             let offer = offers
                 .get_mut(&s.location_id)
                 .and_then(|o| o.iter_mut().find(|o| o.service == service))
-                .ok_or_else(|| StoreError::Corrupt(format!("session without service at {}", s.location_id)))?;
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("session without service at {}", s.location_id))
+                })?;
             offer.sessions.push(WeeklySession {
                 days: WeekdaySet::from_bits(s.weekdays as u8),
                 start: time_of(s.start_minute)?,
                 end: time_of(s.end_minute)?,
-                slot_minutes: u16::try_from(s.slot_minutes).map_err(|_| StoreError::Corrupt("slot_minutes".into()))?,
-                capacity: u16::try_from(s.capacity).map_err(|_| StoreError::Corrupt("capacity".into()))?,
+                slot_minutes: u16::try_from(s.slot_minutes)
+                    .map_err(|_| StoreError::Corrupt("slot_minutes".into()))?,
+                capacity: u16::try_from(s.capacity)
+                    .map_err(|_| StoreError::Corrupt("capacity".into()))?,
                 youth_only: s.youth_only,
             });
         }
@@ -124,7 +139,8 @@ impl SqliteStore {
                 services.sort_by_key(|o| o.service.rank());
                 Ok(Location {
                     id: LocationId(r.id),
-                    kind: LocationKind::parse(&r.kind).ok_or_else(|| StoreError::Corrupt(format!("kind {}", r.kind)))?,
+                    kind: LocationKind::parse(&r.kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("kind {}", r.kind)))?,
                     office_id: r.office_id.map(LocationId),
                     name: r.name,
                     area: r.area,
@@ -153,9 +169,10 @@ impl Store for SqliteStore {
     }
 
     async fn district(&self) -> StoreResult<Option<DistrictInfo>> {
-        let row: Option<(String, String)> = sqlx::query_as("SELECT name, bureau FROM district WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT name, bureau FROM district WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|(name, bureau)| DistrictInfo { name, bureau }))
     }
 
@@ -222,19 +239,21 @@ impl Store for SqliteStore {
     }
 
     async fn locations(&self) -> StoreResult<Vec<Location>> {
-        let rows: Vec<LocationRow> =
-            sqlx::query_as(&format!("SELECT {LOCATION_COLUMNS} FROM locations ORDER BY position"))
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<LocationRow> = sqlx::query_as(&format!(
+            "SELECT {LOCATION_COLUMNS} FROM locations ORDER BY position"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         self.assemble(rows, None).await
     }
 
     async fn location(&self, id: LocationId) -> StoreResult<Location> {
-        let rows: Vec<LocationRow> =
-            sqlx::query_as(&format!("SELECT {LOCATION_COLUMNS} FROM locations WHERE id = $1"))
-                .bind(id.0)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<LocationRow> = sqlx::query_as(&format!(
+            "SELECT {LOCATION_COLUMNS} FROM locations WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
         if rows.is_empty() {
             return Err(StoreError::NotFound);
         }
@@ -267,7 +286,10 @@ mod tests {
         assert!(store.load_district_if_empty(&d).await.unwrap());
         assert_eq!(store.district().await.unwrap().unwrap().name, d.name);
         let back = store.locations().await.unwrap();
-        assert_eq!(back, d.locations, "every place, service and session comes back unchanged and in order");
+        assert_eq!(
+            back, d.locations,
+            "every place, service and session comes back unchanged and in order"
+        );
         let one = store.location(d.locations[5].id).await.unwrap();
         assert_eq!(one, d.locations[5]);
     }
@@ -289,7 +311,10 @@ mod tests {
     async fn unknown_location_is_not_found() {
         let (_dir, store) = temp_store().await;
         store.load_district_if_empty(&demo()).await.unwrap();
-        assert!(matches!(store.location(LocationId(999_999)).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.location(LocationId(999_999)).await,
+            Err(StoreError::NotFound)
+        ));
     }
 
     #[tokio::test]
@@ -300,7 +325,10 @@ mod tests {
             let store = SqliteStore::connect(&url).await.unwrap();
             store.migrate().await.unwrap();
             store.load_district_if_empty(&demo()).await.unwrap();
-            let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&store.pool).await.unwrap();
+            let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+                .fetch_one(&store.pool)
+                .await
+                .unwrap();
             assert_eq!(mode, "wal");
             store.pool.close().await;
         }

@@ -1,0 +1,286 @@
+//! Every user-facing text of the portal goes through this module.
+//!
+//! Messages are an enum and each language is an exhaustive `match`: a key missing in
+//! either language is a compile error, so no page can show a raw key or an empty string.
+//! Chinese (zh-CN) is the primary language; English follows the same keys.
+
+use chrono::Weekday;
+use domain::{ServiceCode, WeeklySession};
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// The current page language (zh-CN until the language switch arrives).
+pub fn lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    SiteTitle,
+    SiteTagline,
+    SkipToContent,
+    NavHome,
+    NavOffices,
+    MainNav,
+    SearchLabel,
+    SearchPlaceholder,
+    SearchButton,
+    SearchHint,
+    SearchNoResults,
+    SearchResults,
+    Loading,
+    LoadFailed,
+    OfficesHeading,
+    OfficesIntro,
+    AllOfficesLink,
+    WorkroomsOf,
+    KindOffice,
+    KindWorkroom,
+    Address,
+    Phone,
+    BelongsTo,
+    ServicesHeading,
+    ByRequestOnly,
+    YouthOnly,
+    NotFoundTitle,
+    NotFoundBody,
+    BackHome,
+    FooterNote,
+}
+
+pub fn t(msg: Msg) -> &'static str {
+    text(lang(), msg)
+}
+
+pub fn text(lang: Lang, msg: Msg) -> &'static str {
+    use Msg::*;
+    match lang {
+        Lang::ZhCn => match msg {
+            SiteTitle => "示范区公共法律服务",
+            SiteTagline => "免费法律咨询、心理咨询和人民调解，就近预约",
+            SkipToContent => "跳到正文",
+            NavHome => "首页",
+            NavOffices => "服务网点",
+            MainNav => "主导航",
+            SearchLabel => "查找服务网点",
+            SearchPlaceholder => "输入街道、居民区或司法所名称",
+            SearchButton => "搜索",
+            SearchHint => "例如：岭南、大宁路、彭浦镇",
+            SearchNoResults => "没有找到匹配的网点，请换个关键词试试。",
+            SearchResults => "搜索结果",
+            Loading => "正在加载……",
+            LoadFailed => "加载失败，请稍后刷新页面重试。",
+            OfficesHeading => "各街镇司法所",
+            OfficesIntro => "每个司法所都设有公共法律服务工作站，居民区和村设有法律服务工作室。",
+            AllOfficesLink => "查看全部司法所和居村工作室",
+            WorkroomsOf => "下属居村法律服务工作室",
+            KindOffice => "司法所",
+            KindWorkroom => "居村法律服务工作室",
+            Address => "地址",
+            Phone => "电话",
+            BelongsTo => "所属司法所",
+            ServicesHeading => "服务项目和开放时间",
+            ByRequestOnly => "随时可以申请，无需预约时段",
+            YouthOnly => "仅限青少年",
+            NotFoundTitle => "找不到这个页面",
+            NotFoundBody => "您要找的网点或页面不存在，可能地址有误。",
+            BackHome => "返回首页",
+            FooterNote => "本网站由区司法局提供。法律咨询、心理咨询和人民调解均免费。",
+        },
+        Lang::En => match msg {
+            SiteTitle => "District Public Legal Services",
+            SiteTagline => "Free legal advice, counselling and mediation near you",
+            SkipToContent => "Skip to content",
+            NavHome => "Home",
+            NavOffices => "Service points",
+            MainNav => "Main navigation",
+            SearchLabel => "Find a service point",
+            SearchPlaceholder => "Street, neighbourhood or office name",
+            SearchButton => "Search",
+            SearchHint => "For example: 岭南, 大宁路, 彭浦镇",
+            SearchNoResults => "No matching place. Please try another word.",
+            SearchResults => "Search results",
+            Loading => "Loading…",
+            LoadFailed => "Could not load. Please refresh the page later.",
+            OfficesHeading => "Judicial offices",
+            OfficesIntro => "Every judicial office hosts a public legal-service station; neighbourhoods and villages have legal-service workrooms.",
+            AllOfficesLink => "See all offices and workrooms",
+            WorkroomsOf => "Neighbourhood legal-service workrooms",
+            KindOffice => "Judicial office",
+            KindWorkroom => "Neighbourhood legal-service workroom",
+            Address => "Address",
+            Phone => "Phone",
+            BelongsTo => "Judicial office",
+            ServicesHeading => "Services and opening hours",
+            ByRequestOnly => "Apply at any time; no time slot needed",
+            YouthOnly => "young people only",
+            NotFoundTitle => "Page not found",
+            NotFoundBody => "The place or page you are looking for does not exist.",
+            BackHome => "Back to the home page",
+            FooterNote => "Provided by the district justice bureau. Legal advice, counselling and mediation are free.",
+        },
+    }
+}
+
+pub fn service_name(service: ServiceCode) -> &'static str {
+    service_name_in(lang(), service)
+}
+
+pub fn service_name_in(lang: Lang, service: ServiceCode) -> &'static str {
+    use ServiceCode::*;
+    match (lang, service) {
+        (Lang::ZhCn, LegalConsultation) => "法律咨询",
+        (Lang::ZhCn, Psychology) => "心理咨询",
+        (Lang::ZhCn, Mediation) => "人民调解",
+        (Lang::ZhCn, AdminReconsideration) => "行政复议咨询",
+        (Lang::ZhCn, Notary) => "公证咨询",
+        (Lang::ZhCn, IpMediation) => "知识产权纠纷调解",
+        (Lang::En, LegalConsultation) => "Legal consultation",
+        (Lang::En, Psychology) => "Psychological counselling",
+        (Lang::En, Mediation) => "People's mediation",
+        (Lang::En, AdminReconsideration) => "Administrative reconsideration advice",
+        (Lang::En, Notary) => "Notary advice",
+        (Lang::En, IpMediation) => "IP dispute mediation",
+    }
+}
+
+pub fn weekday_name(lang: Lang, day: Weekday) -> &'static str {
+    let i = day.num_days_from_monday() as usize;
+    match lang {
+        Lang::ZhCn => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+/// "周一至周五 09:00–11:30" or "周二、周五 13:30–16:30（仅限青少年）".
+pub fn session_text(lang: Lang, s: &WeeklySession) -> String {
+    let days: Vec<Weekday> = s.days.days().collect();
+    let consecutive = days.len() >= 3
+        && days
+            .windows(2)
+            .all(|w| w[1].num_days_from_monday() == w[0].num_days_from_monday() + 1);
+    let (through, sep) = match lang {
+        Lang::ZhCn => ("至", "、"),
+        Lang::En => ("–", ", "),
+    };
+    let day_text = if consecutive {
+        format!(
+            "{}{through}{}",
+            weekday_name(lang, days[0]),
+            weekday_name(lang, *days.last().unwrap())
+        )
+    } else {
+        days.iter()
+            .map(|d| weekday_name(lang, *d))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let mut out = format!(
+        "{day_text} {}–{}",
+        s.start.format("%H:%M"),
+        s.end.format("%H:%M")
+    );
+    if s.youth_only {
+        match lang {
+            Lang::ZhCn => out.push_str(&format!("（{}）", text(lang, Msg::YouthOnly))),
+            Lang::En => out.push_str(&format!(" ({})", text(lang, Msg::YouthOnly))),
+        }
+    }
+    out
+}
+
+pub fn workroom_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("{n} 个居村工作室"),
+        Lang::En if n == 1 => "1 workroom".to_string(),
+        Lang::En => format!("{n} workrooms"),
+    }
+}
+
+pub fn results_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("找到 {n} 个网点"),
+        Lang::En if n == 1 => "1 place found".to_string(),
+        Lang::En => format!("{n} places found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_read_naturally_in_both_languages() {
+        let s = WeeklySession::parse("mon-fri 09:00-11:30 30min x2").unwrap();
+        assert_eq!(session_text(Lang::ZhCn, &s), "周一至周五 09:00–11:30");
+        assert_eq!(session_text(Lang::En, &s), "Mon–Fri 09:00–11:30");
+        let s = WeeklySession::parse("tue,fri 13:30-16:30 60min x1 youth").unwrap();
+        assert_eq!(
+            session_text(Lang::ZhCn, &s),
+            "周二、周五 13:30–16:30（仅限青少年）"
+        );
+        let s = WeeklySession::parse("mon,tue 09:00-10:00 30min x1").unwrap();
+        assert_eq!(session_text(Lang::ZhCn, &s), "周一、周二 09:00–10:00");
+    }
+
+    #[test]
+    fn no_message_is_empty_in_any_language() {
+        // exhaustiveness is checked by the compiler; emptiness is checked here
+        use Msg::*;
+        let all = [
+            SiteTitle,
+            SiteTagline,
+            SkipToContent,
+            NavHome,
+            NavOffices,
+            MainNav,
+            SearchLabel,
+            SearchPlaceholder,
+            SearchButton,
+            SearchHint,
+            SearchNoResults,
+            SearchResults,
+            Loading,
+            LoadFailed,
+            OfficesHeading,
+            OfficesIntro,
+            AllOfficesLink,
+            WorkroomsOf,
+            KindOffice,
+            KindWorkroom,
+            Address,
+            Phone,
+            BelongsTo,
+            ServicesHeading,
+            ByRequestOnly,
+            YouthOnly,
+            NotFoundTitle,
+            NotFoundBody,
+            BackHome,
+            FooterNote,
+        ];
+        for lang in [Lang::ZhCn, Lang::En] {
+            for m in all {
+                assert!(!text(lang, m).trim().is_empty(), "{lang:?} {m:?}");
+            }
+            for s in ServiceCode::ALL {
+                assert!(!service_name_in(lang, s).is_empty());
+            }
+        }
+    }
+}

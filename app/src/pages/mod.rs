@@ -1,0 +1,4 @@
+pub mod home;
+pub mod not_found;
+pub mod offices;
+pub mod place;

@@ -1,0 +1,17 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "区公共法律服务平台 API", description = "Public legal-service portal of the district"),
+    paths(super::locations::list, super::locations::get_one, crate::startup::healthz),
+    components(schemas(super::locations::LocationJson, super::error::ErrorBody)),
+    tags((name = "places", description = "Offices and workrooms"), (name = "operations"))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

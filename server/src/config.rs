@@ -1,0 +1,72 @@
+//! Configuration from environment variables (documented in the README).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`, default `sqlite://data/portal.db` (relative to the working directory).
+    pub database_url: String,
+    /// `LEPTOS_SITE_ADDR`, default `127.0.0.1:3000`.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`, default `target/site`: the built CSS/JS/WASM and public files.
+    pub site_root: PathBuf,
+    /// `LEPTOS_OUTPUT_NAME`, default `portal`.
+    pub output_name: String,
+    /// `PORTAL_DEMO=1`: load the built-in demo district into an empty database at start-up.
+    pub demo: bool,
+    /// `PORTAL_DISTRICT_FILE`: a district data file to load into an empty database instead.
+    pub district_file: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{var}: {message}")]
+    Invalid { var: &'static str, message: String },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(name: &'static str) -> Result<bool, ConfigError> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("0") | Some("false") | Some("off") | Some("no") => Ok(false),
+        Some("1") | Some("true") | Some("on") | Some("yes") => Ok(true),
+        Some(other) => Err(ConfigError::Invalid {
+            var: name,
+            message: format!("expected 1 or 0, got {other:?}"),
+        }),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let site_addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into()),
+            site_addr: site_addr.parse().map_err(|e| ConfigError::Invalid {
+                var: "LEPTOS_SITE_ADDR",
+                message: format!("{site_addr:?} is not host:port ({e})"),
+            })?,
+            site_root: var("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
+            demo: flag("PORTAL_DEMO")?,
+            district_file: var("PORTAL_DISTRICT_FILE").map(PathBuf::from),
+        })
+    }
+
+    /// A configuration for tests: a given database, port 0, no built site.
+    pub fn for_tests(database_url: String) -> Self {
+        Config {
+            database_url,
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: std::env::temp_dir().join("portal-test-site"),
+            output_name: "portal".into(),
+            demo: true,
+            district_file: None,
+        }
+    }
+}

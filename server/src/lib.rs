@@ -1,0 +1,6 @@
+//! The portal server: configuration, start-up, HTTP routes and the REST API.
+
+pub mod api;
+pub mod assets;
+pub mod config;
+pub mod startup;

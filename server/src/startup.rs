@@ -1,0 +1,229 @@
+//! Start-up: open the store, apply migrations, load the district, build the router, serve.
+
+use crate::{api, assets, config::Config};
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::routing::get;
+use axum::{Json, Router};
+use backend::directory::SeedOutcome;
+use backend::store::sqlite::SqliteStore;
+use backend::{Directory, Store};
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The demo district, built into the binary so that `PORTAL_DEMO=1` works anywhere.
+pub const DEMO_DISTRICT: &str = include_str!("../../seed/demo-district.toml");
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub directory: Directory,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database {0}")]
+    Store(#[from] backend::StoreError),
+    #[error("{0}")]
+    Seed(#[from] backend::directory::SeedError),
+    #[error("cannot read district file {path}: {source}")]
+    DistrictFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// Opens the database named by `DATABASE_URL`; a relative SQLite path's folder is created.
+pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, StartupError> {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+    }
+    let store = SqliteStore::connect(url).await?;
+    store.migrate().await?;
+    Ok(Arc::new(store))
+}
+
+/// Loads the configured district file (or the demo) into an empty database.
+async fn seed(config: &Config, directory: &Directory) -> Result<(), StartupError> {
+    let text = match (&config.district_file, config.demo) {
+        (Some(path), _) => {
+            std::fs::read_to_string(path).map_err(|source| StartupError::DistrictFile {
+                path: path.display().to_string(),
+                source,
+            })?
+        }
+        (None, true) => DEMO_DISTRICT.to_string(),
+        (None, false) => return Ok(()),
+    };
+    match directory.seed_if_empty(&text).await? {
+        SeedOutcome::Loaded { offices, workrooms } => {
+            tracing::info!(
+                offices,
+                workrooms,
+                "district loaded into the empty database"
+            )
+        }
+        SeedOutcome::AlreadyLoaded => {
+            tracing::info!("district already in the database; file not reloaded")
+        }
+    }
+    Ok(())
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    // cargo-leptos writes hash.txt beside the binary when it hashes file names.
+    let hashed = std::env::var("LEPTOS_HASH_FILES")
+        .map(|v| v == "true")
+        .unwrap_or_else(|_| {
+            std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(|d| d.join("hash.txt").exists()))
+                .unwrap_or(false)
+        });
+    LeptosOptions::builder()
+        .output_name(config.output_name.as_str())
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .hash_files(hashed)
+        .build()
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "Serving"), (status = 503, description = "Database unreachable")))]
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    if state.directory.healthy().await {
+        (StatusCode::OK, Json(serde_json::json!({ "status": "ok" })))
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "database unavailable" })),
+        )
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = generate_route_list(app::App);
+    let pkg_dir =
+        std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let directory = state.directory.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::router())
+        .nest_service(
+            "/pkg",
+            assets::pkg_router::<()>(&pkg_dir, options.hash_files),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || leptos::prelude::provide_context(directory.clone()),
+            {
+                let options = options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}
+
+/// A bound, ready-to-serve portal.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    pub addr: SocketAddr,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let store = open_store(&config.database_url).await?;
+        let directory = Directory::new(store);
+        seed(&config, &directory).await?;
+
+        let options = leptos_options(&config);
+        let pkg_dir = config.site_root.join("pkg");
+        match assets::precompress(&pkg_dir) {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "precompressed bundle files"),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not precompress bundle files; serving them uncompressed")
+            }
+        }
+        let router = router(AppState {
+            leptos_options: options,
+            directory,
+        });
+        let listener = tokio::net::TcpListener::bind(config.site_addr)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: config.site_addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.site_addr,
+            source,
+        })?;
+        Ok(Application {
+            listener,
+            router,
+            addr,
+        })
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
