@@ -73,4 +73,8 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // Lets browser tests (and curious developers) know the WebAssembly app has taken over.
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&window, &"__portalHydrated".into(), &true.into());
+    }
 }

@@ -273,7 +273,8 @@ mod tests {
     #[test]
     fn rejects_each_kind_of_mistake() {
         use ScheduleError::*;
-        let cases: [(&str, fn(&ScheduleError) -> bool); 9] = [
+        type Check = fn(&ScheduleError) -> bool;
+        let cases: [(&str, Check); 9] = [
             ("mon-fri 09:00-11:30", |e| matches!(e, Shape)),
             (
                 "mon-fry 09:00-11:30 30min x2",

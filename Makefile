@@ -1,0 +1,48 @@
+# The README's two commands are `make run` and `make test`. Both start with an idempotent
+# set-up (scripts/setup.sh) that installs whatever a fresh Debian machine is missing.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+DATABASE_URL ?= sqlite://data/portal.db
+LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
+RUST_LOG ?= info,sqlx=warn
+
+.PHONY: setup build run test test-rust test-e2e lint fmt bench clean-e2e
+
+setup:
+	@bash scripts/setup.sh
+
+## Release build of the server binary and the WebAssembly site (target/site).
+build: setup
+	cargo leptos build --release
+
+## Serve the portal on http://127.0.0.1:3000 with the demo district in data/portal.db.
+run: build
+	@mkdir -p data
+	@echo "[run] serving http://$(LEPTOS_SITE_ADDR) (database: $(DATABASE_URL))"
+	DATABASE_URL='$(DATABASE_URL)' LEPTOS_SITE_ADDR='$(LEPTOS_SITE_ADDR)' \
+	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=portal PORTAL_DEMO=1 RUST_LOG='$(RUST_LOG)' \
+	target/release/server
+
+## Every test: formatting and lints, unit and integration tests, then the browser tests
+## against the release build.
+test: setup lint test-rust build test-e2e
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+test-rust:
+	cargo test --workspace
+
+test-e2e:
+	cd end2end && npx playwright test
+
+fmt:
+	cargo fmt --all
+
+## Page weight of the built site (see BENCHMARKS.md).
+bench: build
+	bash bench/page-weight.sh

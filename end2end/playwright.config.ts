@@ -1,0 +1,66 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// The portal under test: the release build, on its own port and a throw-away database
+// seeded with the demo district. `make test` builds it first; PORTAL_E2E_URL points the
+// tests at an already running portal instead.
+const port = Number(process.env.PORTAL_E2E_PORT ?? 3100);
+const baseURL = process.env.PORTAL_E2E_URL ?? `http://127.0.0.1:${port}`;
+const dbDir = process.env.PORTAL_E2E_DB_DIR ?? "../target/e2e";
+
+// Debian's Chromium: Playwright's own browser download cannot run on these machines.
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    trace: "off",
+  },
+  projects: [
+    {
+      name: "phone-js",
+      use: { ...devices["Pixel 7"], launchOptions },
+    },
+    {
+      // Server-rendered pages must work with JavaScript switched off.
+      name: "phone-nojs",
+      use: { ...devices["Pixel 7"], javaScriptEnabled: false, launchOptions },
+    },
+  ],
+  webServer: process.env.PORTAL_E2E_URL
+    ? undefined
+    : {
+        command: `rm -rf ${dbDir} && mkdir -p ${dbDir} && ../target/release/server`,
+        cwd: ".",
+        url: `${baseURL}/healthz`,
+        timeout: 60_000,
+        reuseExistingServer: false,
+        stdout: "ignore",
+        stderr: "pipe",
+        env: {
+          DATABASE_URL: `sqlite://${dbDir}/portal.db`,
+          LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+          LEPTOS_SITE_ROOT: "../target/site",
+          PORTAL_DEMO: "1",
+          RUST_LOG: "warn",
+        },
+      },
+});

@@ -1,0 +1,26 @@
+import { expect, Page, TestInfo } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+/** True in the project that runs with JavaScript switched off. */
+export function jsOff(testInfo: TestInfo): boolean {
+  return testInfo.project.use.javaScriptEnabled === false;
+}
+
+/** With JavaScript on, wait until the WebAssembly app has taken over the page. */
+export async function waitForHydration(page: Page, testInfo: TestInfo) {
+  if (jsOff(testInfo)) return;
+  await page.waitForFunction(() => (window as any).__portalHydrated === true, undefined, {
+    timeout: 15_000,
+  });
+}
+
+/** axe-core with the WCAG 2.x A/AA rules must find nothing. */
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+  );
+  expect(summary, "axe-core violations").toEqual([]);
+}
