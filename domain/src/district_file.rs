@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use toml::Spanned;
 
+pub use crate::datafile::DataFileError;
+use crate::datafile::{from_toml_error, line_of};
+
 /// A loaded district: its name and every place, offices in file order, each office
 /// followed by its workrooms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,26 +35,8 @@ impl District {
     }
 }
 
-/// What is wrong with a data file, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DistrictFileError {
-    /// 1-based line, when the problem can be pinned to one.
-    pub line: Option<usize>,
-    /// Dotted path of the field, e.g. `office[3].workroom[2].address`.
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for DistrictFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "第 {line} 行，字段 {}：{}", self.field, self.message),
-            None => write!(f, "字段 {}：{}", self.field, self.message),
-        }
-    }
-}
-
-impl std::error::Error for DistrictFileError {}
+/// What is wrong with a district file, and where.
+pub type DistrictFileError = DataFileError;
 
 // ---- raw shape of the file, as serde reads it --------------------------------------------
 
@@ -372,56 +357,6 @@ impl Loader<'_> {
         }
         offers.sort_by_key(|o| o.service.rank());
         Ok(offers)
-    }
-}
-
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())]
-        .bytes()
-        .filter(|b| *b == b'\n')
-        .count()
-        + 1
-}
-
-/// Turns serde/TOML errors into the same line + field + Chinese message form.
-fn from_toml_error(text: &str, e: &toml::de::Error) -> DistrictFileError {
-    let line = e.span().map(|s| line_of(text, s.start));
-    let msg = e.message();
-    let quoted = |m: &str| m.split('`').nth(1).map(str::to_string);
-    let key_on_line = || {
-        line.and_then(|l| text.lines().nth(l - 1))
-            .and_then(|l| l.split_once('='))
-            .map(|(k, _)| k.trim().to_string())
-            .filter(|k| !k.is_empty())
-    };
-    let (field, message) = if msg.starts_with("missing field") {
-        let f = quoted(msg).unwrap_or_default();
-        (f.clone(), format!("缺少必填字段 {f}"))
-    } else if msg.starts_with("unknown field") {
-        let f = quoted(msg).unwrap_or_default();
-        let expected = msg
-            .split_once("expected")
-            .map(|(_, x)| x.trim())
-            .unwrap_or("");
-        (
-            f.clone(),
-            format!("不认识的字段 {f}（可用字段：{expected}）"),
-        )
-    } else if msg.starts_with("invalid type") {
-        (
-            key_on_line().unwrap_or_default(),
-            format!("类型不对：{msg}"),
-        )
-    } else {
-        (
-            key_on_line().unwrap_or_default(),
-            format!("TOML 格式错误：{msg}"),
-        )
-    };
-    DistrictFileError {
-        line,
-        field,
-        message,
     }
 }
 
