@@ -14,7 +14,7 @@ pub mod pages;
 use components::layout::Layout;
 use i18n::{t, Msg};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -33,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />
                 <HashedStylesheet options id="leptos" />
+                <meta name="description" content=i18n::text(i18n::Lang::ZhCn, Msg::SiteTagline) />
                 <MetaTags />
             </head>
             <body>
@@ -54,7 +55,6 @@ pub fn App() -> impl IntoView {
                 format!("{page} - {}", t(Msg::SiteTitle))
             }
         } />
-        <Meta name="description" content=t(Msg::SiteTagline) />
         <Router>
             <Layout>
                 // Async: pages are sent whole, so they read fully without JavaScript.

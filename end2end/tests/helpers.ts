@@ -14,8 +14,25 @@ export async function waitForHydration(page: Page, testInfo: TestInfo) {
   });
 }
 
-/** axe-core with the WCAG 2.x A/AA rules must find nothing. */
-export async function expectNoAxeViolations(page: Page) {
+/**
+ * axe-core with the WCAG 2.x A/AA rules must find nothing. axe runs as a script, so for the
+ * JavaScript-off project the same URL is audited in a context where scripts may run but the
+ * app's own bundle is blocked: the page is exactly the server-rendered HTML a no-JS user gets.
+ */
+export async function expectNoAxeViolations(page: Page, testInfo?: TestInfo) {
+  if (testInfo && jsOff(testInfo)) {
+    const browser = page.context().browser()!;
+    const context = await browser.newContext({ ...testInfo.project.use, javaScriptEnabled: true });
+    await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    const ssrPage = await context.newPage();
+    await ssrPage.goto(page.url());
+    try {
+      await expectNoAxeViolations(ssrPage);
+    } finally {
+      await context.close();
+    }
+    return;
+  }
   const results = await new AxeBuilder({ page })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
     .analyze();

@@ -15,7 +15,7 @@ test("the home page lists all 14 offices, each linking to its page", async ({ pa
   for (const o of offices) {
     await expect(list.getByRole("link", { name: new RegExp(o.name) })).toHaveAttribute("href", `/places/${o.id}`);
   }
-  await expectNoAxeViolations(page);
+  await expectNoAxeViolations(page, testInfo);
 });
 
 test("search finds a workroom by its neighbourhood name", async ({ page }, testInfo) => {
@@ -36,7 +36,7 @@ test("search finds a workroom by its neighbourhood name", async ({ page }, testI
   }
   await expect(results.getByRole("link", { name: /平顺居民区法律服务工作室/ })).toBeVisible();
   await expect(page.getByText(/找到 \d+ 个网点/)).toBeVisible();
-  await expectNoAxeViolations(page);
+  await expectNoAxeViolations(page, testInfo);
 
   await results.getByRole("link", { name: /平顺居民区法律服务工作室/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("平顺居民区法律服务工作室");
@@ -57,7 +57,7 @@ test("the offices page lists each office with its workrooms", async ({ page }, t
   const office = page.getByRole("region", { name: "北站街道司法所" });
   await office.getByText(/下属居村法律服务工作室/).click();
   await expect(office.getByRole("listitem").filter({ has: page.getByRole("link") }).first()).toBeVisible();
-  await expectNoAxeViolations(page);
+  await expectNoAxeViolations(page, testInfo);
 });
 
 test("the place page shows address, services and opening hours", async ({ page }, testInfo) => {
@@ -67,7 +67,7 @@ test("the place page shows address, services and opening hours", async ({ page }
   await expect(page.getByRole("heading", { name: "心理咨询" })).toBeVisible();
   await expect(page.getByText("周五 13:30–16:30（仅限青少年）")).toBeVisible();
   await expect(page.getByText("随时可以申请，无需预约时段").first()).toBeVisible();
-  await expectNoAxeViolations(page);
+  await expectNoAxeViolations(page, testInfo);
 });
 
 test("an unknown place gets a helpful not-found page", async ({ page }, testInfo) => {
@@ -75,7 +75,7 @@ test("an unknown place gets a helpful not-found page", async ({ page }, testInfo
   expect(response?.status()).toBe(404);
   await waitForHydration(page, testInfo);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("找不到这个页面");
-  await expectNoAxeViolations(page);
+  await expectNoAxeViolations(page, testInfo);
 });
 
 test("after hydration, links navigate without reloading the page", async ({ page }, testInfo) => {

@@ -37,21 +37,41 @@ pub fn precompress(pkg_dir: &Path) -> std::io::Result<usize> {
         }
         let data = std::fs::read(&path)?;
         let mut out = Vec::new();
-        {
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: 11,
-                lgwin: 22,
-                ..Default::default()
-            };
-            brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
-        }
-        std::fs::write(&br, &out)?;
+        // Best compression for release bundles (about a megabyte); development bundles are
+        // several megabytes and would take minutes at that level.
+        let quality = if data.len() < 2 << 20 { 11 } else { 5 };
+        let params = brotli::enc::BrotliEncoderParams {
+            quality,
+            lgwin: 22,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
+        write_atomically(&br, &out)?;
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         enc.write_all(&data)?;
-        std::fs::write(&gz, enc.finish()?)?;
+        write_atomically(&gz, &enc.finish()?)?;
         written += 1;
     }
     Ok(written)
+}
+
+/// Never lets the file server see a half-written file.
+fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, data)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Precompresses in a background thread: the portal serves at once, uncompressed until
+/// the compressed files appear (ServeDir falls back to the plain file).
+pub fn precompress_in_background(pkg_dir: std::path::PathBuf) {
+    std::thread::spawn(move || match precompress(&pkg_dir) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "precompressed bundle files"),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not precompress bundle files; serving them uncompressed")
+        }
+    });
 }
 
 /// `/pkg` service. Hashed names never change content, so browsers may keep them a year;

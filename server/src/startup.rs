@@ -175,14 +175,7 @@ impl Application {
         seed(&config, &directory).await?;
 
         let options = leptos_options(&config);
-        let pkg_dir = config.site_root.join("pkg");
-        match assets::precompress(&pkg_dir) {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(files = n, "precompressed bundle files"),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not precompress bundle files; serving them uncompressed")
-            }
-        }
+        assets::precompress_in_background(config.site_root.join("pkg"));
         let router = router(AppState {
             leptos_options: options,
             directory,

@@ -5,11 +5,14 @@ use crate::api::{office_groups, search_places};
 use crate::components::place_card::PlaceItem;
 use crate::i18n::{lang, results_count, t, workroom_count, Msg};
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
+        // An empty page title: the formatter in App shows the site title alone.
+        <Title text="" />
         <section class="hero">
             <h1>{t(Msg::SiteTitle)}</h1>
             <p class="tagline">{t(Msg::SiteTagline)}</p>
