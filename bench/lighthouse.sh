@@ -34,5 +34,5 @@ OUT=bench/results/lighthouse.md
     ' "$TMP/lh.json" "$path"
   done
   echo
-  echo "Lighthouse 12.2.3, mobile preset (simulated throttling), Chromium $(/usr/bin/chromium --version | awk '{print $2}'), measured $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo "Lighthouse 12.2.3, mobile preset (simulated throttling), Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), measured $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee "$OUT"

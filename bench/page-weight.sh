@@ -14,6 +14,9 @@ DATABASE_URL="sqlite://$TMP/portal.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS
   PORTAL_DEMO=1 RUST_LOG=warn target/release/server &
 SERVER=$!
 for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+# the server precompresses the bundle in the background after start-up: wait for it
+for _ in $(seq 1 300); do ls target/site/pkg/*.wasm.br >/dev/null 2>&1 && break; sleep 0.2; done
+sleep 1
 
 size() { # url encoding -> bytes on the wire
   curl -fs -H "Accept-Encoding: $2" -o "$TMP/body" "$1" && stat -c %s "$TMP/body"

@@ -1,7 +1,7 @@
 //! Server functions: each checks its input, calls one use case of the `backend` crate
 //! and returns a view model. No SQL and no business rules here.
 
-use crate::model::{OfficeWithWorkrooms, PlaceCard, PlaceDetail};
+use crate::model::{OfficeSummary, OfficeWithWorkrooms, PlaceCard, PlaceDetail};
 use leptos::prelude::*;
 
 /// Most results the search box shows.
@@ -27,6 +27,20 @@ pub async fn office_groups() -> Result<Vec<OfficeWithWorkrooms>, ServerFnError> 
         .map(|g| OfficeWithWorkrooms {
             office: PlaceCard::from(&g.office),
             workrooms: g.workrooms.iter().map(PlaceCard::from).collect(),
+        })
+        .collect())
+}
+
+/// Offices with their workroom counts: what the home page lists (small, for phones).
+#[server]
+pub async fn office_summaries() -> Result<Vec<OfficeSummary>, ServerFnError> {
+    let groups = directory()?.offices().await.map_err(internal)?;
+    Ok(groups
+        .iter()
+        .map(|g| OfficeSummary {
+            id: g.office.id.0,
+            name: g.office.name.clone(),
+            workrooms: g.workrooms.len(),
         })
         .collect())
 }

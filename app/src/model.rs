@@ -35,6 +35,14 @@ pub struct OfficeWithWorkrooms {
     pub workrooms: Vec<PlaceCard>,
 }
 
+/// An office with the number of its workrooms (the home page's list).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeSummary {
+    pub id: i64,
+    pub name: String,
+    pub workrooms: usize,
+}
+
 /// Everything the place page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceDetail {

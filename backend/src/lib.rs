@@ -5,10 +5,12 @@
 //!
 //! Data flows one way: page / REST handler → use case here → domain rules + store.
 
+pub mod booking;
 pub mod directory;
 pub mod error;
 pub mod store;
 
+pub use booking::Bookings;
 pub use directory::Directory;
 pub use error::ServiceError;
 pub use store::{Store, StoreError};

@@ -24,6 +24,12 @@ enum Command {
         /// Path to the TOML file.
         file: std::path::PathBuf,
     },
+    /// Load a year's national holiday schedule (seed/holidays/YYYY.toml format) into the
+    /// database named by DATABASE_URL; running servers use it after their next start.
+    LoadHolidays {
+        /// Path to the TOML file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -38,6 +44,7 @@ async fn main() -> ExitCode {
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => serve().await,
         Command::CheckDistrict { file } => check_district(&file),
+        Command::LoadHolidays { file } => load_holidays(&file).await,
     }
 }
 
@@ -84,6 +91,45 @@ fn check_district(file: &std::path::Path) -> ExitCode {
         }
         Err(e) => {
             eprintln!("{}: {e}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn load_holidays(file: &std::path::Path) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = async {
+        let store = server::startup::open_store(&config.database_url).await?;
+        let bookings =
+            backend::Bookings::new(store, Default::default(), backend::booking::system_clock())
+                .await?;
+        Ok::<_, server::startup::StartupError>(bookings.load_holiday_file(&text).await?)
+    }
+    .await;
+    match result {
+        Ok(Ok(year)) => {
+            println!("{}: {year} 年节假日安排已载入", file.display());
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("{}: {e}", file.display());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("cannot load: {e}");
             ExitCode::FAILURE
         }
     }

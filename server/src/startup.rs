@@ -5,9 +5,10 @@ use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
+use backend::booking::{system_clock, BookingConfig};
 use backend::directory::SeedOutcome;
 use backend::store::sqlite::SqliteStore;
-use backend::{Directory, Store};
+use backend::{Bookings, Directory, Store};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
@@ -18,10 +19,14 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// The demo district, built into the binary so that `PORTAL_DEMO=1` works anywhere.
 pub const DEMO_DISTRICT: &str = include_str!("../../seed/demo-district.toml");
 
+/// National holiday schedules shipped with the binary; admins load later years as files.
+pub const HOLIDAY_FILES: &[&str] = &[include_str!("../../seed/holidays/2026.toml")];
+
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub directory: Directory,
+    pub bookings: Bookings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +35,10 @@ pub enum StartupError {
     Store(#[from] backend::StoreError),
     #[error("{0}")]
     Seed(#[from] backend::directory::SeedError),
+    #[error("{0}")]
+    Service(#[from] backend::ServiceError),
+    #[error("holiday file: {0}")]
+    Holidays(String),
     #[error("cannot read district file {path}: {source}")]
     DistrictFile {
         path: String,
@@ -83,6 +92,21 @@ async fn seed(config: &Config, directory: &Directory) -> Result<(), StartupError
         SeedOutcome::AlreadyLoaded => {
             tracing::info!("district already in the database; file not reloaded")
         }
+    }
+    Ok(())
+}
+
+/// Stores a shipped holiday year unless that year is already in the database (an admin may
+/// have loaded a corrected one).
+async fn load_shipped_holidays(bookings: &Bookings, text: &str) -> Result<(), StartupError> {
+    let year = domain::calendar::parse_holiday_year(text)
+        .map_err(|e| StartupError::Holidays(e.to_string()))?;
+    if !bookings.has_holiday_year(year.year) {
+        bookings
+            .load_holiday_file(text)
+            .await?
+            .map_err(|e| StartupError::Holidays(e.to_string()))?;
+        tracing::info!(year = year.year, "holiday schedule loaded");
     }
     Ok(())
 }
@@ -171,14 +195,23 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let store = open_store(&config.database_url).await?;
-        let directory = Directory::new(store);
+        let directory = Directory::new(store.clone());
         seed(&config, &directory).await?;
+        let bookings =
+            Bookings::new(store.clone(), BookingConfig::default(), system_clock()).await?;
+        for file in HOLIDAY_FILES {
+            load_shipped_holidays(&bookings, file).await?;
+        }
+        if let Some(warning) = bookings.holiday_warning() {
+            tracing::warn!("{warning}");
+        }
 
         let options = leptos_options(&config);
         assets::precompress_in_background(config.site_root.join("pkg"));
         let router = router(AppState {
             leptos_options: options,
             directory,
+            bookings,
         });
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await

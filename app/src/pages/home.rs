@@ -1,7 +1,7 @@
 //! Home: search box (live results after hydration, a plain GET form without JavaScript)
 //! and the list of the district's offices.
 
-use crate::api::{office_groups, search_places};
+use crate::api::{office_summaries, search_places};
 use crate::components::place_card::PlaceItem;
 use crate::i18n::{lang, results_count, t, workroom_count, Msg};
 use leptos::prelude::*;
@@ -97,7 +97,7 @@ fn PlaceSearch() -> impl IntoView {
 
 #[component]
 fn OfficeList() -> impl IntoView {
-    let groups = Resource::new(|| (), |_| office_groups());
+    let groups = Resource::new(|| (), |_| office_summaries());
     view! {
         <section class="card" aria-labelledby="offices-heading">
             <h2 id="offices-heading">{t(Msg::OfficesHeading)}</h2>
@@ -113,10 +113,10 @@ fn OfficeList() -> impl IntoView {
                                         .map(|g| {
                                             view! {
                                                 <li>
-                                                    <a class="office-tile" href=format!("/places/{}", g.office.id)>
-                                                        <span class="place-name">{g.office.name.clone()}</span>
+                                                    <a class="office-tile" href=format!("/places/{}", g.id)>
+                                                        <span class="place-name">{g.name.clone()}</span>
                                                         <span class="place-meta">
-                                                            {workroom_count(lang(), g.workrooms.len())}
+                                                            {workroom_count(lang(), g.workrooms)}
                                                         </span>
                                                     </a>
                                                 </li>

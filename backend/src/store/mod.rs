@@ -8,8 +8,11 @@
 pub mod sqlite;
 
 use async_trait::async_trait;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use domain::booking::FairnessError;
 use domain::district_file::District;
-use domain::{Location, LocationId};
+use domain::{BookingState, Location, LocationId, ServiceCode};
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -45,4 +48,119 @@ pub trait Store: Send + Sync + 'static {
     /// Every place in data-file order, with services and weekly sessions.
     async fn locations(&self) -> StoreResult<Vec<Location>>;
     async fn location(&self, id: LocationId) -> StoreResult<Location>;
+
+    // ---- booking ----------------------------------------------------------------------
+    /// Bodies of the loaded holiday files, one per year.
+    async fn holiday_files(&self) -> StoreResult<Vec<String>>;
+    /// Stores (or replaces) a year's holiday file.
+    async fn save_holiday_file(&self, year: i32, source: &str, body: &str) -> StoreResult<()>;
+    /// Closures and extra sessions of a service at a place between two dates.
+    async fn date_exceptions(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<StoredException>>;
+    /// Active bookings per slot start of a service at a place, for starts in `[from, to)`.
+    async fn seats_taken(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<HashMap<DateTime<Utc>, u32>>;
+    /// Takes a seat and saves the booking in one transaction, unless the slot is full or
+    /// the resident's other active bookings (given to `fairness`) forbid it.
+    async fn create_booking(
+        &self,
+        booking: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck<'_>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>>;
+    async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>>;
+    /// Cancels a booked (not yet served) booking and frees its seat.
+    async fn cancel_booking(
+        &self,
+        code: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>>;
+    /// Moves a booked booking to another slot of the same service and place: takes the new
+    /// seat, frees the old one, keeps the code and records the move.
+    async fn reschedule_booking(
+        &self,
+        code: &str,
+        new_start: DateTime<Utc>,
+        new_end: DateTime<Utc>,
+        capacity: u16,
+        fairness: FairnessCheck<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>>;
+    /// What happened to a booking, oldest first.
+    async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>>;
+}
+
+/// The fairness rule, evaluated inside the booking transaction on the resident's other
+/// active bookings (start, end). The rule itself lives in `domain::booking`.
+pub type FairnessCheck<'a> = &'a (dyn Fn(&[(DateTime<FixedOffset>, DateTime<FixedOffset>)]) -> Result<(), FairnessError>
+         + Send
+         + Sync);
+
+/// A closure (`session: None`) or an extra session string on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredException {
+    pub date: NaiveDate,
+    pub session: Option<String>,
+}
+
+/// Why a booking change was refused; the use-case layer words it for residents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No seat left in the slot.
+    Full,
+    Fairness(FairnessError),
+    /// The booking is no longer in a state that allows the change.
+    NotActive(BookingState),
+    NotFound,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBookingRecord {
+    pub code: String,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: Option<String>,
+    pub youth: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingRecord {
+    pub id: i64,
+    pub code: String,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub state: BookingState,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: Option<String>,
+    pub youth: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingEvent {
+    pub at: DateTime<Utc>,
+    /// `created`, `rescheduled` or `cancelled`
+    pub kind: String,
+    pub from_start: Option<DateTime<Utc>>,
+    pub to_start: Option<DateTime<Utc>>,
 }

@@ -23,7 +23,23 @@ pub struct ErrorBody {
 #[derive(Debug)]
 pub enum ApiError {
     NotFound,
-    Invalid { field: String, message: String },
+    Invalid {
+        field: String,
+        message: String,
+    },
+    /// The body is not JSON at all.
+    BadRequest {
+        message: String,
+    },
+    /// The slot is full; the nearest free alternatives.
+    Full {
+        alternatives: Vec<super::bookings::AlternativeJson>,
+    },
+    /// A rule forbids it (fairness, the booking's state); the message says why.
+    Refused {
+        message: String,
+    },
+    TooManyRequests,
     Internal,
 }
 
@@ -54,6 +70,38 @@ impl IntoResponse for ApiError {
                     error: "invalid",
                     message,
                     field: Some(field),
+                },
+            ),
+            ApiError::BadRequest { message } => (
+                StatusCode::BAD_REQUEST,
+                ErrorBody {
+                    error: "bad_request",
+                    message,
+                    field: None,
+                },
+            ),
+            ApiError::Full { alternatives } => {
+                let body = super::bookings::FullBody {
+                    error: "full",
+                    message: "这个时段已约满，请选择其他时段".into(),
+                    alternatives,
+                };
+                return (StatusCode::CONFLICT, Json(body)).into_response();
+            }
+            ApiError::Refused { message } => (
+                StatusCode::CONFLICT,
+                ErrorBody {
+                    error: "refused",
+                    message,
+                    field: None,
+                },
+            ),
+            ApiError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorBody {
+                    error: "rate_limited",
+                    message: "操作太频繁，请稍后再试".into(),
+                    field: None,
                 },
             ),
             ApiError::Internal => (

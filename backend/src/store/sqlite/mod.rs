@@ -1,9 +1,16 @@
 //! SQLite implementation of [`Store`]: an embedded file in WAL mode.
 
-use super::{DistrictInfo, Store, StoreError, StoreResult};
+mod bookings;
+
+use super::{
+    BookingEvent, BookingRecord, DistrictInfo, FairnessCheck, NewBookingRecord, Refusal, Store,
+    StoreError, StoreResult, StoredException,
+};
 use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono::{NaiveTime, Timelike};
 use domain::district_file::District;
+use domain::ServiceCode as Svc;
 use domain::{
     Location, LocationId, LocationKind, ServiceCode, ServiceOffer, WeekdaySet, WeeklySession,
 };
@@ -15,7 +22,7 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl SqliteStore {
@@ -259,6 +266,64 @@ impl Store for SqliteStore {
         }
         Ok(self.assemble(rows, Some(id.0)).await?.remove(0))
     }
+
+    async fn holiday_files(&self) -> StoreResult<Vec<String>> {
+        self.holiday_files_impl().await
+    }
+    async fn save_holiday_file(&self, year: i32, source: &str, body: &str) -> StoreResult<()> {
+        self.save_holiday_file_impl(year, source, body).await
+    }
+    async fn date_exceptions(
+        &self,
+        location: LocationId,
+        service: Svc,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<StoredException>> {
+        self.date_exceptions_impl(location, service, from, to).await
+    }
+    async fn seats_taken(
+        &self,
+        location: LocationId,
+        service: Svc,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<HashMap<DateTime<Utc>, u32>> {
+        self.seats_taken_impl(location, service, from, to).await
+    }
+    async fn create_booking(
+        &self,
+        booking: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck<'_>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        self.create_booking_impl(booking, capacity, fairness).await
+    }
+    async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>> {
+        self.booking_by_code_impl(code).await
+    }
+    async fn cancel_booking(
+        &self,
+        code: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        self.cancel_booking_impl(code, at).await
+    }
+    async fn reschedule_booking(
+        &self,
+        code: &str,
+        new_start: DateTime<Utc>,
+        new_end: DateTime<Utc>,
+        capacity: u16,
+        fairness: FairnessCheck<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        self.reschedule_booking_impl(code, new_start, new_end, capacity, fairness, at)
+            .await
+    }
+    async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>> {
+        self.booking_events_impl(booking_id).await
+    }
 }
 
 #[cfg(test)]
@@ -275,7 +340,7 @@ mod tests {
     }
 
     fn demo() -> District {
-        parse_district(include_str!("../../../seed/demo-district.toml")).unwrap()
+        parse_district(include_str!("../../../../seed/demo-district.toml")).unwrap()
     }
 
     #[tokio::test]

@@ -1,0 +1,551 @@
+//! Use cases of residents' bookings: free slots, book, look up, cancel, reschedule, and
+//! alternatives when a slot is full. Rules come from `domain`; seats are counted by the store.
+
+use crate::store::{BookingRecord, NewBookingRecord, Refusal, Store, StoredException};
+use crate::ServiceError;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use domain::booking::{
+    check_consent, check_fairness, check_youth, parse_topic, Account, FairnessError,
+    FairnessLimits, FieldError, MobilePhone, PersonName,
+};
+use domain::calendar::{parse_holiday_year, CalendarFileError, HolidayCalendar};
+use domain::slots::{self, to_local, DateException, ExceptionKind, ExtraSession};
+use domain::{BookingCode, BookingState, BookingWindow, Location, LocationId, ServiceCode, Slot};
+use std::sync::{Arc, RwLock};
+
+/// A booking's local start and end.
+type Interval = (DateTime<FixedOffset>, DateTime<FixedOffset>);
+
+/// Where "now" comes from; tests pass a fixed instant.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BookingConfig {
+    pub window: BookingWindow,
+    pub limits: FairnessLimits,
+}
+
+/// A slot with how many seats are left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotAvailability {
+    pub slot: Slot,
+    pub remaining: u16,
+}
+
+/// A bookable slot at some place, offered when the asked-for slot is full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub location_id: LocationId,
+    pub location_name: String,
+    pub slot: SlotAvailability,
+}
+
+/// What a resident submits, as typed; every field is checked here.
+#[derive(Debug, Clone, Default)]
+pub struct BookingRequest {
+    pub location_id: i64,
+    pub service: String,
+    pub start: String,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: Option<String>,
+    pub youth: bool,
+    pub consent: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BookingError {
+    #[error("{0}")]
+    Invalid(FieldError),
+    /// The slot has no seat left; nearby alternatives, soonest first.
+    #[error("这个时段已约满，请选择其他时段")]
+    Full { alternatives: Vec<Alternative> },
+    /// A fairness rule or the booking's state forbids it; the message says why.
+    #[error("{0}")]
+    Refused(String),
+    /// Unknown code or wrong phone: the same answer for both, so codes cannot be probed.
+    #[error("没有找到这个预约，请核对预约码和手机号")]
+    NotFound,
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<ServiceError> for BookingError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound => BookingError::NotFound,
+            ServiceError::Invalid { message, .. } => BookingError::Refused(message),
+            ServiceError::Internal => BookingError::Internal,
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for BookingError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> BookingError {
+    BookingError::Invalid(FieldError::new(field, message))
+}
+
+#[derive(Clone)]
+pub struct Bookings {
+    store: Arc<dyn Store>,
+    config: BookingConfig,
+    clock: Clock,
+    calendar: Arc<RwLock<HolidayCalendar>>,
+}
+
+impl Bookings {
+    /// Loads the holiday years kept in the database.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        config: BookingConfig,
+        clock: Clock,
+    ) -> Result<Self, ServiceError> {
+        let mut calendar = HolidayCalendar::new();
+        for body in store.holiday_files().await? {
+            match parse_holiday_year(&body) {
+                Ok(year) => {
+                    calendar.insert(year);
+                }
+                Err(e) => tracing::error!(error = %e, "a stored holiday file no longer parses"),
+            }
+        }
+        Ok(Bookings {
+            store,
+            config,
+            clock,
+            calendar: Arc::new(RwLock::new(calendar)),
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn config(&self) -> &BookingConfig {
+        &self.config
+    }
+
+    /// Checks a holiday file, stores it and uses it from now on (no rebuild, no restart).
+    pub async fn load_holiday_file(
+        &self,
+        text: &str,
+    ) -> Result<Result<i32, CalendarFileError>, ServiceError> {
+        let year = match parse_holiday_year(text) {
+            Ok(y) => y,
+            Err(e) => return Ok(Err(e)),
+        };
+        self.store
+            .save_holiday_file(year.year, &year.source, text)
+            .await?;
+        let number = year.year;
+        self.calendar.write().expect("calendar lock").insert(year);
+        Ok(Ok(number))
+    }
+
+    pub fn has_holiday_year(&self, year: i32) -> bool {
+        self.calendar.read().expect("calendar lock").has_year(year)
+    }
+
+    /// Years inside the booking window whose holiday schedule is not loaded, with the warning
+    /// admins should see.
+    pub fn holiday_warning(&self) -> Option<String> {
+        let now = self.now();
+        let cal = self.calendar.read().expect("calendar lock");
+        let missing = cal.missing_years(
+            self.config.window.first_day(now),
+            self.config.window.last_day(now),
+        );
+        domain::calendar::missing_years_warning(&missing)
+    }
+
+    async fn exceptions(
+        &self,
+        place: &Location,
+        service: ServiceCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<DateException>, BookingError> {
+        let stored = self
+            .store
+            .date_exceptions(place.id, service, from, to)
+            .await?;
+        Ok(stored
+            .into_iter()
+            .filter_map(|StoredException { date, session }| {
+                let kind = match session {
+                    None => ExceptionKind::Closed,
+                    Some(text) => match ExtraSession::parse(&text) {
+                        Ok(s) => ExceptionKind::Extra(s),
+                        Err(e) => {
+                            tracing::error!(error = %e, "stored extra session does not parse");
+                            return None;
+                        }
+                    },
+                };
+                Some(DateException { date, kind })
+            })
+            .collect())
+    }
+
+    /// Free and full slots of a service at a place between two local dates (inclusive),
+    /// limited to the booking window.
+    pub async fn slots(
+        &self,
+        place: &Location,
+        service: ServiceCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SlotAvailability>, BookingError> {
+        let Some(offer) = place.offers(service) else {
+            return Ok(vec![]);
+        };
+        if from > to || (to - from).num_days() > 62 {
+            return Err(invalid(
+                "to",
+                "查询范围最多 62 天，且结束日期不能早于开始日期",
+            ));
+        }
+        let exceptions = self.exceptions(place, service, from, to).await?;
+        let now = self.now();
+        let list = {
+            let cal = self.calendar.read().expect("calendar lock");
+            slots::slots(
+                &offer.sessions,
+                &exceptions,
+                &cal,
+                &self.config.window,
+                now,
+                from,
+                to,
+            )
+        };
+        let (Some(first), Some(last)) = (list.first(), list.last()) else {
+            return Ok(vec![]);
+        };
+        let taken = self
+            .store
+            .seats_taken(
+                place.id,
+                service,
+                first.start.with_timezone(&Utc),
+                last.start.with_timezone(&Utc) + Duration::seconds(1),
+            )
+            .await?;
+        Ok(list
+            .into_iter()
+            .map(|slot| {
+                let used = taken
+                    .get(&slot.start.with_timezone(&Utc))
+                    .copied()
+                    .unwrap_or(0);
+                let remaining = u32::from(slot.capacity).saturating_sub(used) as u16;
+                SlotAvailability { slot, remaining }
+            })
+            .collect())
+    }
+
+    /// The slot starting at `start`, if it is a real slot inside the window.
+    async fn slot_at(
+        &self,
+        place: &Location,
+        service: ServiceCode,
+        start: DateTime<FixedOffset>,
+    ) -> Result<Option<Slot>, BookingError> {
+        let Some(offer) = place.offers(service) else {
+            return Ok(None);
+        };
+        let date = slots::local_date(&start);
+        let exceptions = self.exceptions(place, service, date, date).await?;
+        let cal = self.calendar.read().expect("calendar lock");
+        Ok(slots::find_slot(
+            &offer.sessions,
+            &exceptions,
+            &cal,
+            &self.config.window,
+            self.now(),
+            &start,
+        ))
+    }
+
+    fn fairness_check(
+        &self,
+        new: Interval,
+    ) -> impl Fn(&[Interval]) -> Result<(), FairnessError> + Send + Sync {
+        let limits = self.config.limits;
+        move |existing| check_fairness(existing, new, &limits)
+    }
+
+    /// Books a seat. Every field is validated before anything is written.
+    pub async fn book(
+        &self,
+        place: Option<&Location>,
+        req: &BookingRequest,
+    ) -> Result<BookingRecord, BookingError> {
+        let place = place.ok_or_else(|| invalid("location_id", "没有这个服务网点"))?;
+        let service: ServiceCode = req
+            .service
+            .parse()
+            .map_err(|_| invalid("service", "没有这项服务"))?;
+        if service == ServiceCode::Mediation {
+            return Err(invalid(
+                "service",
+                "人民调解请通过调解申请提交，无需预约时段",
+            ));
+        }
+        if place.offers(service).is_none() {
+            return Err(invalid("service", "这个网点不提供这项服务"));
+        }
+        let start = DateTime::parse_from_rfc3339(req.start.trim()).map_err(|_| {
+            invalid(
+                "start",
+                "请选择预约时段（时间格式应为 RFC 3339，例如 2026-03-03T09:00:00+08:00）",
+            )
+        })?;
+        let name = PersonName::parse(&req.name).map_err(BookingError::Invalid)?;
+        let phone = MobilePhone::parse(&req.phone).map_err(BookingError::Invalid)?;
+        let topic = parse_topic(service, &req.topic).map_err(BookingError::Invalid)?;
+        let account =
+            Account::parse(req.account.as_deref().unwrap_or("")).map_err(BookingError::Invalid)?;
+        check_consent(req.consent).map_err(BookingError::Invalid)?;
+        let slot = self.slot_at(place, service, start).await?.ok_or_else(|| {
+            invalid(
+                "start",
+                "这个时段不可预约（不在开放时间内，或已过预约期限）",
+            )
+        })?;
+        check_youth(slot.youth_only, req.youth).map_err(BookingError::Invalid)?;
+
+        let now = self.now();
+        let fairness = self.fairness_check((slot.start, slot.end));
+        // A fresh code per attempt; a collision (one in 2^49) just tries again.
+        for _ in 0..3 {
+            let code = BookingCode::generate(&mut rand_core::OsRng);
+            let record = NewBookingRecord {
+                code: code.as_str().to_string(),
+                location_id: place.id,
+                service,
+                start: slot.start.with_timezone(&Utc),
+                end: slot.end.with_timezone(&Utc),
+                name: name.as_str().to_string(),
+                phone: phone.as_str().to_string(),
+                topic: topic.to_string(),
+                account: account.as_ref().map(|a| a.as_str().to_string()),
+                youth: req.youth,
+                created_at: now,
+            };
+            match self
+                .store
+                .create_booking(&record, slot.capacity, &fairness)
+                .await
+            {
+                Ok(Ok(saved)) => return Ok(saved),
+                Ok(Err(refusal)) => {
+                    return Err(self.refusal(refusal, place, service, slot.start).await)
+                }
+                Err(crate::store::StoreError::Database(e)) if is_unique_violation(&e) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(BookingError::Internal)
+    }
+
+    async fn refusal(
+        &self,
+        refusal: Refusal,
+        place: &Location,
+        service: ServiceCode,
+        start: DateTime<FixedOffset>,
+    ) -> BookingError {
+        match refusal {
+            Refusal::Full => BookingError::Full {
+                alternatives: self
+                    .alternatives(place, service, start)
+                    .await
+                    .unwrap_or_default(),
+            },
+            Refusal::Fairness(e) => BookingError::Refused(e.to_string()),
+            Refusal::NotActive(state) => {
+                BookingError::Refused(format!("这个预约{}，不能再更改", state_words(state)))
+            }
+            Refusal::NotFound => BookingError::NotFound,
+        }
+    }
+
+    /// Finds a booking by code and phone; a wrong phone looks exactly like an unknown code.
+    pub async fn find(&self, code: &str, phone: &str) -> Result<BookingRecord, BookingError> {
+        let (Ok(code), Ok(phone)) = (BookingCode::parse(code), MobilePhone::parse(phone)) else {
+            return Err(BookingError::NotFound);
+        };
+        match self.store.booking_by_code(code.as_str()).await? {
+            Some(b) if constant_time_eq(b.phone.as_bytes(), phone.as_str().as_bytes()) => Ok(b),
+            _ => Err(BookingError::NotFound),
+        }
+    }
+
+    pub async fn cancel(&self, code: &str, phone: &str) -> Result<BookingRecord, BookingError> {
+        let found = self.find(code, phone).await?;
+        match self.store.cancel_booking(&found.code, self.now()).await? {
+            Ok(mut b) => {
+                b.state = BookingState::Cancelled;
+                Ok(b)
+            }
+            Err(Refusal::NotActive(state)) => Err(BookingError::Refused(format!(
+                "这个预约{}，不能取消",
+                state_words(state)
+            ))),
+            Err(_) => Err(BookingError::NotFound),
+        }
+    }
+
+    pub async fn reschedule(
+        &self,
+        place: &Location,
+        code: &str,
+        phone: &str,
+        new_start: &str,
+    ) -> Result<BookingRecord, BookingError> {
+        let found = self.find(code, phone).await?;
+        if found.location_id != place.id {
+            return Err(BookingError::NotFound);
+        }
+        let start = DateTime::parse_from_rfc3339(new_start.trim())
+            .map_err(|_| invalid("start", "请选择新的预约时段（时间格式应为 RFC 3339）"))?;
+        if start.with_timezone(&Utc) == found.start {
+            return Err(invalid("start", "新时段与原时段相同"));
+        }
+        let slot = self
+            .slot_at(place, found.service, start)
+            .await?
+            .ok_or_else(|| {
+                invalid(
+                    "start",
+                    "这个时段不可预约（不在开放时间内，或已过预约期限）",
+                )
+            })?;
+        check_youth(slot.youth_only, found.youth).map_err(BookingError::Invalid)?;
+        let fairness = self.fairness_check((slot.start, slot.end));
+        match self
+            .store
+            .reschedule_booking(
+                &found.code,
+                slot.start.with_timezone(&Utc),
+                slot.end.with_timezone(&Utc),
+                slot.capacity,
+                &fairness,
+                self.now(),
+            )
+            .await?
+        {
+            Ok(b) => Ok(b),
+            Err(refusal) => Err(self
+                .refusal(refusal, place, found.service, slot.start)
+                .await),
+        }
+    }
+
+    pub async fn history(
+        &self,
+        booking: &BookingRecord,
+    ) -> Result<Vec<crate::store::BookingEvent>, BookingError> {
+        Ok(self.store.booking_events(booking.id).await?)
+    }
+
+    /// Free slots near `around`: up to three more at the same place, then the same service at
+    /// the other places of the same office area, six in all; soonest first within each group.
+    pub async fn alternatives(
+        &self,
+        place: &Location,
+        service: ServiceCode,
+        around: DateTime<FixedOffset>,
+    ) -> Result<Vec<Alternative>, BookingError> {
+        const SAME_PLACE: usize = 3;
+        const MAX: usize = 6;
+        let now = self.now();
+        let (from, to) = (
+            self.config.window.first_day(now),
+            self.config.window.last_day(now),
+        );
+        let mut out = Vec::new();
+        let free_after = |list: Vec<SlotAvailability>| -> Vec<SlotAvailability> {
+            let mut free: Vec<_> = list
+                .into_iter()
+                .filter(|s| s.remaining > 0 && s.slot.start != around)
+                .collect();
+            // soonest after the asked-for time first, then the earlier ones
+            free.sort_by_key(|s| (s.slot.start < around, s.slot.start));
+            free
+        };
+        for s in free_after(self.slots(place, service, from, to).await?)
+            .into_iter()
+            .take(SAME_PLACE)
+        {
+            out.push(Alternative {
+                location_id: place.id,
+                location_name: place.name.clone(),
+                slot: s,
+            });
+        }
+        if out.len() < MAX {
+            let office = place.office_id.unwrap_or(place.id);
+            let mut others = Vec::new();
+            for other in self.store.locations().await? {
+                if other.id == place.id
+                    || (other.id != office && other.office_id != Some(office))
+                    || other.offers(service).is_none()
+                {
+                    continue;
+                }
+                for s in free_after(self.slots(&other, service, from, to).await?)
+                    .into_iter()
+                    .take(MAX)
+                {
+                    others.push(Alternative {
+                        location_id: other.id,
+                        location_name: other.name.clone(),
+                        slot: s,
+                    });
+                }
+            }
+            others.sort_by_key(|a| (a.slot.slot.start < around, a.slot.slot.start));
+            out.extend(others.into_iter().take(MAX - out.len()));
+        }
+        Ok(out)
+    }
+}
+
+fn state_words(state: BookingState) -> &'static str {
+    match state {
+        BookingState::Booked => "仍有效",
+        BookingState::Cancelled => "已取消",
+        BookingState::CheckedIn => "已签到",
+        BookingState::Called => "已叫号",
+        BookingState::Serving => "正在办理",
+        BookingState::Done => "已办结",
+        BookingState::NoShow => "已记为未到",
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Compares without an early exit, so response time does not reveal how much of a phone
+/// number matched.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Local (+08:00) start of a stored booking, for display and the API.
+pub fn local_start(b: &BookingRecord) -> DateTime<FixedOffset> {
+    to_local(&b.start)
+}

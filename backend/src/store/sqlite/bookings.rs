@@ -1,0 +1,410 @@
+//! SQL for bookings. Seats are counted in `slot_seats`: a conditional
+//! `UPDATE … SET taken = taken + 1 WHERE taken < capacity` is the one place that decides
+//! whether a seat is free, so concurrent requests can never overbook. Every write of a
+//! booking happens in one transaction that starts with a write, which in SQLite takes the
+//! database's write lock at once (no read-then-upgrade deadlocks) and in PostgreSQL locks
+//! the slot's row.
+
+use super::SqliteStore;
+use crate::store::{
+    BookingEvent, BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult,
+    StoredException,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::slots::to_local;
+use domain::{BookingState, LocationId, ServiceCode};
+use sqlx::{FromRow, Sqlite, Transaction};
+use std::collections::HashMap;
+
+/// Instants are stored as UTC text with second precision: text order is time order.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
+}
+
+/// States that hold a seat.
+const ACTIVE_STATES: &str = "('booked', 'checked_in', 'called', 'serving')";
+
+#[derive(FromRow)]
+struct BookingRow {
+    id: i64,
+    code: String,
+    location_id: i64,
+    service: String,
+    start_at: String,
+    end_at: String,
+    state: String,
+    name: String,
+    phone: String,
+    topic: String,
+    account: Option<String>,
+    youth: bool,
+    created_at: String,
+}
+
+impl BookingRow {
+    fn into_record(self) -> StoreResult<BookingRecord> {
+        Ok(BookingRecord {
+            id: self.id,
+            code: self.code,
+            location_id: LocationId(self.location_id),
+            service: self
+                .service
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("service {}", self.service)))?,
+            start: parse_ts(&self.start_at)?,
+            end: parse_ts(&self.end_at)?,
+            state: BookingState::parse(&self.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("state {}", self.state)))?,
+            name: self.name,
+            phone: self.phone,
+            topic: self.topic,
+            account: self.account,
+            youth: self.youth,
+            created_at: parse_ts(&self.created_at)?,
+        })
+    }
+}
+
+const BOOKING_COLUMNS: &str = "id, code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at";
+
+type Tx = Transaction<'static, Sqlite>;
+
+/// Claims one seat of a slot; `false` when it is full. The INSERT makes sure the row exists
+/// (and, being a write, takes the write lock before anything is read).
+async fn take_seat(
+    tx: &mut Tx,
+    location: LocationId,
+    service: ServiceCode,
+    start: DateTime<Utc>,
+    capacity: u16,
+) -> StoreResult<bool> {
+    sqlx::query(
+        "INSERT INTO slot_seats (location_id, service, start_at, capacity, taken) VALUES ($1, $2, $3, $4, 0)
+         ON CONFLICT (location_id, service, start_at) DO UPDATE SET capacity = excluded.capacity",
+    )
+    .bind(location.0)
+    .bind(service.code())
+    .bind(ts(start))
+    .bind(i64::from(capacity))
+    .execute(&mut **tx)
+    .await?;
+    let taken = sqlx::query(
+        "UPDATE slot_seats SET taken = taken + 1
+         WHERE location_id = $1 AND service = $2 AND start_at = $3 AND taken < capacity",
+    )
+    .bind(location.0)
+    .bind(service.code())
+    .bind(ts(start))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(taken == 1)
+}
+
+async fn free_seat(
+    tx: &mut Tx,
+    location: LocationId,
+    service: ServiceCode,
+    start: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE slot_seats SET taken = taken - 1
+         WHERE location_id = $1 AND service = $2 AND start_at = $3 AND taken > 0",
+    )
+    .bind(location.0)
+    .bind(service.code())
+    .bind(ts(start))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The phone's other active bookings that have not ended yet, as (start, end) in local time.
+async fn active_of_phone(
+    tx: &mut Tx,
+    phone: &str,
+    now: DateTime<Utc>,
+    except_code: Option<&str>,
+) -> StoreResult<Vec<(DateTime<chrono::FixedOffset>, DateTime<chrono::FixedOffset>)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT start_at, end_at FROM bookings
+         WHERE phone = $1 AND state IN {ACTIVE_STATES} AND end_at > $2 AND code <> $3"
+    ))
+    .bind(phone)
+    .bind(ts(now))
+    .bind(except_code.unwrap_or(""))
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|(s, e)| Ok((to_local(&parse_ts(s)?), to_local(&parse_ts(e)?))))
+        .collect()
+}
+
+async fn add_event(
+    tx: &mut Tx,
+    booking_id: i64,
+    at: DateTime<Utc>,
+    kind: &str,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO booking_events (booking_id, at, kind, from_start, to_start) VALUES ($1, $2, $3, $4, $5)")
+        .bind(booking_id)
+        .bind(ts(at))
+        .bind(kind)
+        .bind(from.map(ts))
+        .bind(to.map(ts))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn load(tx: &mut Tx, code: &str) -> StoreResult<Option<BookingRecord>> {
+    let row: Option<BookingRow> = sqlx::query_as(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(BookingRow::into_record).transpose()
+}
+
+impl SqliteStore {
+    pub(super) async fn holiday_files_impl(&self) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM holiday_years ORDER BY year")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(b,)| b).collect())
+    }
+
+    pub(super) async fn save_holiday_file_impl(
+        &self,
+        year: i32,
+        source: &str,
+        body: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO holiday_years (year, source, body, loaded_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (year) DO UPDATE SET source = excluded.source, body = excluded.body, loaded_at = excluded.loaded_at",
+        )
+        .bind(year)
+        .bind(source)
+        .bind(body)
+        .bind(ts(Utc::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn date_exceptions_impl(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<StoredException>> {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT date, session FROM schedule_exceptions
+             WHERE location_id = $1 AND service = $2 AND date >= $3 AND date <= $4 ORDER BY date",
+        )
+        .bind(location.0)
+        .bind(service.code())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(d, session)| {
+                let date = d
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("date {d}")))?;
+                Ok(StoredException { date, session })
+            })
+            .collect()
+    }
+
+    pub(super) async fn seats_taken_impl(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<HashMap<DateTime<Utc>, u32>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT start_at, taken FROM slot_seats
+             WHERE location_id = $1 AND service = $2 AND start_at >= $3 AND start_at < $4",
+        )
+        .bind(location.0)
+        .bind(service.code())
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(s, n)| Ok((parse_ts(&s)?, u32::try_from(n).unwrap_or(0))))
+            .collect()
+    }
+
+    pub(super) async fn create_booking_impl(
+        &self,
+        b: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck<'_>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        let mut tx = self.pool.begin().await?;
+        if !take_seat(&mut tx, b.location_id, b.service, b.start, capacity).await? {
+            return Ok(Err(Refusal::Full));
+        }
+        let others = active_of_phone(&mut tx, &b.phone, b.created_at, None).await?;
+        if let Err(e) = fairness(&others) {
+            return Ok(Err(Refusal::Fairness(e)));
+        }
+        let id: (i64,) = sqlx::query_as(
+            "INSERT INTO bookings (code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(&b.code)
+        .bind(b.location_id.0)
+        .bind(b.service.code())
+        .bind(ts(b.start))
+        .bind(ts(b.end))
+        .bind(&b.name)
+        .bind(&b.phone)
+        .bind(&b.topic)
+        .bind(&b.account)
+        .bind(b.youth)
+        .bind(ts(b.created_at))
+        .fetch_one(&mut *tx)
+        .await?;
+        add_event(&mut tx, id.0, b.created_at, "created", None, Some(b.start)).await?;
+        let record = load(&mut tx, &b.code).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(Ok(record))
+    }
+
+    pub(super) async fn booking_by_code_impl(
+        &self,
+        code: &str,
+    ) -> StoreResult<Option<BookingRecord>> {
+        let row: Option<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = $1"
+        ))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(BookingRow::into_record).transpose()
+    }
+
+    pub(super) async fn cancel_booking_impl(
+        &self,
+        code: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        let mut tx = self.pool.begin().await?;
+        // Write first: takes the lock, and only a booked booking changes.
+        let changed = sqlx::query("UPDATE bookings SET state = 'cancelled', updated_at = $2 WHERE code = $1 AND state = 'booked'")
+            .bind(code)
+            .bind(ts(at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let Some(record) = load(&mut tx, code).await? else {
+            return Ok(Err(Refusal::NotFound));
+        };
+        if changed == 0 {
+            return Ok(Err(Refusal::NotActive(record.state)));
+        }
+        free_seat(&mut tx, record.location_id, record.service, record.start).await?;
+        add_event(
+            &mut tx,
+            record.id,
+            at,
+            "cancelled",
+            Some(record.start),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(record))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn reschedule_booking_impl(
+        &self,
+        code: &str,
+        new_start: DateTime<Utc>,
+        new_end: DateTime<Utc>,
+        capacity: u16,
+        fairness: FairnessCheck<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        let mut tx = self.pool.begin().await?;
+        // A no-op write to take the write lock before reading the booking.
+        sqlx::query("UPDATE bookings SET updated_at = updated_at WHERE code = $1")
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        let Some(old) = load(&mut tx, code).await? else {
+            return Ok(Err(Refusal::NotFound));
+        };
+        if old.state != BookingState::Booked {
+            return Ok(Err(Refusal::NotActive(old.state)));
+        }
+        if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
+            return Ok(Err(Refusal::Full));
+        }
+        let others = active_of_phone(&mut tx, &old.phone, at, Some(code)).await?;
+        if let Err(e) = fairness(&others) {
+            return Ok(Err(Refusal::Fairness(e)));
+        }
+        free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+        sqlx::query(
+            "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE code = $1",
+        )
+        .bind(code)
+        .bind(ts(new_start))
+        .bind(ts(new_end))
+        .bind(ts(at))
+        .execute(&mut *tx)
+        .await?;
+        add_event(
+            &mut tx,
+            old.id,
+            at,
+            "rescheduled",
+            Some(old.start),
+            Some(new_start),
+        )
+        .await?;
+        let record = load(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(Ok(record))
+    }
+
+    pub(super) async fn booking_events_impl(
+        &self,
+        booking_id: i64,
+    ) -> StoreResult<Vec<BookingEvent>> {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT at, kind, from_start, to_start FROM booking_events WHERE booking_id = $1 ORDER BY id")
+                .bind(booking_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(at, kind, from, to)| {
+                Ok(BookingEvent {
+                    at: parse_ts(&at)?,
+                    kind,
+                    from_start: from.as_deref().map(parse_ts).transpose()?,
+                    to_start: to.as_deref().map(parse_ts).transpose()?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,333 @@
+//! Residents' booking API: free slots, book, look up, cancel, reschedule.
+
+use super::error::{ApiError, ErrorBody};
+use crate::startup::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use backend::booking::{local_start, Alternative, BookingError, BookingRequest};
+use backend::store::BookingRecord;
+use chrono::NaiveDate;
+use domain::slots::to_local;
+use domain::{LocationId, ServiceCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// One appointment slot. Times are RFC 3339 in Shanghai time (+08:00).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlotJson {
+    #[schema(example = "2026-03-03T09:00:00+08:00")]
+    pub start: String,
+    #[schema(example = "2026-03-03T09:30:00+08:00")]
+    pub end: String,
+    pub capacity: u16,
+    pub remaining: u16,
+    /// Only residents under 18 may book (the psychology room's Friday).
+    pub youth_only: bool,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SlotQuery {
+    /// Service code, e.g. `legal_consultation`.
+    service: Option<String>,
+    /// First day, `YYYY-MM-DD` (default: today).
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (default: the end of the booking window).
+    to: Option<String>,
+}
+
+fn parse_date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| ApiError::Invalid {
+                field: field.into(),
+                message: "日期格式应为 YYYY-MM-DD".into(),
+            })
+        })
+        .transpose()
+}
+
+/// Slots of a service at a place, with seats left.
+#[utoipa::path(get, path = "/api/v1/locations/{id}/slots", tag = "booking",
+    params(("id" = i64, Path, description = "Place id"), SlotQuery),
+    responses(
+        (status = 200, description = "Slots, soonest first", body = [SlotJson]),
+        (status = 404, description = "No such place", body = ErrorBody),
+        (status = 422, description = "Bad service or dates", body = ErrorBody),
+    ))]
+pub async fn slots(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<SlotQuery>,
+) -> Result<Json<Vec<SlotJson>>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let place = state.directory.location(LocationId(id)).await?;
+    let service: ServiceCode =
+        q.service
+            .as_deref()
+            .unwrap_or("")
+            .parse()
+            .map_err(|_| ApiError::Invalid {
+                field: "service".into(),
+                message: "请指定服务代码，例如 legal_consultation".into(),
+            })?;
+    let now = state.bookings.now();
+    let window = &state.bookings.config().window;
+    let from = parse_date("from", q.from.as_deref())?.unwrap_or(window.first_day(now));
+    let to = parse_date("to", q.to.as_deref())?.unwrap_or(window.last_day(now));
+    let list = state
+        .bookings
+        .slots(&place, service, from, to)
+        .await
+        .map_err(booking_error)?;
+    Ok(Json(
+        list.into_iter()
+            .map(|s| SlotJson {
+                start: s.slot.start.to_rfc3339(),
+                end: s.slot.end.to_rfc3339(),
+                capacity: s.slot.capacity,
+                remaining: s.remaining,
+                youth_only: s.slot.youth_only,
+            })
+            .collect(),
+    ))
+}
+
+/// A new booking.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BookingBody {
+    pub location_id: Option<i64>,
+    #[schema(example = "legal_consultation")]
+    pub service: Option<String>,
+    #[schema(example = "2026-03-03T09:00:00+08:00")]
+    pub start: Option<String>,
+    pub name: Option<String>,
+    #[schema(example = "13812345678")]
+    pub phone: Option<String>,
+    /// Topic code of the service (see the booking form), e.g. `labour`.
+    pub topic: Option<String>,
+    /// Optional short account, at most 500 characters.
+    pub account: Option<String>,
+    /// Declares the resident is under 18 (needed for youth-only slots).
+    pub youth: Option<bool>,
+    /// Must be `true`: consent to the privacy notice.
+    pub consent: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PhoneBody {
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RescheduleBody {
+    pub phone: Option<String>,
+    #[schema(example = "2026-03-04T14:00:00+08:00")]
+    pub start: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PhoneQuery {
+    phone: Option<String>,
+}
+
+/// A booking as its holder sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingJson {
+    /// The booking code, e.g. `K7M2P9XQ4R` (shown to people as `K7M2P-9XQ4R`).
+    pub code: String,
+    pub location_id: i64,
+    pub service: &'static str,
+    pub start: String,
+    pub end: String,
+    /// `booked`, `cancelled`, `checked_in`, `called`, `serving`, `done`, `no_show`
+    pub state: &'static str,
+    pub name: String,
+    /// The phone number, masked (`138****5678`).
+    pub phone: String,
+    /// Topic code; withheld for psychology bookings, which are confidential.
+    pub topic: Option<String>,
+}
+
+impl From<&BookingRecord> for BookingJson {
+    fn from(b: &BookingRecord) -> Self {
+        let confidential = b.service == ServiceCode::Psychology;
+        BookingJson {
+            code: b.code.clone(),
+            location_id: b.location_id.0,
+            service: b.service.code(),
+            start: local_start(b).to_rfc3339(),
+            end: to_local(&b.end).to_rfc3339(),
+            state: b.state.code(),
+            name: b.name.clone(),
+            phone: domain::booking::MobilePhone::parse(&b.phone)
+                .map(|p| p.masked())
+                .unwrap_or_default(),
+            topic: (!confidential).then(|| b.topic.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlternativeJson {
+    pub location_id: i64,
+    pub location_name: String,
+    pub start: String,
+    pub end: String,
+    pub remaining: u16,
+}
+
+impl From<&Alternative> for AlternativeJson {
+    fn from(a: &Alternative) -> Self {
+        AlternativeJson {
+            location_id: a.location_id.0,
+            location_name: a.location_name.clone(),
+            start: a.slot.slot.start.to_rfc3339(),
+            end: a.slot.slot.end.to_rfc3339(),
+            remaining: a.slot.remaining,
+        }
+    }
+}
+
+/// 409 body when the slot is full: the nearest alternatives.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FullBody {
+    pub error: &'static str,
+    pub message: String,
+    pub alternatives: Vec<AlternativeJson>,
+}
+
+pub(crate) fn booking_error(e: BookingError) -> ApiError {
+    match e {
+        BookingError::Invalid(f) => ApiError::Invalid {
+            field: f.field.into(),
+            message: f.message,
+        },
+        BookingError::Full { alternatives } => ApiError::Full {
+            alternatives: alternatives.iter().map(AlternativeJson::from).collect(),
+        },
+        BookingError::Refused(message) => ApiError::Refused { message },
+        BookingError::NotFound => ApiError::NotFound,
+        BookingError::Internal => ApiError::Internal,
+    }
+}
+
+/// Reads a JSON body; a type error names the field it is in.
+fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        if e.inner().is_syntax() || e.inner().is_eof() || field == "." || field.is_empty() {
+            ApiError::BadRequest {
+                message: "请求内容应为 JSON 对象".into(),
+            }
+        } else {
+            ApiError::Invalid {
+                field,
+                message: "类型不对".into(),
+            }
+        }
+    })
+}
+
+/// Books a slot.
+#[utoipa::path(post, path = "/api/v1/bookings", tag = "booking", request_body = BookingBody,
+    responses(
+        (status = 201, description = "Booked", body = BookingJson),
+        (status = 409, description = "Slot full (with alternatives) or refused by a fairness rule", body = FullBody),
+        (status = 422, description = "Invalid field", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody),
+    ))]
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let b: BookingBody = json_body(&body)?;
+    let location_id = b.location_id.ok_or_else(|| ApiError::Invalid {
+        field: "location_id".into(),
+        message: "请选择服务网点".into(),
+    })?;
+    let place = match state.directory.location(LocationId(location_id)).await {
+        Ok(p) => Some(p),
+        Err(backend::ServiceError::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let req = BookingRequest {
+        location_id,
+        service: b.service.unwrap_or_default(),
+        start: b.start.unwrap_or_default(),
+        name: b.name.unwrap_or_default(),
+        phone: b.phone.unwrap_or_default(),
+        topic: b.topic.unwrap_or_default(),
+        account: b.account,
+        youth: b.youth.unwrap_or(false),
+        consent: b.consent.unwrap_or(false),
+    };
+    let booking = state
+        .bookings
+        .book(place.as_ref(), &req)
+        .await
+        .map_err(booking_error)?;
+    Ok((StatusCode::CREATED, Json(BookingJson::from(&booking))).into_response())
+}
+
+/// A booking, by code and the phone number it was made with.
+#[utoipa::path(get, path = "/api/v1/bookings/{code}", tag = "booking",
+    params(("code" = String, Path, description = "Booking code"), PhoneQuery),
+    responses((status = 200, body = BookingJson), (status = 404, description = "Unknown code or wrong phone", body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<PhoneQuery>,
+) -> Result<Json<BookingJson>, ApiError> {
+    let b = state
+        .bookings
+        .find(&code, q.phone.as_deref().unwrap_or(""))
+        .await
+        .map_err(booking_error)?;
+    Ok(Json(BookingJson::from(&b)))
+}
+
+/// Cancels a booking; its history is kept.
+#[utoipa::path(post, path = "/api/v1/bookings/{code}/cancel", tag = "booking", request_body = PhoneBody,
+    params(("code" = String, Path, description = "Booking code")),
+    responses((status = 200, body = BookingJson), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Json<BookingJson>, ApiError> {
+    let b: PhoneBody = json_body(&body)?;
+    let booking = state
+        .bookings
+        .cancel(&code, b.phone.as_deref().unwrap_or(""))
+        .await
+        .map_err(booking_error)?;
+    Ok(Json(BookingJson::from(&booking)))
+}
+
+/// Moves a booking to another free slot of the same service and place.
+#[utoipa::path(post, path = "/api/v1/bookings/{code}/reschedule", tag = "booking", request_body = RescheduleBody,
+    params(("code" = String, Path, description = "Booking code")),
+    responses((status = 200, body = BookingJson), (status = 404, body = ErrorBody), (status = 409, body = FullBody), (status = 422, body = ErrorBody)))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Json<BookingJson>, ApiError> {
+    let b: RescheduleBody = json_body(&body)?;
+    let phone = b.phone.unwrap_or_default();
+    let found = state
+        .bookings
+        .find(&code, &phone)
+        .await
+        .map_err(booking_error)?;
+    let place = state.directory.location(found.location_id).await?;
+    let booking = state
+        .bookings
+        .reschedule(&place, &code, &phone, b.start.as_deref().unwrap_or(""))
+        .await
+        .map_err(booking_error)?;
+    Ok(Json(BookingJson::from(&booking)))
+}

@@ -1,0 +1,370 @@
+//! Booking API: the whole life of a booking, every field's validation, and the race for
+//! the last seats. Real router on port 0, one SQLite file per test.
+
+use serde_json::{json, Value};
+use server::config::Config;
+use server::startup::Application;
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let app = Application::build(Config::for_tests(url))
+        .await
+        .expect("app starts");
+    let base = format!("http://{}", app.addr);
+    tokio::spawn(app.run());
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    /// Free slots of a service at a place in the booking window.
+    async fn slots(&self, place: i64, service: &str) -> Vec<Value> {
+        let (status, body) = self
+            .get(&format!(
+                "/api/v1/locations/{place}/slots?service={service}"
+            ))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body.as_array().unwrap().clone()
+    }
+}
+
+fn phone(n: u32) -> String {
+    format!("139{n:08}")
+}
+
+fn booking(place: i64, start: &str, n: u32) -> Value {
+    json!({
+        "location_id": place, "service": "legal_consultation", "start": start,
+        "name": "王小明", "phone": phone(n), "topic": "labour", "consent": true
+    })
+}
+
+#[tokio::test]
+async fn slots_are_in_shanghai_time_inside_the_window() {
+    let app = spawn_app().await;
+    let slots = app.slots(1, "legal_consultation").await;
+    assert!(
+        !slots.is_empty(),
+        "an office offers consultation within the next 14 days"
+    );
+    for s in &slots {
+        let start = s["start"].as_str().unwrap();
+        assert!(start.ends_with("+08:00"), "{start}");
+        assert_eq!(s["capacity"], 2);
+        assert!(s["remaining"].as_u64().unwrap() <= 2);
+        let t = chrono::DateTime::parse_from_rfc3339(start).unwrap();
+        let lead = t.signed_duration_since(chrono::Utc::now());
+        assert!(
+            lead >= chrono::Duration::hours(2) - chrono::Duration::minutes(1),
+            "{start}"
+        );
+        assert!(lead <= chrono::Duration::days(15), "{start}");
+    }
+    let (status, _) = app.get("/api/v1/locations/1/slots?service=nope").await;
+    assert_eq!(status, 422);
+    let (status, _) = app
+        .get("/api/v1/locations/99999/slots?service=legal_consultation")
+        .await;
+    assert_eq!(status, 404);
+    let (status, body) = app
+        .get("/api/v1/locations/1/slots?service=legal_consultation&from=2026-13-01")
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["field"], "from");
+}
+
+#[tokio::test]
+async fn book_look_up_reschedule_and_cancel() {
+    let app = spawn_app().await;
+    let slots = app.slots(101, "legal_consultation").await;
+    assert!(
+        slots.len() >= 2,
+        "a workroom rota has several slots in two weeks"
+    );
+    let first = slots[0]["start"].as_str().unwrap().to_string();
+    let second = slots[1]["start"].as_str().unwrap().to_string();
+
+    let (status, b) = app.post("/api/v1/bookings", &booking(101, &first, 1)).await;
+    assert_eq!(status, 201, "{b}");
+    let code = b["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 10);
+    assert_eq!(b["state"], "booked");
+    assert_eq!(
+        b["phone"], "139****0001",
+        "phone numbers are masked in answers"
+    );
+
+    // the seat is gone
+    let after = app.slots(101, "legal_consultation").await;
+    let s = after.iter().find(|s| s["start"] == first.as_str()).unwrap();
+    assert_eq!(s["remaining"], 0);
+
+    // look-up needs the right phone; a wrong phone looks like an unknown code
+    let (status, found) = app
+        .get(&format!("/api/v1/bookings/{code}?phone={}", phone(1)))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(found["start"], first.as_str());
+    let (wrong_phone, body_a) = app
+        .get(&format!("/api/v1/bookings/{code}?phone={}", phone(2)))
+        .await;
+    let (unknown, body_b) = app
+        .get(&format!("/api/v1/bookings/ABCDEFGHJK?phone={}", phone(1)))
+        .await;
+    assert_eq!((wrong_phone, unknown), (404, 404));
+    assert_eq!(body_a, body_b);
+
+    // reschedule keeps the code and moves the seat
+    let (status, moved) = app
+        .post(
+            &format!("/api/v1/bookings/{code}/reschedule"),
+            &json!({"phone": phone(1), "start": second}),
+        )
+        .await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["code"], code.as_str());
+    assert_eq!(moved["start"], second.as_str());
+    let after = app.slots(101, "legal_consultation").await;
+    assert_eq!(
+        after.iter().find(|s| s["start"] == first.as_str()).unwrap()["remaining"],
+        1
+    );
+    assert_eq!(
+        after
+            .iter()
+            .find(|s| s["start"] == second.as_str())
+            .unwrap()["remaining"],
+        0
+    );
+
+    // cancel frees the seat and keeps the booking, now cancelled
+    let (status, cancelled) = app
+        .post(
+            &format!("/api/v1/bookings/{code}/cancel"),
+            &json!({"phone": phone(1)}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(cancelled["state"], "cancelled");
+    let (_, still) = app
+        .get(&format!("/api/v1/bookings/{code}?phone={}", phone(1)))
+        .await;
+    assert_eq!(still["state"], "cancelled", "cancelled bookings are kept");
+    let after = app.slots(101, "legal_consultation").await;
+    assert_eq!(
+        after
+            .iter()
+            .find(|s| s["start"] == second.as_str())
+            .unwrap()["remaining"],
+        1
+    );
+    let (status, again) = app
+        .post(
+            &format!("/api/v1/bookings/{code}/cancel"),
+            &json!({"phone": phone(1)}),
+        )
+        .await;
+    assert_eq!(status, 409, "{again}");
+}
+
+#[tokio::test]
+async fn every_invalid_field_gets_a_4xx_naming_it() {
+    let app = spawn_app().await;
+    let start = app.slots(1, "legal_consultation").await[0]["start"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let good = booking(1, &start, 5);
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("location_id", json!(null), "location_id"),
+        ("location_id", json!("one"), "location_id"),
+        ("location_id", json!(424242), "location_id"),
+        ("service", json!("haircut"), "service"),
+        ("service", json!("notary"), "service"), // office 1 has no notary
+        ("start", json!("tomorrow"), "start"),
+        ("start", json!("2026-01-01T03:00:00+08:00"), "start"),
+        ("name", json!(""), "name"),
+        ("name", json!("x".repeat(31)), "name"),
+        ("name", json!(12), "name"),
+        ("phone", json!("12345"), "phone"),
+        ("phone", json!("23812345678"), "phone"),
+        ("topic", json!("astrology"), "topic"),
+        ("account", json!("长".repeat(501)), "account"),
+        ("consent", json!(false), "consent"),
+        ("consent", json!("yes"), "consent"),
+    ];
+    for (key, value, field) in cases {
+        let mut body = good.clone();
+        body[key] = value.clone();
+        let (status, err) = app.post("/api/v1/bookings", &body).await;
+        assert_eq!(status, 422, "{key}={value}: {err}");
+        assert_eq!(err["field"], field, "{key}={value}: {err}");
+        assert!(!err["message"].as_str().unwrap().is_empty());
+    }
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/bookings", app.base))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // nothing was booked by any of these
+    let (status, _) = app.post("/api/v1/bookings", &good).await;
+    assert_eq!(status, 201);
+}
+
+#[tokio::test]
+async fn one_phone_holds_at_most_three_bookings_and_none_overlapping() {
+    let app = spawn_app().await;
+    let slots = app.slots(1, "legal_consultation").await;
+    let (status, _) = app
+        .post(
+            "/api/v1/bookings",
+            &booking(1, slots[0]["start"].as_str().unwrap(), 7),
+        )
+        .await;
+    assert_eq!(status, 201);
+    // same time at another office: overlap
+    let other = app.slots(2, "legal_consultation").await;
+    let same_time = other
+        .iter()
+        .find(|s| s["start"] == slots[0]["start"])
+        .unwrap();
+    let mut b = booking(2, same_time["start"].as_str().unwrap(), 7);
+    b["location_id"] = json!(2);
+    let (status, err) = app.post("/api/v1/bookings", &b).await;
+    assert_eq!(status, 409, "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("已有其他预约"),
+        "{err}"
+    );
+    for s in &slots[1..3] {
+        let (status, body) = app
+            .post(
+                "/api/v1/bookings",
+                &booking(1, s["start"].as_str().unwrap(), 7),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, err) = app
+        .post(
+            "/api/v1/bookings",
+            &booking(1, slots[3]["start"].as_str().unwrap(), 7),
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert!(err["message"].as_str().unwrap().contains("最多"), "{err}");
+}
+
+#[tokio::test]
+async fn a_full_slot_offers_alternatives() {
+    let app = spawn_app().await;
+    let start = app.slots(101, "legal_consultation").await[0]["start"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.post("/api/v1/bookings", &booking(101, &start, 21))
+            .await
+            .0,
+        201
+    );
+    let (status, body) = app
+        .post("/api/v1/bookings", &booking(101, &start, 22))
+        .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["error"], "full");
+    let alts = body["alternatives"].as_array().unwrap();
+    assert!(!alts.is_empty());
+    assert_eq!(alts[0]["location_id"], 101, "same place first");
+    assert!(alts
+        .iter()
+        .all(|a| a["remaining"].as_u64().unwrap() > 0 && a["start"] != start.as_str()));
+    assert!(
+        alts.iter().any(|a| a["location_id"] != 101),
+        "then other places of the same office area"
+    );
+}
+
+/// 200 residents press "book" on the same slot at the same moment: exactly the free seats
+/// are taken, everyone else is told it is full, and the counters agree with the bookings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_never_overbook_a_slot() {
+    let app = spawn_app().await;
+    let slot = app.slots(1, "legal_consultation").await[0].clone();
+    let start = slot["start"].as_str().unwrap().to_string();
+    let capacity = slot["capacity"].as_u64().unwrap();
+    // one seat already taken: 200 requests race for the last ones
+    assert_eq!(
+        app.post("/api/v1/bookings", &booking(1, &start, 9999))
+            .await
+            .0,
+        201
+    );
+    let free = capacity - 1;
+
+    let mut tasks = Vec::new();
+    for n in 0..200u32 {
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/bookings", app.base);
+        let body = booking(1, &start, 10_000 + n);
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut created = 0;
+    let mut full = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            201 => created += 1,
+            409 => full += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(created, free, "exactly the free seats were taken");
+    assert_eq!(full, 200 - free);
+    let after = app.slots(1, "legal_consultation").await;
+    assert_eq!(
+        after.iter().find(|s| s["start"] == start.as_str()).unwrap()["remaining"],
+        0
+    );
+}
