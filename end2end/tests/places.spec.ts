@@ -29,6 +29,7 @@ test("search finds a workroom by its neighbourhood name", async ({ page }, testI
     await box.fill("平顺");
     await box.press("Enter");
     await expect(page).toHaveURL(/\?q=/);
+    await expect(box, "the query stays in the box").toHaveValue("平顺");
   } else {
     // After hydration results follow the typing, without leaving the page.
     await box.pressSequentially("平顺", { delay: 50 });

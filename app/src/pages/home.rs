@@ -59,6 +59,9 @@ fn PlaceSearch() -> impl IntoView {
                         maxlength="40"
                         placeholder=t(Msg::SearchPlaceholder)
                         aria-describedby="search-hint"
+                        // the attribute keeps the query in the box of a server-rendered
+                        // results page (no JavaScript); the property is what hydration uses
+                        value=initial.clone()
                         prop:value=initial
                         on:input=move |ev| set_query.set(event_target_value(&ev))
                     />
