@@ -17,6 +17,9 @@ pub struct Config {
     pub demo: bool,
     /// `PORTAL_DISTRICT_FILE`: a district data file to load into an empty database instead.
     pub district_file: Option<PathBuf>,
+    /// `PORTAL_RATE_LIMIT`: `off`, or per-client limit on booking and look-up requests,
+    /// e.g. `30/min` (the default).
+    pub rate_limit: Option<crate::rate_limit::RateLimit>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +58,14 @@ impl Config {
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
             demo: flag("PORTAL_DEMO")?,
             district_file: var("PORTAL_DISTRICT_FILE").map(PathBuf::from),
+            rate_limit: match var("PORTAL_RATE_LIMIT").as_deref() {
+                Some("off") | Some("0") => None,
+                None => Some("30/min".parse().expect("valid default")),
+                Some(other) => Some(other.parse().map_err(|message| ConfigError::Invalid {
+                    var: "PORTAL_RATE_LIMIT",
+                    message,
+                })?),
+            },
         })
     }
 
@@ -67,6 +78,7 @@ impl Config {
             output_name: "portal".into(),
             demo: true,
             district_file: None,
+            rate_limit: None,
         }
     }
 }

@@ -3,4 +3,5 @@
 pub mod api;
 pub mod assets;
 pub mod config;
+pub mod rate_limit;
 pub mod startup;

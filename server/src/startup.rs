@@ -144,7 +144,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_j
     }
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, limiter: Option<crate::rate_limit::Limiter>) -> Router {
     let options = state.leptos_options.clone();
     let routes = generate_route_list(app::App);
     let pkg_dir =
@@ -152,7 +152,7 @@ pub fn router(state: AppState) -> Router {
     let directory = state.directory.clone();
     Router::new()
         .route("/healthz", get(healthz))
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router(limiter))
         .nest_service(
             "/pkg",
             assets::pkg_router::<()>(&pkg_dir, options.hash_files),
@@ -208,11 +208,15 @@ impl Application {
 
         let options = leptos_options(&config);
         assets::precompress_in_background(config.site_root.join("pkg"));
-        let router = router(AppState {
-            leptos_options: options,
-            directory,
-            bookings,
-        });
+        let limiter = config.rate_limit.map(crate::rate_limit::Limiter::new);
+        let router = router(
+            AppState {
+                leptos_options: options,
+                directory,
+                bookings,
+            },
+            limiter,
+        );
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await
             .map_err(|source| StartupError::Bind {
@@ -231,9 +235,14 @@ impl Application {
     }
 
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        // The peer address keys the rate limits.
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

@@ -12,11 +12,15 @@ struct TestApp {
 }
 
 async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-    let app = Application::build(Config::for_tests(url))
-        .await
-        .expect("app starts");
+    let mut config = Config::for_tests(url);
+    adjust(&mut config);
+    let app = Application::build(config).await.expect("app starts");
     let base = format!("http://{}", app.addr);
     tokio::spawn(app.run());
     TestApp {
@@ -367,4 +371,34 @@ async fn concurrent_requests_never_overbook_a_slot() {
         after.iter().find(|s| s["start"] == start.as_str()).unwrap()["remaining"],
         0
     );
+}
+
+#[tokio::test]
+async fn code_look_ups_and_bookings_are_rate_limited_per_client() {
+    let app = spawn_app_with(|c| c.rate_limit = Some("5/min".parse().unwrap())).await;
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(
+            app.get(&format!("/api/v1/bookings/ABCDEFGHJK?phone={}", phone(1)))
+                .await,
+        );
+    }
+    assert!(statuses[..5].iter().all(|(s, _)| *s == 404), "{statuses:?}");
+    let (status, body) = &statuses[7];
+    assert_eq!(*status, 429);
+    assert!(
+        body["message"].as_str().unwrap().contains("频繁"),
+        "refusals say why, in Chinese"
+    );
+    // booking creation shares the client's budget
+    let start = app.slots(1, "legal_consultation").await[0]["start"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.post("/api/v1/bookings", &booking(1, &start, 1)).await.0,
+        429
+    );
+    // reading places and slots is not limited
+    assert_eq!(app.get("/api/v1/locations/1").await.0, 200);
 }

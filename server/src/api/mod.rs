@@ -6,19 +6,27 @@ pub mod error;
 pub mod locations;
 pub mod openapi;
 
+use crate::rate_limit::{self, Limiter};
 use crate::startup::AppState;
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub fn router() -> Router<AppState> {
+pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
+    // Creating bookings and looking codes up are rate-limited per client.
+    let mut limited = Router::new()
+        .route("/bookings", post(bookings::create))
+        .route("/bookings/{code}", get(bookings::get_one))
+        .route("/bookings/{code}/cancel", post(bookings::cancel))
+        .route("/bookings/{code}/reschedule", post(bookings::reschedule));
+    if let Some(limiter) = limiter {
+        limited = limited.layer(middleware::from_fn_with_state(limiter, rate_limit::limit));
+    }
     Router::new()
         .route("/locations", get(locations::list))
         .route("/locations/{id}", get(locations::get_one))
         .route("/locations/{id}/slots", get(bookings::slots))
-        .route("/bookings", post(bookings::create))
-        .route("/bookings/{code}", get(bookings::get_one))
-        .route("/bookings/{code}/cancel", post(bookings::cancel))
-        .route("/bookings/{code}/reschedule", post(bookings::reschedule))
         .route("/openapi.json", get(openapi::document))
+        .merge(limited)
         .fallback(error::unknown_endpoint)
 }
