@@ -98,6 +98,7 @@ fn invalid(field: &'static str, message: impl Into<String>) -> BookingError {
 #[derive(Clone)]
 pub struct Bookings {
     store: Arc<dyn Store>,
+    directory: crate::Directory,
     config: BookingConfig,
     clock: Clock,
     calendar: Arc<RwLock<HolidayCalendar>>,
@@ -107,6 +108,7 @@ impl Bookings {
     /// Loads the holiday years kept in the database.
     pub async fn new(
         store: Arc<dyn Store>,
+        directory: crate::Directory,
         config: BookingConfig,
         clock: Clock,
     ) -> Result<Self, ServiceError> {
@@ -121,6 +123,7 @@ impl Bookings {
         }
         Ok(Bookings {
             store,
+            directory,
             config,
             clock,
             calendar: Arc::new(RwLock::new(calendar)),
@@ -498,14 +501,14 @@ impl Bookings {
         if out.len() < MAX {
             let office = place.office_id.unwrap_or(place.id);
             let mut others = Vec::new();
-            for other in self.store.locations().await? {
+            for other in self.directory.all().await?.iter() {
                 if other.id == place.id
                     || (other.id != office && other.office_id != Some(office))
                     || other.offers(service).is_none()
                 {
                     continue;
                 }
-                for s in free_after(self.slots(&other, service, from, to).await?)
+                for s in free_after(self.slots(other, service, from, to).await?)
                     .into_iter()
                     .take(MAX)
                 {

@@ -4,7 +4,7 @@ use crate::store::{DistrictInfo, Store};
 use crate::ServiceError;
 use domain::district_file::{parse_district, DistrictFileError};
 use domain::{Location, LocationId, LocationKind};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// An office with its workrooms, as the office list shows them.
 #[derive(Debug, Clone)]
@@ -27,14 +27,37 @@ pub enum SeedError {
     Store(#[from] ServiceError),
 }
 
+/// Places change only when a district file is loaded (later: when schedules are edited,
+/// through this type), so they are kept in memory and every page and booking reads them
+/// from there.
+type PlaceCache = Arc<RwLock<Option<Arc<Vec<Location>>>>>;
+
 #[derive(Clone)]
 pub struct Directory {
     store: Arc<dyn Store>,
+    cache: PlaceCache,
 }
 
 impl Directory {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Directory { store }
+        Directory {
+            store,
+            cache: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    fn invalidate(&self) {
+        *self.cache.write().expect("place cache lock") = None;
+    }
+
+    /// Every place, from memory once loaded.
+    pub async fn all(&self) -> Result<Arc<Vec<Location>>, ServiceError> {
+        if let Some(places) = self.cache.read().expect("place cache lock").clone() {
+            return Ok(places);
+        }
+        let places = Arc::new(self.store.locations().await?);
+        *self.cache.write().expect("place cache lock") = Some(places.clone());
+        Ok(places)
     }
 
     /// Parses a district data file and loads it into an empty database.
@@ -45,6 +68,7 @@ impl Directory {
             .load_district_if_empty(&district)
             .await
             .map_err(ServiceError::from)?;
+        self.invalidate();
         Ok(if loaded {
             SeedOutcome::Loaded {
                 offices: district.offices().count(),
@@ -60,11 +84,16 @@ impl Directory {
     }
 
     pub async fn locations(&self) -> Result<Vec<Location>, ServiceError> {
-        Ok(self.store.locations().await?)
+        Ok(self.all().await?.as_ref().clone())
     }
 
     pub async fn location(&self, id: LocationId) -> Result<Location, ServiceError> {
-        Ok(self.store.location(id).await?)
+        self.all()
+            .await?
+            .iter()
+            .find(|l| l.id == id)
+            .cloned()
+            .ok_or(ServiceError::NotFound)
     }
 
     /// The office a place belongs to (itself for an office).
@@ -77,16 +106,17 @@ impl Directory {
 
     pub async fn workrooms_of(&self, office: LocationId) -> Result<Vec<Location>, ServiceError> {
         Ok(self
-            .locations()
+            .all()
             .await?
-            .into_iter()
+            .iter()
             .filter(|l| l.office_id == Some(office))
+            .cloned()
             .collect())
     }
 
     /// Offices in data-file order, each with its workrooms.
     pub async fn offices(&self) -> Result<Vec<OfficeGroup>, ServiceError> {
-        let all = self.locations().await?;
+        let all = self.all().await?;
         let mut groups: Vec<OfficeGroup> = all
             .iter()
             .filter(|l| l.kind == LocationKind::Office)
@@ -95,9 +125,9 @@ impl Directory {
                 workrooms: vec![],
             })
             .collect();
-        for w in all.into_iter().filter(|l| l.kind == LocationKind::Workroom) {
+        for w in all.iter().filter(|l| l.kind == LocationKind::Workroom) {
             if let Some(g) = groups.iter_mut().find(|g| Some(g.office.id) == w.office_id) {
-                g.workrooms.push(w);
+                g.workrooms.push(w.clone());
             }
         }
         Ok(groups)
@@ -105,7 +135,7 @@ impl Directory {
 
     /// Places matching a resident's search, best first, at most `limit`.
     pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<Location>, ServiceError> {
-        let all = self.locations().await?;
+        let all = self.all().await?;
         Ok(domain::search::search(&all, query)
             .into_iter()
             .take(limit)

@@ -113,9 +113,13 @@ async fn load_holidays(file: &std::path::Path) -> ExitCode {
     };
     let result = async {
         let store = server::startup::open_store(&config.database_url).await?;
-        let bookings =
-            backend::Bookings::new(store, Default::default(), backend::booking::system_clock())
-                .await?;
+        let bookings = backend::Bookings::new(
+            store.clone(),
+            backend::Directory::new(store),
+            Default::default(),
+            backend::booking::system_clock(),
+        )
+        .await?;
         Ok::<_, server::startup::StartupError>(bookings.load_holiday_file(&text).await?)
     }
     .await;

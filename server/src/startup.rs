@@ -197,8 +197,13 @@ impl Application {
         let store = open_store(&config.database_url).await?;
         let directory = Directory::new(store.clone());
         seed(&config, &directory).await?;
-        let bookings =
-            Bookings::new(store.clone(), BookingConfig::default(), system_clock()).await?;
+        let bookings = Bookings::new(
+            store.clone(),
+            directory.clone(),
+            BookingConfig::default(),
+            system_clock(),
+        )
+        .await?;
         for file in HOLIDAY_FILES {
             load_shipped_holidays(&bookings, file).await?;
         }

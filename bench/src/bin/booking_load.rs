@@ -27,7 +27,14 @@ struct Seat {
 }
 
 async fn get_json(client: &reqwest::Client, url: &str) -> Value {
-    client.get(url).send().await.expect("request").json().await.expect("json")
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json")
 }
 
 /// Every free seat, ordered so that consecutive seats belong to different slots.
@@ -37,15 +44,29 @@ async fn free_seats(client: &reqwest::Client, base: &str) -> Vec<Seat> {
     for p in places.as_array().expect("places") {
         let id = p["id"].as_i64().unwrap();
         for (service, topic) in TOPICS {
-            if !p["services"].as_array().unwrap().iter().any(|s| s == service) {
+            if !p["services"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s == service)
+            {
                 continue;
             }
-            let slots = get_json(client, &format!("{base}/api/v1/locations/{id}/slots?service={service}")).await;
+            let slots = get_json(
+                client,
+                &format!("{base}/api/v1/locations/{id}/slots?service={service}"),
+            )
+            .await;
             for s in slots.as_array().expect("slots") {
                 if s["youth_only"] == true {
                     continue;
                 }
-                let seat = Seat { location_id: id, service, topic, start: s["start"].as_str().unwrap().to_string() };
+                let seat = Seat {
+                    location_id: id,
+                    service,
+                    topic,
+                    start: s["start"].as_str().unwrap().to_string(),
+                };
                 by_slot.push((seat, s["remaining"].as_u64().unwrap()));
             }
         }
@@ -53,7 +74,12 @@ async fn free_seats(client: &reqwest::Client, base: &str) -> Vec<Seat> {
     let mut seats = Vec::new();
     let max = by_slot.iter().map(|(_, n)| *n).max().unwrap_or(0);
     for round in 0..max {
-        seats.extend(by_slot.iter().filter(|(_, n)| *n > round).map(|(s, _)| s.clone()));
+        seats.extend(
+            by_slot
+                .iter()
+                .filter(|(_, n)| *n > round)
+                .map(|(s, _)| s.clone()),
+        );
     }
     seats
 }
@@ -69,9 +95,14 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let base = args.next().unwrap_or_else(|| "http://127.0.0.1:3197".into());
+    let base = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:3197".into());
     let clients: usize = args.next().and_then(|c| c.parse().ok()).unwrap_or(64);
-    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .unwrap();
 
     let seats = Arc::new(free_seats(&client, &base).await);
     let total = seats.len();
@@ -80,7 +111,8 @@ async fn main() {
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..clients {
-        let (client, base, seats, next) = (client.clone(), base.clone(), seats.clone(), next.clone());
+        let (client, base, seats, next) =
+            (client.clone(), base.clone(), seats.clone(), next.clone());
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let (mut created, mut other) = (0usize, Vec::new());

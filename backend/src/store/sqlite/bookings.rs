@@ -197,7 +197,7 @@ impl SqliteStore {
         .bind(source)
         .bind(body)
         .bind(ts(Utc::now()))
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -257,7 +257,7 @@ impl SqliteStore {
         capacity: u16,
         fairness: FairnessCheck<'_>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         if !take_seat(&mut tx, b.location_id, b.service, b.start, capacity).await? {
             return Ok(Err(Refusal::Full));
         }
@@ -306,7 +306,7 @@ impl SqliteStore {
         code: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         // Write first: takes the lock, and only a booked booking changes.
         let changed = sqlx::query("UPDATE bookings SET state = 'cancelled', updated_at = $2 WHERE code = $1 AND state = 'booked'")
             .bind(code)
@@ -344,7 +344,7 @@ impl SqliteStore {
         fairness: FairnessCheck<'_>,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         // A no-op write to take the write lock before reading the booking.
         sqlx::query("UPDATE bookings SET updated_at = updated_at WHERE code = $1")
             .bind(code)

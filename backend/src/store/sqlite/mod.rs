@@ -22,7 +22,10 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub struct SqliteStore {
+    /// Reads (WAL: they never wait for the writer).
     pub(crate) pool: SqlitePool,
+    /// Every write transaction.
+    pub(crate) writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -37,9 +40,15 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .connect_with(options.clone())
+            .await?;
+        // SQLite has one writer at a time. With one writing connection, concurrent writes
+        // queue fairly inside the pool instead of sleeping in SQLite's busy handler.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, writer })
     }
 }
 
@@ -165,7 +174,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
+            .run(&self.writer)
             .await
             .map_err(|e| StoreError::Database(e.into()))
     }
@@ -184,7 +193,7 @@ impl Store for SqliteStore {
     }
 
     async fn load_district_if_empty(&self, district: &District) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         // Claiming the single district row first makes two concurrent loaders safe:
         // the second one inserts nothing and backs off.
         let claimed = sqlx::query(
@@ -396,6 +405,7 @@ mod tests {
                 .unwrap();
             assert_eq!(mode, "wal");
             store.pool.close().await;
+            store.writer.close().await;
         }
         let store = SqliteStore::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
