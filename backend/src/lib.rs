@@ -6,6 +6,7 @@
 //! Data flows one way: page / REST handler → use case here → domain rules + store.
 
 pub mod booking;
+pub mod confirmation;
 pub mod directory;
 pub mod error;
 pub mod store;

@@ -402,3 +402,52 @@ async fn code_look_ups_and_bookings_are_rate_limited_per_client() {
     // reading places and slots is not limited
     assert_eq!(app.get("/api/v1/locations/1").await.0, 200);
 }
+
+#[tokio::test]
+async fn calendar_file_and_qr_code_for_the_holder_only() {
+    let app = spawn_app().await;
+    let start = app.slots(1, "legal_consultation").await[0]["start"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, b) = app.post("/api/v1/bookings", &booking(1, &start, 31)).await;
+    let code = b["code"].as_str().unwrap();
+    let r = app
+        .client
+        .get(format!(
+            "{}/api/v1/bookings/{code}/calendar.ics?phone={}",
+            app.base,
+            phone(31)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let ics = r.text().await.unwrap();
+    assert!(ics.contains("BEGIN:VEVENT") && ics.contains("彭浦新村街道司法所"));
+    let r = app
+        .client
+        .get(format!(
+            "{}/api/v1/bookings/{code}/qr.svg?phone={}",
+            app.base,
+            phone(31)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("<svg"));
+    for path in ["calendar.ics", "qr.svg"] {
+        let (status, _) = app
+            .get(&format!(
+                "/api/v1/bookings/{code}/{path}?phone={}",
+                phone(32)
+            ))
+            .await;
+        assert_eq!(status, 404, "{path} with a wrong phone");
+    }
+}

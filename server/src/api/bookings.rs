@@ -331,3 +331,57 @@ pub async fn reschedule(
         .map_err(booking_error)?;
     Ok(Json(BookingJson::from(&booking)))
 }
+
+/// The booking as a calendar file (.ics). Confidential services are not named in it.
+#[utoipa::path(get, path = "/api/v1/bookings/{code}/calendar.ics", tag = "booking",
+    params(("code" = String, Path, description = "Booking code"), PhoneQuery),
+    responses((status = 200, description = "text/calendar"), (status = 404, body = ErrorBody)))]
+pub async fn calendar(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<PhoneQuery>,
+) -> Result<Response, ApiError> {
+    let b = state
+        .bookings
+        .find(&code, q.phone.as_deref().unwrap_or(""))
+        .await
+        .map_err(booking_error)?;
+    let place = state.directory.location(b.location_id).await?;
+    let body = backend::confirmation::ics(&b, &place);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"booking.ics\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The booking code as a QR code (SVG), for check-in.
+#[utoipa::path(get, path = "/api/v1/bookings/{code}/qr.svg", tag = "booking",
+    params(("code" = String, Path, description = "Booking code"), PhoneQuery),
+    responses((status = 200, description = "image/svg+xml"), (status = 404, body = ErrorBody)))]
+pub async fn qr(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<PhoneQuery>,
+) -> Result<Response, ApiError> {
+    let b = state
+        .bookings
+        .find(&code, q.phone.as_deref().unwrap_or(""))
+        .await
+        .map_err(booking_error)?;
+    let code = domain::BookingCode::parse(&b.code).map_err(|_| ApiError::Internal)?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "image/svg+xml")],
+        backend::confirmation::qr_svg(&code),
+    )
+        .into_response())
+}

@@ -18,7 +18,9 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/bookings", post(bookings::create))
         .route("/bookings/{code}", get(bookings::get_one))
         .route("/bookings/{code}/cancel", post(bookings::cancel))
-        .route("/bookings/{code}/reschedule", post(bookings::reschedule));
+        .route("/bookings/{code}/reschedule", post(bookings::reschedule))
+        .route("/bookings/{code}/calendar.ics", get(bookings::calendar))
+        .route("/bookings/{code}/qr.svg", get(bookings::qr));
     if let Some(limiter) = limiter {
         limited = limited.layer(middleware::from_fn_with_state(limiter, rate_limit::limit));
     }

@@ -14,6 +14,8 @@ use utoipa::OpenApi;
         super::bookings::get_one,
         super::bookings::cancel,
         super::bookings::reschedule,
+        super::bookings::calendar,
+        super::bookings::qr,
         crate::startup::healthz
     ),
     components(schemas(
