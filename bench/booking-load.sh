@@ -5,14 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-3197}
 CLIENTS=${CLIENTS:-64}
-BASE="http://127.0.0.1:$PORT"
-TMP=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
 cargo build --release -p bench --bin booking_load
-DATABASE_URL="sqlite://$TMP/portal.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  PORTAL_DEMO=1 PORTAL_RATE_LIMIT=off RUST_LOG=warn target/release/server &
-SERVER=$!
-for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+source bench/lib.sh
+start_portal "$PORT" PORTAL_RATE_LIMIT=off
 {
   target/release/booking_load "$BASE" "$CLIENTS"
   echo

@@ -7,13 +7,8 @@ cd "$(dirname "$0")"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 cd ..
 PORT=${PORT:-3198}
-BASE="http://127.0.0.1:$PORT"
-TMP=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
-DATABASE_URL="sqlite://$TMP/portal.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  PORTAL_DEMO=1 RUST_LOG=warn target/release/server &
-SERVER=$!
-for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+source bench/lib.sh
+start_portal "$PORT"
 
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 OUT=bench/results/lighthouse.md

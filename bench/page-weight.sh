@@ -5,15 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-3199}
-BASE="http://127.0.0.1:$PORT"
 OUT=bench/results/page-weight.md
-TMP=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$TMP"' EXIT
-
-DATABASE_URL="sqlite://$TMP/portal.db" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  PORTAL_DEMO=1 RUST_LOG=warn target/release/server &
-SERVER=$!
-for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+source bench/lib.sh
+start_portal "$PORT"
 # the server precompresses the bundle in the background after start-up: wait for it
 for _ in $(seq 1 300); do ls target/site/pkg/*.wasm.br >/dev/null 2>&1 && break; sleep 0.2; done
 sleep 1

@@ -29,8 +29,20 @@ pub fn lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Msg {
+/// Declares the message keys and `Msg::ALL`, so tests can walk every key.
+macro_rules! messages {
+    ($($name:ident),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg {
+            $($name),*
+        }
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+        }
+    };
+}
+
+messages! {
     SiteTitle,
     SiteTagline,
     SkipToContent,
@@ -241,41 +253,8 @@ mod tests {
     #[test]
     fn no_message_is_empty_in_any_language() {
         // exhaustiveness is checked by the compiler; emptiness is checked here
-        use Msg::*;
-        let all = [
-            SiteTitle,
-            SiteTagline,
-            SkipToContent,
-            NavHome,
-            NavOffices,
-            MainNav,
-            SearchLabel,
-            SearchPlaceholder,
-            SearchButton,
-            SearchHint,
-            SearchNoResults,
-            SearchResults,
-            Loading,
-            LoadFailed,
-            OfficesHeading,
-            OfficesIntro,
-            AllOfficesLink,
-            WorkroomsOf,
-            KindOffice,
-            KindWorkroom,
-            Address,
-            Phone,
-            BelongsTo,
-            ServicesHeading,
-            ByRequestOnly,
-            YouthOnly,
-            NotFoundTitle,
-            NotFoundBody,
-            BackHome,
-            FooterNote,
-        ];
         for lang in [Lang::ZhCn, Lang::En] {
-            for m in all {
+            for &m in Msg::ALL {
                 assert!(!text(lang, m).trim().is_empty(), "{lang:?} {m:?}");
             }
             for s in ServiceCode::ALL {

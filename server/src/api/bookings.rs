@@ -272,6 +272,19 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
     Ok((StatusCode::CREATED, Json(BookingJson::from(&booking))).into_response())
 }
 
+/// The booking of whoever knows its code and phone number (404 otherwise).
+async fn holder_booking(
+    state: &AppState,
+    code: &str,
+    q: &PhoneQuery,
+) -> Result<BookingRecord, ApiError> {
+    state
+        .bookings
+        .find(code, q.phone.as_deref().unwrap_or(""))
+        .await
+        .map_err(booking_error)
+}
+
 /// A booking, by code and the phone number it was made with.
 #[utoipa::path(get, path = "/api/v1/bookings/{code}", tag = "booking",
     params(("code" = String, Path, description = "Booking code"), PhoneQuery),
@@ -281,11 +294,7 @@ pub async fn get_one(
     Path(code): Path<String>,
     Query(q): Query<PhoneQuery>,
 ) -> Result<Json<BookingJson>, ApiError> {
-    let b = state
-        .bookings
-        .find(&code, q.phone.as_deref().unwrap_or(""))
-        .await
-        .map_err(booking_error)?;
+    let b = holder_booking(&state, &code, &q).await?;
     Ok(Json(BookingJson::from(&b)))
 }
 
@@ -341,11 +350,7 @@ pub async fn calendar(
     Path(code): Path<String>,
     Query(q): Query<PhoneQuery>,
 ) -> Result<Response, ApiError> {
-    let b = state
-        .bookings
-        .find(&code, q.phone.as_deref().unwrap_or(""))
-        .await
-        .map_err(booking_error)?;
+    let b = holder_booking(&state, &code, &q).await?;
     let place = state.directory.location(b.location_id).await?;
     let body = backend::confirmation::ics(&b, &place);
     Ok((
@@ -373,11 +378,7 @@ pub async fn qr(
     Path(code): Path<String>,
     Query(q): Query<PhoneQuery>,
 ) -> Result<Response, ApiError> {
-    let b = state
-        .bookings
-        .find(&code, q.phone.as_deref().unwrap_or(""))
-        .await
-        .map_err(booking_error)?;
+    let b = holder_booking(&state, &code, &q).await?;
     let code = domain::BookingCode::parse(&b.code).map_err(|_| ApiError::Internal)?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "image/svg+xml")],
