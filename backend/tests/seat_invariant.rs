@@ -1,0 +1,141 @@
+//! Whatever residents do (book, cancel, reschedule, in any order), every slot's seat counter
+//! equals the number of active bookings in it and never exceeds its capacity. Random
+//! sequences of operations, reproducible from their seed.
+
+use backend::store::sqlite::SqliteStore;
+use backend::store::{NewBookingRecord, Refusal, Store};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::booking::{check_fairness, FairnessLimits};
+use domain::district_file::parse_district;
+use domain::{LocationId, ServiceCode};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const DISTRICT: &str = r#"
+[district]
+name = "测试区"
+bureau = "测试区司法局"
+
+[[office]]
+id = 1
+name = "甲街道司法所"
+area = "甲街道"
+address = "甲路1号"
+
+[office.services]
+legal_consultation = ["mon-fri 09:00-10:30 30min x2"]
+"#;
+
+async fn store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    store
+        .load_district_if_empty(&parse_district(DISTRICT).unwrap())
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+fn slot_starts() -> Vec<DateTime<Utc>> {
+    // three 30-minute slots, an hour apart so that fairness overlaps depend on the choice
+    let base = Utc.with_ymd_and_hms(2030, 3, 4, 1, 0, 0).unwrap();
+    (0..3).map(|i| base + Duration::minutes(60 * i)).collect()
+}
+
+async fn check_invariant(store: &SqliteStore, codes: &[String]) {
+    let starts = slot_starts();
+    let taken = store
+        .seats_taken(
+            LocationId(1),
+            ServiceCode::LegalConsultation,
+            starts[0],
+            starts[2] + Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    let mut active = std::collections::HashMap::new();
+    for code in codes {
+        let b = store.booking_by_code(code).await.unwrap().unwrap();
+        if b.state.is_active() {
+            *active.entry(b.start).or_insert(0u32) += 1;
+        }
+    }
+    for s in &starts {
+        let t = taken.get(s).copied().unwrap_or(0);
+        assert_eq!(
+            t,
+            active.get(s).copied().unwrap_or(0),
+            "counter of {s} disagrees with the bookings"
+        );
+        assert!(t <= 2, "slot {s} overbooked: {t}");
+    }
+}
+
+#[tokio::test]
+async fn seat_counters_always_match_active_bookings() {
+    for seed in 0..5u64 {
+        let (_dir, store) = store().await;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let starts = slot_starts();
+        let now = starts[0] - Duration::days(1);
+        let limits = FairnessLimits::default();
+        let mut codes: Vec<String> = Vec::new();
+        for step in 0..120 {
+            let start = starts[rng.gen_range(0..starts.len())];
+            let end = start + Duration::minutes(30);
+            let fairness = move |existing: &[_]| {
+                check_fairness(
+                    existing,
+                    (start.fixed_offset(), end.fixed_offset()),
+                    &limits,
+                )
+            };
+            match rng.gen_range(0..3) {
+                0 => {
+                    let rec = NewBookingRecord {
+                        code: format!("S{seed}N{step}"),
+                        location_id: LocationId(1),
+                        service: ServiceCode::LegalConsultation,
+                        start,
+                        end,
+                        name: "测试".into(),
+                        phone: format!("1380000000{}", rng.gen_range(0..4)),
+                        topic: "labour".into(),
+                        account: None,
+                        youth: false,
+                        created_at: now,
+                    };
+                    if let Ok(b) = store.create_booking(&rec, 2, &fairness).await.unwrap() {
+                        codes.push(b.code);
+                    }
+                }
+                1 if !codes.is_empty() => {
+                    let code = &codes[rng.gen_range(0..codes.len())];
+                    let _ = store.cancel_booking(code, now).await.unwrap();
+                }
+                2 if !codes.is_empty() => {
+                    let code = codes[rng.gen_range(0..codes.len())].clone();
+                    let r = store
+                        .reschedule_booking(&code, start, end, 2, &fairness, now)
+                        .await
+                        .unwrap();
+                    if let Err(refusal) = r {
+                        assert!(
+                            matches!(
+                                refusal,
+                                Refusal::Full | Refusal::Fairness(_) | Refusal::NotActive(_)
+                            ),
+                            "{refusal:?}"
+                        );
+                    }
+                }
+                _ => {}
+            }
+            check_invariant(&store, &codes).await;
+        }
+        assert!(codes.len() >= 3, "seed {seed}: the run did book something");
+    }
+}
