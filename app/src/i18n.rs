@@ -216,6 +216,83 @@ pub fn session_text(lang: Lang, s: &WeeklySession) -> String {
     out
 }
 
+fn zh_weekday_long(day: Weekday) -> &'static str {
+    [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ][day.num_days_from_monday() as usize]
+}
+
+/// Full spoken label of a day in the booking calendar, e.g. "3月3日 星期二，还可预约 5 个号"
+/// (screen readers must never read bare numbers).
+pub fn day_label(lang: Lang, date: chrono::NaiveDate, free: u32) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::ZhCn => {
+            let weekday = zh_weekday_long(date.weekday());
+            let seats = if free == 0 {
+                "已约满".to_string()
+            } else {
+                format!("还可预约 {free} 个号")
+            };
+            format!("{}月{}日 {weekday}，{seats}", date.month(), date.day())
+        }
+        Lang::En => {
+            let seats = match free {
+                0 => "fully booked".to_string(),
+                1 => "1 place left".to_string(),
+                n => format!("{n} places left"),
+            };
+            format!("{}, {seats}", date.format("%A %-d %B"))
+        }
+    }
+}
+
+/// Full spoken label of a slot, e.g. "3月3日 星期二 09:00 至 09:30，剩余 1 个号".
+pub fn slot_label(
+    lang: Lang,
+    start: chrono::NaiveDateTime,
+    end: chrono::NaiveTime,
+    remaining: u16,
+) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::ZhCn => {
+            let weekday = zh_weekday_long(start.weekday());
+            let seats = if remaining == 0 {
+                "已约满".to_string()
+            } else {
+                format!("剩余 {remaining} 个号")
+            };
+            format!(
+                "{}月{}日 {weekday} {} 至 {}，{seats}",
+                start.month(),
+                start.day(),
+                start.format("%H:%M"),
+                end.format("%H:%M")
+            )
+        }
+        Lang::En => {
+            let seats = match remaining {
+                0 => "fully booked".to_string(),
+                1 => "1 place left".to_string(),
+                n => format!("{n} places left"),
+            };
+            format!(
+                "{}, {} to {}, {seats}",
+                start.format("%A %-d %B"),
+                start.format("%H:%M"),
+                end.format("%H:%M")
+            )
+        }
+    }
+}
+
 pub fn workroom_count(lang: Lang, n: usize) -> String {
     match lang {
         Lang::ZhCn => format!("{n} 个居村工作室"),
@@ -248,6 +325,28 @@ mod tests {
         );
         let s = WeeklySession::parse("mon,tue 09:00-10:00 30min x1").unwrap();
         assert_eq!(session_text(Lang::ZhCn, &s), "周一、周二 09:00–10:00");
+    }
+
+    #[test]
+    fn days_and_slots_have_full_spoken_labels() {
+        use chrono::{NaiveDate, NaiveTime};
+        let d = NaiveDate::from_ymd_opt(2026, 3, 3).unwrap();
+        assert_eq!(
+            day_label(Lang::ZhCn, d, 5),
+            "3月3日 星期二，还可预约 5 个号"
+        );
+        assert_eq!(day_label(Lang::ZhCn, d, 0), "3月3日 星期二，已约满");
+        assert_eq!(day_label(Lang::En, d, 1), "Tuesday 3 March, 1 place left");
+        let start = d.and_hms_opt(9, 0, 0).unwrap();
+        let end = NaiveTime::from_hms_opt(9, 30, 0).unwrap();
+        assert_eq!(
+            slot_label(Lang::ZhCn, start, end, 1),
+            "3月3日 星期二 09:00 至 09:30，剩余 1 个号"
+        );
+        assert_eq!(
+            slot_label(Lang::En, start, end, 0),
+            "Tuesday 3 March, 09:00 to 09:30, fully booked"
+        );
     }
 
     #[test]
