@@ -451,3 +451,69 @@ async fn calendar_file_and_qr_code_for_the_holder_only() {
         assert_eq!(status, 404, "{path} with a wrong phone");
     }
 }
+
+#[tokio::test]
+async fn psychology_bookings_are_confidential_and_fridays_are_for_youth() {
+    let app = spawn_app().await;
+    let slots = app.slots(3, "psychology").await;
+    assert!(
+        !slots.is_empty(),
+        "江宁路's psychology room opens twice a week"
+    );
+    let weekday = |s: &Value| {
+        chrono::DateTime::parse_from_rfc3339(s["start"].as_str().unwrap())
+            .unwrap()
+            .format("%a")
+            .to_string()
+    };
+    for s in &slots {
+        assert!(["Tue", "Fri"].contains(&weekday(s).as_str()));
+        assert_eq!(
+            s["youth_only"],
+            weekday(s) == "Fri",
+            "Friday is the youth-only day"
+        );
+    }
+    let body = |start: &str, youth: bool| {
+        json!({
+            "location_id": 3, "service": "psychology", "start": start, "name": "李同学",
+            "phone": phone(41), "topic": "emotion", "account": "最近睡不好", "youth": youth, "consent": true
+        })
+    };
+    if let Some(friday) = slots.iter().find(|s| s["youth_only"] == true) {
+        let start = friday["start"].as_str().unwrap();
+        let (status, err) = app.post("/api/v1/bookings", &body(start, false)).await;
+        assert_eq!(status, 422);
+        assert_eq!(err["field"], "youth");
+        let (status, _) = app.post("/api/v1/bookings", &body(start, true)).await;
+        assert_eq!(status, 201);
+    }
+    if let Some(tuesday) = slots.iter().find(|s| s["youth_only"] == false) {
+        let (status, b) = app
+            .post(
+                "/api/v1/bookings",
+                &body(tuesday["start"].as_str().unwrap(), false),
+            )
+            .await;
+        assert_eq!(status, 201, "{b}");
+        assert!(
+            b["topic"].is_null(),
+            "the topic of a psychology booking is not sent back: {b}"
+        );
+        let code = b["code"].as_str().unwrap();
+        let ics = app
+            .client
+            .get(format!(
+                "{}/api/v1/bookings/{code}/calendar.ics?phone={}",
+                app.base,
+                phone(41)
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!ics.contains("心理") && !ics.contains("睡不好"), "{ics}");
+    }
+}
