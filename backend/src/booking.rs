@@ -289,12 +289,13 @@ impl Bookings {
     }
 
     /// Books a seat. Every field is validated before anything is written.
-    pub async fn book(
-        &self,
-        place: Option<&Location>,
-        req: &BookingRequest,
-    ) -> Result<BookingRecord, BookingError> {
-        let place = place.ok_or_else(|| invalid("location_id", "没有这个服务网点"))?;
+    pub async fn book(&self, req: &BookingRequest) -> Result<BookingRecord, BookingError> {
+        let place = match self.directory.location(LocationId(req.location_id)).await {
+            Ok(p) => p,
+            Err(ServiceError::NotFound) => return Err(invalid("location_id", "没有这个服务网点")),
+            Err(e) => return Err(e.into()),
+        };
+        let place = &place;
         let service: ServiceCode = req
             .service
             .parse()
@@ -378,7 +379,7 @@ impl Bookings {
             },
             Refusal::Fairness(e) => BookingError::Refused(e.to_string()),
             Refusal::NotActive(state) => {
-                BookingError::Refused(format!("这个预约{}，不能再更改", state_words(state)))
+                BookingError::Refused(format!("这个预约当前为“{}”，不能再更改", state.label_zh()))
             }
             Refusal::NotFound => BookingError::NotFound,
         }
@@ -403,8 +404,8 @@ impl Bookings {
                 Ok(b)
             }
             Err(Refusal::NotActive(state)) => Err(BookingError::Refused(format!(
-                "这个预约{}，不能取消",
-                state_words(state)
+                "这个预约当前为“{}”，不能取消",
+                state.label_zh()
             ))),
             Err(_) => Err(BookingError::NotFound),
         }
@@ -412,15 +413,12 @@ impl Bookings {
 
     pub async fn reschedule(
         &self,
-        place: &Location,
         code: &str,
         phone: &str,
         new_start: &str,
     ) -> Result<BookingRecord, BookingError> {
         let found = self.find(code, phone).await?;
-        if found.location_id != place.id {
-            return Err(BookingError::NotFound);
-        }
+        let place = &self.directory.location(found.location_id).await?;
         let start = DateTime::parse_from_rfc3339(new_start.trim())
             .map_err(|_| invalid("start", "请选择新的预约时段（时间格式应为 RFC 3339）"))?;
         if start.with_timezone(&Utc) == found.start {
@@ -454,13 +452,6 @@ impl Bookings {
                 .refusal(refusal, place, found.service, slot.start)
                 .await),
         }
-    }
-
-    pub async fn history(
-        &self,
-        booking: &BookingRecord,
-    ) -> Result<Vec<crate::store::BookingEvent>, BookingError> {
-        Ok(self.store.booking_events(booking.id).await?)
     }
 
     /// Free slots near `around`: up to three more at the same place, then the same service at
@@ -523,18 +514,6 @@ impl Bookings {
             out.extend(others.into_iter().take(MAX - out.len()));
         }
         Ok(out)
-    }
-}
-
-fn state_words(state: BookingState) -> &'static str {
-    match state {
-        BookingState::Booked => "仍有效",
-        BookingState::Cancelled => "已取消",
-        BookingState::CheckedIn => "已签到",
-        BookingState::Called => "已叫号",
-        BookingState::Serving => "正在办理",
-        BookingState::Done => "已办结",
-        BookingState::NoShow => "已记为未到",
     }
 }
 

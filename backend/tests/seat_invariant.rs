@@ -139,3 +139,46 @@ async fn seat_counters_always_match_active_bookings() {
         assert!(codes.len() >= 3, "seed {seed}: the run did book something");
     }
 }
+
+#[tokio::test]
+async fn a_booking_keeps_its_whole_history() {
+    let (_dir, store) = store().await;
+    let starts = slot_starts();
+    let now = starts[0] - Duration::days(1);
+    let pass = |_: &[_]| Ok(());
+    let rec = NewBookingRecord {
+        code: "HISTORY001".into(),
+        location_id: LocationId(1),
+        service: ServiceCode::LegalConsultation,
+        start: starts[0],
+        end: starts[0] + Duration::minutes(30),
+        name: "测试".into(),
+        phone: "13800000009".into(),
+        topic: "labour".into(),
+        account: None,
+        youth: false,
+        created_at: now,
+    };
+    let b = store.create_booking(&rec, 2, &pass).await.unwrap().unwrap();
+    let end = starts[1] + Duration::minutes(30);
+    store
+        .reschedule_booking(&b.code, starts[1], end, 2, &pass, now)
+        .await
+        .unwrap()
+        .unwrap();
+    store.cancel_booking(&b.code, now).await.unwrap().unwrap();
+    let events = store.booking_events(b.id).await.unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["created", "rescheduled", "cancelled"]);
+    assert_eq!(
+        (events[1].from_start, events[1].to_start),
+        (Some(starts[0]), Some(starts[1]))
+    );
+    assert_eq!(events[2].from_start, Some(starts[1]));
+    let kept = store
+        .booking_by_code(&b.code)
+        .await
+        .unwrap()
+        .expect("cancelled bookings are kept");
+    assert_eq!(kept.state, domain::BookingState::Cancelled);
+}

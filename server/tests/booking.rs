@@ -480,7 +480,16 @@ async fn psychology_bookings_are_confidential_and_fridays_are_for_youth() {
             "phone": phone(41), "topic": "emotion", "account": "最近睡不好", "youth": youth, "consent": true
         })
     };
-    if let Some(friday) = slots.iter().find(|s| s["youth_only"] == true) {
+    // a 14-day window always holds a Tuesday and a Friday, even around the longest holiday
+    let friday = slots
+        .iter()
+        .find(|s| s["youth_only"] == true)
+        .expect("a Friday slot");
+    let tuesday = slots
+        .iter()
+        .find(|s| s["youth_only"] == false)
+        .expect("a Tuesday slot");
+    {
         let start = friday["start"].as_str().unwrap();
         let (status, err) = app.post("/api/v1/bookings", &body(start, false)).await;
         assert_eq!(status, 422);
@@ -488,7 +497,7 @@ async fn psychology_bookings_are_confidential_and_fridays_are_for_youth() {
         let (status, _) = app.post("/api/v1/bookings", &body(start, true)).await;
         assert_eq!(status, 201);
     }
-    if let Some(tuesday) = slots.iter().find(|s| s["youth_only"] == false) {
+    {
         let (status, b) = app
             .post(
                 "/api/v1/bookings",

@@ -248,11 +248,6 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
         field: "location_id".into(),
         message: "请选择服务网点".into(),
     })?;
-    let place = match state.directory.location(LocationId(location_id)).await {
-        Ok(p) => Some(p),
-        Err(backend::ServiceError::NotFound) => None,
-        Err(e) => return Err(e.into()),
-    };
     let req = BookingRequest {
         location_id,
         service: b.service.unwrap_or_default(),
@@ -264,11 +259,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
         youth: b.youth.unwrap_or(false),
         consent: b.consent.unwrap_or(false),
     };
-    let booking = state
-        .bookings
-        .book(place.as_ref(), &req)
-        .await
-        .map_err(booking_error)?;
+    let booking = state.bookings.book(&req).await.map_err(booking_error)?;
     Ok((StatusCode::CREATED, Json(BookingJson::from(&booking))).into_response())
 }
 
@@ -326,16 +317,13 @@ pub async fn reschedule(
     body: Bytes,
 ) -> Result<Json<BookingJson>, ApiError> {
     let b: RescheduleBody = json_body(&body)?;
-    let phone = b.phone.unwrap_or_default();
-    let found = state
-        .bookings
-        .find(&code, &phone)
-        .await
-        .map_err(booking_error)?;
-    let place = state.directory.location(found.location_id).await?;
     let booking = state
         .bookings
-        .reschedule(&place, &code, &phone, b.start.as_deref().unwrap_or(""))
+        .reschedule(
+            &code,
+            b.phone.as_deref().unwrap_or(""),
+            b.start.as_deref().unwrap_or(""),
+        )
         .await
         .map_err(booking_error)?;
     Ok(Json(BookingJson::from(&booking)))

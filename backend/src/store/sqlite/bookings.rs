@@ -27,8 +27,16 @@ fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
         .map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
 }
 
-/// States that hold a seat.
-const ACTIVE_STATES: &str = "('booked', 'checked_in', 'called', 'serving')";
+/// An SQL list of the states the domain rule `keep` accepts, e.g. `('booked', 'called')`.
+/// Which states hold a seat or may be cancelled is decided in `domain::booking`, not here.
+fn states_where(keep: fn(BookingState) -> bool) -> String {
+    let codes: Vec<String> = BookingState::ALL
+        .into_iter()
+        .filter(|s| keep(*s))
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("({})", codes.join(", "))
+}
 
 #[derive(FromRow)]
 struct BookingRow {
@@ -134,7 +142,8 @@ async fn active_of_phone(
 ) -> StoreResult<Vec<(DateTime<chrono::FixedOffset>, DateTime<chrono::FixedOffset>)>> {
     let rows: Vec<(String, String)> = sqlx::query_as(&format!(
         "SELECT start_at, end_at FROM bookings
-         WHERE phone = $1 AND state IN {ACTIVE_STATES} AND end_at > $2 AND code <> $3"
+         WHERE phone = $1 AND state IN {} AND end_at > $2 AND code <> $3",
+        states_where(BookingState::is_active)
     ))
     .bind(phone)
     .bind(ts(now))
@@ -267,7 +276,7 @@ impl SqliteStore {
         }
         let id: (i64,) = sqlx::query_as(
             "INSERT INTO bookings (code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 'booked', $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
         )
         .bind(&b.code)
         .bind(b.location_id.0)
@@ -280,6 +289,7 @@ impl SqliteStore {
         .bind(&b.account)
         .bind(b.youth)
         .bind(ts(b.created_at))
+        .bind(BookingState::Booked.code())
         .fetch_one(&mut *tx)
         .await?;
         add_event(&mut tx, id.0, b.created_at, "created", None, Some(b.start)).await?;
@@ -308,12 +318,16 @@ impl SqliteStore {
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         let mut tx = self.writer.begin().await?;
         // Write first: takes the lock, and only a booked booking changes.
-        let changed = sqlx::query("UPDATE bookings SET state = 'cancelled', updated_at = $2 WHERE code = $1 AND state = 'booked'")
-            .bind(code)
-            .bind(ts(at))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let changed = sqlx::query(&format!(
+            "UPDATE bookings SET state = $3, updated_at = $2 WHERE code = $1 AND state IN {}",
+            states_where(BookingState::can_cancel)
+        ))
+        .bind(code)
+        .bind(ts(at))
+        .bind(BookingState::Cancelled.code())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         let Some(record) = load(&mut tx, code).await? else {
             return Ok(Err(Refusal::NotFound));
         };
@@ -353,7 +367,7 @@ impl SqliteStore {
         let Some(old) = load(&mut tx, code).await? else {
             return Ok(Err(Refusal::NotFound));
         };
-        if old.state != BookingState::Booked {
+        if !old.state.can_reschedule() {
             return Ok(Err(Refusal::NotActive(old.state)));
         }
         if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
