@@ -79,7 +79,6 @@ impl From<ServiceError> for BookingError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::NotFound => BookingError::NotFound,
-            ServiceError::Invalid { message, .. } => BookingError::Refused(message),
             ServiceError::Internal => BookingError::Internal,
         }
     }
@@ -138,6 +137,15 @@ impl Bookings {
         &self.config
     }
 
+    /// First and last local day of the booking window as of now.
+    pub fn window_days(&self) -> (NaiveDate, NaiveDate) {
+        let now = self.now();
+        (
+            self.config.window.first_day(now),
+            self.config.window.last_day(now),
+        )
+    }
+
     /// Checks a holiday file, stores it and uses it from now on (no rebuild, no restart).
     pub async fn load_holiday_file(
         &self,
@@ -162,12 +170,9 @@ impl Bookings {
     /// Years inside the booking window whose holiday schedule is not loaded, with the warning
     /// admins should see.
     pub fn holiday_warning(&self) -> Option<String> {
-        let now = self.now();
+        let (first, last) = self.window_days();
         let cal = self.calendar.read().expect("calendar lock");
-        let missing = cal.missing_years(
-            self.config.window.first_day(now),
-            self.config.window.last_day(now),
-        );
+        let missing = cal.missing_years(first, last);
         domain::calendar::missing_years_warning(&missing)
     }
 
@@ -464,11 +469,7 @@ impl Bookings {
     ) -> Result<Vec<Alternative>, BookingError> {
         const SAME_PLACE: usize = 3;
         const MAX: usize = 6;
-        let now = self.now();
-        let (from, to) = (
-            self.config.window.first_day(now),
-            self.config.window.last_day(now),
-        );
+        let (from, to) = self.window_days();
         let mut out = Vec::new();
         let free_after = |list: Vec<SlotAvailability>| -> Vec<SlotAvailability> {
             let mut free: Vec<_> = list

@@ -1,6 +1,6 @@
 //! Use cases about places: load a district, list, look up and search places.
 
-use crate::store::{DistrictInfo, Store};
+use crate::store::Store;
 use crate::ServiceError;
 use domain::district_file::{parse_district, DistrictFileError};
 use domain::{Location, LocationId, LocationKind};
@@ -77,10 +77,6 @@ impl Directory {
         } else {
             SeedOutcome::AlreadyLoaded
         })
-    }
-
-    pub async fn district(&self) -> Result<Option<DistrictInfo>, ServiceError> {
-        Ok(self.store.district().await?)
     }
 
     pub async fn locations(&self) -> Result<Vec<Location>, ServiceError> {

@@ -8,9 +8,6 @@ pub enum ServiceError {
     /// The thing asked for does not exist (or must look as if it did not).
     #[error("not found")]
     NotFound,
-    /// Input that the domain rules reject; the message names the field, in Chinese.
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
     /// Storage failed; already logged.
     #[error("internal error")]
     Internal,

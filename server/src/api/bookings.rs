@@ -75,10 +75,9 @@ pub async fn slots(
                 field: "service".into(),
                 message: "请指定服务代码，例如 legal_consultation".into(),
             })?;
-    let now = state.bookings.now();
-    let window = &state.bookings.config().window;
-    let from = parse_date("from", q.from.as_deref())?.unwrap_or(window.first_day(now));
-    let to = parse_date("to", q.to.as_deref())?.unwrap_or(window.last_day(now));
+    let (first, last) = state.bookings.window_days();
+    let from = parse_date("from", q.from.as_deref())?.unwrap_or(first);
+    let to = parse_date("to", q.to.as_deref())?.unwrap_or(last);
     let list = state
         .bookings
         .slots(&place, service, from, to)

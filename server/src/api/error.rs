@@ -47,7 +47,6 @@ impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::NotFound => ApiError::NotFound,
-            ServiceError::Invalid { field, message } => ApiError::Invalid { field, message },
             ServiceError::Internal => ApiError::Internal,
         }
     }
