@@ -50,6 +50,16 @@ impl TestApp {
             .unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
+    /// Seats left in the slot of `place`'s consultation service that starts at `start`.
+    async fn remaining(&self, place: i64, start: &str) -> Value {
+        let slots = self.slots(place, "legal_consultation").await;
+        let slot = slots
+            .iter()
+            .find(|s| s["start"] == start)
+            .expect("the slot is listed");
+        slot["remaining"].clone()
+    }
+
     /// Free slots of a service at a place in the booking window.
     async fn slots(&self, place: i64, service: &str) -> Vec<Value> {
         let (status, body) = self
@@ -129,9 +139,7 @@ async fn book_look_up_reschedule_and_cancel() {
     );
 
     // the seat is gone
-    let after = app.slots(101, "legal_consultation").await;
-    let s = after.iter().find(|s| s["start"] == first.as_str()).unwrap();
-    assert_eq!(s["remaining"], 0);
+    assert_eq!(app.remaining(101, &first).await, 0);
 
     // look-up needs the right phone; a wrong phone looks like an unknown code
     let (status, found) = app
@@ -158,18 +166,8 @@ async fn book_look_up_reschedule_and_cancel() {
     assert_eq!(status, 200, "{moved}");
     assert_eq!(moved["code"], code.as_str());
     assert_eq!(moved["start"], second.as_str());
-    let after = app.slots(101, "legal_consultation").await;
-    assert_eq!(
-        after.iter().find(|s| s["start"] == first.as_str()).unwrap()["remaining"],
-        1
-    );
-    assert_eq!(
-        after
-            .iter()
-            .find(|s| s["start"] == second.as_str())
-            .unwrap()["remaining"],
-        0
-    );
+    assert_eq!(app.remaining(101, &first).await, 1);
+    assert_eq!(app.remaining(101, &second).await, 0);
 
     // cancel frees the seat and keeps the booking, now cancelled
     let (status, cancelled) = app
@@ -184,14 +182,7 @@ async fn book_look_up_reschedule_and_cancel() {
         .get(&format!("/api/v1/bookings/{code}?phone={}", phone(1)))
         .await;
     assert_eq!(still["state"], "cancelled", "cancelled bookings are kept");
-    let after = app.slots(101, "legal_consultation").await;
-    assert_eq!(
-        after
-            .iter()
-            .find(|s| s["start"] == second.as_str())
-            .unwrap()["remaining"],
-        1
-    );
+    assert_eq!(app.remaining(101, &second).await, 1);
     let (status, again) = app
         .post(
             &format!("/api/v1/bookings/{code}/cancel"),
@@ -366,11 +357,7 @@ async fn concurrent_requests_never_overbook_a_slot() {
     }
     assert_eq!(created, free, "exactly the free seats were taken");
     assert_eq!(full, 200 - free);
-    let after = app.slots(1, "legal_consultation").await;
-    assert_eq!(
-        after.iter().find(|s| s["start"] == start.as_str()).unwrap()["remaining"],
-        0
-    );
+    assert_eq!(app.remaining(1, &start).await, 0);
 }
 
 #[tokio::test]
