@@ -7,14 +7,16 @@ use leptos::prelude::*;
 /// Most results the search box shows.
 pub const SEARCH_LIMIT: usize = 30;
 
+pub mod bookings;
+
 #[cfg(feature = "ssr")]
-fn directory() -> Result<backend::Directory, ServerFnError> {
+pub(crate) fn directory() -> Result<backend::Directory, ServerFnError> {
     use_context::<backend::Directory>()
         .ok_or_else(|| ServerFnError::new("directory missing from context"))
 }
 
 #[cfg(feature = "ssr")]
-fn internal(e: backend::ServiceError) -> ServerFnError {
+pub(crate) fn internal(e: backend::ServiceError) -> ServerFnError {
     // details were logged by the backend; users get a generic failure
     ServerFnError::new(e.to_string())
 }

@@ -73,6 +73,67 @@ messages! {
     NotFoundBody,
     BackHome,
     FooterNote,
+    NavMyBookings,
+    ServiceLabel,
+    BookService,
+    BookingFor,
+    StepDay,
+    StepSlot,
+    StepForm,
+    ChooseDayFirst,
+    NoSlots,
+    SlotFullShort,
+    SeatsLeftShort,
+    ChosenSlot,
+    ChangeSlot,
+    ChosenSlotFull,
+    FieldName,
+    FieldPhone,
+    FieldPhoneHint,
+    FieldTopic,
+    FieldAccount,
+    FieldAccountHint,
+    FieldYouth,
+    YouthSlotNote,
+    PrivacyHeading,
+    PrivacyText,
+    FieldConsent,
+    SubmitBooking,
+    Submitting,
+    ErrorSummaryTitle,
+    AlternativesHeading,
+    BookingDone,
+    BookingHeading,
+    BookingCodeLabel,
+    BookingCodeHint,
+    QrLabel,
+    When,
+    Where,
+    StateLabel,
+    AddToCalendar,
+    Reschedule,
+    CancelBooking,
+    CancelConfirmHeading,
+    CancelConfirmBody,
+    CancelYes,
+    CancelNo,
+    CancelledNotice,
+    MovedNotice,
+    RescheduleHeading,
+    CurrentSlot,
+    RescheduleConfirm,
+    MyBookingsHeading,
+    MyBookingsIntro,
+    MyBookingsEmpty,
+    LookupHeading,
+    LookupHint,
+    FieldCode,
+    LookupSubmit,
+    NeedPhone,
+    History,
+    BackToPlace,
+    ViewBooking,
+    ConfidentialNote,
 }
 
 pub fn t(msg: Msg) -> &'static str {
@@ -113,6 +174,67 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             NotFoundBody => "您要找的网点或页面不存在，可能地址有误。",
             BackHome => "返回首页",
             FooterNote => "本网站由区司法局提供。法律咨询、心理咨询和人民调解均免费。",
+            NavMyBookings => "我的预约",
+            ServiceLabel => "服务",
+            BookService => "预约",
+            BookingFor => "预约",
+            StepDay => "第一步：选择日期",
+            StepSlot => "第二步：选择时段",
+            StepForm => "第三步：填写信息",
+            ChooseDayFirst => "请先在上面选择日期。",
+            NoSlots => "近两周没有可预约的时段。可以选择其他网点，或打电话咨询。",
+            SlotFullShort => "已约满",
+            SeatsLeftShort => "余",
+            ChosenSlot => "您选择的时段",
+            ChangeSlot => "换一个时段",
+            ChosenSlotFull => "这个时段已经约满了，请选择其他时段。",
+            FieldName => "姓名",
+            FieldPhone => "手机号码",
+            FieldPhoneHint => "用于查询、改约和取消预约，不会公开。",
+            FieldTopic => "咨询事项",
+            FieldAccount => "情况简述（选填）",
+            FieldAccountHint => "最多 500 字，可以不填，当面再谈。",
+            FieldYouth => "我未满 18 周岁",
+            YouthSlotNote => "这个时段只接待未满 18 周岁的青少年。",
+            PrivacyHeading => "个人信息处理说明",
+            PrivacyText => "您填写的姓名、手机号和情况简述只用于安排这次服务，只有为您服务的工作人员能看到；心理咨询的内容只有心理咨询师能看到。我们不会公开或转给他人。服务记录按档案管理规定保存，统计报表中不含您的姓名和手机号。",
+            FieldConsent => "我已阅读并同意《个人信息处理说明》",
+            SubmitBooking => "确认预约",
+            Submitting => "正在提交……",
+            ErrorSummaryTitle => "请修改以下内容：",
+            AlternativesHeading => "这些时段还可以预约",
+            BookingDone => "预约成功",
+            BookingHeading => "预约详情",
+            BookingCodeLabel => "预约码",
+            BookingCodeHint => "到达后出示预约码或二维码签到。请记下预约码，查询、改约和取消都需要预约码和手机号。",
+            QrLabel => "预约码二维码",
+            When => "时间",
+            Where => "地点",
+            StateLabel => "状态",
+            AddToCalendar => "加入手机日历",
+            Reschedule => "改约",
+            CancelBooking => "取消预约",
+            CancelConfirmHeading => "确定要取消这个预约吗？",
+            CancelConfirmBody => "取消后这个时段会让给其他居民，不能恢复；需要时可以重新预约。",
+            CancelYes => "确认取消",
+            CancelNo => "不取消，返回",
+            CancelledNotice => "预约已取消。",
+            MovedNotice => "已改约到新的时段。",
+            RescheduleHeading => "改约到其他时段",
+            CurrentSlot => "现在的时段",
+            RescheduleConfirm => "改到这个时段",
+            MyBookingsHeading => "我的预约",
+            MyBookingsIntro => "这里列出在这台设备上预约或查找过的预约。",
+            MyBookingsEmpty => "这台设备上还没有预约记录。",
+            LookupHeading => "用预约码查找",
+            LookupHint => "输入预约码和预约时填写的手机号码。",
+            FieldCode => "预约码",
+            LookupSubmit => "查找",
+            NeedPhone => "要查看这个预约，请输入预约时填写的手机号码。",
+            History => "办理记录",
+            BackToPlace => "返回网点页面",
+            ViewBooking => "查看预约",
+            ConfidentialNote => "为保护隐私，日历和确认信息中不写服务名称。",
         },
         Lang::En => match msg {
             SiteTitle => "District Public Legal Services",
@@ -145,6 +267,67 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             NotFoundBody => "The place or page you are looking for does not exist.",
             BackHome => "Back to the home page",
             FooterNote => "Provided by the district justice bureau. Legal advice, counselling and mediation are free.",
+            NavMyBookings => "My bookings",
+            ServiceLabel => "Service",
+            BookService => "Book",
+            BookingFor => "Book",
+            StepDay => "Step 1: choose a day",
+            StepSlot => "Step 2: choose a time",
+            StepForm => "Step 3: your details",
+            ChooseDayFirst => "Please choose a day above first.",
+            NoSlots => "No free times in the next two weeks. Try another place, or phone.",
+            SlotFullShort => "Full",
+            SeatsLeftShort => "left",
+            ChosenSlot => "Your chosen time",
+            ChangeSlot => "Choose another time",
+            ChosenSlotFull => "This time is fully booked. Please choose another.",
+            FieldName => "Name",
+            FieldPhone => "Mobile number",
+            FieldPhoneHint => "Used to look up, move or cancel the booking; never shown publicly.",
+            FieldTopic => "What it is about",
+            FieldAccount => "Short description (optional)",
+            FieldAccountHint => "Up to 500 characters; you may leave it empty and explain in person.",
+            FieldYouth => "I am under 18",
+            YouthSlotNote => "This time is for young people under 18 only.",
+            PrivacyHeading => "How we handle your personal information",
+            PrivacyText => "Your name, number and description are used only to arrange this service and are seen only by the staff who serve you; counselling details only by the counsellor. We never publish or pass them on. Records are kept as archive rules require; statistics never include your name or number.",
+            FieldConsent => "I have read and agree to how my personal information is handled",
+            SubmitBooking => "Confirm booking",
+            Submitting => "Sending…",
+            ErrorSummaryTitle => "Please correct the following:",
+            AlternativesHeading => "These times are still free",
+            BookingDone => "Booked",
+            BookingHeading => "Booking details",
+            BookingCodeLabel => "Booking code",
+            BookingCodeHint => "Show the code or QR code when you arrive. Keep the code: you need it and your number to look up, move or cancel.",
+            QrLabel => "QR code of the booking code",
+            When => "When",
+            Where => "Where",
+            StateLabel => "Status",
+            AddToCalendar => "Add to calendar",
+            Reschedule => "Move to another time",
+            CancelBooking => "Cancel booking",
+            CancelConfirmHeading => "Cancel this booking?",
+            CancelConfirmBody => "The time goes to someone else and cannot be restored; you can book again.",
+            CancelYes => "Yes, cancel it",
+            CancelNo => "No, go back",
+            CancelledNotice => "The booking is cancelled.",
+            MovedNotice => "The booking has been moved.",
+            RescheduleHeading => "Move to another time",
+            CurrentSlot => "Current time",
+            RescheduleConfirm => "Move to this time",
+            MyBookingsHeading => "My bookings",
+            MyBookingsIntro => "Bookings made or looked up on this device.",
+            MyBookingsEmpty => "No bookings on this device yet.",
+            LookupHeading => "Find a booking by its code",
+            LookupHint => "Enter the booking code and the mobile number you booked with.",
+            FieldCode => "Booking code",
+            LookupSubmit => "Find",
+            NeedPhone => "To see this booking, enter the mobile number you booked with.",
+            History => "History",
+            BackToPlace => "Back to the place",
+            ViewBooking => "View booking",
+            ConfidentialNote => "For privacy, calendars and confirmations do not name the service.",
         },
     }
 }
@@ -291,6 +474,94 @@ pub fn slot_label(
             )
         }
     }
+}
+
+/// A booking's state in words.
+pub fn state_label(lang: Lang, state: domain::BookingState) -> &'static str {
+    use domain::BookingState::*;
+    match lang {
+        Lang::ZhCn => state.label_zh(),
+        Lang::En => match state {
+            Booked => "Booked",
+            Cancelled => "Cancelled",
+            CheckedIn => "Checked in",
+            Called => "Called",
+            Serving => "Being served",
+            Done => "Done",
+            NoShow => "Did not come",
+        },
+    }
+}
+
+/// "12月1日 星期二 09:00 至 09:30": a booking's time, spoken in full.
+pub fn time_range_label(
+    lang: Lang,
+    start: chrono::DateTime<chrono::FixedOffset>,
+    end: chrono::DateTime<chrono::FixedOffset>,
+) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::ZhCn => format!(
+            "{}月{}日 {} {} 至 {}",
+            start.month(),
+            start.day(),
+            zh_weekday_long(start.weekday()),
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        ),
+        Lang::En => format!(
+            "{}, {} to {}",
+            start.format("%A %-d %B"),
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        ),
+    }
+}
+
+/// A history line of a booking: "11月26日 20:15 预约" or "… 改约：12月1日 09:00 → 12月2日 10:00".
+pub fn history_label(lang: Lang, line: &crate::model::HistoryLine) -> String {
+    let at = line.at.format("%m-%d %H:%M");
+    let moved = match (line.from_start, line.to_start) {
+        (Some(f), Some(t)) => format!(" {} → {}", f.format("%m-%d %H:%M"), t.format("%m-%d %H:%M")),
+        _ => String::new(),
+    };
+    let what = match (lang, line.kind.as_str()) {
+        (Lang::ZhCn, "created") => "预约",
+        (Lang::ZhCn, "rescheduled") => "改约",
+        (Lang::ZhCn, "cancelled") => "取消",
+        (Lang::En, "created") => "booked",
+        (Lang::En, "rescheduled") => "moved",
+        (Lang::En, "cancelled") => "cancelled",
+        (_, other) => other,
+    };
+    format!("{at} {what}{moved}")
+}
+
+/// Short visible text of a day button ("12月1日 周二"); the full label is for screen readers.
+pub fn day_short(lang: Lang, date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::ZhCn => format!(
+            "{}月{}日 {}",
+            date.month(),
+            date.day(),
+            weekday_name(lang, date.weekday())
+        ),
+        Lang::En => format!(
+            "{} {}",
+            weekday_name(lang, date.weekday()),
+            date.format("%-d %b")
+        ),
+    }
+}
+
+/// The booking code as read out: groups of five with spaces for screen readers.
+pub fn code_spoken(code: &str) -> String {
+    code.chars()
+        .filter(|c| *c != '-')
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn workroom_count(lang: Lang, n: usize) -> String {

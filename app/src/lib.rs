@@ -5,8 +5,12 @@
 //! * `api.rs`: the server functions pages call.
 //! * `i18n.rs`: every user-facing text.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod device;
 pub mod i18n;
 pub mod model;
 pub mod pages;
@@ -62,6 +66,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/offices") view=pages::offices::OfficesPage ssr=SsrMode::Async />
                     <Route path=path!("/places/:id") view=pages::place::PlacePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/places/:id/book/:service")
+                        view=pages::book::BookPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/bookings") view=pages::booking::MyBookingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/bookings/:code") view=pages::booking::BookingPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/bookings/:code/cancel")
+                        view=pages::booking::CancelPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/bookings/:code/reschedule")
+                        view=pages::booking::ReschedulePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

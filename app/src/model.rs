@@ -1,6 +1,8 @@
 //! What pages receive from server functions: lean, serialisable views of domain data.
 
-use domain::{Location, LocationKind, ServiceCode, ServiceOffer};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use domain::booking::ResidentForm;
+use domain::{BookingState, Location, LocationKind, ServiceCode, ServiceOffer};
 use serde::{Deserialize, Serialize};
 
 /// A place in a list: enough to show and link it.
@@ -51,4 +53,242 @@ pub struct PlaceDetail {
     pub office: Option<PlaceCard>,
     pub services: Vec<ServiceOffer>,
     pub workrooms: Vec<PlaceCard>,
+}
+
+// ---- booking ------------------------------------------------------------------------------
+
+/// A day of the booking window that has slots, with how many seats are still free.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayChoice {
+    pub date: NaiveDate,
+    pub free: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlotChoice {
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub capacity: u16,
+    pub remaining: u16,
+    pub youth_only: bool,
+}
+
+impl SlotChoice {
+    /// The slot's local start time, as the `time` query parameter carries it (`09:00`).
+    pub fn time_param(&self) -> String {
+        self.start.format("%H:%M").to_string()
+    }
+}
+
+/// Days, the chosen day's slots and the chosen slot: the three steps before the form. Shared
+/// by booking and rescheduling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SlotPicker {
+    pub days: Vec<DayChoice>,
+    pub day: Option<NaiveDate>,
+    pub slots: Vec<SlotChoice>,
+    pub chosen: Option<SlotChoice>,
+}
+
+impl SlotPicker {
+    /// Groups a window's slots by day and picks out the chosen day and time (local).
+    pub fn build(all: Vec<SlotChoice>, day: Option<NaiveDate>, time: Option<NaiveTime>) -> Self {
+        let mut days: Vec<DayChoice> = Vec::new();
+        for s in &all {
+            let date = s.start.date_naive();
+            match days.last_mut() {
+                Some(d) if d.date == date => d.free += u32::from(s.remaining),
+                _ => days.push(DayChoice {
+                    date,
+                    free: u32::from(s.remaining),
+                }),
+            }
+        }
+        let day = day.filter(|d| days.iter().any(|c| c.date == *d));
+        let slots: Vec<SlotChoice> = match day {
+            Some(d) => all
+                .into_iter()
+                .filter(|s| s.start.date_naive() == d)
+                .collect(),
+            None => vec![],
+        };
+        let chosen = time.and_then(|t| slots.iter().find(|s| s.start.time() == t).cloned());
+        SlotPicker {
+            days,
+            day,
+            slots,
+            chosen,
+        }
+    }
+}
+
+/// A free slot elsewhere, offered when the chosen one is full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlternativeChoice {
+    pub location_id: i64,
+    pub location_name: String,
+    pub slot: SlotChoice,
+}
+
+/// A form field that is wrong and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+impl From<domain::booking::FieldError> for FieldMessage {
+    fn from(e: domain::booking::FieldError) -> Self {
+        FieldMessage {
+            field: e.field.to_string(),
+            message: e.message,
+        }
+    }
+}
+
+/// Why a form was not accepted: wrong fields, a refusal that names its reason, or a full slot
+/// with alternatives.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Rejection {
+    pub errors: Vec<FieldMessage>,
+    pub refusal: Option<String>,
+    pub alternatives: Vec<AlternativeChoice>,
+}
+
+impl Rejection {
+    pub fn refused(message: impl Into<String>) -> Self {
+        Rejection {
+            refusal: Some(message.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Every message, field errors first: what the error summary lists.
+    pub fn messages(&self) -> Vec<(Option<String>, String)> {
+        self.errors
+            .iter()
+            .map(|e| (Some(e.field.clone()), e.message.clone()))
+            .chain(self.refusal.iter().map(|m| (None, m.clone())))
+            .collect()
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+}
+
+/// A rejected form kept for the next page when JavaScript is off (the browser reloads the
+/// page, so the typed values come back from the server and nothing is lost).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BookingFlash {
+    pub start: String,
+    pub form: ResidentForm,
+    pub rejection: Rejection,
+}
+
+/// Everything the booking page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingPageData {
+    pub place: PlaceCard,
+    pub service: ServiceCode,
+    pub picker: SlotPicker,
+    /// Offered when the chosen slot is already full.
+    pub alternatives: Vec<AlternativeChoice>,
+    pub flash: Option<BookingFlash>,
+}
+
+/// A resident's booking as its holder sees it. Confidential services show a neutral title.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingView {
+    /// As shown and read out: `ABCDE-FGHJK`.
+    pub code: String,
+    pub title: String,
+    pub place_id: i64,
+    pub place_name: String,
+    pub place_address: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub state: BookingState,
+    pub phone_masked: String,
+    pub qr_svg: String,
+    pub history: Vec<HistoryLine>,
+}
+
+/// One line of a booking's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub at: DateTime<FixedOffset>,
+    pub kind: String,
+    pub from_start: Option<DateTime<FixedOffset>>,
+    pub to_start: Option<DateTime<FixedOffset>>,
+}
+
+/// A booking remembered on this device, in the "my bookings" list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BookingSummary {
+    pub code: String,
+    pub title: String,
+    pub place_name: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub state: BookingState,
+}
+
+/// The reschedule page: the booking and a picker of its place's free slots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RescheduleData {
+    pub booking: BookingView,
+    pub picker: SlotPicker,
+    pub alternatives: Vec<AlternativeChoice>,
+    pub flash: Option<Rejection>,
+}
+
+/// The outcome of a form whose success is a redirect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FormOutcome {
+    Done,
+    Rejected(Rejection),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn slot(d: u32, h: u32, remaining: u16) -> SlotChoice {
+        let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+        let start = tz.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap();
+        SlotChoice {
+            start,
+            end: start + chrono::Duration::minutes(30),
+            capacity: 2,
+            remaining,
+            youth_only: false,
+        }
+    }
+
+    #[test]
+    fn picker_groups_days_and_finds_the_chosen_slot() {
+        let all = vec![slot(1, 9, 2), slot(1, 10, 0), slot(3, 9, 1)];
+        let d1 = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let p = SlotPicker::build(all.clone(), None, None);
+        assert_eq!(p.days.len(), 2);
+        assert_eq!((p.days[0].date, p.days[0].free), (d1, 2));
+        assert_eq!(p.days[1].free, 1);
+        assert!(p.slots.is_empty() && p.chosen.is_none());
+
+        let ten = NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        let p = SlotPicker::build(all.clone(), Some(d1), Some(ten));
+        assert_eq!(p.slots.len(), 2);
+        assert_eq!(p.chosen.as_ref().map(|s| s.remaining), Some(0));
+        assert_eq!(p.chosen.unwrap().time_param(), "10:00");
+
+        // a day outside the window (or a made-up time) chooses nothing
+        let p = SlotPicker::build(all, NaiveDate::from_ymd_opt(2026, 12, 2), Some(ten));
+        assert_eq!(p.day, None);
+        assert!(p.chosen.is_none());
+    }
 }

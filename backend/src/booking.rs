@@ -5,8 +5,8 @@ use crate::store::{BookingRecord, NewBookingRecord, Refusal, Store, StoredExcept
 use crate::ServiceError;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{
-    check_consent, check_fairness, check_youth, parse_topic, Account, FairnessError,
-    FairnessLimits, FieldError, MobilePhone, PersonName,
+    check_fairness, check_youth, FairnessError, FairnessLimits, FieldError, MobilePhone,
+    ResidentForm,
 };
 use domain::calendar::{parse_holiday_year, CalendarFileError, HolidayCalendar};
 use domain::slots::{self, to_local, DateException, ExceptionKind, ExtraSession};
@@ -320,12 +320,18 @@ impl Bookings {
                 "请选择预约时段（时间格式应为 RFC 3339，例如 2026-03-03T09:00:00+08:00）",
             )
         })?;
-        let name = PersonName::parse(&req.name).map_err(BookingError::Invalid)?;
-        let phone = MobilePhone::parse(&req.phone).map_err(BookingError::Invalid)?;
-        let topic = parse_topic(service, &req.topic).map_err(BookingError::Invalid)?;
-        let account =
-            Account::parse(req.account.as_deref().unwrap_or("")).map_err(BookingError::Invalid)?;
-        check_consent(req.consent).map_err(BookingError::Invalid)?;
+        let form = ResidentForm {
+            name: req.name.clone(),
+            phone: req.phone.clone(),
+            topic: req.topic.clone(),
+            account: req.account.clone().unwrap_or_default(),
+            youth: req.youth,
+            consent: req.consent,
+        };
+        // the youth declaration is checked below, once the slot is known
+        let details = form.check(service, false).map_err(|errors| {
+            BookingError::Invalid(errors.into_iter().next().expect("an error"))
+        })?;
         let slot = self.slot_at(place, service, start).await?.ok_or_else(|| {
             invalid(
                 "start",
@@ -345,10 +351,10 @@ impl Bookings {
                 service,
                 start: slot.start.with_timezone(&Utc),
                 end: slot.end.with_timezone(&Utc),
-                name: name.as_str().to_string(),
-                phone: phone.as_str().to_string(),
-                topic: topic.to_string(),
-                account: account.as_ref().map(|a| a.as_str().to_string()),
+                name: details.name.as_str().to_string(),
+                phone: details.phone.as_str().to_string(),
+                topic: details.topic.to_string(),
+                account: details.account.as_ref().map(|a| a.as_str().to_string()),
                 youth: req.youth,
                 created_at: now,
             };
@@ -399,6 +405,26 @@ impl Bookings {
             Some(b) if constant_time_eq(b.phone.as_bytes(), phone.as_str().as_bytes()) => Ok(b),
             _ => Err(BookingError::NotFound),
         }
+    }
+
+    /// A booking by its code alone. Only for a device that already proved it holds the code
+    /// and the phone number (it booked, or looked the booking up): the caller checks that.
+    pub async fn find_remembered(&self, code: &str) -> Result<BookingRecord, BookingError> {
+        let Ok(code) = BookingCode::parse(code) else {
+            return Err(BookingError::NotFound);
+        };
+        self.store
+            .booking_by_code(code.as_str())
+            .await?
+            .ok_or(BookingError::NotFound)
+    }
+
+    /// What happened to a booking, oldest first.
+    pub async fn history(
+        &self,
+        booking: &BookingRecord,
+    ) -> Result<Vec<crate::store::BookingEvent>, BookingError> {
+        Ok(self.store.booking_events(booking.id).await?)
     }
 
     pub async fn cancel(&self, code: &str, phone: &str) -> Result<BookingRecord, BookingError> {

@@ -10,6 +10,7 @@ pub mod confirmation;
 pub mod directory;
 pub mod error;
 pub mod store;
+pub mod throttle;
 
 pub use booking::Bookings;
 pub use directory::Directory;

@@ -348,6 +348,67 @@ pub fn check_youth(slot_youth_only: bool, declared_youth: bool) -> Result<(), Fi
     }
 }
 
+// ---- the booking form ---------------------------------------------------------------------
+
+/// The resident's part of the booking form, as typed. The server checks it before booking and
+/// the browser checks it with this same code before sending, so both say the same thing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentForm {
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: String,
+    pub youth: bool,
+    pub consent: bool,
+}
+
+/// A checked [`ResidentForm`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentDetails {
+    pub name: PersonName,
+    pub phone: MobilePhone,
+    pub topic: &'static str,
+    pub account: Option<Account>,
+    pub youth: bool,
+}
+
+impl ResidentForm {
+    /// Checks every field and reports every problem, in the order the form shows them
+    /// (name, phone, topic, account, youth, consent), so a resident fixes them in one go.
+    pub fn check(
+        &self,
+        service: ServiceCode,
+        slot_youth_only: bool,
+    ) -> Result<ResidentDetails, Vec<FieldError>> {
+        let name = PersonName::parse(&self.name);
+        let phone = MobilePhone::parse(&self.phone);
+        let topic = parse_topic(service, &self.topic);
+        let account = Account::parse(&self.account);
+        let youth = check_youth(slot_youth_only, self.youth);
+        let consent = check_consent(self.consent);
+        match (name, phone, topic, account, youth, consent) {
+            (Ok(name), Ok(phone), Ok(topic), Ok(account), Ok(()), Ok(())) => Ok(ResidentDetails {
+                name,
+                phone,
+                topic,
+                account,
+                youth: self.youth,
+            }),
+            (name, phone, topic, account, youth, consent) => Err([
+                name.err(),
+                phone.err(),
+                topic.err(),
+                account.err(),
+                youth.err(),
+                consent.err(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()),
+        }
+    }
+}
+
 // ---- topics -------------------------------------------------------------------------------
 
 /// The topics a resident picks from for a service: (code, Chinese label). Codes are an API
@@ -572,6 +633,40 @@ mod tests {
     use proptest::prelude::*;
     use rand::rngs::StdRng;
     use rand::SeedableRng;
+
+    #[test]
+    fn resident_form_reports_every_wrong_field_in_form_order() {
+        let empty = ResidentForm::default();
+        let errors = empty
+            .check(ServiceCode::LegalConsultation, true)
+            .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "phone", "topic", "youth", "consent"]);
+        assert!(errors.iter().all(|e| !e.message.is_empty()));
+
+        let good = ResidentForm {
+            name: " 王  芳 ".into(),
+            phone: "138 1234 5678".into(),
+            topic: "labour".into(),
+            account: "  ".into(),
+            youth: false,
+            consent: true,
+        };
+        let ok = good.check(ServiceCode::LegalConsultation, false).unwrap();
+        assert_eq!(ok.name.as_str(), "王 芳");
+        assert_eq!(ok.phone.as_str(), "13812345678");
+        assert_eq!(ok.topic, "labour");
+        assert_eq!(ok.account, None);
+        // a topic of another service is refused
+        let err = good.check(ServiceCode::Psychology, false).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].field, "topic");
+        // a youth-only slot needs the declaration
+        let err = good
+            .check(ServiceCode::LegalConsultation, true)
+            .unwrap_err();
+        assert_eq!(err[0].field, "youth");
+    }
 
     #[test]
     fn generated_codes_look_right() {

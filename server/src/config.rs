@@ -20,6 +20,8 @@ pub struct Config {
     /// `PORTAL_RATE_LIMIT`: `off`, or per-client limit on booking and look-up requests,
     /// e.g. `30/min` (the default).
     pub rate_limit: Option<crate::rate_limit::RateLimit>,
+    /// `PORTAL_SECURE_COOKIES=1`: mark session cookies Secure (set it when served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,7 @@ impl Config {
                 .into(),
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
             demo: flag("PORTAL_DEMO")?,
+            secure_cookies: flag("PORTAL_SECURE_COOKIES")?,
             district_file: var("PORTAL_DISTRICT_FILE").map(PathBuf::from),
             rate_limit: match var("PORTAL_RATE_LIMIT").as_deref() {
                 Some("off") | Some("0") => None,
@@ -79,6 +82,7 @@ impl Config {
             demo: true,
             district_file: None,
             rate_limit: None,
+            secure_cookies: false,
         }
     }
 }

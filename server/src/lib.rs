@@ -3,5 +3,6 @@
 pub mod api;
 pub mod assets;
 pub mod config;
+pub mod device;
 pub mod rate_limit;
 pub mod startup;

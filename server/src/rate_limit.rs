@@ -6,12 +6,9 @@ use crate::api::error::ApiError;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::str::FromStr;
-use std::sync::Arc;
-use std::time::Duration;
 
 /// `N/min`: each client may make N requests at once, refilled evenly over a minute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,25 +29,7 @@ impl FromStr for RateLimit {
     }
 }
 
-#[derive(Clone)]
-pub struct Limiter(Arc<DefaultKeyedRateLimiter<IpAddr>>);
-
-impl Limiter {
-    pub fn new(limit: RateLimit) -> Self {
-        let limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(limit.per_minute)));
-        // Forget idle clients now and then so the table does not grow without bound.
-        let weak = Arc::downgrade(&limiter);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                let Some(l) = weak.upgrade() else { break };
-                l.retain_recent();
-            }
-        });
-        Limiter(limiter)
-    }
-}
+pub use backend::throttle::Limiter;
 
 pub async fn limit(
     State(limiter): State<Limiter>,
@@ -58,9 +37,10 @@ pub async fn limit(
     req: Request,
     next: Next,
 ) -> Response {
-    match limiter.0.check_key(&peer.ip()) {
-        Ok(()) => next.run(req).await,
-        Err(_) => ApiError::TooManyRequests.into_response(),
+    if limiter.allow(peer.ip()) {
+        next.run(req).await
+    } else {
+        ApiError::TooManyRequests.into_response()
     }
 }
 

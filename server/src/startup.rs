@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::SessionManagerLayer;
 
 /// The demo district, built into the binary so that `PORTAL_DEMO=1` works anywhere.
 pub const DEMO_DISTRICT: &str = include_str!("../../seed/demo-district.toml");
@@ -51,8 +52,15 @@ pub enum StartupError {
     },
 }
 
+/// Where server-side sessions are kept.
+pub type SessionStore = tower_sessions_sqlx_store::SqliteStore;
+
 /// Opens the database named by `DATABASE_URL`; a relative SQLite path's folder is created.
 pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, StartupError> {
+    Ok(Arc::new(open_sqlite(url).await?))
+}
+
+async fn open_sqlite(url: &str) -> Result<SqliteStore, StartupError> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -66,7 +74,26 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, StartupError> {
     }
     let store = SqliteStore::connect(url).await?;
     store.migrate().await?;
-    Ok(Arc::new(store))
+    Ok(store)
+}
+
+/// Session cookies: HttpOnly, SameSite=Lax (cross-site posts carry no session), Secure when
+/// configured (behind HTTPS); forgotten after 30 idle days. Expired rows are swept hourly.
+fn session_layer(store: SessionStore, secure: bool) -> SessionManagerLayer<SessionStore> {
+    use tower_sessions::ExpiredDeletion;
+    tokio::spawn(
+        store
+            .clone()
+            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
+    );
+    SessionManagerLayer::new(store)
+        .with_name("portal_session")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(secure)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(30),
+        ))
 }
 
 /// Loads the configured district file (or the demo) into an empty database.
@@ -144,14 +171,24 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_j
     }
 }
 
-pub fn router(state: AppState, limiter: Option<crate::rate_limit::Limiter>) -> Router {
+pub fn router(
+    state: AppState,
+    limiter: Option<crate::rate_limit::Limiter>,
+    sessions: SessionManagerLayer<SessionStore>,
+) -> Router {
     let options = state.leptos_options.clone();
     let routes = generate_route_list(app::App);
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    let directory = state.directory.clone();
+    let (directory, bookings) = (state.directory.clone(), state.bookings.clone());
+    // pages and the REST API count against the same per-client budget
+    let throttle = backend::throttle::Throttle(limiter.clone());
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/bookings/{code}/calendar.ics",
+            get(crate::device::calendar),
+        )
         .nest("/api/v1", api::router(limiter))
         .nest_service(
             "/pkg",
@@ -160,7 +197,12 @@ pub fn router(state: AppState, limiter: Option<crate::rate_limit::Limiter>) -> R
         .leptos_routes_with_context(
             &state,
             routes,
-            move || leptos::prelude::provide_context(directory.clone()),
+            move || {
+                use leptos::prelude::provide_context;
+                provide_context(directory.clone());
+                provide_context(bookings.clone());
+                provide_context(throttle.clone());
+            },
             {
                 let options = options.clone();
                 move || app::shell(options.clone())
@@ -169,6 +211,7 @@ pub fn router(state: AppState, limiter: Option<crate::rate_limit::Limiter>) -> R
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
+        .layer(sessions)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -194,7 +237,9 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        let store = open_store(&config.database_url).await?;
+        let sqlite = open_sqlite(&config.database_url).await?;
+        let sessions = session_layer(sqlite.session_store().await?, config.secure_cookies);
+        let store: Arc<dyn Store> = Arc::new(sqlite);
         let directory = Directory::new(store.clone());
         seed(&config, &directory).await?;
         let bookings = Bookings::new(
@@ -213,7 +258,9 @@ impl Application {
 
         let options = leptos_options(&config);
         assets::precompress_in_background(config.site_root.join("pkg"));
-        let limiter = config.rate_limit.map(crate::rate_limit::Limiter::new);
+        let limiter = config
+            .rate_limit
+            .map(|r| crate::rate_limit::Limiter::new(r.per_minute));
         let router = router(
             AppState {
                 leptos_options: options,
@@ -221,6 +268,7 @@ impl Application {
                 bookings,
             },
             limiter,
+            sessions,
         );
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await

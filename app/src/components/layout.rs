@@ -17,6 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ul class="nav-list">
                     <li><A href="/" exact=true>{t(Msg::NavHome)}</A></li>
                     <li><A href="/offices">{t(Msg::NavOffices)}</A></li>
+                    <li><A href="/bookings">{t(Msg::NavMyBookings)}</A></li>
                 </ul>
             </nav>
         </header>

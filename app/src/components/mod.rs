@@ -1,2 +1,4 @@
+pub mod forms;
 pub mod layout;
 pub mod place_card;
+pub mod slot_picker;

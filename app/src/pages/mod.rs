@@ -1,3 +1,5 @@
+pub mod book;
+pub mod booking;
 pub mod home;
 pub mod not_found;
 pub mod offices;

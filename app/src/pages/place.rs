@@ -47,6 +47,7 @@ fn PlaceView(detail: PlaceDetail) -> impl IntoView {
         LocationKind::Workroom => t(Msg::KindWorkroom),
     };
     let lang = lang();
+    let place_id = place.id;
     view! {
         <Title text=place.name.clone() />
         <article class="card place">
@@ -84,7 +85,15 @@ fn PlaceView(detail: PlaceDetail) -> impl IntoView {
                                 {if offer.sessions.is_empty() {
                                     view! { <p>{t(Msg::ByRequestOnly)}</p> }.into_any()
                                 } else {
+                                    let book = format!(
+                                        "/places/{}/book/{}",
+                                        place_id,
+                                        offer.service.code(),
+                                    );
                                     view! {
+                                        <a class="button book-link" href=book>
+                                            {t(Msg::BookService)}{service_name(offer.service)}
+                                        </a>
                                         <ul class="hours">
                                             {offer
                                                 .sessions

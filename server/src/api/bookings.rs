@@ -339,8 +339,12 @@ pub async fn calendar(
 ) -> Result<Response, ApiError> {
     let b = holder_booking(&state, &code, &q).await?;
     let place = state.directory.location(b.location_id).await?;
-    let body = backend::confirmation::ics(&b, &place);
-    Ok((
+    Ok(ics_response(backend::confirmation::ics(&b, &place)))
+}
+
+/// A calendar file as a download.
+pub(crate) fn ics_response(body: String) -> Response {
+    (
         [
             (
                 axum::http::header::CONTENT_TYPE,
@@ -353,7 +357,7 @@ pub async fn calendar(
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 /// The booking code as a QR code (SVG), for check-in.

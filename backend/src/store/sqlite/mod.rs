@@ -50,6 +50,16 @@ impl SqliteStore {
             .await?;
         Ok(SqliteStore { pool, writer })
     }
+
+    /// Server-side sessions (a resident's bookings remembered on a device; later, staff
+    /// logins) in the same database, through the tower-sessions SQLx store. They use the read
+    /// pool so that loading a session never queues behind booking writes; their rare writes
+    /// wait for SQLite's lock (busy timeout).
+    pub async fn session_store(&self) -> StoreResult<tower_sessions_sqlx_store::SqliteStore> {
+        let sessions = tower_sessions_sqlx_store::SqliteStore::new(self.pool.clone());
+        sessions.migrate().await?;
+        Ok(sessions)
+    }
 }
 
 #[derive(FromRow)]

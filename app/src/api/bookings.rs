@@ -1,0 +1,530 @@
+//! Server functions of residents' bookings: the booking page, booking, "my bookings", look-up,
+//! cancel and reschedule. Rules live in `domain` and `backend`; these shape views, remember
+//! bookings on the device and, when JavaScript is off, keep rejected forms for the next page.
+
+// A server function's arguments are its form's fields; `#[server]` does not pass an `allow`
+// on to the code it generates, so the booking form's nine fields need it here.
+#![allow(clippy::too_many_arguments)]
+
+use crate::model::{BookingPageData, BookingSummary, BookingView, FormOutcome, RescheduleData};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::device::{self, Flash};
+    use crate::model::{
+        AlternativeChoice, BookingSummary, BookingView, FieldMessage, HistoryLine, Rejection,
+        SlotChoice, SlotPicker,
+    };
+    use backend::booking::{Alternative, BookingError, SlotAvailability};
+    use backend::store::BookingRecord;
+    use backend::Bookings;
+    use chrono::{DateTime, NaiveDate, NaiveTime};
+    use domain::slots::to_local;
+    use domain::{BookingCode, Location, ServiceCode};
+    use leptos::prelude::*;
+
+    pub fn bookings() -> Result<Bookings, ServerFnError> {
+        use_context::<Bookings>().ok_or_else(|| ServerFnError::new("bookings missing from context"))
+    }
+
+    /// Refuses a client over its per-minute budget (shared with the REST API).
+    pub async fn throttled() -> Option<Rejection> {
+        let throttle = use_context::<backend::throttle::Throttle>().unwrap_or_default();
+        match device::client_ip().await {
+            Some(ip) if !throttle.allow(ip) => {
+                Some(Rejection::refused("操作太频繁，请一分钟后再试"))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn slot_choice(s: SlotAvailability) -> SlotChoice {
+        SlotChoice {
+            start: s.slot.start,
+            end: s.slot.end,
+            capacity: s.slot.capacity,
+            remaining: s.remaining,
+            youth_only: s.slot.youth_only,
+        }
+    }
+
+    pub fn alternative(a: Alternative) -> AlternativeChoice {
+        AlternativeChoice {
+            location_id: a.location_id.0,
+            location_name: a.location_name,
+            slot: slot_choice(a.slot),
+        }
+    }
+
+    pub fn parse_day(day: Option<String>) -> Option<NaiveDate> {
+        day.and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    }
+
+    pub fn parse_time(time: Option<String>) -> Option<NaiveTime> {
+        time.and_then(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok())
+    }
+
+    /// The window's slots of a service at a place, as a picker.
+    pub async fn picker(
+        bookings: &Bookings,
+        place: &Location,
+        service: ServiceCode,
+        day: Option<String>,
+        time: Option<String>,
+    ) -> Result<SlotPicker, ServerFnError> {
+        let (from, to) = bookings.window_days();
+        let all = bookings
+            .slots(place, service, from, to)
+            .await
+            .map_err(failure)?;
+        Ok(SlotPicker::build(
+            all.into_iter().map(slot_choice).collect(),
+            parse_day(day),
+            parse_time(time),
+        ))
+    }
+
+    /// `?day=…&time=…` of a page for the slot starting at `start` (RFC 3339).
+    pub fn slot_query(start: &str) -> String {
+        match DateTime::parse_from_rfc3339(start.trim()) {
+            Ok(s) => {
+                let s = to_local(&s);
+                format!("?day={}&time={}", s.format("%Y-%m-%d"), s.format("%H:%M"))
+            }
+            Err(_) => String::new(),
+        }
+    }
+
+    /// A booking error as a form rejection; internal errors stay errors.
+    pub fn rejection(e: BookingError) -> Result<Rejection, ServerFnError> {
+        Ok(match e {
+            BookingError::Invalid(f) => Rejection {
+                errors: vec![FieldMessage::from(f)],
+                ..Default::default()
+            },
+            BookingError::Full { alternatives } => Rejection {
+                refusal: Some("这个时段刚刚约满了，请选择下面的其他时段".into()),
+                alternatives: alternatives.into_iter().map(alternative).collect(),
+                ..Default::default()
+            },
+            e @ (BookingError::Refused(_) | BookingError::NotFound) => {
+                Rejection::refused(e.to_string())
+            }
+            BookingError::Internal => return Err(ServerFnError::new("internal error")),
+        })
+    }
+
+    pub fn failure(e: BookingError) -> ServerFnError {
+        match e {
+            BookingError::Internal => ServerFnError::new("internal error"),
+            other => ServerFnError::new(other.to_string()),
+        }
+    }
+
+    pub fn shown_code(code: &str) -> String {
+        BookingCode::parse(code)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|_| code.to_string())
+    }
+
+    pub async fn view(
+        bookings: &Bookings,
+        record: &BookingRecord,
+    ) -> Result<BookingView, ServerFnError> {
+        let place = crate::api::directory()?
+            .location(record.location_id)
+            .await
+            .map_err(crate::api::internal)?;
+        let history = bookings
+            .history(record)
+            .await
+            .map_err(failure)?
+            .into_iter()
+            .map(|e| HistoryLine {
+                at: to_local(&e.at),
+                kind: e.kind,
+                from_start: e.from_start.as_ref().map(to_local),
+                to_start: e.to_start.as_ref().map(to_local),
+            })
+            .collect();
+        let qr_svg = BookingCode::parse(&record.code)
+            .map(|c| backend::confirmation::qr_svg(&c))
+            .unwrap_or_default();
+        Ok(BookingView {
+            code: shown_code(&record.code),
+            title: backend::confirmation::public_title(record.service).to_string(),
+            place_id: place.id.0,
+            place_name: place.name.clone(),
+            place_address: place.address.clone(),
+            start: to_local(&record.start),
+            end: to_local(&record.end),
+            state: record.state,
+            phone_masked: domain::booking::MobilePhone::parse(&record.phone)
+                .map(|p| p.masked())
+                .unwrap_or_default(),
+            qr_svg,
+            history,
+        })
+    }
+
+    pub async fn summary(record: &BookingRecord) -> Result<BookingSummary, ServerFnError> {
+        let place = crate::api::directory()?
+            .location(record.location_id)
+            .await
+            .map_err(crate::api::internal)?;
+        Ok(BookingSummary {
+            code: shown_code(&record.code),
+            title: backend::confirmation::public_title(record.service).to_string(),
+            place_name: place.name.clone(),
+            start: to_local(&record.start),
+            end: to_local(&record.end),
+            state: record.state,
+        })
+    }
+
+    /// The booking if this device holds it; `None` otherwise (the page then asks for the phone).
+    pub async fn held(code: &str) -> Result<Option<BookingRecord>, ServerFnError> {
+        let Ok(code) = BookingCode::parse(code) else {
+            return Ok(None);
+        };
+        let session = device::session().await?;
+        if !device::holds(&session, code.as_str()).await? {
+            return Ok(None);
+        }
+        match bookings()?.find_remembered(code.as_str()).await {
+            Ok(b) => Ok(Some(b)),
+            Err(BookingError::NotFound) => Ok(None),
+            Err(e) => Err(failure(e)),
+        }
+    }
+
+    /// A rejected form: returned to a hydrated page; with JavaScript off, kept for the page
+    /// the browser is sent back to.
+    pub async fn reject(
+        rejection: Rejection,
+        back_to: String,
+        flash: impl FnOnce(Rejection) -> Flash,
+    ) -> Result<crate::model::FormOutcome, ServerFnError> {
+        if device::is_plain_form_post().await {
+            device::save_flash(&device::session().await?, flash(rejection.clone())).await?;
+            leptos_axum::redirect(&back_to);
+        }
+        Ok(crate::model::FormOutcome::Rejected(rejection))
+    }
+}
+
+/// The booking page of a service at a place; `None` when there is no such offer.
+#[server]
+pub async fn booking_page(
+    place_id: i64,
+    service: String,
+    day: Option<String>,
+    time: Option<String>,
+) -> Result<Option<BookingPageData>, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::PlaceCard;
+    use domain::{LocationId, ServiceCode};
+    let bookings = ssr::bookings()?;
+    let Ok(service) = service.parse::<ServiceCode>() else {
+        return Ok(None);
+    };
+    let place = match crate::api::directory()?
+        .location(LocationId(place_id))
+        .await
+    {
+        Ok(p) => p,
+        Err(backend::ServiceError::NotFound) => return Ok(None),
+        Err(e) => return Err(crate::api::internal(e)),
+    };
+    // mediation is asked for, not booked
+    if service == ServiceCode::Mediation
+        || place.offers(service).is_none_or(|o| o.sessions.is_empty())
+    {
+        return Ok(None);
+    }
+    let picker = ssr::picker(&bookings, &place, service, day, time).await?;
+    let alternatives = match &picker.chosen {
+        Some(c) if c.remaining == 0 => bookings
+            .alternatives(&place, service, c.start)
+            .await
+            .map_err(ssr::failure)?
+            .into_iter()
+            .map(ssr::alternative)
+            .collect(),
+        _ => vec![],
+    };
+    let session = device::session().await?;
+    let flash = device::take_flash(&session, |f| match f {
+        Flash::Booking(b) => Some(b),
+        _ => None,
+    })
+    .await?;
+    Ok(Some(BookingPageData {
+        place: PlaceCard::from(&place),
+        service,
+        picker,
+        alternatives,
+        flash,
+    }))
+}
+
+/// Books the chosen slot. Success remembers the booking on this device and goes to its
+/// confirmation page.
+#[server]
+pub async fn book_slot(
+    location_id: i64,
+    service: String,
+    start: String,
+    name: String,
+    phone: String,
+    topic: Option<String>,
+    account: Option<String>,
+    youth: Option<String>,
+    consent: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::{BookingFlash, FieldMessage, Rejection};
+    use backend::booking::BookingRequest;
+    use domain::booking::ResidentForm;
+    use domain::ServiceCode;
+
+    let form = ResidentForm {
+        name,
+        phone,
+        topic: topic.unwrap_or_default(),
+        account: account.unwrap_or_default(),
+        youth: youth.is_some(),
+        consent: consent.is_some(),
+    };
+    let back_to = format!(
+        "/places/{location_id}/book/{service}{}#booking-form",
+        ssr::slot_query(&start)
+    );
+    let keep = {
+        let (form, start) = (form.clone(), start.clone());
+        move |rejection| {
+            Flash::Booking(BookingFlash {
+                start,
+                form,
+                rejection,
+            })
+        }
+    };
+    if let Some(r) = ssr::throttled().await {
+        return ssr::reject(r, back_to, keep).await;
+    }
+    // every wrong field at once (the booking itself reports only the first)
+    if let Ok(code) = service.parse::<ServiceCode>() {
+        if let Err(errors) = form.check(code, false) {
+            let r = Rejection {
+                errors: errors.into_iter().map(FieldMessage::from).collect(),
+                ..Default::default()
+            };
+            return ssr::reject(r, back_to, keep).await;
+        }
+    }
+    let request = BookingRequest {
+        location_id,
+        service: service.clone(),
+        start: start.clone(),
+        name: form.name.clone(),
+        phone: form.phone.clone(),
+        topic: form.topic.clone(),
+        account: Some(form.account.clone()),
+        youth: form.youth,
+        consent: form.consent,
+    };
+    match ssr::bookings()?.book(&request).await {
+        Ok(record) => {
+            device::remember(&device::session().await?, &record.code).await?;
+            leptos_axum::redirect(&format!("/bookings/{}?new=1", record.code));
+            Ok(FormOutcome::Done)
+        }
+        Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
+    }
+}
+
+/// The bookings remembered on this device, soonest first.
+#[server]
+pub async fn my_bookings() -> Result<Vec<BookingSummary>, ServerFnError> {
+    use crate::device;
+    let bookings = ssr::bookings()?;
+    let codes = device::remembered(&device::session().await?).await?;
+    let mut out = Vec::new();
+    for code in codes {
+        match bookings.find_remembered(&code).await {
+            Ok(record) => out.push(ssr::summary(&record).await?),
+            Err(backend::booking::BookingError::NotFound) => {}
+            Err(e) => return Err(ssr::failure(e)),
+        }
+    }
+    out.sort_by_key(|b| (!b.state.is_active(), b.start));
+    Ok(out)
+}
+
+/// A booking this device holds, with a refusal kept for its page (JavaScript off); `None`
+/// when this device does not hold it (the page then asks for the phone number).
+#[server]
+pub async fn booking_detail(
+    code: String,
+) -> Result<Option<(BookingView, Option<crate::model::Rejection>)>, ServerFnError> {
+    use crate::device::{self, Flash};
+    let Some(record) = ssr::held(&code).await? else {
+        return Ok(None);
+    };
+    let view = ssr::view(&ssr::bookings()?, &record).await?;
+    let wanted = view.code.clone();
+    let notice = device::take_flash(&device::session().await?, |f| match f {
+        Flash::Notice { code, rejection } if code == wanted => Some(rejection),
+        _ => None,
+    })
+    .await?;
+    Ok(Some((view, notice)))
+}
+
+/// The look-up form kept after a failed attempt (JavaScript off): code, phone and why.
+#[server]
+pub async fn lookup_flash(
+) -> Result<Option<(String, String, crate::model::Rejection)>, ServerFnError> {
+    use crate::device::{self, Flash};
+    device::take_flash(&device::session().await?, |f| match f {
+        Flash::Lookup {
+            code,
+            phone,
+            rejection,
+        } => Some((code, phone, rejection)),
+        _ => None,
+    })
+    .await
+}
+
+/// Opens a booking with its code and phone number and remembers it on this device. Unknown
+/// codes and wrong phone numbers get the same answer.
+#[server]
+pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::{self, Flash};
+    let back_to = "/bookings#lookup".to_string();
+    let keep = {
+        let (code, phone) = (code.clone(), phone.clone());
+        move |rejection| Flash::Lookup {
+            code,
+            phone,
+            rejection,
+        }
+    };
+    if let Some(r) = ssr::throttled().await {
+        return ssr::reject(r, back_to, keep).await;
+    }
+    match ssr::bookings()?.find(&code, &phone).await {
+        Ok(record) => {
+            device::remember(&device::session().await?, &record.code).await?;
+            leptos_axum::redirect(&format!("/bookings/{}", record.code));
+            Ok(FormOutcome::Done)
+        }
+        Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
+    }
+}
+
+/// Cancels a booking this device holds. It stays in the records as cancelled.
+#[server]
+pub async fn cancel_booking(code: String) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::Flash;
+    use crate::model::Rejection;
+    let shown = ssr::shown_code(&code);
+    let back_to = format!("/bookings/{}", code.trim());
+    let keep = {
+        let code = shown.clone();
+        move |rejection| Flash::Notice { code, rejection }
+    };
+    let Some(record) = ssr::held(&code).await? else {
+        let r = Rejection::refused(backend::booking::BookingError::NotFound.to_string());
+        return ssr::reject(r, back_to, keep).await;
+    };
+    match ssr::bookings()?.cancel(&record.code, &record.phone).await {
+        Ok(_) => {
+            leptos_axum::redirect(&format!("/bookings/{}?cancelled=1", record.code));
+            Ok(FormOutcome::Done)
+        }
+        Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
+    }
+}
+
+/// The reschedule page of a booking this device holds: its place's slots for the service.
+#[server]
+pub async fn reschedule_page(
+    code: String,
+    day: Option<String>,
+    time: Option<String>,
+) -> Result<Option<RescheduleData>, ServerFnError> {
+    use crate::device::{self, Flash};
+    let Some(record) = ssr::held(&code).await? else {
+        return Ok(None);
+    };
+    let bookings = ssr::bookings()?;
+    let place = crate::api::directory()?
+        .location(record.location_id)
+        .await
+        .map_err(crate::api::internal)?;
+    let picker = ssr::picker(&bookings, &place, record.service, day, time).await?;
+    let alternatives = match &picker.chosen {
+        Some(c) if c.remaining == 0 => bookings
+            .alternatives(&place, record.service, c.start)
+            .await
+            .map_err(ssr::failure)?
+            .into_iter()
+            .filter(|a| a.location_id == place.id)
+            .map(ssr::alternative)
+            .collect(),
+        _ => vec![],
+    };
+    let shown = ssr::shown_code(&record.code);
+    let flash = device::take_flash(&device::session().await?, |f| match f {
+        Flash::Notice { code, rejection } if code == shown => Some(rejection),
+        _ => None,
+    })
+    .await?;
+    Ok(Some(RescheduleData {
+        booking: ssr::view(&bookings, &record).await?,
+        picker,
+        alternatives,
+        flash,
+    }))
+}
+
+/// Moves a booking this device holds to another free slot of the same place and service.
+#[server]
+pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::Flash;
+    use crate::model::Rejection;
+    let shown = ssr::shown_code(&code);
+    let back_to = format!(
+        "/bookings/{}/reschedule{}",
+        code.trim(),
+        ssr::slot_query(&start)
+    );
+    let keep = {
+        let code = shown.clone();
+        move |rejection| Flash::Notice { code, rejection }
+    };
+    let Some(record) = ssr::held(&code).await? else {
+        let r = Rejection::refused(backend::booking::BookingError::NotFound.to_string());
+        return ssr::reject(r, back_to, keep).await;
+    };
+    match ssr::bookings()?
+        .reschedule(&record.code, &record.phone, &start)
+        .await
+    {
+        Ok(_) => {
+            leptos_axum::redirect(&format!("/bookings/{}?moved=1", record.code));
+            Ok(FormOutcome::Done)
+        }
+        Err(e) => {
+            let mut r = ssr::rejection(e)?;
+            // a move stays at the same place
+            r.alternatives
+                .retain(|a| a.location_id == record.location_id.0);
+            ssr::reject(r, back_to, keep).await
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! What the server remembers about one browser, in its server-side session (the cookie holds
+//! only a random id): the bookings this device made or looked up, and a rejected form kept
+//! for the next page when JavaScript is off. Server only.
+
+use crate::model::{BookingFlash, Rejection};
+use leptos::prelude::ServerFnError;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+const MY_BOOKINGS: &str = "my_bookings";
+const FLASH: &str = "flash";
+/// Enough for any resident; the oldest are forgotten first.
+const MAX_REMEMBERED: usize = 20;
+
+/// A rejected form, shown once by the page the browser is sent back to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Flash {
+    Booking(BookingFlash),
+    Lookup {
+        code: String,
+        phone: String,
+        rejection: Rejection,
+    },
+    /// A refusal about one booking (cancel, reschedule).
+    Notice {
+        code: String,
+        rejection: Rejection,
+    },
+}
+
+fn failed(e: tower_sessions::session::Error) -> ServerFnError {
+    tracing::error!(error = %e, "session store");
+    ServerFnError::new("session unavailable")
+}
+
+pub async fn session() -> Result<Session, ServerFnError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        ServerFnError::new("session unavailable")
+    })
+}
+
+/// Codes of the bookings this device holds, newest first.
+pub async fn remembered(session: &Session) -> Result<Vec<String>, ServerFnError> {
+    Ok(session
+        .get::<Vec<String>>(MY_BOOKINGS)
+        .await
+        .map_err(failed)?
+        .unwrap_or_default())
+}
+
+pub async fn holds(session: &Session, code: &str) -> Result<bool, ServerFnError> {
+    Ok(remembered(session).await?.iter().any(|c| c == code))
+}
+
+/// Remembers a booking on this device (it booked it, or proved it knows code and phone).
+pub async fn remember(session: &Session, code: &str) -> Result<(), ServerFnError> {
+    let mut codes = remembered(session).await?;
+    codes.retain(|c| c != code);
+    codes.insert(0, code.to_string());
+    codes.truncate(MAX_REMEMBERED);
+    session.insert(MY_BOOKINGS, codes).await.map_err(failed)
+}
+
+pub async fn save_flash(session: &Session, flash: Flash) -> Result<(), ServerFnError> {
+    session.insert(FLASH, flash).await.map_err(failed)
+}
+
+/// Takes the kept form if `want` accepts it; any flash is shown once at most.
+pub async fn take_flash<T>(
+    session: &Session,
+    want: impl FnOnce(Flash) -> Option<T>,
+) -> Result<Option<T>, ServerFnError> {
+    // Reading first keeps sessions of visitors without a flash untouched (no cookie, no write).
+    if session.get_value(FLASH).await.map_err(failed)?.is_none() {
+        return Ok(None);
+    }
+    let flash: Option<Flash> = session.remove(FLASH).await.map_err(failed)?;
+    Ok(flash.and_then(want))
+}
+
+/// `true` when the request is a plain HTML form post (JavaScript off): then a rejected form
+/// must be kept in the session and the browser sent back to the page.
+pub async fn is_plain_form_post() -> bool {
+    leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .ok()
+        .and_then(|h| {
+            h.get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// The client's address, for per-client limits.
+pub async fn client_ip() -> Option<std::net::IpAddr> {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|c| c.0.ip())
+}
