@@ -5,8 +5,7 @@ use crate::store::{BookingRecord, NewBookingRecord, Refusal, Store, StoredExcept
 use crate::ServiceError;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{
-    check_fairness, check_youth, FairnessError, FairnessLimits, FieldError, MobilePhone,
-    ResidentForm,
+    check_fairness, check_youth, FairnessLimits, FieldError, MobilePhone, ResidentForm,
 };
 use domain::calendar::{parse_holiday_year, CalendarFileError, HolidayCalendar};
 use domain::slots::{self, to_local, DateException, ExceptionKind, ExtraSession};
@@ -285,12 +284,9 @@ impl Bookings {
         ))
     }
 
-    fn fairness_check(
-        &self,
-        new: Interval,
-    ) -> impl Fn(&[Interval]) -> Result<(), FairnessError> + Send + Sync {
+    fn fairness_check(&self, new: Interval) -> crate::store::FairnessCheck {
         let limits = self.config.limits;
-        move |existing| check_fairness(existing, new, &limits)
+        Arc::new(move |existing: &[Interval]| check_fairness(existing, new, &limits))
     }
 
     /// Books a seat. Every field is validated before anything is written.
@@ -360,7 +356,7 @@ impl Bookings {
             };
             match self
                 .store
-                .create_booking(&record, slot.capacity, &fairness)
+                .create_booking(&record, slot.capacity, fairness.clone())
                 .await
             {
                 Ok(Ok(saved)) => return Ok(saved),
@@ -473,7 +469,7 @@ impl Bookings {
                 slot.start.with_timezone(&Utc),
                 slot.end.with_timezone(&Utc),
                 slot.capacity,
-                &fairness,
+                fairness,
                 self.now(),
             )
             .await?

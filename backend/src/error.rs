@@ -21,6 +21,8 @@ impl From<StoreError> for ServiceError {
                 tracing::error!(error = %err, "storage error");
                 ServiceError::Internal
             }
+            // logged by the group commit that failed
+            StoreError::WriteFailed(_) => ServiceError::Internal,
             StoreError::Corrupt(what) => {
                 tracing::error!(%what, "stored data does not parse");
                 ServiceError::Internal

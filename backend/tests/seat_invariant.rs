@@ -3,13 +3,14 @@
 //! sequences of operations, reproducible from their seed.
 
 use backend::store::sqlite::SqliteStore;
-use backend::store::{NewBookingRecord, Refusal, Store};
+use backend::store::{FairnessCheck, NewBookingRecord, Refusal, Store};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::booking::{check_fairness, FairnessLimits};
 use domain::district_file::parse_district;
 use domain::{LocationId, ServiceCode};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::sync::Arc;
 
 const DISTRICT: &str = r#"
 [district]
@@ -86,13 +87,13 @@ async fn seat_counters_always_match_active_bookings() {
         for step in 0..120 {
             let start = starts[rng.gen_range(0..starts.len())];
             let end = start + Duration::minutes(30);
-            let fairness = move |existing: &[_]| {
+            let fairness: FairnessCheck = Arc::new(move |existing: &[_]| {
                 check_fairness(
                     existing,
                     (start.fixed_offset(), end.fixed_offset()),
                     &limits,
                 )
-            };
+            });
             match rng.gen_range(0..3) {
                 0 => {
                     let rec = NewBookingRecord {
@@ -108,7 +109,11 @@ async fn seat_counters_always_match_active_bookings() {
                         youth: false,
                         created_at: now,
                     };
-                    if let Ok(b) = store.create_booking(&rec, 2, &fairness).await.unwrap() {
+                    if let Ok(b) = store
+                        .create_booking(&rec, 2, fairness.clone())
+                        .await
+                        .unwrap()
+                    {
                         codes.push(b.code);
                     }
                 }
@@ -119,7 +124,7 @@ async fn seat_counters_always_match_active_bookings() {
                 2 if !codes.is_empty() => {
                     let code = codes[rng.gen_range(0..codes.len())].clone();
                     let r = store
-                        .reschedule_booking(&code, start, end, 2, &fairness, now)
+                        .reschedule_booking(&code, start, end, 2, fairness, now)
                         .await
                         .unwrap();
                     if let Err(refusal) = r {
@@ -145,7 +150,7 @@ async fn a_booking_keeps_its_whole_history() {
     let (_dir, store) = store().await;
     let starts = slot_starts();
     let now = starts[0] - Duration::days(1);
-    let pass = |_: &[_]| Ok(());
+    let pass: FairnessCheck = Arc::new(|_: &[_]| Ok(()));
     let rec = NewBookingRecord {
         code: "HISTORY001".into(),
         location_id: LocationId(1),
@@ -159,10 +164,14 @@ async fn a_booking_keeps_its_whole_history() {
         youth: false,
         created_at: now,
     };
-    let b = store.create_booking(&rec, 2, &pass).await.unwrap().unwrap();
+    let b = store
+        .create_booking(&rec, 2, pass.clone())
+        .await
+        .unwrap()
+        .unwrap();
     let end = starts[1] + Duration::minutes(30);
     store
-        .reschedule_booking(&b.code, starts[1], end, 2, &pass, now)
+        .reschedule_booking(&b.code, starts[1], end, 2, pass, now)
         .await
         .unwrap()
         .unwrap();
@@ -181,4 +190,73 @@ async fn a_booking_keeps_its_whole_history() {
         .unwrap()
         .expect("cancelled bookings are kept");
     assert_eq!(kept.state, domain::BookingState::Cancelled);
+}
+
+/// Many bookings arriving together are written in one group commit: a refused one (full
+/// slot) or a failed one (duplicate code) rolls back alone, and the others are confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_bad_booking_does_not_spoil_its_batch() {
+    let (_dir, store) = store().await;
+    let store = Arc::new(store);
+    let starts = slot_starts();
+    let now = starts[0] - Duration::days(1);
+    let pass: FairnessCheck = Arc::new(|_: &[_]| Ok(()));
+    let mut tasks = Vec::new();
+    for i in 0..60u32 {
+        let (store, pass) = (store.clone(), pass.clone());
+        let slot = (i % 3) as usize;
+        // slot 0 has two seats for twenty requests; slots 1 and 2 have room for all
+        let capacity = if slot == 0 { 2 } else { 100 };
+        // two requests for slot 1 share a code: the second one written must fail alone
+        let code = if i == 1 || i == 4 {
+            "DUP".to_string()
+        } else {
+            format!("B{i}")
+        };
+        let start = starts[slot];
+        tasks.push(tokio::spawn(async move {
+            let rec = NewBookingRecord {
+                code,
+                location_id: LocationId(1),
+                service: ServiceCode::LegalConsultation,
+                start,
+                end: start + Duration::minutes(30),
+                name: "测试".into(),
+                phone: format!("139{i:08}"),
+                topic: "labour".into(),
+                account: None,
+                youth: false,
+                created_at: now,
+            };
+            (slot, store.create_booking(&rec, capacity, pass).await)
+        }));
+    }
+    let mut confirmed = [0u32; 3];
+    let (mut full, mut failed) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            (slot, Ok(Ok(_))) => confirmed[slot] += 1,
+            (0, Ok(Err(Refusal::Full))) => full += 1,
+            (slot, Ok(Err(other))) => panic!("slot {slot}: unexpected refusal {other:?}"),
+            (1, Err(_)) => failed += 1,
+            (slot, Err(e)) => panic!("slot {slot}: unexpected error {e}"),
+        }
+    }
+    assert_eq!(confirmed, [2, 19, 20]);
+    assert_eq!((full, failed), (18, 1));
+    let taken = store
+        .seats_taken(
+            LocationId(1),
+            ServiceCode::LegalConsultation,
+            starts[0],
+            starts[2] + Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    let counted: Vec<u32> = starts.iter().map(|s| taken[s]).collect();
+    assert_eq!(
+        counted,
+        [2, 19, 20],
+        "seat counters match the confirmed bookings"
+    );
 }

@@ -20,6 +20,9 @@ pub enum StoreError {
     NotFound,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A write was not committed (the answer to every booking of a failed group commit).
+    #[error("write failed: {0}")]
+    WriteFailed(String),
     /// A stored value that the domain cannot read back (a bug or a hand edit).
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
@@ -76,7 +79,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         booking: &NewBookingRecord,
         capacity: u16,
-        fairness: FairnessCheck<'_>,
+        fairness: FairnessCheck,
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>>;
     /// Cancels a booked (not yet served) booking and frees its seat.
@@ -93,7 +96,7 @@ pub trait Store: Send + Sync + 'static {
         new_start: DateTime<Utc>,
         new_end: DateTime<Utc>,
         capacity: u16,
-        fairness: FairnessCheck<'_>,
+        fairness: FairnessCheck,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     /// What happened to a booking, oldest first.
@@ -102,9 +105,11 @@ pub trait Store: Send + Sync + 'static {
 
 /// The fairness rule, evaluated inside the booking transaction on the resident's other
 /// active bookings (start, end). The rule itself lives in `domain::booking`.
-pub type FairnessCheck<'a> = &'a (dyn Fn(&[(DateTime<FixedOffset>, DateTime<FixedOffset>)]) -> Result<(), FairnessError>
-         + Send
-         + Sync);
+pub type FairnessCheck = std::sync::Arc<
+    dyn Fn(&[(DateTime<FixedOffset>, DateTime<FixedOffset>)]) -> Result<(), FairnessError>
+        + Send
+        + Sync,
+>;
 
 /// A closure (`session: None`) or an extra session string on one date.
 #[derive(Debug, Clone, PartialEq, Eq)]

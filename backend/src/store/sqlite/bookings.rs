@@ -13,7 +13,7 @@ use crate::store::{
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::slots::to_local;
 use domain::{BookingState, LocationId, ServiceCode};
-use sqlx::{FromRow, Sqlite, Transaction};
+use sqlx::{FromRow, SqliteConnection};
 use std::collections::HashMap;
 
 /// Instants are stored as UTC text with second precision: text order is time order.
@@ -81,12 +81,10 @@ impl BookingRow {
 
 const BOOKING_COLUMNS: &str = "id, code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at";
 
-type Tx = Transaction<'static, Sqlite>;
-
 /// Claims one seat of a slot; `false` when it is full. The INSERT makes sure the row exists
 /// (and, being a write, takes the write lock before anything is read).
 async fn take_seat(
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     location: LocationId,
     service: ServiceCode,
     start: DateTime<Utc>,
@@ -100,7 +98,7 @@ async fn take_seat(
     .bind(service.code())
     .bind(ts(start))
     .bind(i64::from(capacity))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     let taken = sqlx::query(
         "UPDATE slot_seats SET taken = taken + 1
@@ -109,14 +107,14 @@ async fn take_seat(
     .bind(location.0)
     .bind(service.code())
     .bind(ts(start))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     Ok(taken == 1)
 }
 
 async fn free_seat(
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     location: LocationId,
     service: ServiceCode,
     start: DateTime<Utc>,
@@ -128,14 +126,14 @@ async fn free_seat(
     .bind(location.0)
     .bind(service.code())
     .bind(ts(start))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// The phone's other active bookings that have not ended yet, as (start, end) in local time.
 async fn active_of_phone(
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     phone: &str,
     now: DateTime<Utc>,
     except_code: Option<&str>,
@@ -148,7 +146,7 @@ async fn active_of_phone(
     .bind(phone)
     .bind(ts(now))
     .bind(except_code.unwrap_or(""))
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|(s, e)| Ok((to_local(&parse_ts(s)?), to_local(&parse_ts(e)?))))
@@ -156,7 +154,7 @@ async fn active_of_phone(
 }
 
 async fn add_event(
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     booking_id: i64,
     at: DateTime<Utc>,
     kind: &str,
@@ -169,17 +167,56 @@ async fn add_event(
         .bind(kind)
         .bind(from.map(ts))
         .bind(to.map(ts))
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-async fn load(tx: &mut Tx, code: &str) -> StoreResult<Option<BookingRecord>> {
+/// Takes a seat and saves a new booking on `conn` (inside the caller's transaction), unless
+/// the slot is full or the fairness rule refuses it. Nothing is committed here.
+pub(super) async fn insert_booking(
+    conn: &mut SqliteConnection,
+    b: &NewBookingRecord,
+    capacity: u16,
+    fairness: &FairnessCheck,
+) -> StoreResult<Result<BookingRecord, Refusal>> {
+    if !take_seat(conn, b.location_id, b.service, b.start, capacity).await? {
+        return Ok(Err(Refusal::Full));
+    }
+    let others = active_of_phone(conn, &b.phone, b.created_at, None).await?;
+    if let Err(e) = fairness(&others) {
+        return Ok(Err(Refusal::Fairness(e)));
+    }
+    let id: (i64,) = sqlx::query_as(
+        "INSERT INTO bookings (code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(&b.code)
+    .bind(b.location_id.0)
+    .bind(b.service.code())
+    .bind(ts(b.start))
+    .bind(ts(b.end))
+    .bind(&b.name)
+    .bind(&b.phone)
+    .bind(&b.topic)
+    .bind(&b.account)
+    .bind(b.youth)
+    .bind(ts(b.created_at))
+    .bind(BookingState::Booked.code())
+    .fetch_one(&mut *conn)
+    .await?;
+    add_event(conn, id.0, b.created_at, "created", None, Some(b.start)).await?;
+    Ok(Ok(load(conn, &b.code)
+        .await?
+        .ok_or(StoreError::NotFound)?))
+}
+
+async fn load(conn: &mut SqliteConnection, code: &str) -> StoreResult<Option<BookingRecord>> {
     let row: Option<BookingRow> = sqlx::query_as(&format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = $1"
     ))
     .bind(code)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(BookingRow::into_record).transpose()
 }
@@ -264,38 +301,11 @@ impl SqliteStore {
         &self,
         b: &NewBookingRecord,
         capacity: u16,
-        fairness: FairnessCheck<'_>,
+        fairness: FairnessCheck,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.writer.begin().await?;
-        if !take_seat(&mut tx, b.location_id, b.service, b.start, capacity).await? {
-            return Ok(Err(Refusal::Full));
-        }
-        let others = active_of_phone(&mut tx, &b.phone, b.created_at, None).await?;
-        if let Err(e) = fairness(&others) {
-            return Ok(Err(Refusal::Fairness(e)));
-        }
-        let id: (i64,) = sqlx::query_as(
-            "INSERT INTO bookings (code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(&b.code)
-        .bind(b.location_id.0)
-        .bind(b.service.code())
-        .bind(ts(b.start))
-        .bind(ts(b.end))
-        .bind(&b.name)
-        .bind(&b.phone)
-        .bind(&b.topic)
-        .bind(&b.account)
-        .bind(b.youth)
-        .bind(ts(b.created_at))
-        .bind(BookingState::Booked.code())
-        .fetch_one(&mut *tx)
-        .await?;
-        add_event(&mut tx, id.0, b.created_at, "created", None, Some(b.start)).await?;
-        let record = load(&mut tx, &b.code).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        Ok(Ok(record))
+        self.bookings_writer
+            .book(b.clone(), capacity, fairness)
+            .await
     }
 
     pub(super) async fn booking_by_code_impl(
@@ -355,7 +365,7 @@ impl SqliteStore {
         new_start: DateTime<Utc>,
         new_end: DateTime<Utc>,
         capacity: u16,
-        fairness: FairnessCheck<'_>,
+        fairness: FairnessCheck,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         let mut tx = self.writer.begin().await?;

@@ -1,6 +1,7 @@
 //! SQLite implementation of [`Store`]: an embedded file in WAL mode.
 
 mod bookings;
+mod group_commit;
 
 use super::{
     BookingEvent, BookingRecord, DistrictInfo, FairnessCheck, NewBookingRecord, Refusal, Store,
@@ -26,6 +27,8 @@ pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
     /// Every write transaction.
     pub(crate) writer: SqlitePool,
+    /// New bookings, written in group commits on `writer`.
+    bookings_writer: group_commit::BookingWriter,
 }
 
 impl SqliteStore {
@@ -48,7 +51,12 @@ impl SqliteStore {
             .max_connections(1)
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool, writer })
+        let bookings_writer = group_commit::BookingWriter::start(writer.clone());
+        Ok(SqliteStore {
+            pool,
+            writer,
+            bookings_writer,
+        })
     }
 
     /// Server-side sessions (a resident's bookings remembered on a device; later, staff
@@ -314,7 +322,7 @@ impl Store for SqliteStore {
         &self,
         booking: &NewBookingRecord,
         capacity: u16,
-        fairness: FairnessCheck<'_>,
+        fairness: FairnessCheck,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         self.create_booking_impl(booking, capacity, fairness).await
     }
@@ -334,7 +342,7 @@ impl Store for SqliteStore {
         new_start: DateTime<Utc>,
         new_end: DateTime<Utc>,
         capacity: u16,
-        fairness: FairnessCheck<'_>,
+        fairness: FairnessCheck,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         self.reschedule_booking_impl(code, new_start, new_end, capacity, fairness, at)
