@@ -15,7 +15,8 @@ OUT=bench/results/lighthouse.md
 {
   echo "| page | performance | accessibility | best practices | SEO | LCP | TBT | CLS |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  for path in "/" "/offices" "/places/3" "/?q=平顺"; do
+  day=$(curl -fs "$BASE/places/3/book/legal_consultation" | grep -o "day=[0-9-]*" | head -1 | cut -d= -f2)
+  for path in "/" "/offices" "/places/3" "/?q=平顺" "/places/3/book/legal_consultation?day=$day&time=09:30" "/bookings"; do
     bench/node_modules/.bin/lighthouse "$BASE$path" --quiet --output=json --output-path="$TMP/lh.json" \
       --form-factor=mobile --only-categories=performance,accessibility,best-practices,seo \
       --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Page weight of the home page as a phone downloads it: HTML, CSS, JS and WASM, raw and
-# as served (brotli, gzip). Starts the release server on a scratch database, measures with
+# as served (brotli, gzip); then the HTML of every step of the booking flow (the bundle is
+# cached by then), booking through the plain HTML form as a phone without JavaScript does. Starts the release server on a scratch database, measures with
 # curl, writes bench/results/page-weight.md and prints it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,34 @@ wasm=$(grep -o '/pkg/[^"]*\.wasm' "$TMP/home.html" | head -1)
   echo "| **total** | $total_raw | | **$total_br** |"
   echo
   echo "Cache-Control of the bundle: \`$(curl -fsI "$BASE$wasm" | grep -i '^cache-control' | cut -d' ' -f2- | tr -d '\r')\`"
+  echo
+  echo "Booking flow, HTML of each step (\`/places/3\`, legal consultation):"
+  echo
+  echo "| step | raw (bytes) | gzip | brotli |"
+  echo "|---|---:|---:|---:|"
+  jar="$TMP/cookies"
+  step() { # name path
+    local raw gz br
+    raw=$(curl -fs -b "$jar" -c "$jar" -o "$TMP/step" "$BASE$2" && stat -c %s "$TMP/step")
+    gz=$(curl -fs -b "$jar" -H "Accept-Encoding: gzip" -o "$TMP/step.gz" "$BASE$2" && stat -c %s "$TMP/step.gz")
+    br=$(curl -fs -b "$jar" -H "Accept-Encoding: br" -o "$TMP/step.br" "$BASE$2" && stat -c %s "$TMP/step.br")
+    echo "| $1 (\`$2\`) | $raw | $gz | $br |"
+  }
+  book="/places/3/book/legal_consultation"
+  step "service: days" "$book"
+  day=$(grep -o 'day=[0-9-]*' "$TMP/step" | head -1 | cut -d= -f2)
+  step "day: times" "$book?day=$day"
+  time=$(grep -o 'time=[0-9:]*' "$TMP/step" | head -1 | cut -d= -f2)
+  step "time: form" "$book?day=$day&time=$time"
+  action=$(grep -o 'action="/api/book_slot[^"]*"' "$TMP/step" | head -1 | cut -d'"' -f2)
+  start=$(grep -o 'name="start" value="[^"]*"' "$TMP/step" | head -1 | cut -d'"' -f4)
+  # the plain form post of a phone without JavaScript: 302 to the confirmation page
+  confirmation=$(curl -fs -b "$jar" -c "$jar" -o /dev/null -w '%{redirect_url}' \
+    -H "Accept: text/html" --data-urlencode location_id=3 --data-urlencode service=legal_consultation \
+    --data-urlencode "start=$start" --data-urlencode name=王芳 --data-urlencode phone=13912345678 \
+    --data-urlencode topic=labour --data-urlencode consent=on "$BASE$action")
+  step "confirmation" "${confirmation#"$BASE"}"
+  step "my bookings" "/bookings"
   echo
   echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores."
 } | tee "$OUT"

@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b5cab" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                <Hydration options=options.clone() />
                 <HashedStylesheet options id="leptos" />
                 <meta name="description" content=i18n::text(i18n::Lang::ZhCn, Msg::SiteTagline) />
                 <MetaTags />
@@ -45,6 +45,50 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Loads the WebAssembly app once the browser is idle after the first paint. Unlike Leptos'
+/// `HydrationScripts` it puts no preload hints in the head: the page is complete as served,
+/// and a phone on a slow network should spend its first seconds on the HTML and CSS, not on
+/// the bundle (Lighthouse counted the preloaded bundle into the largest paint).
+#[component]
+fn Hydration(options: LeptosOptions) -> impl IntoView {
+    let (js, wasm) = bundle_names(&options);
+    let pkg = options.site_pkg_dir.to_string();
+    let script = format!(
+        r#"(function(pkg,js,wasm){{const go=()=>import(`/${{pkg}}/${{js}}.js`).then(m=>m.default({{module_or_path:`/${{pkg}}/${{wasm}}.wasm`}}).then(()=>m.hydrate()));if("requestIdleCallback" in window){{requestIdleCallback(go,{{timeout:2000}})}}else{{setTimeout(go,0)}}}})({pkg:?},{js:?},{wasm:?});"#
+    );
+    view! { <script type="module">{script}</script> }
+}
+
+/// File names of the JS glue and the WebAssembly, with content hashes when cargo-leptos
+/// hashed them (it writes `hash.txt` beside the server binary).
+fn bundle_names(options: &LeptosOptions) -> (String, String) {
+    static NAMES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut js = options.output_name.to_string();
+            let mut wasm = js.clone();
+            if options.hash_files {
+                let hashes = std::env::current_exe()
+                    .ok()
+                    .and_then(|p| p.parent().map(|d| d.join(options.hash_file.as_ref())))
+                    .and_then(|p| std::fs::read_to_string(p).ok())
+                    .unwrap_or_default();
+                for (file, hash) in hashes.lines().filter_map(|l| l.trim().split_once(':')) {
+                    match file {
+                        "js" => js.push_str(&format!(".{}", hash.trim())),
+                        "wasm" => wasm.push_str(&format!(".{}", hash.trim())),
+                        _ => {}
+                    }
+                }
+            } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+                // wasm-bindgen's own name when not built by cargo-leptos
+                wasm.push_str("_bg");
+            }
+            (js, wasm)
+        })
+        .clone()
 }
 
 #[component]
