@@ -169,3 +169,31 @@ test("a psychology booking's confirmation does not say psychology", async ({ pag
   await expect(page.locator("main")).not.toContainText("心理");
   await expect(page.locator("main")).toContainText("公共法律服务预约");
 });
+
+test("a full time offers the nearest free times instead", async ({ page, request }, testInfo) => {
+  // fill one slot of the last day through the public API
+  const from = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 8 * 3600e3 + 14 * 86400e3).toISOString().slice(0, 10);
+  const slots: { start: string; remaining: number }[] = await (
+    await request.get(`/api/v1/locations/3/slots?service=legal_consultation&from=${from}&to=${to}`)
+  ).json();
+  const target = slots.filter((s) => s.remaining > 0).at(-1 - (jsOff(testInfo) ? 1 : 0))!;
+  for (let i = 0; i < target.remaining; i++) {
+    const r = await request.post("/api/v1/bookings", {
+      data: { location_id: 3, service: "legal_consultation", start: target.start, name: "占位", phone: freshPhone(), topic: "other", consent: true },
+    });
+    expect(r.status()).toBe(201);
+  }
+  const [day, time] = [target.start.slice(0, 10), target.start.slice(11, 16)];
+  await page.goto(`/places/3/book/legal_consultation?day=${day}&time=${time}`);
+  await waitForHydration(page, testInfo);
+  await expect(page.getByRole("link", { name: new RegExp(`${time} 至 \\d{2}:\\d{2}，已约满`) })).toBeVisible();
+  const step = page.getByRole("region", { name: "第三步：填写信息" });
+  await expect(step.getByText("这个时段已经约满了，请选择其他时段。")).toBeVisible();
+  await expect(step.getByRole("button", { name: "确认预约" }), "no form for a full time").toHaveCount(0);
+  const offers = step.getByRole("link", { name: /剩余 \d+ 个号/ });
+  expect(await offers.count()).toBeGreaterThan(0);
+  await expectNoAxeViolations(page, testInfo);
+  await offers.first().click();
+  await expect(page.getByRole("button", { name: "确认预约" })).toBeVisible();
+});
