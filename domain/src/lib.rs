@@ -8,10 +8,12 @@ pub mod calendar;
 pub mod datafile;
 pub mod district_file;
 pub mod location;
+pub mod queue;
 pub mod schedule;
 pub mod search;
 pub mod service;
 pub mod slots;
+pub mod staff;
 
 pub use booking::{BookingCode, BookingState};
 pub use calendar::{DayKind, HolidayCalendar};
