@@ -9,6 +9,8 @@ pub mod booking;
 pub mod confirmation;
 pub mod directory;
 pub mod error;
+pub mod queue;
+pub mod staff;
 pub mod store;
 pub mod throttle;
 

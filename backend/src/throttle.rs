@@ -60,3 +60,39 @@ mod tests {
         assert!(Throttle(None).allow(a));
     }
 }
+
+/// Sign-in attempts: limited per client address and per username, so neither one machine nor
+/// a botnet aimed at one account can guess passwords quickly.
+#[derive(Clone)]
+pub struct LoginThrottle {
+    by_client: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    by_name: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl LoginThrottle {
+    /// `per_client` attempts a minute from one address (an office may share one), and
+    /// `per_name` for one username.
+    pub fn new(per_client: NonZeroU32, per_name: NonZeroU32) -> Self {
+        LoginThrottle {
+            by_client: Arc::new(RateLimiter::keyed(Quota::per_minute(per_client))),
+            by_name: Arc::new(RateLimiter::keyed(Quota::per_minute(per_name))),
+        }
+    }
+
+    pub fn allow(&self, client: IpAddr, username: &str) -> bool {
+        let name = username.trim().to_ascii_lowercase();
+        // both budgets are spent on every attempt
+        let client_ok = self.by_client.check_key(&client).is_ok();
+        let name_ok = self.by_name.check_key(&name).is_ok();
+        client_ok && name_ok
+    }
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle::new(
+            NonZeroU32::new(60).expect("non-zero"),
+            NonZeroU32::new(10).expect("non-zero"),
+        )
+    }
+}

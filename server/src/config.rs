@@ -20,6 +20,11 @@ pub struct Config {
     /// `PORTAL_RATE_LIMIT`: `off`, or per-client limit on booking and look-up requests,
     /// e.g. `30/min` (the default).
     pub rate_limit: Option<crate::rate_limit::RateLimit>,
+    /// `PORTAL_NO_SHOW_GRACE`: minutes after a slot's start before a booked resident who has
+    /// not checked in counts as not come (default 15).
+    pub no_show_grace_minutes: u32,
+    /// How often the no-show rule runs (60 s; tests run it every second).
+    pub no_show_check_every: std::time::Duration,
     /// `PORTAL_SECURE_COOKIES=1`: mark session cookies Secure (set it when served over HTTPS).
     pub secure_cookies: bool,
 }
@@ -60,6 +65,14 @@ impl Config {
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
             demo: flag("PORTAL_DEMO")?,
             secure_cookies: flag("PORTAL_SECURE_COOKIES")?,
+            no_show_grace_minutes: match var("PORTAL_NO_SHOW_GRACE") {
+                None => 15,
+                Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+                    var: "PORTAL_NO_SHOW_GRACE",
+                    message: format!("expected minutes, e.g. 15, got {v:?}"),
+                })?,
+            },
+            no_show_check_every: std::time::Duration::from_secs(60),
             district_file: var("PORTAL_DISTRICT_FILE").map(PathBuf::from),
             rate_limit: match var("PORTAL_RATE_LIMIT").as_deref() {
                 Some("off") | Some("0") => None,
@@ -83,6 +96,8 @@ impl Config {
             district_file: None,
             rate_limit: None,
             secure_cookies: false,
+            no_show_grace_minutes: 15,
+            no_show_check_every: std::time::Duration::from_secs(1),
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod config;
+pub mod csrf;
 pub mod device;
 pub mod rate_limit;
 pub mod startup;

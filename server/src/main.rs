@@ -30,6 +30,30 @@ enum Command {
         /// Path to the TOML file.
         file: std::path::PathBuf,
     },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff account to the database named by DATABASE_URL. The password is read from
+    /// the first line of standard input (never from the command line, which others can see):
+    /// `echo 'a-long-password' | server user add wang --role office_clerk --place 3`
+    Add {
+        username: String,
+        /// workroom_clerk, office_clerk, office_head, counsellor, district_admin or auditor
+        #[arg(long)]
+        role: String,
+        /// The place id the account works at (not for district_admin and auditor).
+        #[arg(long)]
+        place: Option<i64>,
+        /// The name shown in the audit log and on screens.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
 }
 
 #[tokio::main]
@@ -45,6 +69,15 @@ async fn main() -> ExitCode {
         Command::Serve => serve().await,
         Command::CheckDistrict { file } => check_district(&file),
         Command::LoadHolidays { file } => load_holidays(&file).await,
+        Command::User {
+            action:
+                UserCommand::Add {
+                    username,
+                    role,
+                    place,
+                    name,
+                },
+        } => add_user(&username, &role, place, &name).await,
     }
 }
 
@@ -134,6 +167,61 @@ async fn load_holidays(file: &std::path::Path) -> ExitCode {
         }
         Err(e) => {
             eprintln!("cannot load: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn add_user(username: &str, role: &str, place: Option<i64>, name: &str) -> ExitCode {
+    let Some(role) = domain::staff::Role::parse(role) else {
+        let codes: Vec<&str> = domain::staff::Role::ALL.iter().map(|r| r.code()).collect();
+        eprintln!("--role: expected one of {}", codes.join(", "));
+        return ExitCode::from(2);
+    };
+    let mut password = String::new();
+    if std::io::stdin().read_line(&mut password).is_err() {
+        eprintln!("could not read the password from standard input");
+        return ExitCode::from(2);
+    }
+    let password = password.trim_end_matches(['\n', '\r']);
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = async {
+        let store = server::startup::open_store(&config.database_url).await?;
+        let staff = backend::staff::Staff::new(
+            store.clone(),
+            backend::Directory::new(store),
+            backend::booking::system_clock(),
+        );
+        Ok::<_, server::startup::StartupError>(
+            staff
+                .add_user(
+                    username,
+                    name,
+                    password,
+                    role,
+                    place.map(domain::LocationId),
+                )
+                .await,
+        )
+    }
+    .await;
+    match result {
+        Ok(Ok(id)) => {
+            println!("账号 {username}（{}）已创建，编号 {id}", role.label_zh());
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("cannot add the account: {e}");
             ExitCode::FAILURE
         }
     }

@@ -28,6 +28,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub directory: Directory,
     pub bookings: Bookings,
+    pub staff: backend::staff::Staff,
+    pub queues: backend::queue::Queues,
+    pub login_throttle: backend::throttle::LoginThrottle,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +41,8 @@ pub enum StartupError {
     Seed(#[from] backend::directory::SeedError),
     #[error("{0}")]
     Service(#[from] backend::ServiceError),
+    #[error("staff accounts: {0}")]
+    Staff(String),
     #[error("holiday file: {0}")]
     Holidays(String),
     #[error("cannot read district file {path}: {source}")]
@@ -211,6 +216,7 @@ pub fn router(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
+        .layer(axum::middleware::from_fn(crate::csrf::same_origin_only))
         .layer(sessions)
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -228,6 +234,21 @@ pub fn router(
         .with_state(state)
 }
 
+/// Marks booked residents who did not come, every `every` (a minute in production).
+fn spawn_no_show_marker(queues: backend::queue::Queues, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match queues.mark_no_shows().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(bookings = n, "marked as not come"),
+                Err(e) => tracing::error!(error = %e, "no-show marking failed"),
+            }
+        }
+    });
+}
+
 /// A bound, ready-to-serve portal.
 pub struct Application {
     listener: tokio::net::TcpListener,
@@ -237,6 +258,14 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        Self::build_at(config, system_clock()).await
+    }
+
+    /// Builds the portal with its "now" from `clock` (tests move time).
+    pub async fn build_at(
+        config: Config,
+        clock: backend::booking::Clock,
+    ) -> Result<Self, StartupError> {
         let sqlite = open_sqlite(&config.database_url).await?;
         let sessions = session_layer(sqlite.session_store().await?, config.secure_cookies);
         let store: Arc<dyn Store> = Arc::new(sqlite);
@@ -246,7 +275,7 @@ impl Application {
             store.clone(),
             directory.clone(),
             BookingConfig::default(),
-            system_clock(),
+            clock.clone(),
         )
         .await?;
         for file in HOLIDAY_FILES {
@@ -255,6 +284,27 @@ impl Application {
         if let Some(warning) = bookings.holiday_warning() {
             tracing::warn!("{warning}");
         }
+        let staff = backend::staff::Staff::new(store.clone(), directory.clone(), clock.clone());
+        if config.demo {
+            let n = staff
+                .seed_demo_accounts()
+                .await
+                .map_err(|e| StartupError::Staff(e.to_string()))?;
+            if n > 0 {
+                tracing::info!(
+                    accounts = n,
+                    "demo staff accounts created (password demo1234)"
+                );
+            }
+        }
+        let queues = backend::queue::Queues::new(
+            store.clone(),
+            directory.clone(),
+            staff.clone(),
+            clock.clone(),
+            chrono::Duration::minutes(i64::from(config.no_show_grace_minutes)),
+        );
+        spawn_no_show_marker(queues.clone(), config.no_show_check_every);
 
         let options = leptos_options(&config);
         assets::precompress_in_background(config.site_root.join("pkg"));
@@ -266,6 +316,9 @@ impl Application {
                 leptos_options: options,
                 directory,
                 bookings,
+                staff,
+                queues,
+                login_throttle: backend::throttle::LoginThrottle::default(),
             },
             limiter,
             sessions,

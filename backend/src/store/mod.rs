@@ -11,6 +11,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use domain::booking::FairnessError;
 use domain::district_file::District;
+use domain::queue::{Outcome, QueueState};
+use domain::staff::{Role, StaffAccount};
 use domain::{BookingState, Location, LocationId, ServiceCode};
 use std::collections::HashMap;
 
@@ -101,6 +103,129 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     /// What happened to a booking, oldest first.
     async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>>;
+
+    // ---- staff ----
+    /// `None` when the username is taken.
+    async fn create_staff_user(&self, user: &NewStaffUser) -> StoreResult<Option<i64>>;
+    async fn staff_user_by_name(&self, username: &str) -> StoreResult<Option<StaffUserRecord>>;
+    async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>>;
+    async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn staff_user_count(&self) -> StoreResult<i64>;
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// The newest entries first.
+    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+
+    // ---- the day's queue ----
+    /// Bookings (any state) of a place whose slots start in `[from, to)`.
+    async fn bookings_between(
+        &self,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>>;
+    async fn queue_entries(
+        &self,
+        location: LocationId,
+        day: NaiveDate,
+    ) -> StoreResult<Vec<QueueEntryRecord>>;
+    async fn queue_entry(&self, id: i64) -> StoreResult<Option<QueueEntryRecord>>;
+    /// Puts a booked (or not-come) booking into its place's queue of `day` with the next
+    /// ticket of its service.
+    async fn check_in(
+        &self,
+        booking_id: i64,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<QueueEntryRecord, Refusal>>;
+    async fn add_walk_in(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> StoreResult<QueueEntryRecord>;
+    /// Moves an entry from `from` to `change.to` (and its booking along); `None` when the entry
+    /// is no longer in `from` (someone else acted first).
+    async fn change_queue_entry(
+        &self,
+        id: i64,
+        from: QueueState,
+        change: &QueueChange,
+    ) -> StoreResult<Option<QueueEntryRecord>>;
+    /// Restores the state before the entry's last action; `None` when there is nothing to undo.
+    async fn undo_queue_entry(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<QueueEntryRecord>>;
+    /// Marks booked bookings whose slot started before `cutoff` as not come; returns them.
+    async fn mark_no_shows(
+        &self,
+        cutoff: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>>;
+    /// Takes a not-come booking back to booked (staff correcting the automatic mark).
+    async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+}
+
+/// A staff account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffUserRecord {
+    pub account: StaffAccount,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStaffUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub place: Option<LocationId>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub staff_id: Option<i64>,
+    pub username: String,
+    pub action: String,
+    pub location_id: Option<LocationId>,
+    pub subject: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One person in a place's queue of the day, with their booking's details when booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntryRecord {
+    pub id: i64,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub day: NaiveDate,
+    pub ticket: String,
+    pub state: QueueState,
+    pub can_undo: bool,
+    pub desk: Option<String>,
+    pub arrived_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub serving_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+    pub note: Option<String>,
+    pub booking: Option<BookingRecord>,
+}
+
+/// A queue entry's new state and what goes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueChange {
+    pub to: QueueState,
+    pub at: DateTime<Utc>,
+    pub desk: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub note: Option<String>,
 }
 
 /// The fairness rule, evaluated inside the booking transaction on the resident's other

@@ -216,7 +216,7 @@ pub(crate) fn booking_error(e: BookingError) -> ApiError {
 }
 
 /// Reads a JSON body; a type error names the field it is in.
-fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = e.path().to_string();

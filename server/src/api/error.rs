@@ -40,6 +40,12 @@ pub enum ApiError {
         message: String,
     },
     TooManyRequests,
+    /// Not signed in, or wrong username or password.
+    Unauthorized {
+        message: String,
+    },
+    /// Signed in, but the account's role or places do not cover it.
+    Forbidden,
     Internal,
 }
 
@@ -100,6 +106,22 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "rate_limited",
                     message: "操作太频繁，请稍后再试".into(),
+                    field: None,
+                },
+            ),
+            ApiError::Unauthorized { message } => (
+                StatusCode::UNAUTHORIZED,
+                ErrorBody {
+                    error: "unauthorized",
+                    message,
+                    field: None,
+                },
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                ErrorBody {
+                    error: "forbidden",
+                    message: "没有权限进行这项操作".into(),
                     field: None,
                 },
             ),

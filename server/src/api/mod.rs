@@ -5,6 +5,7 @@ pub mod bookings;
 pub mod error;
 pub mod locations;
 pub mod openapi;
+pub mod staff;
 
 use crate::rate_limit::{self, Limiter};
 use crate::startup::AppState;
@@ -29,6 +30,17 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/locations/{id}", get(locations::get_one))
         .route("/locations/{id}/slots", get(bookings::slots))
         .route("/openapi.json", get(openapi::document))
+        .route("/staff/login", post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff/me", get(staff::me))
+        .route("/staff/password", post(staff::change_password))
+        .route("/staff/queue", get(staff::queue))
+        .route("/staff/queue/{id}/{step}", post(staff::step))
+        .route("/staff/check-in", post(staff::check_in))
+        .route("/staff/walk-ins", post(staff::walk_in))
+        .route("/staff/call-next", post(staff::call_next))
+        .route("/staff/no-shows/{code}/revert", post(staff::revert_no_show))
+        .route("/staff/audit", get(staff::audit))
         .merge(limited)
         .fallback(error::unknown_endpoint)
 }

@@ -16,6 +16,17 @@ use utoipa::OpenApi;
         super::bookings::reschedule,
         super::bookings::calendar,
         super::bookings::qr,
+        super::staff::login,
+        super::staff::logout,
+        super::staff::me,
+        super::staff::change_password,
+        super::staff::queue,
+        super::staff::check_in,
+        super::staff::walk_in,
+        super::staff::call_next,
+        super::staff::step,
+        super::staff::revert_no_show,
+        super::staff::audit,
         crate::startup::healthz
     ),
     components(schemas(
@@ -27,11 +38,23 @@ use utoipa::OpenApi;
         super::bookings::PhoneBody,
         super::bookings::RescheduleBody,
         super::bookings::FullBody,
-        super::bookings::AlternativeJson
+        super::bookings::AlternativeJson,
+        super::staff::AccountJson,
+        super::staff::LoginBody,
+        super::staff::PasswordBody,
+        super::staff::EntryJson,
+        super::staff::BookedJson,
+        super::staff::QueueJson,
+        super::staff::CheckInBody,
+        super::staff::WalkInBody,
+        super::staff::CallNextBody,
+        super::staff::StepBody,
+        super::staff::AuditJson
     )),
     tags(
         (name = "places", description = "Offices and workrooms"),
         (name = "booking", description = "Residents' bookings"),
+        (name = "staff", description = "Staff: sign-in, the day's queue, check-in, walk-ins, calls"),
         (name = "operations")
     )
 )]

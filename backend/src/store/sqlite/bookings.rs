@@ -21,7 +21,7 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
+pub(super) fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
@@ -39,7 +39,7 @@ fn states_where(keep: fn(BookingState) -> bool) -> String {
 }
 
 #[derive(FromRow)]
-struct BookingRow {
+pub(super) struct BookingRow {
     id: i64,
     code: String,
     location_id: i64,
@@ -56,7 +56,7 @@ struct BookingRow {
 }
 
 impl BookingRow {
-    fn into_record(self) -> StoreResult<BookingRecord> {
+    pub(super) fn into_record(self) -> StoreResult<BookingRecord> {
         Ok(BookingRecord {
             id: self.id,
             code: self.code,
@@ -79,7 +79,7 @@ impl BookingRow {
     }
 }
 
-const BOOKING_COLUMNS: &str = "id, code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at";
+pub(super) const BOOKING_COLUMNS: &str = "id, code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at";
 
 /// Claims one seat of a slot; `false` when it is full. The INSERT makes sure the row exists
 /// (and, being a write, takes the write lock before anything is read).
@@ -153,7 +153,7 @@ async fn active_of_phone(
         .collect()
 }
 
-async fn add_event(
+pub(super) async fn add_event(
     conn: &mut SqliteConnection,
     booking_id: i64,
     at: DateTime<Utc>,
@@ -211,7 +211,10 @@ pub(super) async fn insert_booking(
         .ok_or(StoreError::NotFound)?))
 }
 
-async fn load(conn: &mut SqliteConnection, code: &str) -> StoreResult<Option<BookingRecord>> {
+pub(super) async fn load(
+    conn: &mut SqliteConnection,
+    code: &str,
+) -> StoreResult<Option<BookingRecord>> {
     let row: Option<BookingRow> = sqlx::query_as(&format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = $1"
     ))

@@ -2,15 +2,18 @@
 
 mod bookings;
 mod group_commit;
+mod staff;
 
 use super::{
-    BookingEvent, BookingRecord, DistrictInfo, FairnessCheck, NewBookingRecord, Refusal, Store,
-    StoreError, StoreResult, StoredException,
+    AuditEntry, BookingEvent, BookingRecord, DistrictInfo, FairnessCheck, NewBookingRecord,
+    NewStaffUser, QueueChange, QueueEntryRecord, Refusal, StaffUserRecord, Store, StoreError,
+    StoreResult, StoredException,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono::{NaiveTime, Timelike};
 use domain::district_file::District;
+use domain::queue::QueueState;
 use domain::ServiceCode as Svc;
 use domain::{
     Location, LocationId, LocationKind, ServiceCode, ServiceOffer, WeekdaySet, WeeklySession,
@@ -350,6 +353,87 @@ impl Store for SqliteStore {
     }
     async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>> {
         self.booking_events_impl(booking_id).await
+    }
+    async fn create_staff_user(&self, user: &NewStaffUser) -> StoreResult<Option<i64>> {
+        self.create_staff_user_impl(user).await
+    }
+    async fn staff_user_by_name(&self, username: &str) -> StoreResult<Option<StaffUserRecord>> {
+        self.staff_user_by_name_impl(username).await
+    }
+    async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>> {
+        self.staff_user_by_id_impl(id).await
+    }
+    async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        self.set_staff_password_impl(id, hash, at).await
+    }
+    async fn staff_user_count(&self) -> StoreResult<i64> {
+        self.staff_user_count_impl().await
+    }
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        self.audit_impl(entry).await
+    }
+    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+        self.audit_log_impl(limit).await
+    }
+    async fn bookings_between(
+        &self,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        self.bookings_between_impl(location, from, to).await
+    }
+    async fn queue_entries(
+        &self,
+        location: LocationId,
+        day: NaiveDate,
+    ) -> StoreResult<Vec<QueueEntryRecord>> {
+        self.queue_entries_impl(location, day).await
+    }
+    async fn queue_entry(&self, id: i64) -> StoreResult<Option<QueueEntryRecord>> {
+        self.queue_entry_impl(id).await
+    }
+    async fn check_in(
+        &self,
+        booking_id: i64,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<QueueEntryRecord, Refusal>> {
+        self.check_in_impl(booking_id, day, at).await
+    }
+    async fn add_walk_in(
+        &self,
+        location: LocationId,
+        service: Svc,
+        day: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> StoreResult<QueueEntryRecord> {
+        self.add_walk_in_impl(location, service, day, at).await
+    }
+    async fn change_queue_entry(
+        &self,
+        id: i64,
+        from: QueueState,
+        change: &QueueChange,
+    ) -> StoreResult<Option<QueueEntryRecord>> {
+        self.change_queue_entry_impl(id, from, change).await
+    }
+    async fn undo_queue_entry(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<QueueEntryRecord>> {
+        self.undo_queue_entry_impl(id, at).await
+    }
+    async fn mark_no_shows(
+        &self,
+        cutoff: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        self.mark_no_shows_impl(cutoff, at).await
+    }
+    async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.revert_no_show_impl(booking_id, at).await
     }
 }
 

@@ -1,0 +1,493 @@
+//! Use cases of a place's day: the queue staff see, check-in by booking code, walk-in
+//! tickets, call next, the steps of serving someone, undo, and the automatic no-show mark.
+//! Every call checks the account's scope first ([`StaffAccount::may`]) and records the
+//! action in the audit log. Changes are announced on a broadcast channel for live screens.
+
+use crate::booking::Clock;
+use crate::staff::Staff;
+use crate::store::{BookingRecord, QueueChange, QueueEntryRecord, Refusal, Store};
+use crate::{Directory, ServiceError};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use domain::booking::{BookingCode, FieldError, MobilePhone};
+use domain::queue::{next_state, next_to_call, Outcome, QueueState, Step, Waiting};
+use domain::slots::{local_date, local_instant, to_local};
+use domain::staff::{Action, StaffAccount};
+use domain::{BookingState, Location, LocationId, ServiceCode};
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("没有权限处理这个网点的事务")]
+    Forbidden,
+    #[error("没有找到")]
+    NotFound,
+    /// The person's state forbids the step (or someone else acted first); says why.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(FieldError),
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<ServiceError> for QueueError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound => QueueError::NotFound,
+            ServiceError::Internal => QueueError::Internal,
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for QueueError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+/// Something changed in a place's queue (live screens reload on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueChanged {
+    pub location_id: LocationId,
+}
+
+/// A booking of the day as staff see it: personal data only as far as the account may.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookedPerson {
+    pub booking: BookingRecord,
+    /// `138****5678`
+    pub phone_masked: String,
+    /// Topic and account, unless confidential for this account.
+    pub details_visible: bool,
+}
+
+/// A place's day for one account.
+#[derive(Debug, Clone)]
+pub struct DayQueue {
+    pub place: Location,
+    pub day: NaiveDate,
+    /// Bookings of the day not (yet) in the queue: booked, not come or cancelled.
+    pub bookings: Vec<BookedPerson>,
+    /// Everyone who arrived, in arrival order.
+    pub entries: Vec<QueueEntryRecord>,
+}
+
+#[derive(Clone)]
+pub struct Queues {
+    store: Arc<dyn Store>,
+    directory: Directory,
+    staff: Staff,
+    clock: Clock,
+    grace: Duration,
+    changes: broadcast::Sender<QueueChanged>,
+}
+
+impl Queues {
+    pub fn new(
+        store: Arc<dyn Store>,
+        directory: Directory,
+        staff: Staff,
+        clock: Clock,
+        no_show_grace: Duration,
+    ) -> Self {
+        let (changes, _) = broadcast::channel(256);
+        Queues {
+            store,
+            directory,
+            staff,
+            clock,
+            grace: no_show_grace,
+            changes,
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<QueueChanged> {
+        self.changes.subscribe()
+    }
+
+    fn announce(&self, location_id: LocationId) {
+        // nobody listening is fine
+        let _ = self.changes.send(QueueChanged { location_id });
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        local_date(&self.now())
+    }
+
+    async fn place_for(
+        &self,
+        account: &StaffAccount,
+        action: Action,
+        id: LocationId,
+    ) -> Result<Location, QueueError> {
+        let place = self.directory.location(id).await?;
+        if account.may(action, Some(&place)) {
+            Ok(place)
+        } else {
+            Err(QueueError::Forbidden)
+        }
+    }
+
+    /// The day's bookings and arrivals at a place.
+    pub async fn day_queue(
+        &self,
+        account: &StaffAccount,
+        place: LocationId,
+        day: NaiveDate,
+    ) -> Result<DayQueue, QueueError> {
+        let place = self.place_for(account, Action::ViewQueue, place).await?;
+        let midnight = chrono::NaiveTime::MIN;
+        let (Some(from), Some(to)) = (
+            local_instant(day, midnight),
+            day.succ_opt().and_then(|d| local_instant(d, midnight)),
+        ) else {
+            return Err(QueueError::Invalid(FieldError::new("date", "日期无效")));
+        };
+        let entries: Vec<QueueEntryRecord> = self
+            .store
+            .queue_entries(place.id, day)
+            .await?
+            .into_iter()
+            .filter(|e| account.handles(e.service))
+            .collect();
+        let bookings = self
+            .store
+            .bookings_between(place.id, from.with_timezone(&Utc), to.with_timezone(&Utc))
+            .await?
+            .into_iter()
+            .filter(|b| account.handles(b.service))
+            .filter(|b| {
+                !entries
+                    .iter()
+                    .any(|e| e.booking.as_ref().is_some_and(|eb| eb.id == b.id))
+            })
+            .map(|b| BookedPerson {
+                phone_masked: MobilePhone::parse(&b.phone)
+                    .map(|p| p.masked())
+                    .unwrap_or_default(),
+                details_visible: account.sees_details_of(b.service),
+                booking: b,
+            })
+            .collect();
+        Ok(DayQueue {
+            place,
+            day,
+            bookings,
+            entries,
+        })
+    }
+
+    /// Checks a resident in by booking code (typed, or read from their QR code).
+    pub async fn check_in(
+        &self,
+        account: &StaffAccount,
+        code: &str,
+    ) -> Result<QueueEntryRecord, QueueError> {
+        let code = BookingCode::parse(code).map_err(QueueError::Invalid)?;
+        let booking = self
+            .store
+            .booking_by_code(code.as_str())
+            .await?
+            .ok_or(QueueError::NotFound)?;
+        let place = self
+            .place_for(account, Action::OperateQueue, booking.location_id)
+            .await?;
+        if !account.handles(booking.service) {
+            return Err(QueueError::Forbidden);
+        }
+        let today = self.today();
+        if local_date(&booking.start) != today {
+            return Err(QueueError::Conflict(format!(
+                "这是 {} 的预约，不是今天的",
+                to_local(&booking.start).format("%-m月%-d日 %H:%M")
+            )));
+        }
+        match self.store.check_in(booking.id, today, self.now()).await? {
+            Ok(entry) => {
+                self.staff
+                    .audit(
+                        account,
+                        "check_in",
+                        Some(place.id),
+                        Some(entry.ticket.clone()),
+                        None,
+                    )
+                    .await;
+                self.announce(place.id);
+                Ok(entry)
+            }
+            Err(Refusal::NotActive(state)) => Err(QueueError::Conflict(format!(
+                "这个预约当前为“{}”，不能签到",
+                state.label_zh()
+            ))),
+            Err(_) => Err(QueueError::NotFound),
+        }
+    }
+
+    /// A walk-in: the next ticket of the service at the place today.
+    pub async fn walk_in(
+        &self,
+        account: &StaffAccount,
+        place: LocationId,
+        service: ServiceCode,
+    ) -> Result<QueueEntryRecord, QueueError> {
+        let place = self.place_for(account, Action::OperateQueue, place).await?;
+        if place.offers(service).is_none() {
+            return Err(QueueError::Invalid(FieldError::new(
+                "service",
+                "这个网点不提供这项服务",
+            )));
+        }
+        if !account.handles(service) {
+            return Err(QueueError::Forbidden);
+        }
+        let entry = self
+            .store
+            .add_walk_in(place.id, service, self.today(), self.now())
+            .await?;
+        self.staff
+            .audit(
+                account,
+                "walk_in",
+                Some(place.id),
+                Some(entry.ticket.clone()),
+                None,
+            )
+            .await;
+        self.announce(place.id);
+        Ok(entry)
+    }
+
+    /// Calls the next person for the account's services to `desk`: booked people whose slot
+    /// has started first, then walk-ins in arrival order. `None` when nobody waits. The
+    /// person being served is never touched.
+    pub async fn call_next(
+        &self,
+        account: &StaffAccount,
+        place: LocationId,
+        desk: Option<String>,
+    ) -> Result<Option<QueueEntryRecord>, QueueError> {
+        let place = self.place_for(account, Action::OperateQueue, place).await?;
+        let services: Vec<ServiceCode> = place
+            .service_codes()
+            .into_iter()
+            .filter(|s| account.handles(*s))
+            .collect();
+        let desk = clean_desk(desk)?;
+        // another desk may call the same person at the same moment: then pick again
+        for _ in 0..5 {
+            let entries = self.store.queue_entries(place.id, self.today()).await?;
+            let waiting: Vec<Waiting> = entries
+                .iter()
+                .map(|e| Waiting {
+                    id: e.id,
+                    service: e.service,
+                    state: e.state,
+                    slot_start: e.booking.as_ref().map(|b| to_local(&b.start)),
+                    arrived_at: to_local(&e.arrived_at),
+                })
+                .collect();
+            let now: DateTime<FixedOffset> = to_local(&self.now());
+            let Some(next) = next_to_call(&waiting, &services, now) else {
+                return Ok(None);
+            };
+            let change = QueueChange {
+                to: QueueState::Called,
+                at: self.now(),
+                desk: desk.clone(),
+                outcome: None,
+                note: None,
+            };
+            if let Some(entry) = self
+                .store
+                .change_queue_entry(next.id, QueueState::Waiting, &change)
+                .await?
+            {
+                self.staff
+                    .audit(
+                        account,
+                        "call",
+                        Some(place.id),
+                        Some(entry.ticket.clone()),
+                        None,
+                    )
+                    .await;
+                self.announce(place.id);
+                return Ok(Some(entry));
+            }
+        }
+        Err(QueueError::Conflict("同时叫号的人太多，请再试一次".into()))
+    }
+
+    /// One step on one person: recall, park, serve, finish (with an outcome), no-show,
+    /// transfer. `expected` is the state the staff member saw; if it changed meanwhile the
+    /// step is refused rather than applied to a different situation.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn step(
+        &self,
+        account: &StaffAccount,
+        entry_id: i64,
+        step: Step,
+        desk: Option<String>,
+        outcome: Option<Outcome>,
+        note: Option<String>,
+    ) -> Result<QueueEntryRecord, QueueError> {
+        let entry = self
+            .store
+            .queue_entry(entry_id)
+            .await?
+            .ok_or(QueueError::NotFound)?;
+        let place = self
+            .place_for(account, Action::OperateQueue, entry.location_id)
+            .await?;
+        if !account.handles(entry.service) {
+            return Err(QueueError::Forbidden);
+        }
+        let to = next_state(entry.state, step).map_err(|e| QueueError::Conflict(e.to_string()))?;
+        if step == Step::Finish && outcome.is_none() {
+            return Err(QueueError::Invalid(FieldError::new(
+                "outcome",
+                "请选择办理结果",
+            )));
+        }
+        let note = note
+            .map(|n| n.trim().chars().take(500).collect::<String>())
+            .filter(|n| !n.is_empty());
+        let change = QueueChange {
+            to,
+            at: self.now(),
+            desk: clean_desk(desk)?,
+            outcome,
+            note,
+        };
+        let updated = self
+            .store
+            .change_queue_entry(entry.id, entry.state, &change)
+            .await?
+            .ok_or_else(|| QueueError::Conflict("这个人的状态刚刚被其他人更改，请刷新".into()))?;
+        self.staff
+            .audit(
+                account,
+                &format!("queue_{}", step_code(step)),
+                Some(place.id),
+                Some(updated.ticket.clone()),
+                Some((entry.state.code().into(), updated.state.code().into())),
+            )
+            .await;
+        self.announce(place.id);
+        Ok(updated)
+    }
+
+    /// Undoes the last action on a person.
+    pub async fn undo(
+        &self,
+        account: &StaffAccount,
+        entry_id: i64,
+    ) -> Result<QueueEntryRecord, QueueError> {
+        let entry = self
+            .store
+            .queue_entry(entry_id)
+            .await?
+            .ok_or(QueueError::NotFound)?;
+        let place = self
+            .place_for(account, Action::OperateQueue, entry.location_id)
+            .await?;
+        if !account.handles(entry.service) {
+            return Err(QueueError::Forbidden);
+        }
+        let updated = self
+            .store
+            .undo_queue_entry(entry.id, self.now())
+            .await?
+            .ok_or_else(|| QueueError::Conflict("没有可以撤销的操作".into()))?;
+        self.staff
+            .audit(
+                account,
+                "queue_undo",
+                Some(place.id),
+                Some(updated.ticket.clone()),
+                Some((entry.state.code().into(), updated.state.code().into())),
+            )
+            .await;
+        self.announce(place.id);
+        Ok(updated)
+    }
+
+    /// Marks booked residents who have not checked in `grace` after their slot's start as not
+    /// come. Run every minute by the server.
+    pub async fn mark_no_shows(&self) -> Result<usize, QueueError> {
+        let now = self.now();
+        let marked = self.store.mark_no_shows(now - self.grace, now).await?;
+        for b in &marked {
+            self.announce(b.location_id);
+        }
+        Ok(marked.len())
+    }
+
+    /// Takes back an automatic no-show mark (the resident did come, or staff erred).
+    pub async fn revert_no_show(
+        &self,
+        account: &StaffAccount,
+        code: &str,
+    ) -> Result<(), QueueError> {
+        let code = BookingCode::parse(code).map_err(QueueError::Invalid)?;
+        let booking = self
+            .store
+            .booking_by_code(code.as_str())
+            .await?
+            .ok_or(QueueError::NotFound)?;
+        let place = self
+            .place_for(account, Action::OperateQueue, booking.location_id)
+            .await?;
+        if booking.state != BookingState::NoShow
+            || !self.store.revert_no_show(booking.id, self.now()).await?
+        {
+            return Err(QueueError::Conflict(format!(
+                "这个预约当前为“{}”，不需要撤销未到",
+                booking.state.label_zh()
+            )));
+        }
+        self.staff
+            .audit(
+                account,
+                "no_show_reverted",
+                Some(place.id),
+                Some(code.to_string()),
+                None,
+            )
+            .await;
+        self.announce(place.id);
+        Ok(())
+    }
+}
+
+fn step_code(step: Step) -> &'static str {
+    match step {
+        Step::Call => "call",
+        Step::Recall => "recall",
+        Step::Park => "park",
+        Step::Serve => "serve",
+        Step::Finish => "finish",
+        Step::NoShow => "no_show",
+        Step::Transfer => "transfer",
+    }
+}
+
+/// A desk name as shown on the display: short, printable.
+fn clean_desk(desk: Option<String>) -> Result<Option<String>, QueueError> {
+    let Some(d) = desk.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()) else {
+        return Ok(None);
+    };
+    if d.chars().count() > 12 || d.chars().any(char::is_control) {
+        return Err(QueueError::Invalid(FieldError::new(
+            "desk",
+            "窗口名称最多 12 个字",
+        )));
+    }
+    Ok(Some(d))
+}

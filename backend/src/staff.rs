@@ -1,0 +1,303 @@
+//! Use cases of staff accounts: sign in, look an account up, add users, change a password,
+//! seed the demo accounts, read the audit log. Passwords are hashed with argon2id (the
+//! `argon2` crate's defaults, OWASP's recommended parameters) off the async runtime.
+
+use crate::booking::Clock;
+use crate::store::{AuditEntry, NewStaffUser, Store};
+use crate::{Directory, ServiceError};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use domain::booking::FieldError;
+use domain::staff::{check_new_password, Action, Role, StaffAccount, Username};
+use domain::LocationId;
+use std::sync::Arc;
+
+/// The demo accounts' password (demo mode only; the README lists the accounts).
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    /// Wrong username or password, or a disabled account: one answer for all.
+    #[error("用户名或密码不正确")]
+    BadCredentials,
+    #[error("{0}")]
+    Invalid(FieldError),
+    #[error("没有权限进行这项操作")]
+    Forbidden,
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<ServiceError> for StaffError {
+    fn from(_: ServiceError) -> Self {
+        StaffError::Internal
+    }
+}
+
+impl From<crate::store::StoreError> for StaffError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+async fn hash_password(password: String) -> Result<String, StaffError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|_| StaffError::Internal)?
+    .map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        StaffError::Internal
+    })
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Checked for unknown usernames too, so response time does not reveal which names exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0QyS1GdHfEpZrvj1LpXSKRsq3Jb5CvjKzoo66ipHNWA";
+
+#[derive(Clone)]
+pub struct Staff {
+    store: Arc<dyn Store>,
+    directory: Directory,
+    clock: Clock,
+}
+
+impl Staff {
+    pub fn new(store: Arc<dyn Store>, directory: Directory, clock: Clock) -> Self {
+        Staff {
+            store,
+            directory,
+            clock,
+        }
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Result<StaffAccount, StaffError> {
+        let found = match Username::parse(username) {
+            Ok(u) => self.store.staff_user_by_name(u.as_str()).await?,
+            Err(_) => None,
+        };
+        let hash = found
+            .as_ref()
+            .map(|f| f.password_hash.clone())
+            .unwrap_or_else(|| DUMMY_HASH.to_string());
+        let ok = verify_password(password.to_string(), hash).await;
+        match found {
+            Some(f) if ok && !f.disabled => {
+                self.audit(&f.account, "login", None, None, None).await;
+                Ok(f.account)
+            }
+            _ => Err(StaffError::BadCredentials),
+        }
+    }
+
+    /// The account behind a session, unless it was disabled since.
+    pub async fn account(&self, id: i64) -> Result<Option<StaffAccount>, StaffError> {
+        Ok(self
+            .store
+            .staff_user_by_id(id)
+            .await?
+            .filter(|f| !f.disabled)
+            .map(|f| f.account))
+    }
+
+    /// Adds an account (CLI and district admins). The place must suit the role.
+    pub async fn add_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        role: Role,
+        place: Option<LocationId>,
+    ) -> Result<i64, StaffError> {
+        let username = Username::parse(username).map_err(StaffError::Invalid)?;
+        check_new_password(username.as_str(), password).map_err(StaffError::Invalid)?;
+        self.check_place(role, place).await?;
+        let hash = hash_password(password.to_string()).await?;
+        self.insert(username.as_str(), display_name, hash, role, place)
+            .await
+    }
+
+    async fn insert(
+        &self,
+        username: &str,
+        display_name: &str,
+        password_hash: String,
+        role: Role,
+        place: Option<LocationId>,
+    ) -> Result<i64, StaffError> {
+        let display_name = match display_name.trim() {
+            "" => username.to_string(),
+            d => d.chars().take(30).collect(),
+        };
+        self.store
+            .create_staff_user(&NewStaffUser {
+                username: username.to_string(),
+                display_name,
+                password_hash,
+                role,
+                place,
+                created_at: (self.clock)(),
+            })
+            .await?
+            .ok_or_else(|| {
+                StaffError::Invalid(FieldError::new("username", "这个用户名已经有人用了"))
+            })
+    }
+
+    async fn check_place(&self, role: Role, place: Option<LocationId>) -> Result<(), StaffError> {
+        let wrong = |m: &str| Err(StaffError::Invalid(FieldError::new("place", m)));
+        match (role, place) {
+            (Role::DistrictAdmin | Role::Auditor, None) => Ok(()),
+            (Role::DistrictAdmin | Role::Auditor, Some(_)) => wrong("区级账号不属于某个网点"),
+            (_, None) => wrong("请指定所属网点"),
+            (_, Some(id)) => {
+                let p = match self.directory.location(id).await {
+                    Ok(p) => p,
+                    Err(ServiceError::NotFound) => return wrong("没有这个网点"),
+                    Err(e) => return Err(e.into()),
+                };
+                match role.needs_place() {
+                    Some(kind) if kind != p.kind => wrong("网点类型与角色不符"),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    pub async fn change_password(
+        &self,
+        account: &StaffAccount,
+        old: &str,
+        new: &str,
+    ) -> Result<(), StaffError> {
+        let Some(found) = self.store.staff_user_by_id(account.id).await? else {
+            return Err(StaffError::BadCredentials);
+        };
+        if !verify_password(old.to_string(), found.password_hash).await {
+            return Err(StaffError::Invalid(FieldError::new(
+                "old_password",
+                "原密码不正确",
+            )));
+        }
+        check_new_password(&account.username, new).map_err(StaffError::Invalid)?;
+        let hash = hash_password(new.to_string()).await?;
+        self.store
+            .set_staff_password(account.id, &hash, (self.clock)())
+            .await?;
+        self.audit(account, "password_changed", None, None, None)
+            .await;
+        Ok(())
+    }
+
+    /// Demo mode: `district`, `auditor`, `oN-head` and `oN-clerk` for the N-th office of the
+    /// district file, and `psy` at the first place with a psychology room; all with
+    /// [`DEMO_PASSWORD`]. Only into a database without staff accounts.
+    pub async fn seed_demo_accounts(&self) -> Result<usize, StaffError> {
+        if self.store.staff_user_count().await? > 0 {
+            return Ok(0);
+        }
+        // one hash for all demo accounts: they share the published demo password anyway
+        let hash = hash_password(DEMO_PASSWORD.to_string()).await?;
+        let mut users: Vec<(String, String, Role, Option<LocationId>)> = vec![
+            (
+                "district".into(),
+                "区司法局管理员".into(),
+                Role::DistrictAdmin,
+                None,
+            ),
+            ("auditor".into(), "审计".into(), Role::Auditor, None),
+        ];
+        for (n, group) in self.directory.offices().await?.iter().enumerate() {
+            let o = &group.office;
+            let n = n + 1;
+            users.push((
+                format!("o{n}-head"),
+                format!("{}负责人", o.name),
+                Role::OfficeHead,
+                Some(o.id),
+            ));
+            users.push((
+                format!("o{n}-clerk"),
+                format!("{}工作人员", o.name),
+                Role::OfficeClerk,
+                Some(o.id),
+            ));
+        }
+        let psychology = self
+            .directory
+            .all()
+            .await?
+            .iter()
+            .find(|p| p.offers(domain::ServiceCode::Psychology).is_some())
+            .map(|p| p.id);
+        if let Some(place) = psychology {
+            users.push((
+                "psy".into(),
+                "心理咨询师".into(),
+                Role::Counsellor,
+                Some(place),
+            ));
+        }
+        for (username, name, role, place) in &users {
+            self.insert(username, name, hash.clone(), *role, *place)
+                .await?;
+        }
+        Ok(users.len())
+    }
+
+    pub async fn audit_log(
+        &self,
+        account: &StaffAccount,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StaffError> {
+        if !account.may(Action::ViewAuditLog, None) {
+            return Err(StaffError::Forbidden);
+        }
+        Ok(self.store.audit_log(limit.clamp(1, 1000)).await?)
+    }
+
+    /// Records a staff action; a failure is logged, never stops the action.
+    pub async fn audit(
+        &self,
+        account: &StaffAccount,
+        action: &str,
+        place: Option<LocationId>,
+        subject: Option<String>,
+        change: Option<(String, String)>,
+    ) {
+        let (before, after) = change.map(|(b, a)| (Some(b), Some(a))).unwrap_or_default();
+        let entry = AuditEntry {
+            at: (self.clock)(),
+            staff_id: Some(account.id),
+            username: account.username.clone(),
+            action: action.to_string(),
+            location_id: place,
+            subject,
+            before,
+            after,
+        };
+        if let Err(e) = self.store.audit(&entry).await {
+            tracing::error!(error = %e, action, "audit log write failed");
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! Staff API: sign in and out, the day's queue, check-in, walk-ins, call next, the steps of
+//! serving someone, undo, the no-show correction and the audit log. Every handler checks
+//! the signed-in account's role and places in the use case it calls.
+
+use super::bookings::json_body;
+use super::error::{ApiError, ErrorBody};
+use crate::startup::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use backend::queue::{DayQueue, QueueError};
+use backend::staff::StaffError;
+use backend::store::QueueEntryRecord;
+use chrono::NaiveDate;
+use domain::queue::{Outcome, Step};
+use domain::slots::to_local;
+use domain::staff::StaffAccount;
+use domain::{LocationId, ServiceCode};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+use utoipa::{IntoParams, ToSchema};
+
+/// Session key of the signed-in staff member's id.
+pub const STAFF_ID: &str = "staff_id";
+
+/// The signed-in staff member; `401` when nobody is.
+pub struct CurrentStaff(pub StaffAccount);
+
+impl FromRequestParts<AppState> for CurrentStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::Internal)?;
+        let id: Option<i64> = session
+            .get(STAFF_ID)
+            .await
+            .map_err(|_| ApiError::Internal)?;
+        let unauthorized = || ApiError::Unauthorized {
+            message: "请先登录".into(),
+        };
+        let id = id.ok_or_else(unauthorized)?;
+        let account = state
+            .staff
+            .account(id)
+            .await
+            .map_err(staff_error)?
+            .ok_or_else(unauthorized)?;
+        Ok(CurrentStaff(account))
+    }
+}
+
+pub(crate) fn staff_error(e: StaffError) -> ApiError {
+    match e {
+        StaffError::BadCredentials => ApiError::Unauthorized {
+            message: e.to_string(),
+        },
+        StaffError::Invalid(f) => ApiError::Invalid {
+            field: f.field.into(),
+            message: f.message,
+        },
+        StaffError::Forbidden => ApiError::Forbidden,
+        StaffError::Internal => ApiError::Internal,
+    }
+}
+
+pub(crate) fn queue_error(e: QueueError) -> ApiError {
+    match e {
+        QueueError::Forbidden => ApiError::Forbidden,
+        QueueError::NotFound => ApiError::NotFound,
+        QueueError::Conflict(message) => ApiError::Refused { message },
+        QueueError::Invalid(f) => ApiError::Invalid {
+            field: f.field.into(),
+            message: f.message,
+        },
+        QueueError::Internal => ApiError::Internal,
+    }
+}
+
+/// JSON only: a cross-site page cannot send `application/json` without the browser asking
+/// first (and this server never says yes), which keeps sessions safe from forged requests.
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest {
+            message: "请求内容应为 JSON（Content-Type: application/json）".into(),
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountJson {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// `workroom_clerk`, `office_clerk`, `office_head`, `counsellor`, `district_admin`, `auditor`
+    pub role: &'static str,
+    pub location_id: Option<i64>,
+}
+
+impl From<&StaffAccount> for AccountJson {
+    fn from(a: &StaffAccount) -> Self {
+        AccountJson {
+            id: a.id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            role: a.role.code(),
+            location_id: a.place.map(|p| p.0),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+/// Signs in and sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/staff/login", tag = "staff", request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = AccountJson),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    body: Bytes,
+) -> Result<Json<AccountJson>, ApiError> {
+    require_json(&headers)?;
+    let b: LoginBody = json_body(&body)?;
+    if !state.login_throttle.allow(peer.0.ip(), &b.username) {
+        return Err(ApiError::TooManyRequests);
+    }
+    let account = state
+        .staff
+        .login(&b.username, &b.password)
+        .await
+        .map_err(staff_error)?;
+    // a new session id at sign-in: a planted session id is worth nothing
+    session.cycle_id().await.map_err(|_| ApiError::Internal)?;
+    session
+        .insert(STAFF_ID, account.id)
+        .await
+        .map_err(|_| ApiError::Internal)?;
+    Ok(Json(AccountJson::from(&account)))
+}
+
+/// Signs out.
+#[utoipa::path(post, path = "/api/v1/staff/logout", tag = "staff",
+    responses((status = 204, description = "Signed out")))]
+pub async fn logout(session: Session) -> Result<StatusCode, ApiError> {
+    session
+        .remove::<i64>(STAFF_ID)
+        .await
+        .map_err(|_| ApiError::Internal)?;
+    session.cycle_id().await.map_err(|_| ApiError::Internal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/staff/me", tag = "staff",
+    responses((status = 200, body = AccountJson), (status = 401, body = ErrorBody)))]
+pub async fn me(CurrentStaff(account): CurrentStaff) -> Json<AccountJson> {
+    Json(AccountJson::from(&account))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordBody {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Changes the signed-in account's password.
+#[utoipa::path(post, path = "/api/v1/staff/password", tag = "staff", request_body = PasswordBody,
+    responses((status = 204, description = "Changed"), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    require_json(&headers)?;
+    let b: PasswordBody = json_body(&body)?;
+    state
+        .staff
+        .change_password(&account, &b.old_password, &b.new_password)
+        .await
+        .map_err(staff_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A person in the queue. Name and phone only for bookings, the phone masked; topic and
+/// account only where the account may see them (psychology: counsellors only).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryJson {
+    pub id: i64,
+    pub ticket: String,
+    pub service: &'static str,
+    /// `waiting`, `called`, `parked`, `serving`, `done`, `no_show`, `transferred`
+    pub state: &'static str,
+    pub can_undo: bool,
+    pub desk: Option<String>,
+    pub arrived_at: String,
+    pub called_at: Option<String>,
+    pub outcome: Option<&'static str>,
+    pub booking_code: Option<String>,
+    pub slot_start: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub topic: Option<String>,
+}
+
+fn entry_json(account: &StaffAccount, e: &QueueEntryRecord) -> EntryJson {
+    let details = account.sees_details_of(e.service);
+    EntryJson {
+        id: e.id,
+        ticket: e.ticket.clone(),
+        service: e.service.code(),
+        state: e.state.code(),
+        can_undo: e.can_undo,
+        desk: e.desk.clone(),
+        arrived_at: to_local(&e.arrived_at).to_rfc3339(),
+        called_at: e.called_at.map(|t| to_local(&t).to_rfc3339()),
+        outcome: e.outcome.map(|o| o.code()),
+        booking_code: e.booking.as_ref().map(|b| b.code.clone()),
+        slot_start: e.booking.as_ref().map(|b| to_local(&b.start).to_rfc3339()),
+        name: e.booking.as_ref().map(|b| b.name.clone()),
+        phone: e.booking.as_ref().map(|b| {
+            domain::booking::MobilePhone::parse(&b.phone)
+                .map(|p| p.masked())
+                .unwrap_or_default()
+        }),
+        topic: e
+            .booking
+            .as_ref()
+            .filter(|_| details)
+            .map(|b| b.topic.clone()),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookedJson {
+    pub code: String,
+    pub service: &'static str,
+    pub start: String,
+    /// `booked`, `no_show`, `cancelled`
+    pub state: &'static str,
+    pub name: String,
+    pub phone: String,
+    pub topic: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueJson {
+    pub location_id: i64,
+    pub date: String,
+    /// Bookings of the day that have not arrived (booked, not come, cancelled).
+    pub bookings: Vec<BookedJson>,
+    /// Everyone who arrived, in arrival order.
+    pub entries: Vec<EntryJson>,
+}
+
+fn queue_json(account: &StaffAccount, q: &DayQueue) -> QueueJson {
+    QueueJson {
+        location_id: q.place.id.0,
+        date: q.day.to_string(),
+        bookings: q
+            .bookings
+            .iter()
+            .map(|b| BookedJson {
+                code: b.booking.code.clone(),
+                service: b.booking.service.code(),
+                start: to_local(&b.booking.start).to_rfc3339(),
+                state: b.booking.state.code(),
+                name: b.booking.name.clone(),
+                phone: b.phone_masked.clone(),
+                topic: b.details_visible.then(|| b.booking.topic.clone()),
+            })
+            .collect(),
+        entries: q.entries.iter().map(|e| entry_json(account, e)).collect(),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct QueueQuery {
+    location_id: Option<i64>,
+    /// `YYYY-MM-DD`, default today.
+    date: Option<String>,
+}
+
+/// A place's queue of a day.
+#[utoipa::path(get, path = "/api/v1/staff/queue", tag = "staff", params(QueueQuery),
+    responses(
+        (status = 200, body = QueueJson),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "The place is outside the account's scope", body = ErrorBody),
+    ))]
+pub async fn queue(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    Query(q): Query<QueueQuery>,
+) -> Result<Json<QueueJson>, ApiError> {
+    let location = q.location_id.ok_or_else(|| ApiError::Invalid {
+        field: "location_id".into(),
+        message: "请指定网点".into(),
+    })?;
+    let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| ApiError::Invalid {
+            field: "date".into(),
+            message: "日期格式应为 YYYY-MM-DD".into(),
+        })?,
+        None => state.queues.today(),
+    };
+    let dq = state
+        .queues
+        .day_queue(&account, LocationId(location), day)
+        .await
+        .map_err(queue_error)?;
+    Ok(Json(queue_json(&account, &dq)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckInBody {
+    pub code: String,
+}
+
+/// Checks a booked resident in by booking code.
+#[utoipa::path(post, path = "/api/v1/staff/check-in", tag = "staff", request_body = CheckInBody,
+    responses(
+        (status = 200, description = "In the queue, with a ticket", body = EntryJson),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Not today's, or not in a state to check in", body = ErrorBody),
+    ))]
+pub async fn check_in(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<EntryJson>, ApiError> {
+    require_json(&headers)?;
+    let b: CheckInBody = json_body(&body)?;
+    let e = state
+        .queues
+        .check_in(&account, &b.code)
+        .await
+        .map_err(queue_error)?;
+    Ok(Json(entry_json(&account, &e)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WalkInBody {
+    pub location_id: i64,
+    pub service: String,
+}
+
+/// A walk-in gets the next ticket of the service.
+#[utoipa::path(post, path = "/api/v1/staff/walk-ins", tag = "staff", request_body = WalkInBody,
+    responses((status = 201, body = EntryJson), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn walk_in(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let b: WalkInBody = json_body(&body)?;
+    let service: ServiceCode = b.service.parse().map_err(|_| ApiError::Invalid {
+        field: "service".into(),
+        message: "没有这项服务".into(),
+    })?;
+    let e = state
+        .queues
+        .walk_in(&account, LocationId(b.location_id), service)
+        .await
+        .map_err(queue_error)?;
+    Ok((StatusCode::CREATED, Json(entry_json(&account, &e))).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CallNextBody {
+    pub location_id: i64,
+    /// Desk or room name shown on the display, e.g. `1号窗口`.
+    pub desk: Option<String>,
+}
+
+/// Calls the next person: booked people whose slot has started, then walk-ins by arrival.
+#[utoipa::path(post, path = "/api/v1/staff/call-next", tag = "staff", request_body = CallNextBody,
+    responses(
+        (status = 200, description = "Called", body = EntryJson),
+        (status = 204, description = "Nobody is waiting"),
+        (status = 403, body = ErrorBody),
+    ))]
+pub async fn call_next(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let b: CallNextBody = json_body(&body)?;
+    match state
+        .queues
+        .call_next(&account, LocationId(b.location_id), b.desk)
+        .await
+        .map_err(queue_error)?
+    {
+        Some(e) => Ok(Json(entry_json(&account, &e)).into_response()),
+        None => Ok(StatusCode::NO_CONTENT.into_response()),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+pub struct StepBody {
+    pub desk: Option<String>,
+    /// For `finish`: `advice_given`, `referred_to_mediation`, `referred_elsewhere`, `other`.
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One step on a person: `recall`, `park`, `serve`, `finish`, `no-show`, `transfer`, or
+/// `undo` (the last action).
+#[utoipa::path(post, path = "/api/v1/staff/queue/{id}/{step}", tag = "staff", request_body = StepBody,
+    params(("id" = i64, Path, description = "Queue entry"), ("step" = String, Path, description = "recall, park, serve, finish, no-show, transfer or undo")),
+    responses(
+        (status = 200, body = EntryJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Not allowed in the person's state", body = ErrorBody),
+    ))]
+pub async fn step(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    Path((id, step)): Path<(i64, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<EntryJson>, ApiError> {
+    let b: StepBody = if body.is_empty() {
+        StepBody::default()
+    } else {
+        require_json(&headers)?;
+        json_body(&body)?
+    };
+    let step = match step.as_str() {
+        "undo" => {
+            let e = state.queues.undo(&account, id).await.map_err(queue_error)?;
+            return Ok(Json(entry_json(&account, &e)));
+        }
+        "call" => Step::Call,
+        "recall" => Step::Recall,
+        "park" => Step::Park,
+        "serve" => Step::Serve,
+        "finish" => Step::Finish,
+        "no-show" => Step::NoShow,
+        "transfer" => Step::Transfer,
+        _ => return Err(ApiError::NotFound),
+    };
+    let outcome = match b.outcome.as_deref() {
+        None | Some("") => None,
+        Some(o) => Some(Outcome::parse(o).ok_or_else(|| {
+            ApiError::Invalid {
+                field: "outcome".into(),
+                message:
+                    "办理结果应为 advice_given、referred_to_mediation、referred_elsewhere 或 other"
+                        .into(),
+            }
+        })?),
+    };
+    let e = state
+        .queues
+        .step(&account, id, step, b.desk, outcome, b.note)
+        .await
+        .map_err(queue_error)?;
+    Ok(Json(entry_json(&account, &e)))
+}
+
+/// Takes back a booking's automatic no-show mark.
+#[utoipa::path(post, path = "/api/v1/staff/no-shows/{code}/revert", tag = "staff",
+    params(("code" = String, Path, description = "Booking code")),
+    responses((status = 204, description = "Booked again"), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn revert_no_show(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    Path(code): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .queues
+        .revert_no_show(&account, &code)
+        .await
+        .map_err(queue_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditJson {
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub location_id: Option<i64>,
+    pub subject: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    limit: Option<i64>,
+}
+
+/// The newest staff actions (district admins and auditors).
+#[utoipa::path(get, path = "/api/v1/staff/audit", tag = "staff", params(AuditQuery),
+    responses((status = 200, body = [AuditJson]), (status = 403, body = ErrorBody)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditJson>>, ApiError> {
+    let log = state
+        .staff
+        .audit_log(&account, q.limit.unwrap_or(100))
+        .await
+        .map_err(staff_error)?;
+    Ok(Json(
+        log.into_iter()
+            .map(|e| AuditJson {
+                at: to_local(&e.at).to_rfc3339(),
+                username: e.username,
+                action: e.action,
+                location_id: e.location_id.map(|l| l.0),
+                subject: e.subject,
+                before: e.before,
+                after: e.after,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,596 @@
+//! Staff API: sign-in, the authorisation matrix (every staff endpoint × every role × own and
+//! foreign place), the day's work from check-in to finish, undo, and the no-show rule.
+//! Real router on port 0, one SQLite file per test, and a clock the test moves.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::{json, Value};
+use server::config::Config;
+use server::startup::Application;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// Monday 7 December 2026, 06:00 in Shanghai: a working day, before opening.
+fn monday_6am() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 6, 22, 0, 0).unwrap()
+}
+
+struct TestApp {
+    base: String,
+    now: Arc<AtomicI64>,
+    dir: tempfile::TempDir,
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let now = Arc::new(AtomicI64::new(monday_6am().timestamp()));
+    let clock_now = now.clone();
+    let clock: backend::booking::Clock = Arc::new(move || {
+        Utc.timestamp_opt(clock_now.load(Ordering::SeqCst), 0)
+            .unwrap()
+    });
+    let app = Application::build_at(Config::for_tests(url), clock)
+        .await
+        .expect("app starts");
+    let base = format!("http://{}", app.addr);
+    tokio::spawn(app.run());
+    TestApp { base, now, dir }
+}
+
+/// A browser-like client with its own cookie jar.
+struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl TestApp {
+    fn set_now(&self, t: DateTime<Utc>) {
+        self.now.store(t.timestamp(), Ordering::SeqCst);
+    }
+
+    fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: self.base.clone(),
+        }
+    }
+
+    async fn signed_in(&self, username: &str) -> Client {
+        let c = self.client();
+        let (status, body) = c
+            .post(
+                "/api/v1/staff/login",
+                &json!({"username": username, "password": "demo1234"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{username} signs in: {body}");
+        c
+    }
+
+    /// Books a consultation (or psychology) seat through the public API; returns its code.
+    async fn book(&self, place: i64, service: &str, start: &str, phone: &str) -> String {
+        let (status, body) = self
+            .client()
+            .post(
+                "/api/v1/bookings",
+                &json!({"location_id": place, "service": service, "start": start,
+                        "name": "测试居民", "phone": phone, "topic": if service == "psychology" { "emotion" } else { "labour" },
+                        "consent": true, "youth": false}),
+            )
+            .await;
+        assert_eq!(status, 201, "booking at {place} {start}: {body}");
+        body["code"].as_str().unwrap().to_string()
+    }
+
+    /// Adds an account straight into the database (there is no user-management API yet).
+    async fn add_user(&self, username: &str, role: domain::staff::Role, place: i64) {
+        let url = format!("sqlite://{}", self.dir.path().join("portal.db").display());
+        let store: Arc<dyn backend::Store> = Arc::new(
+            backend::store::sqlite::SqliteStore::connect(&url)
+                .await
+                .unwrap(),
+        );
+        let staff = backend::staff::Staff::new(
+            store.clone(),
+            backend::Directory::new(store),
+            backend::booking::system_clock(),
+        );
+        staff
+            .add_user(
+                username,
+                "",
+                "demo1234",
+                role,
+                Some(domain::LocationId(place)),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+impl Client {
+    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test]
+async fn sign_in_sign_out_and_wrong_passwords() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let (status, body) = c.get("/api/v1/staff/me").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["error"], "unauthorized");
+
+    let (status, body) = c
+        .post(
+            "/api/v1/staff/login",
+            &json!({"username": "o1-clerk", "password": "wrong-one"}),
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(body["message"], "用户名或密码不正确");
+    let (status, same) = c
+        .post(
+            "/api/v1/staff/login",
+            &json!({"username": "nobody", "password": "wrong-one"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &same["message"]),
+        (401, &body["message"]),
+        "unknown names look the same"
+    );
+
+    let (status, me) = c
+        .post(
+            "/api/v1/staff/login",
+            &json!({"username": "O1-Clerk", "password": "demo1234"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(me["role"], "office_clerk");
+    assert_eq!(me["location_id"], 1);
+    assert_eq!(c.get("/api/v1/staff/me").await.0, 200);
+
+    // a form post from another site is refused even with the cookie
+    let r = c
+        .http
+        .post(format!("{}/api/v1/staff/logout", app.base))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(c.get("/api/v1/staff/me").await.0, 200);
+
+    let (status, _) = c.post("/api/v1/staff/logout", &json!({})).await;
+    assert_eq!(status, 204);
+    assert_eq!(c.get("/api/v1/staff/me").await.0, 401);
+}
+
+#[tokio::test]
+async fn password_change_and_login_throttling() {
+    let app = spawn_app().await;
+    let c = app.signed_in("o2-clerk").await;
+    let (status, body) = c
+        .post(
+            "/api/v1/staff/password",
+            &json!({"old_password": "demo1234", "new_password": "short"}),
+        )
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("password")));
+    let (status, _) = c
+        .post(
+            "/api/v1/staff/password",
+            &json!({"old_password": "demo1234", "new_password": "a-better-one"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let fresh = app.client();
+    let ok = fresh
+        .post(
+            "/api/v1/staff/login",
+            &json!({"username": "o2-clerk", "password": "a-better-one"}),
+        )
+        .await;
+    assert_eq!(ok.0, 200);
+
+    // ten tries a minute for one username, then 429 even with the right password
+    let attacker = app.client();
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(
+            attacker
+                .post(
+                    "/api/v1/staff/login",
+                    &json!({"username": "o3-head", "password": "guess-guess"}),
+                )
+                .await
+                .0,
+        );
+    }
+    assert!(statuses[..9].iter().all(|s| *s == 401), "{statuses:?}");
+    assert_eq!(statuses[10], 429);
+    let right = attacker
+        .post(
+            "/api/v1/staff/login",
+            &json!({"username": "o3-head", "password": "demo1234"}),
+        )
+        .await;
+    assert_eq!(right.0, 429);
+}
+
+const MONDAY_9: &str = "2026-12-07T09:00:00+08:00";
+const TUESDAY_1330: &str = "2026-12-08T13:30:00+08:00";
+
+/// Every staff endpoint × every role × own and foreign place: allowed (2xx) or 403.
+#[tokio::test]
+async fn authorisation_matrix() {
+    use domain::staff::Role;
+    let app = spawn_app().await;
+    app.add_user("room101", Role::WorkroomClerk, 101).await;
+    let admin = app.signed_in("district").await;
+
+    // (account, own place, service handled there, own allowed)
+    let roles: [(&str, i64, &str, bool); 6] = [
+        ("district", 1, "legal_consultation", true),
+        ("auditor", 1, "legal_consultation", false),
+        ("o1-head", 1, "legal_consultation", true),
+        ("o1-clerk", 1, "legal_consultation", true),
+        ("room101", 101, "legal_consultation", true),
+        ("psy", 3, "psychology", true),
+    ];
+    let foreign = 2;
+    let mut phone = 13900000000u64;
+    let mut next_phone = || {
+        phone += 1;
+        phone.to_string()
+    };
+    let mut failures = Vec::new();
+    // two seats a slot: each place's bookings take the next free slot of Monday morning
+    let mut used: std::collections::HashMap<i64, usize> = Default::default();
+    for (who, own, service, own_allowed) in roles {
+        let c = app.signed_in(who).await;
+        for (place, allowed, svc) in [
+            (own, own_allowed, service),
+            (foreign, who == "district", "legal_consultation"),
+        ] {
+            let side = if place == own { "own" } else { "foreign" };
+            let mut check = |endpoint: &str, status: u16| {
+                let ok = if allowed {
+                    (200..300).contains(&status)
+                } else {
+                    status == 403
+                };
+                if !ok {
+                    failures.push(format!("{who} {side} {endpoint}: {status}"));
+                }
+            };
+            // the day's queue
+            let (s, _) = c
+                .get(&format!(
+                    "/api/v1/staff/queue?location_id={place}&date=2026-12-07"
+                ))
+                .await;
+            check("GET queue", s);
+            // walk-in
+            let (s, _) = c
+                .post(
+                    "/api/v1/staff/walk-ins",
+                    &json!({"location_id": place, "service": svc}),
+                )
+                .await;
+            check("POST walk-ins", s);
+            // call next (someone is waiting: the admin adds a walk-in first)
+            admin
+                .post(
+                    "/api/v1/staff/walk-ins",
+                    &json!({"location_id": place, "service": svc}),
+                )
+                .await;
+            let (s, _) = c
+                .post("/api/v1/staff/call-next", &json!({"location_id": place}))
+                .await;
+            check("POST call-next", s);
+            // a step on someone at the place
+            let (_, entry) = admin
+                .post(
+                    "/api/v1/staff/walk-ins",
+                    &json!({"location_id": place, "service": svc}),
+                )
+                .await;
+            let id = entry["id"].as_i64().unwrap();
+            let (s, _) = c
+                .post(&format!("/api/v1/staff/queue/{id}/serve"), &json!({}))
+                .await;
+            check("POST queue/{id}/serve", s);
+            let (s, _) = c
+                .post(&format!("/api/v1/staff/queue/{id}/undo"), &json!({}))
+                .await;
+            check("POST queue/{id}/undo", s);
+            // check-in of a booking of that day at the place
+            let n = used.entry(place).or_default();
+            let (start, day_now) = if svc == "psychology" {
+                (
+                    TUESDAY_1330.to_string(),
+                    Utc.with_ymd_and_hms(2026, 12, 8, 4, 0, 0).unwrap(),
+                )
+            } else {
+                // workroom 101: one seat a slot; offices: two
+                let per_slot = if place == 101 { 1 } else { 2 };
+                let minutes = 9 * 60 + 30 * (*n / per_slot) as u32;
+                (
+                    format!(
+                        "2026-12-07T{:02}:{:02}:00+08:00",
+                        minutes / 60,
+                        minutes % 60
+                    ),
+                    monday_6am(),
+                )
+            };
+            *n += 1;
+            app.set_now(monday_6am());
+            let code = app.book(place, svc, &start, &next_phone()).await;
+            app.set_now(day_now);
+            let (s, _) = c
+                .post("/api/v1/staff/check-in", &json!({"code": code}))
+                .await;
+            check("POST check-in", s);
+            app.set_now(monday_6am());
+        }
+        // district-wide: the audit log
+        let (s, _) = c.get("/api/v1/staff/audit").await;
+        let audit_ok = matches!(who, "district" | "auditor");
+        if audit_ok != (s == 200) || (!audit_ok && s != 403) {
+            failures.push(format!("{who} GET audit: {s}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorisation matrix:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_clerks_day_check_in_walk_in_call_serve_finish_and_undo() {
+    let app = spawn_app().await;
+    let code = app
+        .book(1, "legal_consultation", MONDAY_9, "13911112222")
+        .await;
+    let clerk = app.signed_in("o1-clerk").await;
+    app.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 0, 50, 0).unwrap()); // 08:50
+
+    let (s, booked) = clerk
+        .post("/api/v1/staff/check-in", &json!({"code": code}))
+        .await;
+    assert_eq!(s, 200, "{booked}");
+    assert_eq!(booked["ticket"], "A001");
+    assert_eq!(booked["state"], "waiting");
+    assert_eq!(booked["phone"], "139****2222", "staff lists mask the phone");
+    let (s, again) = clerk
+        .post("/api/v1/staff/check-in", &json!({"code": code}))
+        .await;
+    assert_eq!(s, 409, "checked in twice: {again}");
+
+    let (s, walk) = clerk
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": 1, "service": "legal_consultation"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    assert_eq!(walk["ticket"], "A002");
+
+    // 08:50: the booked slot has not started, so the walk-in is called first
+    let (s, first) = clerk
+        .post(
+            "/api/v1/staff/call-next",
+            &json!({"location_id": 1, "desk": "1号窗口"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(first["ticket"], "A002");
+    assert_eq!(first["desk"], "1号窗口");
+    let first_id = first["id"].as_i64().unwrap();
+    let (s, serving) = clerk
+        .post(&format!("/api/v1/staff/queue/{first_id}/serve"), &json!({}))
+        .await;
+    assert_eq!((s, serving["state"].as_str()), (200, Some("serving")));
+
+    // calling the next person leaves the one being served alone
+    let (s, second) = clerk
+        .post(
+            "/api/v1/staff/call-next",
+            &json!({"location_id": 1, "desk": "2号窗口"}),
+        )
+        .await;
+    assert_eq!((s, second["ticket"].as_str()), (200, Some("A001")));
+    let (_, q) = clerk.get("/api/v1/staff/queue?location_id=1").await;
+    let state_of = |t: &str| {
+        q["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["ticket"] == t)
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state_of("A002"), "serving");
+    assert_eq!(state_of("A001"), "called");
+
+    // finishing needs an outcome
+    let (s, body) = clerk
+        .post(
+            &format!("/api/v1/staff/queue/{first_id}/finish"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!((s, body["field"].as_str()), (422, Some("outcome")));
+    let (s, done) = clerk
+        .post(
+            &format!("/api/v1/staff/queue/{first_id}/finish"),
+            &json!({"outcome": "advice_given", "note": "讲解了劳动仲裁流程"}),
+        )
+        .await;
+    assert_eq!(
+        (s, done["state"].as_str(), done["outcome"].as_str()),
+        (200, Some("done"), Some("advice_given"))
+    );
+    // a misclick is undone: finished → serving again
+    let (s, undone) = clerk
+        .post(&format!("/api/v1/staff/queue/{first_id}/undo"), &json!({}))
+        .await;
+    assert_eq!((s, undone["state"].as_str()), (200, Some("serving")));
+    let (s, _) = clerk
+        .post(&format!("/api/v1/staff/queue/{first_id}/undo"), &json!({}))
+        .await;
+    assert_eq!(s, 409, "only the last action can be undone");
+    clerk
+        .post(
+            &format!("/api/v1/staff/queue/{first_id}/finish"),
+            &json!({"outcome": "referred_to_mediation"}),
+        )
+        .await;
+
+    // the booked resident: serve and finish; the booking follows
+    let second_id = second["id"].as_i64().unwrap();
+    clerk
+        .post(
+            &format!("/api/v1/staff/queue/{second_id}/serve"),
+            &json!({}),
+        )
+        .await;
+    let (s, _) = clerk
+        .post(
+            &format!("/api/v1/staff/queue/{second_id}/finish"),
+            &json!({"outcome": "advice_given"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (_, booking) = app
+        .client()
+        .get(&format!("/api/v1/bookings/{code}?phone=13911112222"))
+        .await;
+    assert_eq!(booking["state"], "done");
+    assert_eq!(
+        clerk
+            .post("/api/v1/staff/call-next", &json!({"location_id": 1}))
+            .await
+            .0,
+        204
+    );
+
+    // every action is in the audit log, readable by the auditor only
+    let (s, log) = app
+        .signed_in("auditor")
+        .await
+        .get("/api/v1/staff/audit")
+        .await;
+    assert_eq!(s, 200);
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "check_in",
+        "walk_in",
+        "call",
+        "queue_serve",
+        "queue_finish",
+        "queue_undo",
+    ] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+    assert_eq!(clerk.get("/api/v1/staff/audit").await.0, 403);
+}
+
+#[tokio::test]
+async fn only_the_counsellor_sees_psychology_topics() {
+    let app = spawn_app().await;
+    let code = app.book(3, "psychology", TUESDAY_1330, "13933334444").await;
+    app.set_now(Utc.with_ymd_and_hms(2026, 12, 8, 5, 0, 0).unwrap()); // Tuesday 13:00
+    for (who, sees) in [("psy", true), ("o3-clerk", false), ("district", false)] {
+        let (s, q) = app
+            .signed_in(who)
+            .await
+            .get("/api/v1/staff/queue?location_id=3")
+            .await;
+        assert_eq!(s, 200, "{who}");
+        // everyone at the place sees that the booking exists (to check the resident in);
+        // its topic only the counsellor
+        let b = q["bookings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["code"] == code.as_str())
+            .unwrap_or_else(|| panic!("{who} does not list the booking"));
+        assert_eq!(b["topic"].is_string(), sees, "{who}: {b}");
+    }
+}
+
+#[tokio::test]
+async fn a_no_show_is_marked_after_the_grace_period_and_can_be_reverted() {
+    let app = spawn_app().await;
+    let code = app
+        .book(1, "legal_consultation", MONDAY_9, "13955556666")
+        .await;
+    let clerk = app.signed_in("o1-clerk").await;
+    let state = || async {
+        app.client()
+            .get(&format!("/api/v1/bookings/{code}?phone=13955556666"))
+            .await
+            .1["state"]
+            .clone()
+    };
+    let nine = Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap();
+    // the server applies the rule every minute (every second in tests)
+    app.set_now(nine + Duration::minutes(14));
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let (s, _) = clerk
+        .post(&format!("/api/v1/staff/no-shows/{code}/revert"), &json!({}))
+        .await;
+    assert_eq!(s, 409, "nothing to revert yet");
+    assert_eq!(state().await, "booked");
+    app.set_now(nine + Duration::minutes(16));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while state().await != "no_show" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not marked after the grace period"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let (s, _) = clerk
+        .post(&format!("/api/v1/staff/no-shows/{code}/revert"), &json!({}))
+        .await;
+    assert_eq!(s, 204);
+    assert_eq!(state().await, "booked");
+    // a late arrival may also simply check in
+    let (s, e) = clerk
+        .post("/api/v1/staff/check-in", &json!({"code": code}))
+        .await;
+    assert_eq!((s, e["state"].as_str()), (200, Some("waiting")));
+}
