@@ -9,7 +9,10 @@ use crate::store::{BookingRecord, QueueChange, QueueEntryRecord, Refusal, Store}
 use crate::{Directory, ServiceError};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{BookingCode, FieldError, MobilePhone};
-use domain::queue::{next_state, next_to_call, Outcome, QueueState, Step, Waiting};
+use domain::queue::{
+    estimated_wait_minutes, next_state, next_to_call, DisplayBoard, DisplayCall, Outcome,
+    QueueState, Step, Waiting,
+};
 use domain::slots::{local_date, local_instant, to_local};
 use domain::staff::{Action, StaffAccount};
 use domain::{BookingState, Location, LocationId, ServiceCode};
@@ -416,6 +419,76 @@ impl Queues {
             .await;
         self.announce(place.id);
         Ok(updated)
+    }
+
+    /// The call display of a place: public, so tickets and desks only.
+    pub async fn display(&self, place: LocationId) -> Result<DisplayBoard, QueueError> {
+        let place = self.directory.location(place).await?;
+        let entries = self.store.queue_entries(place.id, self.today()).await?;
+        let mut calling: Vec<&QueueEntryRecord> = entries
+            .iter()
+            .filter(|e| e.state == QueueState::Called)
+            .collect();
+        calling.sort_by_key(|e| std::cmp::Reverse(e.called_at));
+        let now = to_local(&self.now());
+        let mut waiting: Vec<Waiting> = entries
+            .iter()
+            .filter(|e| e.state == QueueState::Waiting)
+            .map(|e| Waiting {
+                id: e.id,
+                service: e.service,
+                state: e.state,
+                slot_start: e.booking.as_ref().map(|b| to_local(&b.start)),
+                arrived_at: to_local(&e.arrived_at),
+            })
+            .collect();
+        let services = place.service_codes();
+        let mut next = Vec::new();
+        while let Some(w) = next_to_call(&waiting, &services, now).cloned() {
+            if let Some(e) = entries.iter().find(|e| e.id == w.id) {
+                next.push(e.ticket.clone());
+            }
+            waiting.retain(|x| x.id != w.id);
+            if next.len() == 5 {
+                break;
+            }
+        }
+        let served: Vec<Duration> = entries
+            .iter()
+            .filter_map(|e| Some(e.finished_at? - e.serving_at?))
+            .collect();
+        let average = (!served.is_empty())
+            .then(|| served.iter().fold(Duration::zero(), |a, d| a + *d) / served.len() as i32);
+        let desks = entries
+            .iter()
+            .filter_map(|e| e.desk.as_deref())
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        let open = entries
+            .iter()
+            .filter(|e| e.state == QueueState::Waiting)
+            .count();
+        Ok(DisplayBoard {
+            location_id: place.id.0,
+            place_name: place.name.clone(),
+            calling: calling
+                .iter()
+                .take(4)
+                .map(|e| DisplayCall {
+                    ticket: e.ticket.clone(),
+                    desk: e.desk.clone(),
+                })
+                .collect(),
+            next,
+            waiting: open,
+            estimated_wait_minutes: estimated_wait_minutes(open, average, desks),
+            version: entries
+                .iter()
+                .filter_map(|e| e.called_at)
+                .max()
+                .map(|t| t.timestamp_millis())
+                .unwrap_or(0),
+        })
     }
 
     /// Marks booked residents who have not checked in `grace` after their slot's start as not

@@ -378,3 +378,25 @@ mod tests {
         assert_eq!(estimated_wait_minutes(1, Some(Duration::seconds(5)), 1), 1);
     }
 }
+
+/// What a place's call display shows: tickets and desks, never names or phone numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayBoard {
+    pub location_id: i64,
+    pub place_name: String,
+    /// Being called now, newest first.
+    pub calling: Vec<DisplayCall>,
+    /// The next tickets in call order.
+    pub next: Vec<String>,
+    pub waiting: usize,
+    /// Minutes a newly arrived person may wait.
+    pub estimated_wait_minutes: i64,
+    /// Changes with every call, so screens can chime on a new one.
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayCall {
+    pub ticket: String,
+    pub desk: Option<String>,
+}

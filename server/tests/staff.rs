@@ -594,3 +594,96 @@ async fn a_no_show_is_marked_after_the_grace_period_and_can_be_reverted() {
         .await;
     assert_eq!((s, e["state"].as_str()), (200, Some("waiting")));
 }
+
+/// Reads server-sent events until one whose data contains `needle`, or fails after `within`.
+async fn event_containing(
+    stream: &mut reqwest::Response,
+    needle: &str,
+    within: std::time::Duration,
+) -> String {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no event with {needle:?} in time; got {buffer:?}"))
+            .unwrap()
+            .expect("the stream stays open");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if event.contains(needle) {
+                return event;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
+    let app = spawn_app().await;
+    let code = app
+        .book(1, "legal_consultation", MONDAY_9, "13977778888")
+        .await;
+    app.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap()); // 09:05
+    let clerk = app.signed_in("o1-clerk").await;
+    let mut stream = reqwest::get(format!("{}/api/v1/display/1/events", app.base))
+        .await
+        .unwrap();
+    assert_eq!(stream.status().as_u16(), 200);
+    assert!(stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let first = event_containing(
+        &mut stream,
+        "event: board",
+        std::time::Duration::from_secs(2),
+    )
+    .await;
+    assert!(first.contains("\"calling\":[]"), "{first}");
+
+    clerk
+        .post("/api/v1/staff/check-in", &json!({"code": code}))
+        .await;
+    let shown = event_containing(
+        &mut stream,
+        "\"next\":[\"A001\"]",
+        std::time::Duration::from_secs(1),
+    )
+    .await;
+    assert!(
+        !shown.contains("测试居民") && !shown.contains("1397777"),
+        "no personal data: {shown}"
+    );
+    clerk
+        .post(
+            "/api/v1/staff/call-next",
+            &json!({"location_id": 1, "desk": "2号窗口"}),
+        )
+        .await;
+    let called = event_containing(
+        &mut stream,
+        "\"ticket\":\"A001\"",
+        std::time::Duration::from_secs(1),
+    )
+    .await;
+    assert!(called.contains("2号窗口"), "{called}");
+
+    // another place's changes do not reach this display, and unknown places are 404
+    let other = app.signed_in("o2-clerk").await;
+    other
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": 2, "service": "legal_consultation"}),
+        )
+        .await;
+    assert_eq!(
+        reqwest::get(format!("{}/api/v1/display/999999/events", app.base))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+}

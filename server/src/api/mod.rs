@@ -2,6 +2,7 @@
 //! Handlers parse input, call one use case of `backend` and shape JSON; nothing else.
 
 pub mod bookings;
+pub mod display;
 pub mod error;
 pub mod locations;
 pub mod openapi;
@@ -30,6 +31,8 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/locations/{id}", get(locations::get_one))
         .route("/locations/{id}/slots", get(bookings::slots))
         .route("/openapi.json", get(openapi::document))
+        .route("/display/{id}", get(display::snapshot))
+        .route("/display/{id}/events", get(display::events))
         .route("/staff/login", post(staff::login))
         .route("/staff/logout", post(staff::logout))
         .route("/staff/me", get(staff::me))

@@ -27,6 +27,8 @@ use utoipa::OpenApi;
         super::staff::step,
         super::staff::revert_no_show,
         super::staff::audit,
+        super::display::snapshot,
+        super::display::events,
         crate::startup::healthz
     ),
     components(schemas(
@@ -55,6 +57,7 @@ use utoipa::OpenApi;
         (name = "places", description = "Offices and workrooms"),
         (name = "booking", description = "Residents' bookings"),
         (name = "staff", description = "Staff: sign-in, the day's queue, check-in, walk-ins, calls"),
+        (name = "display", description = "The office call display (public: tickets and desks only)"),
         (name = "operations")
     )
 )]
