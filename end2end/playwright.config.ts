@@ -60,6 +60,9 @@ export default defineConfig({
           LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
           LEPTOS_SITE_ROOT: "../target/site",
           PORTAL_DEMO: "1",
+          // a fixed working day (Monday), so today's bookings, check-ins and calls are the same
+          // whenever the tests run; the clock runs on from there
+          PORTAL_FAKE_NOW: "2026-12-07T08:30:00+08:00",
           RUST_LOG: "warn",
         },
       },

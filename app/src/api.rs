@@ -8,6 +8,7 @@ use leptos::prelude::*;
 pub const SEARCH_LIMIT: usize = 30;
 
 pub mod bookings;
+pub mod staff;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn directory() -> Result<backend::Directory, ServerFnError> {
@@ -89,4 +90,18 @@ pub async fn get_place(id: i64) -> Result<Option<PlaceDetail>, ServerFnError> {
         services: place.services.clone(),
         workrooms,
     }))
+}
+
+/// A place's call display board (public: tickets and desks only); `None` for unknown places.
+#[server]
+pub async fn display_board(
+    place: i64,
+) -> Result<Option<domain::queue::DisplayBoard>, ServerFnError> {
+    let queues = use_context::<backend::queue::Queues>()
+        .ok_or_else(|| ServerFnError::new("queues missing from context"))?;
+    match queues.display(domain::LocationId(place)).await {
+        Ok(b) => Ok(Some(b)),
+        Err(backend::queue::QueueError::NotFound) => Ok(None),
+        Err(_) => Err(ServerFnError::new("internal error")),
+    }
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 const MY_BOOKINGS: &str = "my_bookings";
+/// The signed-in staff member's account id (shared with the REST API's sign-in).
+pub const STAFF_ID: &str = "staff_id";
 const FLASH: &str = "flash";
 /// Enough for any resident; the oldest are forgotten first.
 const MAX_REMEMBERED: usize = 20;
@@ -99,4 +101,31 @@ pub async fn client_ip() -> Option<std::net::IpAddr> {
         .await
         .ok()
         .map(|c| c.0.ip())
+}
+
+/// The signed-in staff member, if any (and not disabled since).
+pub async fn staff_account() -> Result<Option<domain::staff::StaffAccount>, ServerFnError> {
+    let session = session().await?;
+    let Some(id) = session.get::<i64>(STAFF_ID).await.map_err(failed)? else {
+        return Ok(None);
+    };
+    let staff = leptos::prelude::use_context::<backend::staff::Staff>()
+        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    staff
+        .account(id)
+        .await
+        .map_err(|_| ServerFnError::new("internal error"))
+}
+
+/// Signs a staff member in on this session, with a fresh session id.
+pub async fn sign_in(account_id: i64) -> Result<(), ServerFnError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(failed)?;
+    session.insert(STAFF_ID, account_id).await.map_err(failed)
+}
+
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    let session = session().await?;
+    session.remove::<i64>(STAFF_ID).await.map_err(failed)?;
+    session.cycle_id().await.map_err(failed)
 }

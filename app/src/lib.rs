@@ -122,6 +122,9 @@ pub fn App() -> impl IntoView {
                         view=pages::booking::CancelPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/display/:id") view=pages::display::DisplayPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/login") view=pages::staff::StaffLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=pages::staff::StaffPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/bookings/:code/reschedule")
                         view=pages::booking::ReschedulePage

@@ -292,3 +292,50 @@ mod tests {
         assert!(p.chosen.is_none());
     }
 }
+
+// ---- staff ---------------------------------------------------------------------------------
+
+/// The signed-in staff member and the places they may open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffHome {
+    pub display_name: String,
+    pub role_label: String,
+    pub places: Vec<PlaceCard>,
+}
+
+/// A place's day as a staff page shows it (phones masked; confidential topics withheld).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffQueue {
+    pub place: PlaceCard,
+    pub date: NaiveDate,
+    pub services: Vec<ServiceCode>,
+    pub waiting: Vec<QueueLine>,
+    pub active: Vec<QueueLine>,
+    pub finished: Vec<QueueLine>,
+    pub expected: Vec<ExpectedLine>,
+}
+
+/// One arrived person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueLine {
+    pub id: i64,
+    pub ticket: String,
+    pub service: ServiceCode,
+    pub state: domain::queue::QueueState,
+    pub can_undo: bool,
+    pub desk: Option<String>,
+    /// `王芳 · 139****5678 · 09:00` for a booking; empty for a walk-in.
+    pub who: String,
+    pub topic: Option<String>,
+    pub outcome: Option<String>,
+}
+
+/// A booking of the day that has not arrived.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedLine {
+    pub code: String,
+    pub service: ServiceCode,
+    pub start: DateTime<FixedOffset>,
+    pub state: BookingState,
+    pub who: String,
+}

@@ -25,6 +25,9 @@ pub struct Config {
     pub no_show_grace_minutes: u32,
     /// How often the no-show rule runs (60 s; tests run it every second).
     pub no_show_check_every: std::time::Duration,
+    /// `PORTAL_FAKE_NOW`: start the clock at this instant (RFC 3339) and let it run from
+    /// there; demo mode only, for demonstrations and browser tests on a fixed working day.
+    pub fake_now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// `PORTAL_SECURE_COOKIES=1`: mark session cookies Secure (set it when served over HTTPS).
     pub secure_cookies: bool,
 }
@@ -65,6 +68,21 @@ impl Config {
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
             demo: flag("PORTAL_DEMO")?,
             secure_cookies: flag("PORTAL_SECURE_COOKIES")?,
+            fake_now: match var("PORTAL_FAKE_NOW") {
+                None => None,
+                Some(_) if !flag("PORTAL_DEMO")? => {
+                    return Err(ConfigError::Invalid {
+                        var: "PORTAL_FAKE_NOW",
+                        message: "only allowed together with PORTAL_DEMO=1".into(),
+                    })
+                }
+                Some(v) => Some(chrono::DateTime::parse_from_rfc3339(v.trim()).map_err(|e| {
+                    ConfigError::Invalid {
+                        var: "PORTAL_FAKE_NOW",
+                        message: format!("expected an RFC 3339 time, got {v:?} ({e})"),
+                    }
+                })?),
+            },
             no_show_grace_minutes: match var("PORTAL_NO_SHOW_GRACE") {
                 None => 15,
                 Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
@@ -96,6 +114,7 @@ impl Config {
             district_file: None,
             rate_limit: None,
             secure_cookies: false,
+            fake_now: None,
             no_show_grace_minutes: 15,
             no_show_check_every: std::time::Duration::from_secs(1),
         }

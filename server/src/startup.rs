@@ -186,6 +186,8 @@ pub fn router(
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let (directory, bookings) = (state.directory.clone(), state.bookings.clone());
+    let (staff, queues) = (state.staff.clone(), state.queues.clone());
+    let login_throttle = state.login_throttle.clone();
     // pages and the REST API count against the same per-client budget
     let throttle = backend::throttle::Throttle(limiter.clone());
     Router::new()
@@ -207,6 +209,9 @@ pub fn router(
                 provide_context(directory.clone());
                 provide_context(bookings.clone());
                 provide_context(throttle.clone());
+                provide_context(staff.clone());
+                provide_context(queues.clone());
+                provide_context(login_throttle.clone());
             },
             {
                 let options = options.clone();
@@ -258,7 +263,16 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        Self::build_at(config, system_clock()).await
+        let clock = match config.fake_now {
+            // runs from the given instant at the real pace
+            Some(start) => {
+                let offset = start.with_timezone(&chrono::Utc) - chrono::Utc::now();
+                tracing::warn!(%start, "PORTAL_FAKE_NOW: the clock is not the real time");
+                Arc::new(move || chrono::Utc::now() + offset) as backend::booking::Clock
+            }
+            None => system_clock(),
+        };
+        Self::build_at(config, clock).await
     }
 
     /// Builds the portal with its "now" from `clock` (tests move time).

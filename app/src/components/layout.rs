@@ -6,6 +6,14 @@ use leptos_router::components::A;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    // the office TV shows the call display alone
+    let display = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked()
+        .starts_with("/display/");
+    if display {
+        return view! { <main id="main" class="display-main">{children()}</main> }.into_any();
+    }
     view! {
         <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
         <header class="site-header">
@@ -24,6 +32,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>{t(Msg::FooterNote)}</p>
+            <p><a href="/staff">{t(Msg::StaffLink)}</a></p>
         </footer>
     }
+    .into_any()
 }

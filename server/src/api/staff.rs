@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use utoipa::{IntoParams, ToSchema};
 
-/// Session key of the signed-in staff member's id.
-pub const STAFF_ID: &str = "staff_id";
+/// Session key of the signed-in staff member's id (the same for pages and API).
+pub use app::device::STAFF_ID;
 
 /// The signed-in staff member; `401` when nobody is.
 pub struct CurrentStaff(pub StaffAccount);

@@ -1,0 +1,306 @@
+//! Server functions of the staff pages: sign in and out, the places an account may open,
+//! a place's queue, and the actions on it. Authorisation is checked by the `backend` use
+//! cases on every call; these shape views and, without JavaScript, keep a refusal for the
+//! page the browser returns to.
+
+use crate::model::{FormOutcome, StaffHome, StaffQueue};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::device::{self, Flash};
+    use crate::model::{ExpectedLine, FormOutcome, PlaceCard, QueueLine, Rejection, StaffQueue};
+    use backend::queue::{DayQueue, QueueError};
+    use domain::queue::QueueState;
+    use domain::slots::to_local;
+    use domain::staff::StaffAccount;
+    use leptos::prelude::*;
+
+    pub fn queues() -> Result<backend::queue::Queues, ServerFnError> {
+        use_context().ok_or_else(|| ServerFnError::new("queues missing from context"))
+    }
+
+    pub async fn account() -> Result<StaffAccount, ServerFnError> {
+        device::staff_account()
+            .await?
+            .ok_or_else(|| ServerFnError::new("请先登录"))
+    }
+
+    /// Where a staff page's refusals are kept when JavaScript is off.
+    pub fn notice_key(place: i64) -> String {
+        format!("staff:{place}")
+    }
+
+    pub fn message(e: QueueError) -> Result<Rejection, ServerFnError> {
+        match e {
+            QueueError::Internal => Err(ServerFnError::new("internal error")),
+            QueueError::Invalid(f) => Ok(Rejection {
+                errors: vec![f.into()],
+                ..Default::default()
+            }),
+            other => Ok(Rejection::refused(other.to_string())),
+        }
+    }
+
+    /// A refused action: returned to a hydrated page, kept for the next page otherwise.
+    pub async fn refuse(place: i64, r: Rejection) -> Result<FormOutcome, ServerFnError> {
+        if device::is_plain_form_post().await {
+            device::save_flash(
+                &device::session().await?,
+                Flash::Notice {
+                    code: notice_key(place),
+                    rejection: r.clone(),
+                },
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/staff?place={place}"));
+        }
+        Ok(FormOutcome::Rejected(r))
+    }
+
+    /// Done: without JavaScript, back to the queue page.
+    pub async fn done(place: i64) -> Result<FormOutcome, ServerFnError> {
+        if device::is_plain_form_post().await {
+            leptos_axum::redirect(&format!("/staff?place={place}"));
+        }
+        Ok(FormOutcome::Done)
+    }
+
+    pub fn view(account: &StaffAccount, q: DayQueue) -> StaffQueue {
+        let who = |b: &backend::store::BookingRecord| {
+            format!(
+                "{} · {} · {}",
+                b.name,
+                domain::booking::MobilePhone::parse(&b.phone)
+                    .map(|p| p.masked())
+                    .unwrap_or_default(),
+                to_local(&b.start).format("%H:%M")
+            )
+        };
+        let line = |e: &backend::store::QueueEntryRecord| QueueLine {
+            id: e.id,
+            ticket: e.ticket.clone(),
+            service: e.service,
+            state: e.state,
+            can_undo: e.can_undo,
+            desk: e.desk.clone(),
+            who: e.booking.as_ref().map(who).unwrap_or_default(),
+            topic: e
+                .booking
+                .as_ref()
+                .filter(|_| account.sees_details_of(e.service))
+                .and_then(|b| domain::booking::topic_label(b.service, &b.topic))
+                .map(str::to_string),
+            outcome: e.outcome.map(|o| o.label_zh().to_string()),
+        };
+        let by_state = |keep: &dyn Fn(QueueState) -> bool| -> Vec<QueueLine> {
+            q.entries
+                .iter()
+                .filter(|e| keep(e.state))
+                .map(line)
+                .collect()
+        };
+        StaffQueue {
+            place: PlaceCard::from(&q.place),
+            date: q.day,
+            services: q
+                .place
+                .service_codes()
+                .into_iter()
+                .filter(|s| account.handles(*s))
+                .collect(),
+            waiting: by_state(&|s| matches!(s, QueueState::Waiting | QueueState::Parked)),
+            active: by_state(&|s| matches!(s, QueueState::Called | QueueState::Serving)),
+            finished: by_state(&|s| !s.is_open()),
+            expected: q
+                .bookings
+                .iter()
+                .map(|b| ExpectedLine {
+                    code: domain::BookingCode::parse(&b.booking.code)
+                        .map(|c| c.to_string())
+                        .unwrap_or_else(|_| b.booking.code.clone()),
+                    service: b.booking.service,
+                    start: to_local(&b.booking.start),
+                    state: b.booking.state,
+                    who: format!("{} · {}", b.booking.name, b.phone_masked),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Signs in; on success goes to the staff page.
+#[server]
+pub async fn staff_login(username: String, password: String) -> Result<FormOutcome, ServerFnError> {
+    use crate::model::Rejection;
+    let refuse = |m: String| async move {
+        let r = Rejection::refused(m);
+        if crate::device::is_plain_form_post().await {
+            crate::device::save_flash(
+                &crate::device::session().await?,
+                crate::device::Flash::Notice {
+                    code: "staff:login".into(),
+                    rejection: r.clone(),
+                },
+            )
+            .await?;
+            leptos_axum::redirect("/staff/login");
+        }
+        Ok(FormOutcome::Rejected(r))
+    };
+    let throttle = use_context::<backend::throttle::LoginThrottle>().unwrap_or_default();
+    if let Some(ip) = crate::device::client_ip().await {
+        if !throttle.allow(ip, &username) {
+            return refuse("尝试次数太多，请一分钟后再试".into()).await;
+        }
+    }
+    let staff = use_context::<backend::staff::Staff>()
+        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    match staff.login(&username, &password).await {
+        Ok(account) => {
+            crate::device::sign_in(account.id).await?;
+            leptos_axum::redirect("/staff");
+            Ok(FormOutcome::Done)
+        }
+        Err(backend::staff::StaffError::Internal) => Err(ServerFnError::new("internal error")),
+        Err(e) => refuse(e.to_string()).await,
+    }
+}
+
+/// A refusal kept for the sign-in page (JavaScript off).
+#[server]
+pub async fn login_notice() -> Result<Option<crate::model::Rejection>, ServerFnError> {
+    use crate::device::{self, Flash};
+    device::take_flash(&device::session().await?, |f| match f {
+        Flash::Notice { code, rejection } if code == "staff:login" => Some(rejection),
+        _ => None,
+    })
+    .await
+}
+
+#[server]
+pub async fn staff_logout() -> Result<(), ServerFnError> {
+    crate::device::sign_out().await?;
+    leptos_axum::redirect("/staff/login");
+    Ok(())
+}
+
+/// The signed-in account and the places it may open; `None` when nobody is signed in.
+#[server]
+pub async fn load_staff_home() -> Result<Option<StaffHome>, ServerFnError> {
+    use crate::model::PlaceCard;
+    use domain::staff::Action;
+    let Some(account) = crate::device::staff_account().await? else {
+        return Ok(None);
+    };
+    let places = crate::api::directory()?
+        .all()
+        .await
+        .map_err(crate::api::internal)?
+        .iter()
+        .filter(|p| account.may(Action::ViewQueue, Some(p)))
+        .map(PlaceCard::from)
+        .collect();
+    Ok(Some(StaffHome {
+        display_name: account.display_name.clone(),
+        role_label: account.role.label_zh().to_string(),
+        places,
+    }))
+}
+
+/// A place's queue today, with a refusal kept for the page (JavaScript off).
+#[server]
+pub async fn load_staff_queue(
+    place: i64,
+) -> Result<(StaffQueue, Option<crate::model::Rejection>), ServerFnError> {
+    use crate::device::{self, Flash};
+    let account = ssr::account().await?;
+    let queues = ssr::queues()?;
+    let q = queues
+        .day_queue(&account, domain::LocationId(place), queues.today())
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let key = ssr::notice_key(place);
+    let notice = device::take_flash(&device::session().await?, |f| match f {
+        Flash::Notice { code, rejection } if code == key => Some(rejection),
+        _ => None,
+    })
+    .await?;
+    Ok((ssr::view(&account, q), notice))
+}
+
+#[server]
+pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, ServerFnError> {
+    let account = ssr::account().await?;
+    match ssr::queues()?.check_in(&account, &code).await {
+        Ok(_) => ssr::done(place).await,
+        Err(e) => ssr::refuse(place, ssr::message(e)?).await,
+    }
+}
+
+#[server]
+pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, ServerFnError> {
+    use crate::model::Rejection;
+    let account = ssr::account().await?;
+    let Ok(service) = service.parse() else {
+        return ssr::refuse(place, Rejection::refused("没有这项服务")).await;
+    };
+    match ssr::queues()?
+        .walk_in(&account, domain::LocationId(place), service)
+        .await
+    {
+        Ok(_) => ssr::done(place).await,
+        Err(e) => ssr::refuse(place, ssr::message(e)?).await,
+    }
+}
+
+#[server]
+pub async fn staff_call_next(
+    place: i64,
+    desk: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::model::Rejection;
+    let account = ssr::account().await?;
+    match ssr::queues()?
+        .call_next(&account, domain::LocationId(place), desk)
+        .await
+    {
+        Ok(Some(_)) => ssr::done(place).await,
+        Ok(None) => ssr::refuse(place, Rejection::refused("现在没有人在等候")).await,
+        Err(e) => ssr::refuse(place, ssr::message(e)?).await,
+    }
+}
+
+/// One step on a person (`recall`, `park`, `serve`, `finish`, `no_show`, `undo`).
+#[server]
+pub async fn staff_step(
+    place: i64,
+    entry: i64,
+    step: String,
+    outcome: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::model::Rejection;
+    use domain::queue::{Outcome, Step};
+    let account = ssr::account().await?;
+    let queues = ssr::queues()?;
+    let result = if step == "undo" {
+        queues.undo(&account, entry).await
+    } else {
+        let step = match step.as_str() {
+            "recall" => Step::Recall,
+            "park" => Step::Park,
+            "serve" => Step::Serve,
+            "finish" => Step::Finish,
+            "no_show" => Step::NoShow,
+            _ => return ssr::refuse(place, Rejection::refused("没有这个操作")).await,
+        };
+        let outcome = outcome.as_deref().and_then(Outcome::parse);
+        queues
+            .step(&account, entry, step, None, outcome, None)
+            .await
+    };
+    match result {
+        Ok(_) => ssr::done(place).await,
+        Err(e) => ssr::refuse(place, ssr::message(e)?).await,
+    }
+}

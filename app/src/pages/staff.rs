@@ -1,0 +1,367 @@
+//! Staff pages: sign-in, and a place's day (check-in by booking code, walk-in tickets, call
+//! next, serve, finish, undo). Every action is a plain form, so the page works without
+//! JavaScript; hydrated, it follows the place's event stream and refreshes within a second of
+//! any change made at another desk.
+
+use crate::api::staff::{
+    load_staff_home, load_staff_queue, login_notice, StaffCallNext, StaffCheckIn, StaffLogin,
+    StaffLogout, StaffStep, StaffWalkIn,
+};
+use crate::components::forms::ErrorSummary;
+use crate::i18n::{service_name, t, Msg};
+use crate::model::{AlternativeChoice, FormOutcome, QueueLine, Rejection, StaffHome, StaffQueue};
+use domain::queue::{Outcome, QueueState};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn no_links() -> impl Fn(AlternativeChoice) -> String + Copy {
+    |_| String::new()
+}
+
+/// `/staff/login`
+#[component]
+pub fn StaffLoginPage() -> impl IntoView {
+    let action = ServerAction::<StaffLogin>::new();
+    let kept = Resource::new(|| (), |_| login_notice());
+    let pending = action.pending();
+    view! {
+        <Title text=t(Msg::StaffLoginTitle) />
+        <section class="card narrow">
+            <h1>{t(Msg::StaffLoginTitle)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let rejection = RwSignal::new(kept.await.ok().flatten());
+                    Effect::new(move |_| {
+                        if let Some(Ok(FormOutcome::Rejected(r))) = action.value().get() {
+                            rejection.set(Some(r));
+                        }
+                    });
+                    view! {
+                        <ActionForm action>
+                            <ErrorSummary rejection alternative_href=no_links() />
+                            <div class="field">
+                                <label for="f-username">{t(Msg::Username)}</label>
+                                <input id="f-username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required />
+                            </div>
+                            <div class="field">
+                                <label for="f-password">{t(Msg::Password)}</label>
+                                <input id="f-password" name="password" type="password" autocomplete="current-password" required />
+                            </div>
+                            <button type="submit" class="button wide" disabled=move || pending.get()>
+                                {t(Msg::SignIn)}
+                            </button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/staff?place=ID`
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| load_staff_home());
+    view! {
+        <Title text=t(Msg::StaffTitle) />
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(Some(h)) => view! { <StaffDay home=h /> }.into_any(),
+                    Ok(None) => view! {
+                        <section class="card">
+                            <h1>{t(Msg::StaffTitle)}</h1>
+                            <p>{t(Msg::StaffSignInFirst)}</p>
+                            <p><a class="button" href="/staff/login">{t(Msg::SignIn)}</a></p>
+                        </section>
+                    }
+                        .into_any(),
+                    Err(_) => view! { <p class="error">{t(Msg::LoadFailed)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffDay(home: StaffHome) -> impl IntoView {
+    let query = use_query_map();
+    let default_place = home.places.first().map(|p| p.id).unwrap_or_default();
+    let place = Memo::new(move |_| {
+        query
+            .with(|q| q.get("place").and_then(|p| p.parse::<i64>().ok()))
+            .unwrap_or(default_place)
+    });
+    let check_in = ServerAction::<StaffCheckIn>::new();
+    let walk_in = ServerAction::<StaffWalkIn>::new();
+    let call = ServerAction::<StaffCallNext>::new();
+    let step = ServerAction::<StaffStep>::new();
+    let logout = ServerAction::<StaffLogout>::new();
+    // bumped by the event stream: another desk changed something
+    let outside = RwSignal::new(0u32);
+    let queue = Resource::new(
+        move || {
+            (
+                place.get(),
+                check_in.version().get(),
+                walk_in.version().get(),
+                call.version().get(),
+                step.version().get(),
+                outside.get(),
+            )
+        },
+        |(place, ..)| load_staff_queue(place),
+    );
+    let rejection = RwSignal::new(None::<Rejection>);
+    let outcome_of = move |v: Option<Result<FormOutcome, ServerFnError>>| match v {
+        Some(Ok(FormOutcome::Rejected(r))) => Some(Some(r)),
+        Some(Ok(FormOutcome::Done)) => Some(None),
+        Some(Err(e)) => Some(Some(Rejection::refused(e.to_string()))),
+        None => None,
+    };
+    Effect::new(move |_| {
+        for v in [
+            check_in.value().get(),
+            walk_in.value().get(),
+            call.value().get(),
+            step.value().get(),
+        ] {
+            if let Some(r) = outcome_of(v) {
+                rejection.set(r);
+            }
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| live::follow(place.get(), outside));
+    let places = home.places.clone();
+    view! {
+        <header class="page-head staff-head">
+            <p class="place-meta">{home.display_name.clone()}" · "{home.role_label.clone()}</p>
+            <ActionForm action=logout>
+                <button type="submit" class="link-button">{t(Msg::SignOut)}</button>
+            </ActionForm>
+        </header>
+        {(places.len() > 1)
+            .then(|| {
+                view! {
+                    <form method="get" action="/staff" class="place-switch">
+                        <label for="place-select">{t(Msg::StaffPlace)}</label>
+                        <select id="place-select" name="place">
+                            {places
+                                .iter()
+                                .map(|p| {
+                                    let selected = p.id == place.get_untracked();
+                                    view! { <option value=p.id selected=selected>{p.name.clone()}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                        <button type="submit" class="button secondary">{t(Msg::StaffSwitch)}</button>
+                    </form>
+                }
+            })}
+        <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Ok((q, notice)) => {
+                        if notice.is_some() {
+                            rejection.set(notice);
+                        }
+                        view! {
+                            <QueueView q rejection check_in walk_in call step />
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QueueView(
+    q: StaffQueue,
+    rejection: RwSignal<Option<Rejection>>,
+    check_in: ServerAction<StaffCheckIn>,
+    walk_in: ServerAction<StaffWalkIn>,
+    call: ServerAction<StaffCallNext>,
+    step: ServerAction<StaffStep>,
+) -> impl IntoView {
+    let place = q.place.id;
+    let walk_ins = q
+        .services
+        .clone()
+        .into_iter()
+        .filter(|s| *s != domain::ServiceCode::Mediation)
+        .map(|s| {
+            view! {
+                <ActionForm action=walk_in>
+                    <input type="hidden" name="place" value=place />
+                    <input type="hidden" name="service" value=s.code() />
+                    <button type="submit" class="button secondary">
+                        {service_name(s)}" · "{t(Msg::StaffTakeTicket)}
+                    </button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    let lines = |lines: Vec<QueueLine>| {
+        lines
+            .into_iter()
+            .map(|l| view! { <Line line=l place step /> })
+            .collect_view()
+    };
+    view! {
+        <h1>{q.place.name.clone()}" · "{q.date.format("%-m月%-d日").to_string()}</h1>
+        <ErrorSummary rejection alternative_href=no_links() />
+        <section class="card" aria-labelledby="desk-heading">
+            <h2 id="desk-heading">{t(Msg::StaffCallHeading)}</h2>
+            <ActionForm action=call>
+                <input type="hidden" name="place" value=place />
+                <div class="field inline">
+                    <label for="f-desk">{t(Msg::StaffDesk)}</label>
+                    <input id="f-desk" name="desk" type="text" maxlength="12" placeholder="1号窗口" />
+                </div>
+                <button type="submit" class="button wide">{t(Msg::StaffCallNext)}</button>
+            </ActionForm>
+        </section>
+        <section class="card" aria-labelledby="active-heading">
+            <h2 id="active-heading">{t(Msg::StaffActive)}</h2>
+            <ul class="queue-list">{lines(q.active)}</ul>
+        </section>
+        <section class="card" aria-labelledby="arrive-heading">
+            <h2 id="arrive-heading">{t(Msg::StaffArrivals)}</h2>
+            <ActionForm action=check_in>
+                <input type="hidden" name="place" value=place />
+                <div class="field">
+                    <label for="f-code">{t(Msg::StaffCheckInCode)}</label>
+                    <div class="search-row">
+                        <input id="f-code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="16" />
+                        <button type="submit" class="button">{t(Msg::StaffCheckIn)}</button>
+                    </div>
+                </div>
+            </ActionForm>
+            <div class="actions">{walk_ins}</div>
+        </section>
+        <section class="card" aria-labelledby="waiting-heading">
+            <h2 id="waiting-heading">{t(Msg::StaffWaiting)}" ("{q.waiting.len()}")"</h2>
+            <ul class="queue-list">{lines(q.waiting)}</ul>
+        </section>
+        <section class="card" aria-labelledby="expected-heading">
+            <h2 id="expected-heading">{t(Msg::StaffExpected)}" ("{q.expected.len()}")"</h2>
+            <ul class="queue-list">
+                {q
+                    .expected
+                    .into_iter()
+                    .map(|b| {
+                        view! {
+                            <li class="queue-line">
+                                <span class="queue-ticket">{b.start.format("%H:%M").to_string()}</span>
+                                <span>{service_name(b.service)}" · "{b.who}</span>
+                                <span class="place-meta">{b.code}" · "{b.state.label_zh()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+        <section class="card" aria-labelledby="finished-heading">
+            <h2 id="finished-heading">{t(Msg::StaffFinished)}" ("{q.finished.len()}")"</h2>
+            <ul class="queue-list">{lines(q.finished)}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn Line(line: QueueLine, place: i64, step: ServerAction<StaffStep>) -> impl IntoView {
+    let id = line.id;
+    let button = move |name: &'static str, label: Msg, class: &'static str| {
+        view! {
+            <ActionForm action=step>
+                <input type="hidden" name="place" value=place />
+                <input type="hidden" name="entry" value=id />
+                <input type="hidden" name="step" value=name />
+                <button type="submit" class=format!("button small {class}")>{t(label)}</button>
+            </ActionForm>
+        }
+    };
+    let finish = (line.state == QueueState::Serving).then(|| {
+        let select_id = format!("outcome-{id}");
+        view! {
+            <ActionForm action=step>
+                <input type="hidden" name="place" value=place />
+                <input type="hidden" name="entry" value=id />
+                <input type="hidden" name="step" value="finish" />
+                <label class="visually-hidden" for=select_id.clone()>{t(Msg::StaffOutcome)}</label>
+                <select id=select_id name="outcome">
+                    {Outcome::ALL
+                        .iter()
+                        .map(|o| view! { <option value=o.code()>{o.label_zh()}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button small">{t(Msg::StaffFinish)}</button>
+            </ActionForm>
+        }
+    });
+    let actions = match line.state {
+        QueueState::Called => Some(
+            view! {
+                {button("serve", Msg::StaffServe, "")}
+                {button("recall", Msg::StaffRecall, "secondary")}
+                {button("park", Msg::StaffPark, "secondary")}
+                {button("no_show", Msg::StaffNoShow, "secondary")}
+            }
+            .into_any(),
+        ),
+        QueueState::Parked => Some(button("recall", Msg::StaffRecall, "secondary").into_any()),
+        _ => None,
+    };
+    let undo = line
+        .can_undo
+        .then(|| button("undo", Msg::StaffUndo, "secondary"));
+    let detail = [
+        Some(service_name(line.service).to_string()),
+        (!line.who.is_empty()).then(|| line.who.clone()),
+        line.topic.clone(),
+        line.desk.clone(),
+        line.outcome.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <li class="queue-line" data-state=line.state.code()>
+            <span class="queue-ticket">{line.ticket.clone()}</span>
+            <span class="queue-state">{line.state.label_zh()}</span>
+            <span class="queue-who">{detail}</span>
+            <div class="queue-actions">{actions}{finish}{undo}</div>
+        </li>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    /// Refreshes the queue whenever the place's event stream says something changed.
+    pub fn follow(place: i64, outside: RwSignal<u32>) {
+        let Ok(source) = web_sys::EventSource::new(&format!("/api/v1/display/{place}/events"))
+        else {
+            return;
+        };
+        let mut first = true;
+        let on_board = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            // the first event is the state the page already shows
+            if !std::mem::take(&mut first) {
+                outside.update(|n| *n += 1);
+            }
+        });
+        let _ = source.add_event_listener_with_callback("board", on_board.as_ref().unchecked_ref());
+        on_board.forget();
+        on_cleanup(move || source.close());
+    }
+}

@@ -1,0 +1,103 @@
+import { expect, Page, test } from "@playwright/test";
+import { expectNoAxeViolations, jsOff, waitForHydration } from "./helpers";
+
+// The server's clock starts at Monday 2026-12-07 08:30 (playwright.config.ts).
+
+/** Books today's first free consultation at a place through the public API. */
+async function bookToday(request: any, place: number): Promise<string> {
+  const slots: { start: string; remaining: number }[] = await (
+    await request.get(`/api/v1/locations/${place}/slots?service=legal_consultation`)
+  ).json();
+  const slot = slots.find((s) => s.remaining > 0 && s.start.startsWith("2026-12-07"))!;
+  expect(slot, "a free slot today").toBeTruthy();
+  const r = await request.post("/api/v1/bookings", {
+    data: {
+      location_id: place, service: "legal_consultation", start: slot.start, name: "赵敏",
+      phone: "138" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0"), topic: "housing", consent: true,
+    },
+  });
+  expect(r.status()).toBe(201);
+  return (await r.json()).code;
+}
+
+async function signIn(page: Page, username: string) {
+  await page.goto("/staff/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("demo1234");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+}
+
+test("a clerk checks in, takes a walk-in, calls, serves and finishes both; the display follows within a second", async ({ page, browser, request }, testInfo) => {
+  // each project works at its own office, so runs do not share a queue
+  const office = jsOff(testInfo) ? 6 : 5;
+  const code = await bookToday(request, office);
+
+  // the office TV: a second browser, always with JavaScript
+  const tv = await browser.newContext({ ...testInfo.project.use, javaScriptEnabled: true, viewport: { width: 1280, height: 720 }, isMobile: false, hasTouch: false });
+  const display = await tv.newPage();
+  await display.goto(`/display/${office}`);
+  await display.waitForFunction(() => (window as any).__portalHydrated === true);
+  await expect(display.getByText("暂无叫号")).toBeVisible();
+  await expect(display.getByText("实时更新中")).toBeVisible();
+
+  await signIn(page, `o${office}-clerk`);
+  await page.goto(`/staff?place=${office}`);
+  await waitForHydration(page, testInfo);
+  await expectNoAxeViolations(page, testInfo);
+
+  // check the booked resident in by code
+  await page.getByLabel("预约码签到").fill(code);
+  await page.getByRole("button", { name: "签到", exact: true }).click();
+  const waiting = page.getByRole("region", { name: /等候中/ });
+  await expect(waiting.locator(".queue-line", { hasText: "赵敏" })).toContainText("A001");
+  await expect(display.locator(".display-next-list")).toContainText("A001", { timeout: 1000 });
+
+  // a walk-in
+  await page.getByRole("button", { name: "法律咨询 · 现场取号" }).click();
+  await expect(waiting.locator(".queue-line", { hasText: "A002" })).toBeVisible();
+
+  // 08:30: the booked slot has not started, so the walk-in is called first
+  await page.getByLabel("窗口").fill("3号窗口");
+  await page.getByRole("button", { name: "叫下一位" }).click();
+  const desk = page.getByRole("region", { name: "正在办理" });
+  await expect(desk.locator(".queue-line", { hasText: "A002" })).toContainText("已叫号");
+  await expect(display.locator(".display-calling")).toContainText("A002", { timeout: 1000 });
+  await expect(display.locator(".display-calling")).toContainText("3号窗口");
+
+  for (const ticket of ["A002", "A001"]) {
+    if (ticket === "A001") {
+      await page.getByRole("button", { name: "叫下一位" }).click();
+      await expect(desk.locator(".queue-line", { hasText: "A001" })).toContainText("已叫号");
+      await expect(display.locator(".display-calling")).toContainText("A001", { timeout: 1000 });
+    }
+    const line = desk.locator(".queue-line", { hasText: ticket });
+    await line.getByRole("button", { name: "开始服务" }).click();
+    await expect(desk.locator(".queue-line", { hasText: ticket })).toContainText("服务中");
+    await desk.locator(".queue-line", { hasText: ticket }).getByLabel("办理结果").selectOption("advice_given");
+    await desk.locator(".queue-line", { hasText: ticket }).getByRole("button", { name: "办结" }).click();
+    const finished = page.getByRole("region", { name: /已办结/ });
+    await expect(finished.locator(".queue-line", { hasText: ticket })).toContainText("已完成");
+  }
+  await expect(display.locator(".display-calling")).toContainText("暂无叫号", { timeout: 1000 });
+  await expectNoAxeViolations(page, testInfo);
+  await expectNoAxeViolations(display);
+
+  // the display never shows names or phone numbers
+  await expect(display.locator("body")).not.toContainText("赵敏");
+  await tv.close();
+});
+
+test("staff pages refuse strangers and other offices", async ({ page, request }, testInfo) => {
+  await page.goto("/staff");
+  await expect(page.getByText("请先登录工作人员账号。")).toBeVisible();
+  await page.goto("/staff/login");
+  await page.getByLabel("用户名").fill("o7-clerk");
+  await page.getByLabel("密码").fill("wrong-password");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert")).toContainText("用户名或密码不正确");
+  await expectNoAxeViolations(page, testInfo);
+  await signIn(page, "o7-clerk");
+  await page.goto("/staff?place=8");
+  await expect(page.getByRole("alert")).toContainText("没有权限");
+});
