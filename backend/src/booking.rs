@@ -100,6 +100,8 @@ pub struct Bookings {
     config: BookingConfig,
     clock: Clock,
     calendar: Arc<RwLock<HolidayCalendar>>,
+    /// Tells residents about confirmations, changes and cancellations (when configured).
+    notifier: Option<crate::notify::Notifier>,
 }
 
 impl Bookings {
@@ -125,7 +127,22 @@ impl Bookings {
             config,
             clock,
             calendar: Arc::new(RwLock::new(calendar)),
+            notifier: None,
         })
+    }
+
+    /// Sends residents messages about their bookings through `notifier`.
+    pub fn with_notifier(mut self, notifier: crate::notify::Notifier) -> Self {
+        self.notifier = Some(notifier);
+        self
+    }
+
+    async fn notify(&self, kind: domain::notify::NoticeKind, booking: &BookingRecord) {
+        let Some(n) = &self.notifier else { return };
+        match self.directory.location(booking.location_id).await {
+            Ok(place) => n.enqueue(kind, booking, &place).await,
+            Err(e) => tracing::error!(error = %e, "no place for a notification"),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -359,7 +376,11 @@ impl Bookings {
                 .create_booking(&record, slot.capacity, fairness.clone())
                 .await
             {
-                Ok(Ok(saved)) => return Ok(saved),
+                Ok(Ok(saved)) => {
+                    self.notify(domain::notify::NoticeKind::Confirmed, &saved)
+                        .await;
+                    return Ok(saved);
+                }
                 Ok(Err(refusal)) => {
                     return Err(self.refusal(refusal, place, service, slot.start).await)
                 }
@@ -428,6 +449,7 @@ impl Bookings {
         match self.store.cancel_booking(&found.code, self.now()).await? {
             Ok(mut b) => {
                 b.state = BookingState::Cancelled;
+                self.notify(domain::notify::NoticeKind::Cancelled, &b).await;
                 Ok(b)
             }
             Err(Refusal::NotActive(state)) => Err(BookingError::Refused(format!(
@@ -474,7 +496,10 @@ impl Bookings {
             )
             .await?
         {
-            Ok(b) => Ok(b),
+            Ok(b) => {
+                self.notify(domain::notify::NoticeKind::Changed, &b).await;
+                Ok(b)
+            }
             Err(refusal) => Err(self
                 .refusal(refusal, place, found.service, slot.start)
                 .await),

@@ -9,6 +9,7 @@ pub mod booking;
 pub mod confirmation;
 pub mod directory;
 pub mod error;
+pub mod notify;
 pub mod queue;
 pub mod staff;
 pub mod store;

@@ -25,6 +25,9 @@ pub struct Config {
     pub no_show_grace_minutes: u32,
     /// How often the no-show rule runs (60 s; tests run it every second).
     pub no_show_check_every: std::time::Duration,
+    /// `PORTAL_SMS_WEBHOOK`: URL of an SMS gateway that takes `{"phone","message"}` JSON
+    /// posts; without it messages are only recorded (database and log).
+    pub sms_webhook: Option<String>,
     /// `PORTAL_FAKE_NOW`: start the clock at this instant (RFC 3339) and let it run from
     /// there; demo mode only, for demonstrations and browser tests on a fixed working day.
     pub fake_now: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -68,6 +71,15 @@ impl Config {
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
             demo: flag("PORTAL_DEMO")?,
             secure_cookies: flag("PORTAL_SECURE_COOKIES")?,
+            sms_webhook: match var("PORTAL_SMS_WEBHOOK") {
+                Some(u) if !(u.starts_with("http://") || u.starts_with("https://")) => {
+                    return Err(ConfigError::Invalid {
+                        var: "PORTAL_SMS_WEBHOOK",
+                        message: format!("expected an http(s) URL, got {u:?}"),
+                    })
+                }
+                other => other,
+            },
             fake_now: match var("PORTAL_FAKE_NOW") {
                 None => None,
                 Some(_) if !flag("PORTAL_DEMO")? => {
@@ -114,6 +126,7 @@ impl Config {
             district_file: None,
             rate_limit: None,
             secure_cookies: false,
+            sms_webhook: None,
             fake_now: None,
             no_show_grace_minutes: 15,
             no_show_check_every: std::time::Duration::from_secs(1),

@@ -239,6 +239,27 @@ pub fn router(
         .with_state(state)
 }
 
+/// Sends due messages every few seconds and queues tomorrow's reminders every ten minutes.
+fn spawn_outbox(notifier: backend::notify::Notifier, directory: Directory) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        let mut n: u64 = 0;
+        loop {
+            tick.tick().await;
+            if n % 120 == 0 {
+                if let Ok(places) = directory.all().await {
+                    notifier.enqueue_reminders(&places).await;
+                }
+            }
+            n += 1;
+            let (sent, failed) = notifier.send_due().await;
+            if sent + failed > 0 {
+                tracing::info!(sent, failed, "notifications");
+            }
+        }
+    });
+}
+
 /// Marks booked residents who did not come, every `every` (a minute in production).
 fn spawn_no_show_marker(queues: backend::queue::Queues, every: std::time::Duration) {
     tokio::spawn(async move {
@@ -285,13 +306,21 @@ impl Application {
         let store: Arc<dyn Store> = Arc::new(sqlite);
         let directory = Directory::new(store.clone());
         seed(&config, &directory).await?;
+        let sender: Arc<dyn backend::notify::Sender> = match &config.sms_webhook {
+            Some(url) => Arc::new(backend::notify::WebhookSender::new(url.clone())),
+            None => Arc::new(backend::notify::RecordSender),
+        };
+        let notifier = backend::notify::Notifier::new(store.clone(), sender, clock.clone());
+        tracing::info!(sender = notifier.sender_name(), "notifications outbox");
+        spawn_outbox(notifier.clone(), directory.clone());
         let bookings = Bookings::new(
             store.clone(),
             directory.clone(),
             BookingConfig::default(),
             clock.clone(),
         )
-        .await?;
+        .await?
+        .with_notifier(notifier);
         for file in HOLIDAY_FILES {
             load_shipped_holidays(&bookings, file).await?;
         }

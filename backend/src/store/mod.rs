@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use domain::booking::FairnessError;
 use domain::district_file::District;
+use domain::notify::NoticeKind;
 use domain::queue::{Outcome, QueueState};
 use domain::staff::{Role, StaffAccount};
 use domain::{BookingState, Location, LocationId, ServiceCode};
@@ -166,6 +167,57 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<BookingRecord>>;
     /// Takes a not-come booking back to booked (staff correcting the automatic mark).
     async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+
+    // ---- notifications outbox ----
+    /// `false` when a message with the same dedupe key exists already.
+    async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool>;
+    /// Unsent messages due by `now` with fewer than `max_attempts` attempts, oldest first.
+    async fn due_notifications(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: i64,
+    ) -> StoreResult<Vec<NotificationRecord>>;
+    async fn notification_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn notification_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn notifications_of_booking(
+        &self,
+        booking_id: i64,
+    ) -> StoreResult<Vec<NotificationRecord>>;
+    /// Booked (not cancelled, not arrived) bookings of every place starting in `[from, to)`.
+    async fn booked_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    pub booking_id: i64,
+    pub kind: NoticeKind,
+    pub phone: String,
+    pub body: String,
+    pub dedupe_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub send_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    pub id: i64,
+    pub booking_id: Option<i64>,
+    pub kind: NoticeKind,
+    pub phone: String,
+    pub body: String,
+    pub attempts: u32,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
 }
 
 /// A staff account as stored.

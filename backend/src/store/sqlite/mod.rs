@@ -6,8 +6,8 @@ mod staff;
 
 use super::{
     AuditEntry, BookingEvent, BookingRecord, DistrictInfo, FairnessCheck, NewBookingRecord,
-    NewStaffUser, QueueChange, QueueEntryRecord, Refusal, StaffUserRecord, Store, StoreError,
-    StoreResult, StoredException,
+    NewNotification, NewStaffUser, NotificationRecord, QueueChange, QueueEntryRecord, Refusal,
+    StaffUserRecord, Store, StoreError, StoreResult, StoredException,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -434,6 +434,42 @@ impl Store for SqliteStore {
     }
     async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
         self.revert_no_show_impl(booking_id, at).await
+    }
+    async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool> {
+        self.enqueue_notification_impl(n).await
+    }
+    async fn due_notifications(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: i64,
+    ) -> StoreResult<Vec<NotificationRecord>> {
+        self.due_notifications_impl(now, max_attempts, limit).await
+    }
+    async fn notification_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
+        self.notification_sent_impl(id, at).await
+    }
+    async fn notification_failed(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.notification_failed_impl(id, error, next_attempt_at)
+            .await
+    }
+    async fn notifications_of_booking(
+        &self,
+        booking_id: i64,
+    ) -> StoreResult<Vec<NotificationRecord>> {
+        self.notifications_of_booking_impl(booking_id).await
+    }
+    async fn booked_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        self.booked_between_impl(from, to).await
     }
 }
 

@@ -6,10 +6,11 @@
 use super::bookings::{add_event, parse_ts, ts, BookingRow, BOOKING_COLUMNS};
 use super::SqliteStore;
 use crate::store::{
-    AuditEntry, BookingRecord, NewStaffUser, QueueChange, QueueEntryRecord, Refusal,
-    StaffUserRecord, StoreError, StoreResult,
+    AuditEntry, BookingRecord, NewNotification, NewStaffUser, NotificationRecord, QueueChange,
+    QueueEntryRecord, Refusal, StaffUserRecord, StoreError, StoreResult,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::notify::NoticeKind;
 use domain::queue::{ticket, Outcome, QueueState};
 use domain::staff::{Role, StaffAccount};
 use domain::{BookingState, LocationId, ServiceCode};
@@ -530,5 +531,136 @@ impl SqliteStore {
         }
         tx.commit().await?;
         Ok(changed == 1)
+    }
+}
+
+type NotificationRow = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
+const NOTIFICATION_COLUMNS: &str =
+    "id, booking_id, kind, phone, body, attempts, sent_at, last_error";
+
+fn notification(r: NotificationRow) -> StoreResult<NotificationRecord> {
+    let (id, booking_id, kind, phone, body, attempts, sent_at, last_error) = r;
+    Ok(NotificationRecord {
+        id,
+        booking_id,
+        kind: NoticeKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("notification kind {kind}")))?,
+        phone,
+        body,
+        attempts: u32::try_from(attempts).unwrap_or(0),
+        sent_at: opt_ts(sent_at)?,
+        last_error,
+    })
+}
+
+impl SqliteStore {
+    pub(super) async fn enqueue_notification_impl(&self, n: &NewNotification) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "INSERT INTO notifications (booking_id, kind, phone, body, dedupe_key, created_at, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(n.booking_id)
+        .bind(n.kind.code())
+        .bind(&n.phone)
+        .bind(&n.body)
+        .bind(&n.dedupe_key)
+        .bind(ts(n.created_at))
+        .bind(ts(n.send_at))
+        .execute(&self.writer)
+        .await;
+        match r {
+            Ok(_) => Ok(true),
+            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(super) async fn due_notifications_impl(
+        &self,
+        now: DateTime<Utc>,
+        max_attempts: u32,
+        limit: i64,
+    ) -> StoreResult<Vec<NotificationRecord>> {
+        let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications
+             WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2
+             ORDER BY next_attempt_at, id LIMIT $3"
+        ))
+        .bind(ts(now))
+        .bind(i64::from(max_attempts))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(notification).collect()
+    }
+
+    pub(super) async fn notification_sent_impl(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE notifications SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1")
+            .bind(id)
+            .bind(ts(at))
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn notification_failed_impl(
+        &self,
+        id: i64,
+        error: &str,
+        next: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE notifications SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(ts(next))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn notifications_of_booking_impl(
+        &self,
+        booking_id: i64,
+    ) -> StoreResult<Vec<NotificationRecord>> {
+        let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE booking_id = $1 ORDER BY id"
+        ))
+        .bind(booking_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(notification).collect()
+    }
+
+    pub(super) async fn booked_between_impl(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE state = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at, id"
+        ))
+        .bind(BookingState::Booked.code())
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(BookingRow::into_record).collect()
     }
 }

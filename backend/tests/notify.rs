@@ -1,0 +1,186 @@
+//! The notifications outbox: a booking succeeds whatever the SMS gateway does; messages are
+//! retried with back-off until sent; the day-before reminder is queued once.
+
+use async_trait::async_trait;
+use backend::booking::{BookingConfig, BookingRequest, Clock};
+use backend::notify::{Notifier, Sender};
+use backend::store::sqlite::SqliteStore;
+use backend::{Bookings, Directory, Store};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::notify::NoticeKind;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+const DISTRICT: &str = r#"
+[district]
+name = "测试区"
+bureau = "测试区司法局"
+
+[[office]]
+id = 1
+name = "甲街道司法所"
+area = "甲街道"
+address = "甲路1号"
+
+[office.services]
+legal_consultation = ["mon-fri 09:00-10:30 30min x2"]
+psychology = ["mon-fri 14:00-15:00 60min x1"]
+"#;
+
+/// Fails the first `fail` sends, then works; counts what it sent.
+struct FlakyGateway {
+    fail: AtomicUsize,
+    sent: AtomicUsize,
+}
+
+#[async_trait]
+impl Sender for FlakyGateway {
+    async fn send(&self, _phone: &str, _body: &str) -> Result<(), String> {
+        if self
+            .fail
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err("gateway answered 503".into());
+        }
+        self.sent.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+    fn name(&self) -> &'static str {
+        "flaky"
+    }
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
+    bookings: Bookings,
+    notifier: Notifier,
+    gateway: Arc<FlakyGateway>,
+    now: Arc<AtomicI64>,
+    directory: Directory,
+}
+
+impl World {
+    fn set(&self, t: DateTime<Utc>) {
+        self.now.store(t.timestamp(), Ordering::SeqCst);
+    }
+}
+
+async fn world(fail: usize) -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
+        .await
+        .unwrap();
+    sqlite.migrate().await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(sqlite);
+    let directory = Directory::new(store.clone());
+    directory.seed_if_empty(DISTRICT).await.unwrap();
+    // Monday 2030-03-04 07:00 in Shanghai
+    let now = Arc::new(AtomicI64::new(
+        Utc.with_ymd_and_hms(2030, 3, 3, 23, 0, 0).unwrap().timestamp(),
+    ));
+    let n = now.clone();
+    let clock: Clock = Arc::new(move || Utc.timestamp_opt(n.load(Ordering::SeqCst), 0).unwrap());
+    let gateway = Arc::new(FlakyGateway {
+        fail: AtomicUsize::new(fail),
+        sent: AtomicUsize::new(0),
+    });
+    let notifier = Notifier::new(store.clone(), gateway.clone(), clock.clone());
+    let bookings = Bookings::new(store.clone(), directory.clone(), BookingConfig::default(), clock)
+        .await
+        .unwrap()
+        .with_notifier(notifier.clone());
+    World {
+        _dir: dir,
+        store,
+        bookings,
+        notifier,
+        gateway,
+        now,
+        directory,
+    }
+}
+
+fn request(service: &str, start: &str, topic: &str) -> BookingRequest {
+    BookingRequest {
+        location_id: 1,
+        service: service.into(),
+        start: start.into(),
+        name: "王芳".into(),
+        phone: "13812345678".into(),
+        topic: topic.into(),
+        consent: true,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_sent() {
+    let w = world(2).await;
+    // Tuesday 09:00
+    let b = w
+        .bookings
+        .book(&request("legal_consultation", "2030-03-05T09:00:00+08:00", "labour"))
+        .await
+        .expect("booked while the gateway is down");
+    let outbox = w.store.notifications_of_booking(b.id).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].kind, NoticeKind::Confirmed);
+    assert!(outbox[0].body.contains("3月5日 09:00"), "{}", outbox[0].body);
+
+    assert_eq!(w.notifier.send_due().await, (0, 1));
+    // not due again before the back-off
+    assert_eq!(w.notifier.send_due().await, (0, 0));
+    w.set(Utc.with_ymd_and_hms(2030, 3, 3, 23, 1, 0).unwrap());
+    assert_eq!(w.notifier.send_due().await, (0, 1));
+    w.set(Utc.with_ymd_and_hms(2030, 3, 3, 23, 4, 0).unwrap());
+    assert_eq!(w.notifier.send_due().await, (1, 0));
+    let outbox = w.store.notifications_of_booking(b.id).await.unwrap();
+    assert!(outbox[0].sent_at.is_some());
+    assert_eq!(outbox[0].attempts, 3);
+    assert_eq!(w.gateway.sent.load(Ordering::SeqCst), 1);
+
+    // changes and cancellations are told too
+    let b = w
+        .bookings
+        .reschedule(&b.code, "13812345678", "2030-03-05T09:30:00+08:00")
+        .await
+        .unwrap();
+    w.bookings.cancel(&b.code, "13812345678").await.unwrap();
+    let kinds: Vec<NoticeKind> = w
+        .store
+        .notifications_of_booking(b.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [NoticeKind::Confirmed, NoticeKind::Changed, NoticeKind::Cancelled]
+    );
+}
+
+#[tokio::test]
+async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psychology() {
+    let w = world(0).await;
+    let b = w
+        .bookings
+        .book(&request("psychology", "2030-03-05T14:00:00+08:00", "emotion"))
+        .await
+        .unwrap();
+    w.notifier.send_due().await;
+    let places = w.directory.all().await.unwrap();
+    // Monday 07:00: the reminder is queued for 18:00, not sent yet
+    assert_eq!(w.notifier.enqueue_reminders(&places).await, 1);
+    assert_eq!(w.notifier.enqueue_reminders(&places).await, 1);
+    assert_eq!(w.notifier.send_due().await, (0, 0));
+    w.set(Utc.with_ymd_and_hms(2030, 3, 4, 10, 0, 0).unwrap() + Duration::minutes(1));
+    assert_eq!(w.notifier.send_due().await, (1, 0));
+    let outbox = w.store.notifications_of_booking(b.id).await.unwrap();
+    let reminders: Vec<_> = outbox.iter().filter(|n| n.kind == NoticeKind::Reminder).collect();
+    assert_eq!(reminders.len(), 1, "queued once");
+    assert!(outbox.iter().all(|n| !n.body.contains("心理")), "{outbox:?}");
+    assert!(reminders[0].body.contains("明天"));
+}

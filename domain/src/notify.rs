@@ -1,0 +1,109 @@
+//! Messages to residents about their bookings: the texts and the retry schedule. Texts never
+//! name a confidential service (the caller passes the booking's public title) and carry no
+//! personal data beyond what the resident already knows.
+
+use chrono::{DateTime, Duration, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    Confirmed,
+    Changed,
+    Cancelled,
+    Reminder,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 4] = [
+        NoticeKind::Confirmed,
+        NoticeKind::Changed,
+        NoticeKind::Cancelled,
+        NoticeKind::Reminder,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            NoticeKind::Confirmed => "confirmed",
+            NoticeKind::Changed => "changed",
+            NoticeKind::Cancelled => "cancelled",
+            NoticeKind::Reminder => "reminder",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// The text of a message, e.g. "【区公共法律服务】您已预约法律咨询预约：12月1日 09:00，
+/// 江宁路街道司法所（康定路1058号）。预约码 ABCDE-FGHJK。如需改约或取消，请登录网站“我的预约”。"
+pub fn notice_text(
+    kind: NoticeKind,
+    title: &str,
+    place: &str,
+    address: &str,
+    start: DateTime<FixedOffset>,
+    code: &str,
+) -> String {
+    let when = start.format("%-m月%-d日 %H:%M");
+    let body = match kind {
+        NoticeKind::Confirmed => format!("您的{title}已确认：{when}，{place}（{address}）。预约码 {code}。"),
+        NoticeKind::Changed => format!("您的{title}已改到：{when}，{place}（{address}）。预约码 {code}。"),
+        NoticeKind::Cancelled => format!("您在 {when} 的{title}（{place}）已取消。"),
+        NoticeKind::Reminder => format!("提醒：明天 {when} 在{place}（{address}）有您的{title}，请提前 10 分钟到达，出示预约码 {code}。"),
+    };
+    let tail = match kind {
+        NoticeKind::Cancelled => "如需服务，可以重新预约。",
+        _ => "如需改约或取消，请在网站“我的预约”中操作。",
+    };
+    format!("【区公共法律服务】{body}{tail}")
+}
+
+/// Attempts before a message is given up (it stays in the outbox with its last error).
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// Wait before retry number `attempt` (1-based): 1, 2, 4, 8 … minutes, at most an hour.
+pub fn retry_delay(attempt: u32) -> Duration {
+    let minutes = 1i64 << attempt.saturating_sub(1).min(6);
+    Duration::minutes(minutes.min(60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn texts_name_time_place_and_code_but_only_the_public_title() {
+        let start = FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 12, 1, 9, 0, 0)
+            .unwrap();
+        let t = notice_text(
+            NoticeKind::Confirmed,
+            "公共法律服务预约",
+            "江宁路街道司法所",
+            "康定路1058号",
+            start,
+            "ABCDE-FGHJK",
+        );
+        assert!(
+            t.contains("12月1日 09:00") && t.contains("ABCDE-FGHJK") && t.contains("康定路1058号")
+        );
+        assert!(!t.contains("心理"));
+        let r = notice_text(NoticeKind::Reminder, "法律咨询预约", "p", "a", start, "C");
+        assert!(r.starts_with("【区公共法律服务】提醒：明天"));
+        let c = notice_text(NoticeKind::Cancelled, "法律咨询预约", "p", "a", start, "C");
+        assert!(c.contains("已取消") && !c.contains("预约码"));
+    }
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        let d: Vec<i64> = (1..=9).map(|a| retry_delay(a).num_minutes()).collect();
+        assert_eq!(d, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        for k in NoticeKind::ALL {
+            assert_eq!(NoticeKind::parse(k.code()), Some(k));
+        }
+    }
+}
