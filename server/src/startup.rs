@@ -246,7 +246,7 @@ fn spawn_outbox(notifier: backend::notify::Notifier, directory: Directory) {
         let mut n: u64 = 0;
         loop {
             tick.tick().await;
-            if n % 120 == 0 {
+            if n.is_multiple_of(120) {
                 if let Ok(places) = directory.all().await {
                     notifier.enqueue_reminders(&places).await;
                 }
