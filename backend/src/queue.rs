@@ -386,6 +386,80 @@ impl Queues {
         Ok(updated)
     }
 
+    /// Hands a person over to another service, here or at another place (访调联动 分流): they
+    /// leave this queue as transferred and wait at the other one with a new ticket.
+    pub async fn transfer(
+        &self,
+        account: &StaffAccount,
+        entry_id: i64,
+        to_place: Option<LocationId>,
+        to_service: ServiceCode,
+    ) -> Result<QueueEntryRecord, QueueError> {
+        let entry = self
+            .store
+            .queue_entry(entry_id)
+            .await?
+            .ok_or(QueueError::NotFound)?;
+        let from = self
+            .place_for(account, Action::OperateQueue, entry.location_id)
+            .await?;
+        if !account.handles(entry.service) {
+            return Err(QueueError::Forbidden);
+        }
+        let target = match to_place {
+            Some(id) if id != from.id => {
+                self.directory.location(id).await.map_err(|e| match e {
+                    ServiceError::NotFound => {
+                        QueueError::Invalid(FieldError::new("location_id", "没有这个网点"))
+                    }
+                    other => other.into(),
+                })?
+            }
+            _ => from.clone(),
+        };
+        if target.offers(to_service).is_none() {
+            return Err(QueueError::Invalid(FieldError::new(
+                "service",
+                "那个网点不提供这项服务",
+            )));
+        }
+        if target.id == from.id && to_service == entry.service {
+            return Err(QueueError::Invalid(FieldError::new(
+                "service",
+                "请选择另一项服务或另一个网点",
+            )));
+        }
+        next_state(entry.state, Step::Transfer).map_err(|e| QueueError::Conflict(e.to_string()))?;
+        let note = format!("分流至 {} {}", target.name, to_service.code());
+        let change = QueueChange {
+            to: QueueState::Transferred,
+            at: self.now(),
+            desk: None,
+            outcome: None,
+            note: Some(note),
+        };
+        self.store
+            .change_queue_entry(entry.id, entry.state, &change)
+            .await?
+            .ok_or_else(|| QueueError::Conflict("这个人的状态刚刚被其他人更改，请刷新".into()))?;
+        let new = self
+            .store
+            .add_walk_in(target.id, to_service, self.today(), self.now())
+            .await?;
+        self.staff
+            .audit(
+                account,
+                "queue_transfer",
+                Some(from.id),
+                Some(format!("{} → {} {}", entry.ticket, target.id.0, new.ticket)),
+                None,
+            )
+            .await;
+        self.announce(from.id);
+        self.announce(target.id);
+        Ok(new)
+    }
+
     /// Undoes the last action on a person.
     pub async fn undo(
         &self,

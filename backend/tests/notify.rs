@@ -78,7 +78,9 @@ async fn world(fail: usize) -> World {
     directory.seed_if_empty(DISTRICT).await.unwrap();
     // Monday 2030-03-04 07:00 in Shanghai
     let now = Arc::new(AtomicI64::new(
-        Utc.with_ymd_and_hms(2030, 3, 3, 23, 0, 0).unwrap().timestamp(),
+        Utc.with_ymd_and_hms(2030, 3, 3, 23, 0, 0)
+            .unwrap()
+            .timestamp(),
     ));
     let n = now.clone();
     let clock: Clock = Arc::new(move || Utc.timestamp_opt(n.load(Ordering::SeqCst), 0).unwrap());
@@ -87,10 +89,15 @@ async fn world(fail: usize) -> World {
         sent: AtomicUsize::new(0),
     });
     let notifier = Notifier::new(store.clone(), gateway.clone(), clock.clone());
-    let bookings = Bookings::new(store.clone(), directory.clone(), BookingConfig::default(), clock)
-        .await
-        .unwrap()
-        .with_notifier(notifier.clone());
+    let bookings = Bookings::new(
+        store.clone(),
+        directory.clone(),
+        BookingConfig::default(),
+        clock,
+    )
+    .await
+    .unwrap()
+    .with_notifier(notifier.clone());
     World {
         _dir: dir,
         store,
@@ -121,13 +128,21 @@ async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_se
     // Tuesday 09:00
     let b = w
         .bookings
-        .book(&request("legal_consultation", "2030-03-05T09:00:00+08:00", "labour"))
+        .book(&request(
+            "legal_consultation",
+            "2030-03-05T09:00:00+08:00",
+            "labour",
+        ))
         .await
         .expect("booked while the gateway is down");
     let outbox = w.store.notifications_of_booking(b.id).await.unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].kind, NoticeKind::Confirmed);
-    assert!(outbox[0].body.contains("3月5日 09:00"), "{}", outbox[0].body);
+    assert!(
+        outbox[0].body.contains("3月5日 09:00"),
+        "{}",
+        outbox[0].body
+    );
 
     assert_eq!(w.notifier.send_due().await, (0, 1));
     // not due again before the back-off
@@ -158,7 +173,11 @@ async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_se
         .collect();
     assert_eq!(
         kinds,
-        [NoticeKind::Confirmed, NoticeKind::Changed, NoticeKind::Cancelled]
+        [
+            NoticeKind::Confirmed,
+            NoticeKind::Changed,
+            NoticeKind::Cancelled
+        ]
     );
 }
 
@@ -167,7 +186,11 @@ async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psycholog
     let w = world(0).await;
     let b = w
         .bookings
-        .book(&request("psychology", "2030-03-05T14:00:00+08:00", "emotion"))
+        .book(&request(
+            "psychology",
+            "2030-03-05T14:00:00+08:00",
+            "emotion",
+        ))
         .await
         .unwrap();
     w.notifier.send_due().await;
@@ -179,8 +202,14 @@ async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psycholog
     w.set(Utc.with_ymd_and_hms(2030, 3, 4, 10, 0, 0).unwrap() + Duration::minutes(1));
     assert_eq!(w.notifier.send_due().await, (1, 0));
     let outbox = w.store.notifications_of_booking(b.id).await.unwrap();
-    let reminders: Vec<_> = outbox.iter().filter(|n| n.kind == NoticeKind::Reminder).collect();
+    let reminders: Vec<_> = outbox
+        .iter()
+        .filter(|n| n.kind == NoticeKind::Reminder)
+        .collect();
     assert_eq!(reminders.len(), 1, "queued once");
-    assert!(outbox.iter().all(|n| !n.body.contains("心理")), "{outbox:?}");
+    assert!(
+        outbox.iter().all(|n| !n.body.contains("心理")),
+        "{outbox:?}"
+    );
     assert!(reminders[0].body.contains("明天"));
 }

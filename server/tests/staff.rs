@@ -687,3 +687,63 @@ async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_person_is_handed_over_to_mediation_with_a_new_ticket() {
+    let app = spawn_app().await;
+    let clerk = app.signed_in("o1-clerk").await;
+    let (_, walk) = clerk
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": 1, "service": "legal_consultation"}),
+        )
+        .await;
+    let id = walk["id"].as_i64().unwrap();
+    let (s, body) = clerk
+        .post(&format!("/api/v1/staff/queue/{id}/transfer"), &json!({}))
+        .await;
+    assert_eq!((s, body["field"].as_str()), (422, Some("service")));
+    let (s, moved) = clerk
+        .post(
+            &format!("/api/v1/staff/queue/{id}/transfer"),
+            &json!({"service": "mediation"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{moved}");
+    assert_eq!(moved["ticket"], "B001");
+    assert_eq!(moved["state"], "waiting");
+    let (_, q) = clerk.get("/api/v1/staff/queue?location_id=1").await;
+    let state_of = |t: &str| {
+        q["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["ticket"] == t)
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state_of("A001"), "transferred");
+    assert_eq!(state_of("B001"), "waiting");
+    // a place outside the clerk's office is fine as a destination, an unknown one is not
+    let (_, walk2) = clerk
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": 1, "service": "legal_consultation"}),
+        )
+        .await;
+    let id2 = walk2["id"].as_i64().unwrap();
+    let (s, _) = clerk
+        .post(
+            &format!("/api/v1/staff/queue/{id2}/transfer"),
+            &json!({"service": "mediation", "location_id": 999999}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    let (s, there) = clerk
+        .post(
+            &format!("/api/v1/staff/queue/{id2}/transfer"),
+            &json!({"service": "legal_consultation", "location_id": 2}),
+        )
+        .await;
+    assert_eq!((s, there["ticket"].as_str()), (200, Some("A001")));
+}

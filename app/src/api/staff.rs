@@ -278,6 +278,7 @@ pub async fn staff_step(
     entry: i64,
     step: String,
     outcome: Option<String>,
+    service: Option<String>,
 ) -> Result<FormOutcome, ServerFnError> {
     use crate::model::Rejection;
     use domain::queue::{Outcome, Step};
@@ -285,6 +286,11 @@ pub async fn staff_step(
     let queues = ssr::queues()?;
     let result = if step == "undo" {
         queues.undo(&account, entry).await
+    } else if step == "transfer" {
+        let Some(service) = service.as_deref().and_then(|s| s.parse().ok()) else {
+            return ssr::refuse(place, Rejection::refused("请选择要分流到的服务")).await;
+        };
+        queues.transfer(&account, entry, None, service).await
     } else {
         let step = match step.as_str() {
             "recall" => Step::Recall,

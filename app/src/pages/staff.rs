@@ -206,10 +206,11 @@ fn QueueView(
             }
         })
         .collect_view();
-    let lines = |lines: Vec<QueueLine>| {
+    let all_services = q.place.services.clone();
+    let lines = move |lines: Vec<QueueLine>| {
         lines
             .into_iter()
-            .map(|l| view! { <Line line=l place step /> })
+            .map(|l| view! { <Line line=l place step services=all_services.clone() /> })
             .collect_view()
     };
     view! {
@@ -274,8 +275,18 @@ fn QueueView(
 }
 
 #[component]
-fn Line(line: QueueLine, place: i64, step: ServerAction<StaffStep>) -> impl IntoView {
+fn Line(
+    line: QueueLine,
+    place: i64,
+    step: ServerAction<StaffStep>,
+    /// The place's services, to hand a person over to another one.
+    services: Vec<domain::ServiceCode>,
+) -> impl IntoView {
     let id = line.id;
+    let others: Vec<domain::ServiceCode> = services
+        .into_iter()
+        .filter(|s| *s != line.service)
+        .collect();
     let button = move |name: &'static str, label: Msg, class: &'static str| {
         view! {
             <ActionForm action=step>
@@ -320,6 +331,24 @@ fn Line(line: QueueLine, place: i64, step: ServerAction<StaffStep>) -> impl Into
     let undo = line
         .can_undo
         .then(|| button("undo", Msg::StaffUndo, "secondary"));
+    let transfer = (line.state.is_open() && !others.is_empty()).then(|| {
+        let select_id = format!("transfer-{id}");
+        view! {
+            <ActionForm action=step>
+                <input type="hidden" name="place" value=place />
+                <input type="hidden" name="entry" value=id />
+                <input type="hidden" name="step" value="transfer" />
+                <label class="visually-hidden" for=select_id.clone()>{t(Msg::StaffTransferTo)}</label>
+                <select id=select_id name="service">
+                    {others
+                        .iter()
+                        .map(|s| view! { <option value=s.code()>{service_name(*s)}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button small secondary">{t(Msg::StaffTransfer)}</button>
+            </ActionForm>
+        }
+    });
     let detail = [
         Some(service_name(line.service).to_string()),
         (!line.who.is_empty()).then(|| line.who.clone()),
@@ -336,7 +365,7 @@ fn Line(line: QueueLine, place: i64, step: ServerAction<StaffStep>) -> impl Into
             <span class="queue-ticket">{line.ticket.clone()}</span>
             <span class="queue-state">{line.state.label_zh()}</span>
             <span class="queue-who">{detail}</span>
-            <div class="queue-actions">{actions}{finish}{undo}</div>
+            <div class="queue-actions">{actions}{finish}{transfer}{undo}</div>
         </li>
     }
 }

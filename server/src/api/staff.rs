@@ -425,6 +425,9 @@ pub async fn call_next(
 #[derive(Debug, Deserialize, ToSchema, Default)]
 pub struct StepBody {
     pub desk: Option<String>,
+    /// For `transfer`: the service to hand over to, and optionally another place.
+    pub service: Option<String>,
+    pub location_id: Option<i64>,
     /// For `finish`: `advice_given`, `referred_to_mediation`, `referred_elsewhere`, `other`.
     pub outcome: Option<String>,
     pub note: Option<String>,
@@ -462,7 +465,23 @@ pub async fn step(
         "serve" => Step::Serve,
         "finish" => Step::Finish,
         "no-show" => Step::NoShow,
-        "transfer" => Step::Transfer,
+        "transfer" => {
+            let service: ServiceCode =
+                b.service
+                    .as_deref()
+                    .unwrap_or("")
+                    .parse()
+                    .map_err(|_| ApiError::Invalid {
+                        field: "service".into(),
+                        message: "请选择要分流到的服务".into(),
+                    })?;
+            let e = state
+                .queues
+                .transfer(&account, id, b.location_id.map(LocationId), service)
+                .await
+                .map_err(queue_error)?;
+            return Ok(Json(entry_json(&account, &e)));
+        }
         _ => return Err(ApiError::NotFound),
     };
     let outcome = match b.outcome.as_deref() {
