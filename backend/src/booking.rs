@@ -179,6 +179,11 @@ impl Bookings {
         Ok(Ok(number))
     }
 
+    /// A copy of the holiday calendar in use.
+    pub fn calendar(&self) -> HolidayCalendar {
+        self.calendar.read().expect("calendar lock").clone()
+    }
+
     pub fn has_holiday_year(&self, year: i32) -> bool {
         self.calendar.read().expect("calendar lock").has_year(year)
     }

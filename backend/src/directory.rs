@@ -46,7 +46,8 @@ impl Directory {
         }
     }
 
-    fn invalidate(&self) {
+    /// Forgets the cached places (after a schedule change), so the next read loads them.
+    pub fn invalidate(&self) {
         *self.cache.write().expect("place cache lock") = None;
     }
 

@@ -11,6 +11,7 @@ pub mod directory;
 pub mod error;
 pub mod notify;
 pub mod queue;
+pub mod schedules;
 pub mod staff;
 pub mod store;
 pub mod throttle;

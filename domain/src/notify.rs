@@ -12,14 +12,17 @@ pub enum NoticeKind {
     Changed,
     Cancelled,
     Reminder,
+    /// Cancelled by the office because its opening hours changed.
+    Withdrawn,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 4] = [
+    pub const ALL: [NoticeKind; 5] = [
         NoticeKind::Confirmed,
         NoticeKind::Changed,
         NoticeKind::Cancelled,
         NoticeKind::Reminder,
+        NoticeKind::Withdrawn,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -28,6 +31,7 @@ impl NoticeKind {
             NoticeKind::Changed => "changed",
             NoticeKind::Cancelled => "cancelled",
             NoticeKind::Reminder => "reminder",
+            NoticeKind::Withdrawn => "withdrawn",
         }
     }
 
@@ -51,10 +55,11 @@ pub fn notice_text(
         NoticeKind::Confirmed => format!("您的{title}已确认：{when}，{place}（{address}）。预约码 {code}。"),
         NoticeKind::Changed => format!("您的{title}已改到：{when}，{place}（{address}）。预约码 {code}。"),
         NoticeKind::Cancelled => format!("您在 {when} 的{title}（{place}）已取消。"),
+        NoticeKind::Withdrawn => format!("因{place}服务时间调整，您在 {when} 的{title}已取消，给您带来不便，敬请谅解。"),
         NoticeKind::Reminder => format!("提醒：明天 {when} 在{place}（{address}）有您的{title}，请提前 10 分钟到达，出示预约码 {code}。"),
     };
     let tail = match kind {
-        NoticeKind::Cancelled => "如需服务，可以重新预约。",
+        NoticeKind::Cancelled | NoticeKind::Withdrawn => "如需服务，可以重新预约。",
         _ => "如需改约或取消，请在网站“我的预约”中操作。",
     };
     format!("【区公共法律服务】{body}{tail}")

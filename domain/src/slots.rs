@@ -933,3 +933,99 @@ mod tests {
         }
     }
 }
+
+/// A booking, as a schedule change sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldSlot {
+    pub booking_id: i64,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+}
+
+/// The bookings (ids) that new weekly rules and exceptions would leave without a seat: their
+/// slot no longer exists (or has other times), or it keeps fewer seats than are booked, in
+/// which case the bookings given last lose theirs. `held` comes oldest booking first.
+pub fn displaced_by_change(
+    sessions: &[WeeklySession],
+    exceptions: &[DateException],
+    calendar: &HolidayCalendar,
+    held: &[HeldSlot],
+) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut days: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
+    let mut taken: BTreeMap<DateTime<FixedOffset>, u16> = BTreeMap::new();
+    for h in held {
+        let date = local_date(&h.start);
+        let slots = days
+            .entry(date)
+            .or_insert_with(|| day_slots(sessions, exceptions, calendar, date));
+        match slots.iter().find(|s| s.start == h.start && s.end == h.end) {
+            Some(slot) => {
+                let n = taken.entry(h.start).or_insert(0);
+                if *n < slot.capacity {
+                    *n += 1;
+                } else {
+                    out.push(h.booking_id);
+                }
+            }
+            None => out.push(h.booking_id),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod change_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(d: u32, h: u32, m: u32) -> DateTime<FixedOffset> {
+        FixedOffset::east_opt(8 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 12, d, h, m, 0)
+            .unwrap()
+    }
+
+    fn held(id: i64, d: u32, h: u32, m: u32) -> HeldSlot {
+        HeldSlot {
+            booking_id: id,
+            start: at(d, h, m),
+            end: at(d, h, m) + Duration::minutes(30),
+        }
+    }
+
+    #[test]
+    fn a_change_lists_exactly_the_bookings_it_would_drop() {
+        let cal = HolidayCalendar::new();
+        // Monday 7 and Tuesday 8 December 2026
+        let bookings = [
+            held(1, 7, 9, 0),
+            held(2, 7, 9, 0),
+            held(3, 8, 9, 0),
+            held(4, 7, 10, 0),
+        ];
+        let same = [WeeklySession::parse("mon-fri 09:00-11:00 30min x2").unwrap()];
+        assert!(displaced_by_change(&same, &[], &cal, &bookings).is_empty());
+        // Mondays dropped: the Monday bookings go, Tuesday's stays
+        let no_monday = [WeeklySession::parse("tue-fri 09:00-11:00 30min x2").unwrap()];
+        assert_eq!(
+            displaced_by_change(&no_monday, &[], &cal, &bookings),
+            [1, 2, 4]
+        );
+        // one seat a slot: the later of the two 09:00 Monday bookings goes
+        let one_seat = [WeeklySession::parse("mon-fri 09:00-11:00 30min x1").unwrap()];
+        assert_eq!(displaced_by_change(&one_seat, &[], &cal, &bookings), [2]);
+        // hour-long slots: a 30-minute booking no longer matches
+        let hours = [WeeklySession::parse("mon-fri 09:00-11:00 60min x2").unwrap()];
+        assert_eq!(
+            displaced_by_change(&hours, &[], &cal, &bookings),
+            [1, 2, 3, 4]
+        );
+        // closing Tuesday
+        let closed = [DateException {
+            date: NaiveDate::from_ymd_opt(2026, 12, 8).unwrap(),
+            kind: ExceptionKind::Closed,
+        }];
+        assert_eq!(displaced_by_change(&same, &closed, &cal, &bookings), [3]);
+    }
+}

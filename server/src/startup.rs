@@ -30,6 +30,7 @@ pub struct AppState {
     pub bookings: Bookings,
     pub staff: backend::staff::Staff,
     pub queues: backend::queue::Queues,
+    pub schedules: backend::schedules::Schedules,
     pub login_throttle: backend::throttle::LoginThrottle,
 }
 
@@ -320,7 +321,7 @@ impl Application {
             clock.clone(),
         )
         .await?
-        .with_notifier(notifier);
+        .with_notifier(notifier.clone());
         for file in HOLIDAY_FILES {
             load_shipped_holidays(&bookings, file).await?;
         }
@@ -348,6 +349,14 @@ impl Application {
             chrono::Duration::minutes(i64::from(config.no_show_grace_minutes)),
         );
         spawn_no_show_marker(queues.clone(), config.no_show_check_every);
+        let schedules = backend::schedules::Schedules::new(
+            store.clone(),
+            directory.clone(),
+            bookings.clone(),
+            staff.clone(),
+            Some(notifier),
+            clock.clone(),
+        );
 
         let options = leptos_options(&config);
         assets::precompress_in_background(config.site_root.join("pkg"));
@@ -361,6 +370,7 @@ impl Application {
                 bookings,
                 staff,
                 queues,
+                schedules,
                 login_throttle: backend::throttle::LoginThrottle::default(),
             },
             limiter,

@@ -747,3 +747,125 @@ async fn a_person_is_handed_over_to_mediation_with_a_new_ticket() {
         .await;
     assert_eq!((s, there["ticket"].as_str()), (200, Some("A001")));
 }
+
+#[tokio::test]
+async fn a_schedule_change_lists_the_bookings_it_cancels_before_saving() {
+    let app = spawn_app().await;
+    let a = app
+        .book(1, "legal_consultation", MONDAY_9, "13910000001")
+        .await;
+    let b = app
+        .book(1, "legal_consultation", MONDAY_9, "13910000002")
+        .await;
+    let tuesday = app
+        .book(
+            1,
+            "legal_consultation",
+            "2026-12-08T09:00:00+08:00",
+            "13910000003",
+        )
+        .await;
+    let no_mondays = json!({"location_id": 1, "service": "legal_consultation",
+        "sessions": ["tue-fri 09:00-11:30 30min x2"]});
+
+    // only the office's head (and the district) may change its hours
+    let clerk = app.signed_in("o1-clerk").await;
+    assert_eq!(
+        clerk.post("/api/v1/staff/schedules", &no_mondays).await.0,
+        403
+    );
+    let other_head = app.signed_in("o2-head").await;
+    assert_eq!(
+        other_head
+            .post("/api/v1/staff/schedules", &no_mondays)
+            .await
+            .0,
+        403
+    );
+
+    let head = app.signed_in("o1-head").await;
+    let (s, current) = head.get("/api/v1/staff/schedules?location_id=1").await;
+    assert_eq!(s, 200);
+    assert!(
+        current["services"][0]["sessions"][0].is_string(),
+        "{current}"
+    );
+    let (s, body) = head
+        .post(
+            "/api/v1/staff/schedules",
+            &json!({"location_id": 1, "service": "legal_consultation", "sessions": ["mon 09:00-11:30 40min x1"]}),
+        )
+        .await;
+    assert_eq!(
+        (s, body["field"].as_str()),
+        (422, Some("sessions")),
+        "{body}"
+    );
+
+    // first attempt: refused, listing the two Monday bookings
+    let (s, body) = head.post("/api/v1/staff/schedules", &no_mondays).await;
+    assert_eq!(s, 409, "{body}");
+    let mut listed: Vec<String> = body["displaced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    let mut expected = vec![a.clone(), b.clone()];
+    expected.sort();
+    assert_eq!(listed, expected);
+    let state = |code: String, phone: &'static str| {
+        let c = app.client();
+        async move {
+            c.get(&format!("/api/v1/bookings/{code}?phone={phone}"))
+                .await
+                .1["state"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        state(a.clone(), "13910000001").await,
+        "booked",
+        "nothing changed yet"
+    );
+
+    // confirmed: saved, the two cancelled (kept in the records), Tuesday untouched
+    let (s, body) = head
+        .post(
+            "/api/v1/staff/schedules",
+            &json!({"location_id": 1, "service": "legal_consultation",
+                "sessions": ["tue-fri 09:00-11:30 30min x2"], "confirm": true}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(body["cancelled"].as_array().unwrap().len(), 2);
+    assert_eq!(state(a, "13910000001").await, "cancelled");
+    assert_eq!(state(tuesday.clone(), "13910000003").await, "booked");
+    let (_, slots) = app
+        .client()
+        .get("/api/v1/locations/1/slots?service=legal_consultation&from=2026-12-14&to=2026-12-15")
+        .await;
+    let days: Vec<&str> = slots
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["start"].as_str().unwrap()[..10])
+        .collect();
+    assert!(
+        !days.contains(&"2026-12-14"),
+        "no Monday slots any more: {days:?}"
+    );
+    assert!(days.contains(&"2026-12-15"));
+
+    // closing Tuesday: the same two steps
+    let close = json!({"location_id": 1, "service": "legal_consultation", "date": "2026-12-08", "note": "业务培训"});
+    let (s, body) = head.post("/api/v1/staff/closures", &close).await;
+    assert_eq!(s, 409, "{body}");
+    assert_eq!(body["displaced"][0]["code"], tuesday.as_str());
+    let mut confirmed = close.clone();
+    confirmed["confirm"] = json!(true);
+    let (s, _) = head.post("/api/v1/staff/closures", &confirmed).await;
+    assert_eq!(s, 200);
+    assert_eq!(state(tuesday, "13910000003").await, "cancelled");
+}

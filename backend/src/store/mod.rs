@@ -168,6 +168,23 @@ pub trait Store: Send + Sync + 'static {
     /// Takes a not-come booking back to booked (staff correcting the automatic mark).
     async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
 
+    // ---- schedules ----
+    /// Replaces the weekly rules of a service at a place.
+    async fn replace_weekly_sessions(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        sessions: &[domain::WeeklySession],
+    ) -> StoreResult<()>;
+    /// Closes a service at a place on a date.
+    async fn add_closure(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        date: NaiveDate,
+        note: &str,
+    ) -> StoreResult<()>;
+
     // ---- notifications outbox ----
     /// `false` when a message with the same dedupe key exists already.
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool>;

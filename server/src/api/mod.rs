@@ -44,6 +44,11 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/staff/call-next", post(staff::call_next))
         .route("/staff/no-shows/{code}/revert", post(staff::revert_no_show))
         .route("/staff/audit", get(staff::audit))
+        .route(
+            "/staff/schedules",
+            get(staff::schedules).post(staff::change_schedule),
+        )
+        .route("/staff/closures", post(staff::close_day))
         .merge(limited)
         .fallback(error::unknown_endpoint)
 }

@@ -27,6 +27,9 @@ use utoipa::OpenApi;
         super::staff::step,
         super::staff::revert_no_show,
         super::staff::audit,
+        super::staff::schedules,
+        super::staff::change_schedule,
+        super::staff::close_day,
         super::display::snapshot,
         super::display::events,
         crate::startup::healthz
@@ -51,7 +54,13 @@ use utoipa::OpenApi;
         super::staff::WalkInBody,
         super::staff::CallNextBody,
         super::staff::StepBody,
-        super::staff::AuditJson
+        super::staff::AuditJson,
+        super::staff::ScheduleJson,
+        super::staff::ServiceScheduleJson,
+        super::staff::ScheduleBody,
+        super::staff::ClosureBody,
+        super::staff::DisplacedJson,
+        super::staff::AppliedJson
     )),
     tags(
         (name = "places", description = "Offices and workrooms"),

@@ -563,3 +563,206 @@ pub async fn audit(
             .collect(),
     ))
 }
+
+// ---- schedules ----
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceScheduleJson {
+    pub service: &'static str,
+    /// Weekly rules, e.g. `mon-fri 09:00-11:30 30min x2`.
+    pub sessions: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleJson {
+    pub location_id: i64,
+    pub services: Vec<ServiceScheduleJson>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PlaceQuery {
+    location_id: Option<i64>,
+}
+
+fn schedule_error(e: backend::schedules::ScheduleError) -> Response {
+    use backend::schedules::ScheduleError as E;
+    match e {
+        E::NeedsConfirmation(displaced) => (
+            StatusCode::CONFLICT,
+            Json(serde_json::json!({
+                "error": "confirm",
+                "message": E::NeedsConfirmation(displaced.clone()).to_string(),
+                "displaced": displaced.iter().map(displaced_json).collect::<Vec<_>>(),
+            })),
+        )
+            .into_response(),
+        E::Forbidden => ApiError::Forbidden.into_response(),
+        E::NotFound => ApiError::NotFound.into_response(),
+        E::Invalid(f) => ApiError::Invalid {
+            field: f.field.into(),
+            message: f.message,
+        }
+        .into_response(),
+        E::Internal => ApiError::Internal.into_response(),
+    }
+}
+
+/// A booking a schedule change cancels (shown to the office head before saving).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisplacedJson {
+    pub code: String,
+    pub start: String,
+    pub name: String,
+    pub phone: String,
+}
+
+fn displaced_json(b: &backend::store::BookingRecord) -> DisplacedJson {
+    DisplacedJson {
+        code: b.code.clone(),
+        start: to_local(&b.start).to_rfc3339(),
+        name: b.name.clone(),
+        phone: domain::booking::MobilePhone::parse(&b.phone)
+            .map(|p| p.masked())
+            .unwrap_or_default(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppliedJson {
+    /// Bookings the change cancelled; their holders are sent a message.
+    pub cancelled: Vec<DisplacedJson>,
+}
+
+/// The weekly rules of a place (office heads of the place, district admins).
+#[utoipa::path(get, path = "/api/v1/staff/schedules", tag = "staff", params(PlaceQuery),
+    responses((status = 200, body = ScheduleJson), (status = 403, body = ErrorBody)))]
+pub async fn schedules(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    Query(q): Query<PlaceQuery>,
+) -> Result<Json<ScheduleJson>, Response> {
+    let id = q.location_id.ok_or_else(|| {
+        ApiError::Invalid {
+            field: "location_id".into(),
+            message: "请指定网点".into(),
+        }
+        .into_response()
+    })?;
+    let current = state
+        .schedules
+        .current(&account, LocationId(id))
+        .await
+        .map_err(schedule_error)?;
+    Ok(Json(ScheduleJson {
+        location_id: id,
+        services: current
+            .into_iter()
+            .map(|(service, sessions)| ServiceScheduleJson {
+                service: service.code(),
+                sessions,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScheduleBody {
+    pub location_id: i64,
+    pub service: String,
+    pub sessions: Vec<String>,
+    /// Apply even though it cancels the bookings listed by the first attempt.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// Replaces the weekly rules of a service at a place. Without `confirm`, a change that would
+/// cancel bookings is refused with `409` listing them.
+#[utoipa::path(post, path = "/api/v1/staff/schedules", tag = "staff", request_body = ScheduleBody,
+    responses(
+        (status = 200, body = AppliedJson),
+        (status = 409, description = "Would cancel the listed bookings; send again with confirm", body = [DisplacedJson]),
+        (status = 422, body = ErrorBody), (status = 403, body = ErrorBody),
+    ))]
+pub async fn change_schedule(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AppliedJson>, Response> {
+    require_json(&headers).map_err(IntoResponse::into_response)?;
+    let b: ScheduleBody = json_body(&body).map_err(IntoResponse::into_response)?;
+    let service: ServiceCode = b.service.parse().map_err(|_| {
+        ApiError::Invalid {
+            field: "service".into(),
+            message: "没有这项服务".into(),
+        }
+        .into_response()
+    })?;
+    let applied = state
+        .schedules
+        .change_weekly(
+            &account,
+            LocationId(b.location_id),
+            service,
+            &b.sessions,
+            b.confirm,
+        )
+        .await
+        .map_err(schedule_error)?;
+    Ok(Json(AppliedJson {
+        cancelled: applied.cancelled.iter().map(displaced_json).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ClosureBody {
+    pub location_id: i64,
+    pub service: String,
+    /// `YYYY-MM-DD`
+    pub date: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// Closes a service at a place on a date; like a schedule change, bookings are listed first.
+#[utoipa::path(post, path = "/api/v1/staff/closures", tag = "staff", request_body = ClosureBody,
+    responses((status = 200, body = AppliedJson), (status = 409, body = [DisplacedJson]), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn close_day(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AppliedJson>, Response> {
+    require_json(&headers).map_err(IntoResponse::into_response)?;
+    let b: ClosureBody = json_body(&body).map_err(IntoResponse::into_response)?;
+    let invalid = |field: &str, message: &str| {
+        ApiError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+        .into_response()
+    };
+    let service: ServiceCode = b
+        .service
+        .parse()
+        .map_err(|_| invalid("service", "没有这项服务"))?;
+    let date = NaiveDate::parse_from_str(&b.date, "%Y-%m-%d")
+        .map_err(|_| invalid("date", "日期格式应为 YYYY-MM-DD"))?;
+    let applied = state
+        .schedules
+        .close_day(
+            &account,
+            LocationId(b.location_id),
+            service,
+            date,
+            &b.note,
+            b.confirm,
+        )
+        .await
+        .map_err(schedule_error)?;
+    Ok(Json(AppliedJson {
+        cancelled: applied.cancelled.iter().map(displaced_json).collect(),
+    }))
+}

@@ -97,7 +97,7 @@ struct SessionRow {
     youth_only: bool,
 }
 
-fn minute_of(t: NaiveTime) -> i64 {
+pub(super) fn minute_of(t: NaiveTime) -> i64 {
     i64::from(t.hour() * 60 + t.minute())
 }
 
@@ -434,6 +434,24 @@ impl Store for SqliteStore {
     }
     async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
         self.revert_no_show_impl(booking_id, at).await
+    }
+    async fn replace_weekly_sessions(
+        &self,
+        location: LocationId,
+        service: Svc,
+        sessions: &[domain::WeeklySession],
+    ) -> StoreResult<()> {
+        self.replace_weekly_sessions_impl(location, service, sessions)
+            .await
+    }
+    async fn add_closure(
+        &self,
+        location: LocationId,
+        service: Svc,
+        date: NaiveDate,
+        note: &str,
+    ) -> StoreResult<()> {
+        self.add_closure_impl(location, service, date, note).await
     }
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool> {
         self.enqueue_notification_impl(n).await

@@ -664,3 +664,58 @@ impl SqliteStore {
         rows.into_iter().map(BookingRow::into_record).collect()
     }
 }
+
+impl SqliteStore {
+    pub(super) async fn replace_weekly_sessions_impl(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        sessions: &[domain::WeeklySession],
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM weekly_sessions WHERE location_id = $1 AND service = $2")
+            .bind(location.0)
+            .bind(service.code())
+            .execute(&mut *tx)
+            .await?;
+        for (seq, s) in sessions.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO weekly_sessions
+                 (location_id, service, seq, weekdays, start_minute, end_minute, slot_minutes, capacity, youth_only)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(location.0)
+            .bind(service.code())
+            .bind(seq as i64)
+            .bind(i64::from(s.days.bits()))
+            .bind(super::minute_of(s.start))
+            .bind(super::minute_of(s.end))
+            .bind(i64::from(s.slot_minutes))
+            .bind(i64::from(s.capacity))
+            .bind(s.youth_only)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn add_closure_impl(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        date: NaiveDate,
+        note: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO schedule_exceptions (location_id, service, date, session, note) VALUES ($1, $2, $3, NULL, $4)",
+        )
+        .bind(location.0)
+        .bind(service.code())
+        .bind(date.to_string())
+        .bind(note)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+}
