@@ -28,6 +28,13 @@ pub enum Flash {
         code: String,
         rejection: Rejection,
     },
+    /// A schedule change not saved yet (needs confirming, or wrong), with the typed rules.
+    Schedule {
+        place: i64,
+        service: String,
+        text: String,
+        rejection: Rejection,
+    },
 }
 
 fn failed(e: tower_sessions::session::Error) -> ServerFnError {

@@ -126,6 +126,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/login") view=pages::staff::StaffLoginPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=pages::staff::StaffPage ssr=SsrMode::Async />
                     <Route
+                        path=path!("/staff/schedules")
+                        view=pages::schedules::SchedulesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/bookings/:code/reschedule")
                         view=pages::booking::ReschedulePage
                         ssr=SsrMode::Async

@@ -301,6 +301,8 @@ pub struct StaffHome {
     pub display_name: String,
     pub role_label: String,
     pub places: Vec<PlaceCard>,
+    /// Places whose opening hours this account may change.
+    pub schedule_places: Vec<i64>,
 }
 
 /// A place's day as a staff page shows it (phones masked; confidential topics withheld).
@@ -338,4 +340,19 @@ pub struct ExpectedLine {
     pub start: DateTime<FixedOffset>,
     pub state: BookingState,
     pub who: String,
+}
+
+/// The schedules page of a place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchedulePage {
+    pub place: PlaceCard,
+    pub services: Vec<ServiceRules>,
+    /// A change kept from a plain form post: which service, what was typed, why not saved.
+    pub kept: Option<(String, String, Rejection)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRules {
+    pub service: ServiceCode,
+    pub lines: Vec<String>,
 }

@@ -101,3 +101,34 @@ test("staff pages refuse strangers and other offices", async ({ page, request },
   await page.goto("/staff?place=8");
   await expect(page.getByRole("alert")).toContainText("没有权限");
 });
+
+test("an office head changes opening hours; bookings it would cancel are listed and need confirming", async ({ page, request }, testInfo) => {
+  const office = jsOff(testInfo) ? 10 : 9;
+  const code = await bookToday(request, office);
+  await signIn(page, `o${office}-head`);
+  await page.goto(`/staff?place=${office}`);
+  await page.getByRole("link", { name: "修改服务时间" }).click();
+  await expect(page).toHaveURL(new RegExp(`/staff/schedules\\?place=${office}$`));
+  await waitForHydration(page, testInfo);
+  const consultation = page.getByRole("region", { name: "法律咨询" });
+  const rules = consultation.getByLabel("每周开放规则");
+  await expect(rules).toHaveValue(/mon-fri|mon/);
+  await expectNoAxeViolations(page, testInfo);
+
+  // no more Mondays (the fixed test day is a Monday): refused, with the booking listed
+  await rules.fill("tue-fri 09:00-11:30 30min x2");
+  await consultation.getByRole("button", { name: "保存" }).click();
+  const alert = consultation.getByRole("alert");
+  await expect(alert).toContainText("这项调整会取消 1 个已有预约");
+  await expect(alert).toContainText("赵敏");
+  await expect(consultation.getByLabel("每周开放规则"), "what was typed stays").toHaveValue("tue-fri 09:00-11:30 30min x2");
+  await expectNoAxeViolations(page, testInfo);
+
+  await consultation.getByLabel("确认取消受影响的预约并通知预约人").check();
+  await consultation.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("region", { name: "法律咨询" }).getByLabel("每周开放规则")).toHaveValue("tue-fri 09:00-11:30 30min x2");
+  await expect(page.getByRole("region", { name: "法律咨询" }).getByRole("alert")).toHaveCount(0);
+  const slots: { start: string }[] = await (await request.get(`/api/v1/locations/${office}/slots?service=legal_consultation`)).json();
+  expect(slots.some((s) => s.start.startsWith("2026-12-14")), "no Monday slots").toBe(false);
+  expect(code).toBeTruthy();
+});

@@ -188,6 +188,7 @@ pub fn router(
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let (directory, bookings) = (state.directory.clone(), state.bookings.clone());
     let (staff, queues) = (state.staff.clone(), state.queues.clone());
+    let schedules = state.schedules.clone();
     let login_throttle = state.login_throttle.clone();
     // pages and the REST API count against the same per-client budget
     let throttle = backend::throttle::Throttle(limiter.clone());
@@ -212,6 +213,7 @@ pub fn router(
                 provide_context(throttle.clone());
                 provide_context(staff.clone());
                 provide_context(queues.clone());
+                provide_context(schedules.clone());
                 provide_context(login_throttle.clone());
             },
             {

@@ -201,10 +201,19 @@ pub async fn load_staff_home() -> Result<Option<StaffHome>, ServerFnError> {
         .filter(|p| account.may(Action::ViewQueue, Some(p)))
         .map(PlaceCard::from)
         .collect();
+    let schedule_places = crate::api::directory()?
+        .all()
+        .await
+        .map_err(crate::api::internal)?
+        .iter()
+        .filter(|p| account.may(Action::EditSchedules, Some(p)))
+        .map(|p| p.id.0)
+        .collect();
     Ok(Some(StaffHome {
         display_name: account.display_name.clone(),
         role_label: account.role.label_zh().to_string(),
         places,
+        schedule_places,
     }))
 }
 
@@ -309,4 +318,134 @@ pub async fn staff_step(
         Ok(_) => ssr::done(place).await,
         Err(e) => ssr::refuse(place, ssr::message(e)?).await,
     }
+}
+
+/// The weekly rules of a place's bookable services (office heads, district admins).
+#[server]
+pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::{PlaceCard, SchedulePage, ServiceRules};
+    let account = ssr::account().await?;
+    let schedules = use_context::<backend::schedules::Schedules>()
+        .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
+    let current = schedules
+        .current(&account, domain::LocationId(place))
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let loc = crate::api::directory()?
+        .location(domain::LocationId(place))
+        .await
+        .map_err(crate::api::internal)?;
+    let kept = device::take_flash(&device::session().await?, |f| match f {
+        Flash::Schedule {
+            place: p,
+            service,
+            text,
+            rejection,
+        } if p == place => Some((service, text, rejection)),
+        _ => None,
+    })
+    .await?;
+    Ok(SchedulePage {
+        place: PlaceCard::from(&loc),
+        services: current
+            .into_iter()
+            .filter(|(s, _)| *s != domain::ServiceCode::Mediation)
+            .map(|(service, lines)| ServiceRules { service, lines })
+            .collect(),
+        kept,
+    })
+}
+
+/// Saves new weekly rules (one per line). A change that would cancel bookings is refused
+/// with the list, until sent again with `confirm`.
+#[server]
+pub async fn save_schedule(
+    place: i64,
+    service: String,
+    rules: String,
+    confirm: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::{FieldMessage, Rejection};
+    use backend::schedules::ScheduleError;
+    let account = ssr::account().await?;
+    let schedules = use_context::<backend::schedules::Schedules>()
+        .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
+    let lines: Vec<String> = rules.lines().map(str::to_string).collect();
+    let rejection = match service.parse::<domain::ServiceCode>() {
+        Err(_) => Rejection::refused("没有这项服务"),
+        Ok(code) => match schedules
+            .change_weekly(
+                &account,
+                domain::LocationId(place),
+                code,
+                &lines,
+                confirm.is_some(),
+            )
+            .await
+        {
+            Ok(_) => {
+                if device::is_plain_form_post().await {
+                    leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+                }
+                return Ok(FormOutcome::Done);
+            }
+            Err(ScheduleError::Internal) => return Err(ServerFnError::new("internal error")),
+            Err(ScheduleError::Invalid(f)) => Rejection {
+                errors: vec![FieldMessage {
+                    field: format!("rules-{service}"),
+                    message: f.message,
+                }],
+                ..Default::default()
+            },
+            Err(ScheduleError::NeedsConfirmation(list)) => {
+                let lines: Vec<String> = list
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "{} {} {}",
+                            domain::slots::to_local(&b.start).format("%-m月%-d日 %H:%M"),
+                            b.name,
+                            domain::BookingCode::parse(&b.code)
+                                .map(|c| c.to_string())
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                Rejection {
+                    errors: vec![FieldMessage {
+                        field: format!("rules-{service}"),
+                        message: format!(
+                            "这项调整会取消 {} 个已有预约，请勾选确认后再保存：{}",
+                            list.len(),
+                            lines.join("；")
+                        ),
+                    }],
+                    ..Default::default()
+                }
+            }
+            Err(e) => Rejection {
+                errors: vec![FieldMessage {
+                    field: format!("rules-{service}"),
+                    message: e.to_string(),
+                }],
+                ..Default::default()
+            },
+        },
+    };
+    if device::is_plain_form_post().await {
+        device::save_flash(
+            &device::session().await?,
+            Flash::Schedule {
+                place,
+                service,
+                text: rules,
+                rejection: rejection.clone(),
+            },
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+    }
+    Ok(FormOutcome::Rejected(rejection))
 }

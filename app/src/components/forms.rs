@@ -135,3 +135,16 @@ pub fn Alternatives(
         </ul>
     }
 }
+
+/// What to tell a person about a failed server function: its message when it is one of ours
+/// (e.g. "没有权限…"), a generic "try again" for anything internal.
+pub fn error_text(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(m)
+            if m != "internal error" && !m.contains("missing from context") =>
+        {
+            m.clone()
+        }
+        _ => crate::i18n::t(crate::i18n::Msg::LoadFailed).to_string(),
+    }
+}

@@ -5,4 +5,5 @@ pub mod home;
 pub mod not_found;
 pub mod offices;
 pub mod place;
+pub mod schedules;
 pub mod staff;

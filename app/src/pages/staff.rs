@@ -7,7 +7,7 @@ use crate::api::staff::{
     load_staff_home, load_staff_queue, login_notice, StaffCallNext, StaffCheckIn, StaffLogin,
     StaffLogout, StaffStep, StaffWalkIn,
 };
-use crate::components::forms::ErrorSummary;
+use crate::components::forms::{error_text, ErrorSummary};
 use crate::i18n::{service_name, t, Msg};
 use crate::model::{AlternativeChoice, FormOutcome, QueueLine, Rejection, StaffHome, StaffQueue};
 use domain::queue::{Outcome, QueueState};
@@ -117,7 +117,7 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
     let outcome_of = move |v: Option<Result<FormOutcome, ServerFnError>>| match v {
         Some(Ok(FormOutcome::Rejected(r))) => Some(Some(r)),
         Some(Ok(FormOutcome::Done)) => Some(None),
-        Some(Err(e)) => Some(Some(Rejection::refused(e.to_string()))),
+        Some(Err(e)) => Some(Some(Rejection::refused(error_text(&e)))),
         None => None,
     };
     Effect::new(move |_| {
@@ -135,6 +135,7 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| live::follow(place.get(), outside));
     let places = home.places.clone();
+    let schedule_places = home.schedule_places.clone();
     view! {
         <header class="page-head staff-head">
             <p class="place-meta">{home.display_name.clone()}" · "{home.role_label.clone()}</p>
@@ -160,6 +161,18 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
                     </form>
                 }
             })}
+        {move || {
+            let p = place.get();
+            schedule_places
+                .contains(&p)
+                .then(|| {
+                    view! {
+                        <p>
+                            <a href=format!("/staff/schedules?place={p}")>{t(Msg::SchedulesLink)}</a>
+                        </p>
+                    }
+                })
+        }}
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
@@ -172,7 +185,9 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => {
+                        view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any()
+                    }
                 }
             })}
         </Transition>
