@@ -125,6 +125,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/display/:id") view=pages::display::DisplayPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/login") view=pages::staff::StaffLoginPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=pages::staff::StaffPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/password") view=pages::staff::PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/audit") view=pages::staff::AuditPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/staff/schedules")
                         view=pages::schedules::SchedulesPage

@@ -303,6 +303,8 @@ pub struct StaffHome {
     pub places: Vec<PlaceCard>,
     /// Places whose opening hours this account may change.
     pub schedule_places: Vec<i64>,
+    /// District admins and auditors read the audit log.
+    pub sees_audit: bool,
 }
 
 /// A place's day as a staff page shows it (phones masked; confidential topics withheld).
@@ -349,10 +351,23 @@ pub struct SchedulePage {
     pub services: Vec<ServiceRules>,
     /// A change kept from a plain form post: which service, what was typed, why not saved.
     pub kept: Option<(String, String, Rejection)>,
+    /// A closure not saved yet (needs confirming, or wrong).
+    pub closure: Option<Rejection>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRules {
     pub service: ServiceCode,
     pub lines: Vec<String>,
+}
+
+/// One staff action in the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: DateTime<FixedOffset>,
+    pub username: String,
+    pub action: String,
+    pub place: Option<i64>,
+    pub subject: String,
+    pub change: String,
 }

@@ -132,3 +132,54 @@ test("an office head changes opening hours; bookings it would cancel are listed 
   expect(slots.some((s) => s.start.startsWith("2026-12-14")), "no Monday slots").toBe(false);
   expect(code).toBeTruthy();
 });
+
+test("a clerk changes their password, the district reads the audit log, a head closes a day", async ({ page, browser, request }, testInfo) => {
+  const [clerkOffice, headOffice] = jsOff(testInfo) ? [13, 14] : [11, 12];
+  await signIn(page, `o${clerkOffice}-clerk`);
+  await page.getByRole("link", { name: "修改密码" }).click();
+  await waitForHydration(page, testInfo);
+  await page.getByLabel("原密码").fill("not-my-password");
+  await page.getByLabel("新密码（至少 8 位）").fill("new-pass-2026");
+  await page.getByLabel("再输入一次新密码").fill("new-pass-2026");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("alert")).toContainText("原密码不正确");
+  await page.getByLabel("原密码").fill("demo1234");
+  await page.getByLabel("新密码（至少 8 位）").fill("new-pass-2026");
+  await page.getByLabel("再输入一次新密码").fill("new-pass-2027");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("alert")).toContainText("两次输入的新密码不一致");
+  await expectNoAxeViolations(page, testInfo);
+  await page.getByLabel("原密码").fill("demo1234");
+  await page.getByLabel("新密码（至少 8 位）").fill("new-pass-2026");
+  await page.getByLabel("再输入一次新密码").fill("new-pass-2026");
+  await page.getByRole("button", { name: "保存" }).click();
+  await expect(page.getByRole("status")).toHaveText("密码已修改。");
+  const fresh = await browser.newContext({ ...testInfo.project.use });
+  const r = await fresh.request.post("/api/v1/staff/login", { data: { username: `o${clerkOffice}-clerk`, password: "new-pass-2026" } });
+  expect(r.status()).toBe(200);
+  await fresh.close();
+
+  // the district admin sees it in the audit log
+  await page.context().clearCookies();
+  await signIn(page, "district");
+  await page.getByRole("link", { name: "操作日志" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("操作日志");
+  await expect(page.getByText(`o${clerkOffice}-clerk · password_changed`)).toBeVisible();
+  await expectNoAxeViolations(page, testInfo);
+
+  // an office head closes Wednesday for consultations
+  await page.context().clearCookies();
+  await signIn(page, `o${headOffice}-head`);
+  await page.goto(`/staff/schedules?place=${headOffice}`);
+  await waitForHydration(page, testInfo);
+  const closure = page.getByRole("region", { name: "某天暂停服务" });
+  await closure.getByLabel("日期").fill("2026-12-09");
+  await closure.getByLabel("服务").selectOption("legal_consultation");
+  await closure.getByLabel("原因（选填）").fill("业务培训");
+  await closure.getByRole("button", { name: "暂停这一天" }).click();
+  await expect(async () => {
+    const slots: { start: string }[] = await (await request.get(`/api/v1/locations/${headOffice}/slots?service=legal_consultation`)).json();
+    expect(slots.some((s) => s.start.startsWith("2026-12-09"))).toBe(false);
+    expect(slots.some((s) => s.start.startsWith("2026-12-10"))).toBe(true);
+  }).toPass({ timeout: 5000 });
+});

@@ -214,6 +214,7 @@ pub async fn load_staff_home() -> Result<Option<StaffHome>, ServerFnError> {
         role_label: account.role.label_zh().to_string(),
         places,
         schedule_places,
+        sees_audit: account.may(Action::ViewAuditLog, None),
     }))
 }
 
@@ -288,6 +289,7 @@ pub async fn staff_step(
     step: String,
     outcome: Option<String>,
     service: Option<String>,
+    note: Option<String>,
 ) -> Result<FormOutcome, ServerFnError> {
     use crate::model::Rejection;
     use domain::queue::{Outcome, Step};
@@ -311,7 +313,7 @@ pub async fn staff_step(
         };
         let outcome = outcome.as_deref().and_then(Outcome::parse);
         queues
-            .step(&account, entry, step, None, outcome, None)
+            .step(&account, entry, step, None, outcome, note)
             .await
     };
     match result {
@@ -336,16 +338,19 @@ pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, Se
         .location(domain::LocationId(place))
         .await
         .map_err(crate::api::internal)?;
-    let kept = device::take_flash(&device::session().await?, |f| match f {
-        Flash::Schedule {
+    let flash = device::take_flash(&device::session().await?, Some).await?;
+    let (kept, closure) = match flash {
+        Some(Flash::Schedule {
             place: p,
             service,
             text,
             rejection,
-        } if p == place => Some((service, text, rejection)),
-        _ => None,
-    })
-    .await?;
+        }) if p == place => (Some((service, text, rejection)), None),
+        Some(Flash::Notice { code, rejection }) if code == format!("closure:{place}") => {
+            (None, Some(rejection))
+        }
+        _ => (None, None),
+    };
     Ok(SchedulePage {
         place: PlaceCard::from(&loc),
         services: current
@@ -354,6 +359,7 @@ pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, Se
             .map(|(service, lines)| ServiceRules { service, lines })
             .collect(),
         kept,
+        closure,
     })
 }
 
@@ -441,6 +447,182 @@ pub async fn save_schedule(
                 place,
                 service,
                 text: rules,
+                rejection: rejection.clone(),
+            },
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+    }
+    Ok(FormOutcome::Rejected(rejection))
+}
+
+/// Takes back a booking's automatic no-show mark (the resident came late after all).
+#[server]
+pub async fn staff_revert_no_show(place: i64, code: String) -> Result<FormOutcome, ServerFnError> {
+    let account = ssr::account().await?;
+    match ssr::queues()?.revert_no_show(&account, &code).await {
+        Ok(()) => ssr::done(place).await,
+        Err(e) => ssr::refuse(place, ssr::message(e)?).await,
+    }
+}
+
+/// Changes the signed-in staff member's password.
+#[server]
+pub async fn staff_change_password(
+    old_password: String,
+    new_password: String,
+    repeat_password: String,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::{FieldMessage, Rejection};
+    use backend::staff::StaffError;
+    let account = ssr::account().await?;
+    let staff = use_context::<backend::staff::Staff>()
+        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    let rejection = if new_password != repeat_password {
+        Rejection {
+            errors: vec![FieldMessage {
+                field: "repeat_password".into(),
+                message: "两次输入的新密码不一致".into(),
+            }],
+            ..Default::default()
+        }
+    } else {
+        match staff
+            .change_password(&account, &old_password, &new_password)
+            .await
+        {
+            Ok(()) => {
+                leptos_axum::redirect("/staff/password?changed=1");
+                return Ok(FormOutcome::Done);
+            }
+            Err(StaffError::Invalid(f)) => Rejection {
+                errors: vec![f.into()],
+                ..Default::default()
+            },
+            Err(StaffError::Internal) => return Err(ServerFnError::new("internal error")),
+            Err(e) => Rejection::refused(e.to_string()),
+        }
+    };
+    if device::is_plain_form_post().await {
+        device::save_flash(
+            &device::session().await?,
+            Flash::Notice {
+                code: "staff:password".into(),
+                rejection: rejection.clone(),
+            },
+        )
+        .await?;
+        leptos_axum::redirect("/staff/password");
+    }
+    Ok(FormOutcome::Rejected(rejection))
+}
+
+/// A refusal kept for the password page (JavaScript off).
+#[server]
+pub async fn password_notice() -> Result<Option<crate::model::Rejection>, ServerFnError> {
+    use crate::device::{self, Flash};
+    ssr::account().await?;
+    device::take_flash(&device::session().await?, |f| match f {
+        Flash::Notice { code, rejection } if code == "staff:password" => Some(rejection),
+        _ => None,
+    })
+    .await
+}
+
+/// The newest staff actions (district admins and auditors).
+#[server]
+pub async fn load_audit() -> Result<Vec<crate::model::AuditLine>, ServerFnError> {
+    use crate::model::AuditLine;
+    let account = ssr::account().await?;
+    let staff = use_context::<backend::staff::Staff>()
+        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    let log = staff
+        .audit_log(&account, 200)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(log
+        .into_iter()
+        .map(|e| AuditLine {
+            at: domain::slots::to_local(&e.at),
+            username: e.username,
+            action: e.action,
+            place: e.location_id.map(|l| l.0),
+            subject: e.subject.unwrap_or_default(),
+            change: match (e.before, e.after) {
+                (Some(b), Some(a)) => format!("{b} → {a}"),
+                _ => String::new(),
+            },
+        })
+        .collect())
+}
+
+/// Closes a service at a place on a date (bookings it cancels are listed first).
+#[server]
+pub async fn staff_close_day(
+    place: i64,
+    service: String,
+    date: String,
+    note: Option<String>,
+    confirm: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::{FieldMessage, Rejection};
+    use backend::schedules::ScheduleError;
+    let account = ssr::account().await?;
+    let schedules = use_context::<backend::schedules::Schedules>()
+        .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
+    let field = |message: String| Rejection {
+        errors: vec![FieldMessage {
+            field: "closure".into(),
+            message,
+        }],
+        ..Default::default()
+    };
+    let rejection = match (
+        service.parse::<domain::ServiceCode>(),
+        chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d"),
+    ) {
+        (Err(_), _) => field("请选择服务".into()),
+        (_, Err(_)) => field("请选择日期".into()),
+        (Ok(code), Ok(day)) => match schedules
+            .close_day(
+                &account,
+                domain::LocationId(place),
+                code,
+                day,
+                note.as_deref().unwrap_or(""),
+                confirm.is_some(),
+            )
+            .await
+        {
+            Ok(_) => {
+                if device::is_plain_form_post().await {
+                    leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+                }
+                return Ok(FormOutcome::Done);
+            }
+            Err(ScheduleError::Internal) => return Err(ServerFnError::new("internal error")),
+            Err(ScheduleError::NeedsConfirmation(list)) => field(format!(
+                "这一天已有 {} 个预约，请勾选确认后再关闭（预约人会收到通知）：{}",
+                list.len(),
+                list.iter()
+                    .map(|b| format!(
+                        "{} {}",
+                        domain::slots::to_local(&b.start).format("%H:%M"),
+                        b.name
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            )),
+            Err(e) => field(e.to_string()),
+        },
+    };
+    if device::is_plain_form_post().await {
+        device::save_flash(
+            &device::session().await?,
+            Flash::Notice {
+                code: format!("closure:{place}"),
                 rejection: rejection.clone(),
             },
         )

@@ -2,7 +2,7 @@
 //! service, one rule per line (`mon-fri 09:00-11:30 30min x2`). A change that would cancel
 //! bookings is refused with the list until confirmed.
 
-use crate::api::staff::{load_schedules, SaveSchedule};
+use crate::api::staff::{load_schedules, SaveSchedule, StaffCloseDay};
 use crate::components::forms::{error_text, ErrorSummary};
 use crate::i18n::{service_name, t, Msg};
 use crate::model::{AlternativeChoice, FormOutcome, Rejection, ServiceRules};
@@ -19,9 +19,10 @@ pub fn SchedulesPage() -> impl IntoView {
             .unwrap_or_default()
     };
     let save = ServerAction::<SaveSchedule>::new();
+    let close = ServerAction::<StaffCloseDay>::new();
     let data = Resource::new(
-        move || (place(), save.version().get()),
-        |(p, _)| load_schedules(p),
+        move || (place(), save.version().get(), close.version().get()),
+        |(p, ..)| load_schedules(p),
     );
     view! {
         <Title text=t(Msg::SchedulesTitle) />
@@ -30,6 +31,10 @@ pub fn SchedulesPage() -> impl IntoView {
                 match data.await {
                     Ok(page) => {
                         let kept = page.kept.clone();
+                        let closure = page.closure.clone();
+                        let bookable: Vec<domain::ServiceCode> =
+                            page.services.iter().map(|r| r.service).collect();
+                        let place_id = page.place.id;
                         view! {
                             <header class="page-head">
                                 <p class="place-meta"><a href=format!("/staff?place={}", page.place.id)>{t(Msg::StaffTitle)}</a></p>
@@ -46,6 +51,7 @@ pub fn SchedulesPage() -> impl IntoView {
                                     view! { <RulesForm place=page.place.id rules kept save /> }
                                 })
                                 .collect_view()}
+                            <ClosureForm place=place_id services=bookable kept=closure close />
                         }
                             .into_any()
                     }
@@ -99,6 +105,53 @@ fn RulesForm(
                     <span>{t(Msg::SchedulesConfirm)}</span>
                 </label>
                 <button type="submit" class="button">{t(Msg::SchedulesSave)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Closing a service on a date (a training day, an office holiday).
+#[component]
+fn ClosureForm(
+    place: i64,
+    services: Vec<domain::ServiceCode>,
+    kept: Option<Rejection>,
+    close: ServerAction<StaffCloseDay>,
+) -> impl IntoView {
+    let rejection = RwSignal::new(kept);
+    Effect::new(move |_| match close.value().get() {
+        Some(Ok(FormOutcome::Rejected(r))) => rejection.set(Some(r)),
+        Some(Ok(FormOutcome::Done)) => rejection.set(None),
+        _ => {}
+    });
+    view! {
+        <section class="card" aria-labelledby="closure-heading">
+            <h2 id="closure-heading">{t(Msg::ClosureTitle)}</h2>
+            <ActionForm action=close>
+                <ErrorSummary rejection alternative_href=|_: AlternativeChoice| String::new() />
+                <input type="hidden" name="place" value=place />
+                <div class="field">
+                    <label for="f-closure">{t(Msg::ClosureDate)}</label>
+                    <input id="f-closure" name="date" type="date" required />
+                </div>
+                <div class="field">
+                    <label for="f-closure-service">{t(Msg::ClosureService)}</label>
+                    <select id="f-closure-service" name="service">
+                        {services
+                            .into_iter()
+                            .map(|s| view! { <option value=s.code()>{service_name(s)}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-closure-note">{t(Msg::ClosureNote)}</label>
+                    <input id="f-closure-note" name="note" type="text" maxlength="100" />
+                </div>
+                <label class="choice">
+                    <input type="checkbox" name="confirm" value="on" />
+                    <span>{t(Msg::SchedulesConfirm)}</span>
+                </label>
+                <button type="submit" class="button">{t(Msg::ClosureSave)}</button>
             </ActionForm>
         </section>
     }

@@ -4,13 +4,15 @@
 //! any change made at another desk.
 
 use crate::api::staff::{
-    load_staff_home, load_staff_queue, login_notice, StaffCallNext, StaffCheckIn, StaffLogin,
-    StaffLogout, StaffStep, StaffWalkIn,
+    load_audit, load_staff_home, load_staff_queue, login_notice, password_notice, StaffCallNext,
+    StaffChangePassword, StaffCheckIn, StaffLogin, StaffLogout, StaffRevertNoShow, StaffStep,
+    StaffWalkIn,
 };
 use crate::components::forms::{error_text, ErrorSummary};
 use crate::i18n::{service_name, t, Msg};
 use crate::model::{AlternativeChoice, FormOutcome, QueueLine, Rejection, StaffHome, StaffQueue};
 use domain::queue::{Outcome, QueueState};
+use domain::BookingState;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -98,6 +100,7 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
     let call = ServerAction::<StaffCallNext>::new();
     let step = ServerAction::<StaffStep>::new();
     let logout = ServerAction::<StaffLogout>::new();
+    let revert = ServerAction::<StaffRevertNoShow>::new();
     // bumped by the event stream: another desk changed something
     let outside = RwSignal::new(0u32);
     let queue = Resource::new(
@@ -108,6 +111,7 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
                 walk_in.version().get(),
                 call.version().get(),
                 step.version().get(),
+                revert.version().get(),
                 outside.get(),
             )
         },
@@ -126,6 +130,7 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
             walk_in.value().get(),
             call.value().get(),
             step.value().get(),
+            revert.value().get(),
         ] {
             if let Some(r) = outcome_of(v) {
                 rejection.set(r);
@@ -139,6 +144,8 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
     view! {
         <header class="page-head staff-head">
             <p class="place-meta">{home.display_name.clone()}" · "{home.role_label.clone()}</p>
+            <a href="/staff/password">{t(Msg::PasswordTitle)}</a>
+            {home.sees_audit.then(|| view! { <a href="/staff/audit">{t(Msg::AuditTitle)}</a> })}
             <ActionForm action=logout>
                 <button type="submit" class="link-button">{t(Msg::SignOut)}</button>
             </ActionForm>
@@ -181,7 +188,7 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
                             rejection.set(notice);
                         }
                         view! {
-                            <QueueView q rejection check_in walk_in call step />
+                            <QueueView q rejection check_in walk_in call step revert />
                         }
                             .into_any()
                     }
@@ -202,6 +209,7 @@ fn QueueView(
     walk_in: ServerAction<StaffWalkIn>,
     call: ServerAction<StaffCallNext>,
     step: ServerAction<StaffStep>,
+    revert: ServerAction<StaffRevertNoShow>,
 ) -> impl IntoView {
     let place = q.place.id;
     let walk_ins = q
@@ -271,11 +279,34 @@ fn QueueView(
                     .expected
                     .into_iter()
                     .map(|b| {
+                        let code = b.code.clone();
+                        let revert_code = b.code.clone();
+                        let who = b.who.clone();
+                        let who2 = b.who.clone();
+                        let actions = match b.state {
+                            // arrived after all: check in directly (that also clears the mark)
+                            BookingState::Booked | BookingState::NoShow => Some(view! {
+                                <ActionForm action=check_in>
+                                    <input type="hidden" name="place" value=place />
+                                    <input type="hidden" name="code" value=code.clone() />
+                                    <button type="submit" class="button small">{t(Msg::StaffCheckIn)}<span class="visually-hidden">" "{who.clone()}</span></button>
+                                </ActionForm>
+                            }),
+                            _ => None,
+                        };
+                        let revert = (b.state == BookingState::NoShow).then(|| view! {
+                            <ActionForm action=revert>
+                                <input type="hidden" name="place" value=place />
+                                <input type="hidden" name="code" value=revert_code />
+                                <button type="submit" class="button small secondary">{t(Msg::StaffRevertNoShow)}<span class="visually-hidden">" "{who2.clone()}</span></button>
+                            </ActionForm>
+                        });
                         view! {
                             <li class="queue-line">
                                 <span class="queue-ticket">{b.start.format("%H:%M").to_string()}</span>
                                 <span>{service_name(b.service)}" · "{b.who}</span>
-                                <span class="place-meta">{b.code}" · "{b.state.label_zh()}</span>
+                                <span class="queue-who">{b.code}" · "{b.state.label_zh()}</span>
+                                <div class="queue-actions">{actions}{revert}</div>
                             </li>
                         }
                     })
@@ -298,22 +329,27 @@ fn Line(
     services: Vec<domain::ServiceCode>,
 ) -> impl IntoView {
     let id = line.id;
+    let ticket = line.ticket.clone();
+    let ticket_f = line.ticket.clone();
+    let ticket_t = line.ticket.clone();
     let others: Vec<domain::ServiceCode> = services
         .into_iter()
         .filter(|s| *s != line.service)
         .collect();
     let button = move |name: &'static str, label: Msg, class: &'static str| {
+        let ticket = ticket.clone();
         view! {
             <ActionForm action=step>
                 <input type="hidden" name="place" value=place />
                 <input type="hidden" name="entry" value=id />
                 <input type="hidden" name="step" value=name />
-                <button type="submit" class=format!("button small {class}")>{t(label)}</button>
+                <button type="submit" class=format!("button small {class}")>{t(label)}<span class="visually-hidden">" "{ticket}</span></button>
             </ActionForm>
         }
     };
     let finish = (line.state == QueueState::Serving).then(|| {
         let select_id = format!("outcome-{id}");
+        let note_id = format!("note-{id}");
         view! {
             <ActionForm action=step>
                 <input type="hidden" name="place" value=place />
@@ -326,7 +362,9 @@ fn Line(
                         .map(|o| view! { <option value=o.code()>{o.label_zh()}</option> })
                         .collect_view()}
                 </select>
-                <button type="submit" class="button small">{t(Msg::StaffFinish)}</button>
+                <label class="visually-hidden" for=note_id.clone()>{t(Msg::StaffNote)}</label>
+                <input id=note_id type="text" name="note" maxlength="500" placeholder=t(Msg::StaffNote) />
+                <button type="submit" class="button small">{t(Msg::StaffFinish)}<span class="visually-hidden">" "{ticket_f}</span></button>
             </ActionForm>
         }
     });
@@ -360,7 +398,7 @@ fn Line(
                         .map(|s| view! { <option value=s.code()>{service_name(*s)}</option> })
                         .collect_view()}
                 </select>
-                <button type="submit" class="button small secondary">{t(Msg::StaffTransfer)}</button>
+                <button type="submit" class="button small secondary">{t(Msg::StaffTransfer)}<span class="visually-hidden">" "{ticket_t}</span></button>
             </ActionForm>
         }
     });
@@ -407,5 +445,90 @@ mod live {
         let _ = source.add_event_listener_with_callback("board", on_board.as_ref().unchecked_ref());
         on_board.forget();
         on_cleanup(move || source.close());
+    }
+}
+
+/// `/staff/password`
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let action = ServerAction::<StaffChangePassword>::new();
+    let kept = Resource::new(|| (), |_| password_notice());
+    let query = use_query_map();
+    let changed = move || query.with(|q| q.get("changed").is_some());
+    view! {
+        <Title text=t(Msg::PasswordTitle) />
+        <section class="card narrow">
+            <p class="place-meta"><a href="/staff">{t(Msg::StaffTitle)}</a></p>
+            <h1>{t(Msg::PasswordTitle)}</h1>
+            {move || changed().then(|| view! { <p class="notice" role="status">{t(Msg::PasswordChanged)}</p> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let rejection = RwSignal::new(kept.await.ok().flatten());
+                    Effect::new(move |_| {
+                        if let Some(Ok(FormOutcome::Rejected(r))) = action.value().get() {
+                            rejection.set(Some(r));
+                        }
+                    });
+                    view! {
+                        <ActionForm action>
+                            <ErrorSummary rejection alternative_href=no_links() />
+                            <div class="field">
+                                <label for="f-old_password">{t(Msg::PasswordOld)}</label>
+                                <input id="f-old_password" name="old_password" type="password" autocomplete="current-password" required />
+                            </div>
+                            <div class="field">
+                                <label for="f-password">{t(Msg::PasswordNew)}</label>
+                                <input id="f-password" name="new_password" type="password" autocomplete="new-password" minlength="8" required />
+                            </div>
+                            <div class="field">
+                                <label for="f-repeat_password">{t(Msg::PasswordRepeat)}</label>
+                                <input id="f-repeat_password" name="repeat_password" type="password" autocomplete="new-password" required />
+                            </div>
+                            <button type="submit" class="button wide">{t(Msg::SchedulesSave)}</button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/staff/audit`: the newest staff actions (district admins and auditors).
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let log = Resource::new(|| (), |_| load_audit());
+    view! {
+        <Title text=t(Msg::AuditTitle) />
+        <section class="card">
+            <p class="place-meta"><a href="/staff">{t(Msg::StaffTitle)}</a></p>
+            <h1>{t(Msg::AuditTitle)}</h1>
+            <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match log.await {
+                        Ok(lines) => view! {
+                            <ul class="queue-list">
+                                {lines
+                                    .into_iter()
+                                    .map(|l| {
+                                        view! {
+                                            <li class="queue-line">
+                                                <span class="queue-state">{l.at.format("%m-%d %H:%M").to_string()}</span>
+                                                <span>{l.username}" · "{l.action}</span>
+                                                <span class="queue-who">
+                                                    {l.place.map(|p| format!("#{p} ")).unwrap_or_default()}
+                                                    {l.subject}" "{l.change}
+                                                </span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
