@@ -22,8 +22,10 @@ html_gz=$(size "$BASE/" gzip)
 # asset URLs as the page references them
 curl -fs "$BASE/" -o "$TMP/home.html"
 css=$(grep -o 'href="/pkg/[^"]*\.css"' "$TMP/home.html" | head -1 | sed 's/href="//;s/"$//')
-js=$(grep -o '/pkg/[^"]*\.js' "$TMP/home.html" | head -1)
-wasm=$(grep -o '/pkg/[^"]*\.wasm' "$TMP/home.html" | head -1)
+# the hydration script names them: ("pkg","<js name>","<wasm name>")
+names=$(grep -o '("pkg","[^"]*","[^"]*")' "$TMP/home.html" | head -1)
+js="/pkg/$(echo "$names" | cut -d'"' -f4).js"
+wasm="/pkg/$(echo "$names" | cut -d'"' -f6).wasm"
 
 {
   echo "| resource | raw (bytes) | gzip | brotli |"
