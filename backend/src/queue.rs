@@ -136,6 +136,26 @@ impl Queues {
         }
     }
 
+    /// A queue entry and its place, if the account may act on it (its place and service).
+    async fn operable_entry(
+        &self,
+        account: &StaffAccount,
+        entry_id: i64,
+    ) -> Result<(QueueEntryRecord, Location), QueueError> {
+        let entry = self
+            .store
+            .queue_entry(entry_id)
+            .await?
+            .ok_or(QueueError::NotFound)?;
+        let place = self
+            .place_for(account, Action::OperateQueue, entry.location_id)
+            .await?;
+        if !account.handles(entry.service) {
+            return Err(QueueError::Forbidden);
+        }
+        Ok((entry, place))
+    }
+
     /// The day's bookings and arrivals at a place.
     pub async fn day_queue(
         &self,
@@ -340,17 +360,7 @@ impl Queues {
         outcome: Option<Outcome>,
         note: Option<String>,
     ) -> Result<QueueEntryRecord, QueueError> {
-        let entry = self
-            .store
-            .queue_entry(entry_id)
-            .await?
-            .ok_or(QueueError::NotFound)?;
-        let place = self
-            .place_for(account, Action::OperateQueue, entry.location_id)
-            .await?;
-        if !account.handles(entry.service) {
-            return Err(QueueError::Forbidden);
-        }
+        let (entry, place) = self.operable_entry(account, entry_id).await?;
         let to = next_state(entry.state, step).map_err(|e| QueueError::Conflict(e.to_string()))?;
         if step == Step::Finish && outcome.is_none() {
             return Err(QueueError::Invalid(FieldError::new(
@@ -372,7 +382,7 @@ impl Queues {
             .store
             .change_queue_entry(entry.id, entry.state, &change)
             .await?
-            .ok_or_else(|| QueueError::Conflict("这个人的状态刚刚被其他人更改，请刷新".into()))?;
+            .ok_or_else(changed_meanwhile)?;
         self.staff
             .audit(
                 account,
@@ -395,17 +405,7 @@ impl Queues {
         to_place: Option<LocationId>,
         to_service: ServiceCode,
     ) -> Result<QueueEntryRecord, QueueError> {
-        let entry = self
-            .store
-            .queue_entry(entry_id)
-            .await?
-            .ok_or(QueueError::NotFound)?;
-        let from = self
-            .place_for(account, Action::OperateQueue, entry.location_id)
-            .await?;
-        if !account.handles(entry.service) {
-            return Err(QueueError::Forbidden);
-        }
+        let (entry, from) = self.operable_entry(account, entry_id).await?;
         let target = match to_place {
             Some(id) if id != from.id => {
                 self.directory.location(id).await.map_err(|e| match e {
@@ -441,7 +441,7 @@ impl Queues {
         self.store
             .change_queue_entry(entry.id, entry.state, &change)
             .await?
-            .ok_or_else(|| QueueError::Conflict("这个人的状态刚刚被其他人更改，请刷新".into()))?;
+            .ok_or_else(changed_meanwhile)?;
         let new = self
             .store
             .add_walk_in(target.id, to_service, self.today(), self.now())
@@ -466,17 +466,7 @@ impl Queues {
         account: &StaffAccount,
         entry_id: i64,
     ) -> Result<QueueEntryRecord, QueueError> {
-        let entry = self
-            .store
-            .queue_entry(entry_id)
-            .await?
-            .ok_or(QueueError::NotFound)?;
-        let place = self
-            .place_for(account, Action::OperateQueue, entry.location_id)
-            .await?;
-        if !account.handles(entry.service) {
-            return Err(QueueError::Forbidden);
-        }
+        let (entry, place) = self.operable_entry(account, entry_id).await?;
         let updated = self
             .store
             .undo_queue_entry(entry.id, self.now())
@@ -611,6 +601,12 @@ impl Queues {
         self.announce(place.id);
         Ok(())
     }
+}
+
+/// Someone else acted on the person first: the step is refused rather than applied to a
+/// situation the staff member did not see.
+fn changed_meanwhile() -> QueueError {
+    QueueError::Conflict("这个人的状态刚刚被其他人更改，请刷新".into())
 }
 
 fn step_code(step: Step) -> &'static str {

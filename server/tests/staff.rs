@@ -328,6 +328,13 @@ async fn authorisation_matrix() {
                 .post(&format!("/api/v1/staff/queue/{id}/undo"), &json!({}))
                 .await;
             check("POST queue/{id}/undo", s);
+            let (s, _) = c
+                .post(
+                    &format!("/api/v1/staff/queue/{id}/transfer"),
+                    &json!({"service": "mediation"}),
+                )
+                .await;
+            check("POST queue/{id}/transfer", s);
             // check-in of a booking of that day at the place
             let n = used.entry(place).or_default();
             let (start, day_now) = if svc == "psychology" {
@@ -357,6 +364,14 @@ async fn authorisation_matrix() {
                 .await;
             check("POST check-in", s);
             app.set_now(monday_6am());
+            // opening hours: the office's head and the district only
+            let (s, _) = c
+                .get(&format!("/api/v1/staff/schedules?location_id={place}"))
+                .await;
+            let may_edit = who == "district" || (who == "o1-head" && place == own);
+            if (may_edit && s != 200) || (!may_edit && s != 403) {
+                failures.push(format!("{who} {side} GET schedules: {s}"));
+            }
         }
         // district-wide: the audit log
         let (s, _) = c.get("/api/v1/staff/audit").await;
