@@ -17,6 +17,9 @@ const launchOptions = {
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    // a synthetic camera, for the QR check-in test
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
   ],
 };
 

@@ -1,4 +1,5 @@
 pub mod forms;
 pub mod layout;
 pub mod place_card;
+pub mod scan;
 pub mod slot_picker;

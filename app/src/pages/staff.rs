@@ -9,6 +9,7 @@ use crate::api::staff::{
     StaffWalkIn,
 };
 use crate::components::forms::{error_text, ErrorSummary};
+use crate::components::scan::ScanButton;
 use crate::i18n::{service_name, t, Msg};
 use crate::model::{AlternativeChoice, FormOutcome, QueueLine, Rejection, StaffHome, StaffQueue};
 use domain::queue::{Outcome, QueueState};
@@ -264,6 +265,7 @@ fn QueueView(
                         <input id="f-code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="16" />
                         <button type="submit" class="button">{t(Msg::StaffCheckIn)}</button>
                     </div>
+                    <ScanButton input_id="f-code" />
                 </div>
             </ActionForm>
             <div class="actions">{walk_ins}</div>

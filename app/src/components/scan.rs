@@ -1,0 +1,183 @@
+//! Check-in by scanning the QR code on the resident's confirmation with the phone camera.
+//!
+//! The QR code holds the booking code only. Browsers with `BarcodeDetector` (Chrome on
+//! Android, Safari, ChromeOS) get a "扫码签到" button next to the code field; elsewhere the
+//! button never appears and typing the code works as always. A scanned code is read with the
+//! same `BookingCode::parse` as a typed one, put into the field, and the form is submitted
+//! as if the clerk had pressed "签到".
+
+use crate::i18n::{t, Msg};
+use leptos::html;
+use leptos::prelude::*;
+
+/// A scan button for the text field `input_id`, which must sit inside the form to submit.
+#[component]
+pub fn ScanButton(input_id: &'static str) -> impl IntoView {
+    let scanning = RwSignal::new(false);
+    let message = RwSignal::new(None::<Msg>);
+    let video = NodeRef::<html::Video>::new();
+    let wrapper = NodeRef::<html::Div>::new();
+
+    // Revealed by hand once this very element is on the page: flipping a signal from an
+    // effect could land before the queue's server-rendered markup is hydrated and be lost.
+    #[cfg(feature = "hydrate")]
+    wrapper.on_load(|div| {
+        if camera::supported() {
+            let _ = div.remove_attribute("hidden");
+        }
+    });
+
+    let start = move |_| {
+        message.set(Some(Msg::StaffScanHint));
+        scanning.set(true);
+        #[cfg(feature = "hydrate")]
+        if let Some(video) = video.get_untracked() {
+            leptos::task::spawn_local(camera::scan(video, input_id, scanning, message));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (input_id, video);
+    };
+    view! {
+        <div class="scan" hidden node_ref=wrapper>
+            <button type="button" class="button secondary" hidden=move || scanning.get() on:click=start>
+                {t(Msg::StaffScan)}
+            </button>
+            <button type="button" class="button secondary" hidden=move || !scanning.get()
+                on:click=move |_| { scanning.set(false); message.set(None); }>
+                {t(Msg::StaffScanStop)}
+            </button>
+            <video node_ref=video class="scan-video" hidden=move || !scanning.get()
+                playsinline=true muted=true aria-hidden="true"></video>
+            <p class="hint" role="status">{move || message.get().map(t)}</p>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod camera {
+    use crate::i18n::Msg;
+    use js_sys::{Array, Function, Object, Promise, Reflect};
+    use leptos::prelude::*;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{HtmlInputElement, HtmlVideoElement, MediaStream, MediaStreamTrack};
+
+    /// How often a frame is looked at: often enough to feel instant, rarely enough to
+    /// leave an old phone's CPU alone.
+    const EVERY_MS: i32 = 200;
+
+    pub fn supported() -> bool {
+        let Some(window) = web_sys::window() else {
+            return false;
+        };
+        Reflect::has(&window, &"BarcodeDetector".into()).unwrap_or(false)
+            && window.navigator().media_devices().is_ok()
+    }
+
+    /// Runs until a booking code is found, the clerk stops, or the camera fails.
+    pub async fn scan(
+        video: HtmlVideoElement,
+        input_id: &'static str,
+        scanning: RwSignal<bool>,
+        message: RwSignal<Option<Msg>>,
+    ) {
+        let stream = match open(&video).await {
+            Ok(stream) => stream,
+            Err(_) => {
+                scanning.set(false);
+                message.set(Some(Msg::StaffScanNoCamera));
+                return;
+            }
+        };
+        let detector = detector();
+        // the page re-renders the queue after a check-in; a preview no longer on the page
+        // means the camera must go off too
+        while scanning.try_get_untracked().unwrap_or(false) && video.is_connected() {
+            if let Ok(detector) = &detector {
+                if let Ok(Some(text)) = detect(detector, &video).await {
+                    match domain::BookingCode::parse(&text) {
+                        Ok(code) => {
+                            submit(input_id, code.as_str());
+                            let _ = scanning.try_set(false);
+                            let _ = message.try_set(None);
+                        }
+                        Err(_) => {
+                            let _ = message.try_set(Some(Msg::StaffScanNotACode));
+                        }
+                    }
+                }
+            } else {
+                let _ = scanning.try_set(false);
+                let _ = message.try_set(Some(Msg::StaffScanNoCamera));
+            }
+            sleep(EVERY_MS).await;
+        }
+        for track in stream.get_tracks().iter() {
+            if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+                track.stop();
+            }
+        }
+        video.set_src_object(None);
+    }
+
+    /// The back camera, where the phone has one.
+    async fn open(video: &HtmlVideoElement) -> Result<MediaStream, JsValue> {
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        let constraints = web_sys::MediaStreamConstraints::new();
+        let wanted = Object::new();
+        Reflect::set(&wanted, &"facingMode".into(), &"environment".into())?;
+        constraints.set_video(&wanted);
+        constraints.set_audio(&JsValue::FALSE);
+        let devices = window.navigator().media_devices()?;
+        let stream = JsFuture::from(devices.get_user_media_with_constraints(&constraints)?)
+            .await?
+            .dyn_into::<MediaStream>()?;
+        video.set_src_object(Some(&stream));
+        JsFuture::from(video.play()?).await?;
+        Ok(stream)
+    }
+
+    /// `new BarcodeDetector({formats: ["qr_code"]})`, reached by name: web-sys only has it
+    /// behind its unstable-API flag.
+    fn detector() -> Result<JsValue, JsValue> {
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        let class = Reflect::get(&window, &"BarcodeDetector".into())?.dyn_into::<Function>()?;
+        let options = Object::new();
+        Reflect::set(&options, &"formats".into(), &Array::of1(&"qr_code".into()))?;
+        Reflect::construct(&class, &Array::of1(&options))
+    }
+
+    /// The text of the first QR code in the current frame, if any.
+    async fn detect(
+        detector: &JsValue,
+        video: &HtmlVideoElement,
+    ) -> Result<Option<String>, JsValue> {
+        let detect = Reflect::get(detector, &"detect".into())?.dyn_into::<Function>()?;
+        let found = JsFuture::from(detect.call1(detector, video)?.dyn_into::<Promise>()?).await?;
+        Ok(Array::from(&found)
+            .iter()
+            .find_map(|code| Reflect::get(&code, &"rawValue".into()).ok()?.as_string()))
+    }
+
+    fn submit(input_id: &str, code: &str) {
+        let input = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(input_id))
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = input {
+            input.set_value(code);
+            if let Some(form) = input.form() {
+                let _ = form.request_submit();
+            }
+        }
+    }
+
+    async fn sleep(ms: i32) {
+        let wait = Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+            }
+        });
+        let _ = JsFuture::from(wait).await;
+    }
+}
