@@ -72,6 +72,12 @@ impl BookingCode {
     /// are fine. Letters the alphabet leaves out (O, I, L) and digits 0 and 1 are refused with
     /// a message saying so, rather than guessed.
     pub fn parse(text: &str) -> Result<Self, FieldError> {
+        Self::parse_named(text, "预约码")
+    }
+
+    /// [`parse`](Self::parse) for another code of the same shape (a mediation case's),
+    /// whose messages call it `noun`.
+    pub fn parse_named(text: &str, noun: &str) -> Result<Self, FieldError> {
         const FIELD: &str = "code";
         let mut code = [0u8; CODE_LEN];
         let mut n = 0;
@@ -83,23 +89,29 @@ impl BookingCode {
             if matches!(c, '0' | '1' | 'O' | 'I' | 'L') {
                 return Err(FieldError::new(
                     FIELD,
-                    "预约码里没有数字 0、1 和字母 O、I、L，请对照短信或预约页面重新输入",
+                    format!("{noun}里没有数字 0、1 和字母 O、I、L，请对照短信或页面重新输入"),
                 ));
             }
             if !c.is_ascii() || !CODE_ALPHABET.contains(&(c as u8)) {
                 return Err(FieldError::new(
                     FIELD,
-                    "预约码只包含数字和英文字母，例如 7K3QX-9MPA2",
+                    format!("{noun}只包含数字和英文字母，例如 7K3QX-9MPA2"),
                 ));
             }
             if n == CODE_LEN {
-                return Err(FieldError::new(FIELD, "预约码是 10 位，例如 7K3QX-9MPA2"));
+                return Err(FieldError::new(
+                    FIELD,
+                    format!("{noun}是 10 位，例如 7K3QX-9MPA2"),
+                ));
             }
             code[n] = c as u8;
             n += 1;
         }
         if n != CODE_LEN {
-            return Err(FieldError::new(FIELD, "预约码是 10 位，例如 7K3QX-9MPA2"));
+            return Err(FieldError::new(
+                FIELD,
+                format!("{noun}是 10 位，例如 7K3QX-9MPA2"),
+            ));
         }
         Ok(BookingCode(code))
     }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod datafile;
 pub mod district_file;
 pub mod location;
+pub mod mediation;
 pub mod notify;
 pub mod queue;
 pub mod schedule;
