@@ -4,6 +4,7 @@
 //! Chinese for residents and staff.
 
 use crate::booking::{check_consent, FieldError, MobilePhone, PersonName};
+use crate::staff::{Role, StaffAccount};
 use crate::{BookingCode, Location, ServiceCode};
 use chrono::{DateTime, Datelike, FixedOffset};
 use rand_core::RngCore;
@@ -739,6 +740,38 @@ pub fn is_overdue(
     !state.is_closed() && now - submitted_at > chrono::Duration::days(deadline_days)
 }
 
+// ---- who sees and handles a case ---------------------------------------------------------
+
+/// Whether `account` may see a case's details (names, phones, the account of the dispute)
+/// and take its steps. Cases are confidential: district admins, the head of the place's
+/// office and the assigned mediator. Until a mediator is assigned the place's clerks handle
+/// the intake (accept or refuse, assign). Everyone else, auditors included, sees counts only.
+pub fn sees_case(
+    account: &StaffAccount,
+    place: &Location,
+    state: CaseState,
+    mediator_id: Option<i64>,
+) -> bool {
+    match account.role {
+        Role::DistrictAdmin => true,
+        Role::OfficeHead => account.covers(place),
+        Role::OfficeClerk | Role::WorkroomClerk => {
+            account.covers(place)
+                && (mediator_id == Some(account.id)
+                    || (mediator_id.is_none() && !state.is_closed()))
+        }
+        Role::Counsellor | Role::Auditor => false,
+    }
+}
+
+/// Who may be assigned as a case's mediator: clerks and heads whose scope covers the place.
+pub fn may_mediate(candidate: &StaffAccount, place: &Location) -> bool {
+    matches!(
+        candidate.role,
+        Role::OfficeClerk | Role::WorkroomClerk | Role::OfficeHead
+    ) && candidate.covers(place)
+}
+
 /// `张三` → `张*`, `欧阳娜娜` → `欧***`: a name others may see.
 pub fn masked_name(name: &str) -> String {
     let mut chars = name.chars();
@@ -916,6 +949,49 @@ mod tests {
     }
 
     #[test]
+    fn case_details_are_for_the_mediator_the_head_and_the_district() {
+        let mut office = place(&[ServiceCode::Mediation]);
+        office.id = LocationId(4);
+        let mut workroom = place(&[ServiceCode::Mediation]);
+        workroom.id = LocationId(401);
+        workroom.kind = LocationKind::Workroom;
+        workroom.office_id = Some(LocationId(4));
+        let who = |id, role, place: Option<i64>| StaffAccount {
+            id,
+            username: format!("u{id}"),
+            display_name: "x".into(),
+            role,
+            place: place.map(LocationId),
+        };
+        let admin = who(1, Role::DistrictAdmin, None);
+        let auditor = who(2, Role::Auditor, None);
+        let head = who(3, Role::OfficeHead, Some(4));
+        let clerk = who(4, Role::OfficeClerk, Some(4));
+        let other_clerk = who(5, Role::OfficeClerk, Some(4));
+        let foreign_head = who(6, Role::OfficeHead, Some(5));
+        let psy = who(7, Role::Counsellor, Some(4));
+        use CaseState::*;
+        for p in [&office, &workroom] {
+            // intake: the place's clerks, not others
+            assert!(sees_case(&clerk, p, Submitted, None));
+            assert!(sees_case(&head, p, Submitted, None));
+            assert!(sees_case(&admin, p, Submitted, None));
+            for nobody in [&auditor, &foreign_head, &psy] {
+                assert!(!sees_case(nobody, p, Submitted, None));
+            }
+            // assigned: the mediator, the head, the district
+            assert!(sees_case(&clerk, p, SessionScheduled, Some(4)));
+            assert!(!sees_case(&other_clerk, p, SessionScheduled, Some(4)));
+            assert!(sees_case(&head, p, Settled, Some(4)));
+            assert!(!sees_case(&auditor, p, Settled, Some(4)));
+        }
+        assert!(may_mediate(&clerk, &workroom));
+        assert!(!may_mediate(&psy, &office));
+        assert!(!may_mediate(&foreign_head, &office));
+        assert!(!may_mediate(&auditor, &office));
+    }
+
+    #[test]
     fn names_are_masked_for_others() {
         assert_eq!(masked_name("张三"), "张*");
         assert_eq!(masked_name("欧阳娜娜"), "欧***");
@@ -947,7 +1023,7 @@ mod tests {
         ];
         let end = steps
             .iter()
-            .try_fold(CaseState::Submitted, |s, a| next_state(s, a))
+            .try_fold(CaseState::Submitted, next_state)
             .unwrap();
         assert_eq!(end, CaseState::Settled);
         let e = next_state(CaseState::Settled, &CaseAction::Accept).unwrap_err();

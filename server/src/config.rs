@@ -23,6 +23,9 @@ pub struct Config {
     /// `PORTAL_NO_SHOW_GRACE`: minutes after a slot's start before a booked resident who has
     /// not checked in counts as not come (default 15).
     pub no_show_grace_minutes: u32,
+    /// `PORTAL_MEDIATION_DEADLINE_DAYS`: days a mediation case may stay open before it is
+    /// flagged as overdue (default 30).
+    pub mediation_deadline_days: i64,
     /// How often the no-show rule runs (60 s; tests run it every second).
     pub no_show_check_every: std::time::Duration,
     /// `PORTAL_SMS_WEBHOOK`: URL of an SMS gateway that takes `{"phone","message"}` JSON
@@ -102,6 +105,18 @@ impl Config {
                     message: format!("expected minutes, e.g. 15, got {v:?}"),
                 })?,
             },
+            mediation_deadline_days: match var("PORTAL_MEDIATION_DEADLINE_DAYS") {
+                None => domain::mediation::DEFAULT_DEADLINE_DAYS,
+                Some(v) => match v.trim().parse() {
+                    Ok(days) if (1..=3650).contains(&days) => days,
+                    _ => {
+                        return Err(ConfigError::Invalid {
+                            var: "PORTAL_MEDIATION_DEADLINE_DAYS",
+                            message: format!("expected days (1–3650), e.g. 30, got {v:?}"),
+                        })
+                    }
+                },
+            },
             no_show_check_every: std::time::Duration::from_secs(60),
             district_file: var("PORTAL_DISTRICT_FILE").map(PathBuf::from),
             rate_limit: match var("PORTAL_RATE_LIMIT").as_deref() {
@@ -129,6 +144,7 @@ impl Config {
             sms_webhook: None,
             fake_now: None,
             no_show_grace_minutes: 15,
+            mediation_deadline_days: domain::mediation::DEFAULT_DEADLINE_DAYS,
             no_show_check_every: std::time::Duration::from_secs(1),
         }
     }

@@ -31,6 +31,7 @@ pub struct AppState {
     pub staff: backend::staff::Staff,
     pub queues: backend::queue::Queues,
     pub schedules: backend::schedules::Schedules,
+    pub mediation: backend::Mediation,
     pub login_throttle: backend::throttle::LoginThrottle,
 }
 
@@ -188,7 +189,7 @@ pub fn router(
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let (directory, bookings) = (state.directory.clone(), state.bookings.clone());
     let (staff, queues) = (state.staff.clone(), state.queues.clone());
-    let schedules = state.schedules.clone();
+    let (schedules, mediation) = (state.schedules.clone(), state.mediation.clone());
     let login_throttle = state.login_throttle.clone();
     // pages and the REST API count against the same per-client budget
     let throttle = backend::throttle::Throttle(limiter.clone());
@@ -214,6 +215,7 @@ pub fn router(
                 provide_context(staff.clone());
                 provide_context(queues.clone());
                 provide_context(schedules.clone());
+                provide_context(mediation.clone());
                 provide_context(login_throttle.clone());
             },
             {
@@ -351,6 +353,13 @@ impl Application {
             chrono::Duration::minutes(i64::from(config.no_show_grace_minutes)),
         );
         spawn_no_show_marker(queues.clone(), config.no_show_check_every);
+        let mediation = backend::Mediation::new(
+            store.clone(),
+            directory.clone(),
+            staff.clone(),
+            clock.clone(),
+            config.mediation_deadline_days,
+        );
         let schedules = backend::schedules::Schedules::new(
             store.clone(),
             directory.clone(),
@@ -373,6 +382,7 @@ impl Application {
                 staff,
                 queues,
                 schedules,
+                mediation,
                 login_throttle: backend::throttle::LoginThrottle::default(),
             },
             limiter,

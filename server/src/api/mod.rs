@@ -5,6 +5,7 @@ pub mod bookings;
 pub mod display;
 pub mod error;
 pub mod locations;
+pub mod mediation;
 pub mod openapi;
 pub mod staff;
 
@@ -15,14 +16,16 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
-    // Creating bookings and looking codes up are rate-limited per client.
+    // Creating bookings and mediation requests and looking codes up are rate-limited per client.
     let mut limited = Router::new()
         .route("/bookings", post(bookings::create))
         .route("/bookings/{code}", get(bookings::get_one))
         .route("/bookings/{code}/cancel", post(bookings::cancel))
         .route("/bookings/{code}/reschedule", post(bookings::reschedule))
         .route("/bookings/{code}/calendar.ics", get(bookings::calendar))
-        .route("/bookings/{code}/qr.svg", get(bookings::qr));
+        .route("/bookings/{code}/qr.svg", get(bookings::qr))
+        .route("/mediation-requests", post(mediation::create))
+        .route("/mediation-requests/{code}", get(mediation::progress));
     if let Some(limiter) = limiter {
         limited = limited.layer(middleware::from_fn_with_state(limiter, rate_limit::limit));
     }
@@ -49,6 +52,9 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
             get(staff::schedules).post(staff::change_schedule),
         )
         .route("/staff/closures", post(staff::close_day))
+        .route("/staff/mediation-cases", get(mediation::list))
+        .route("/staff/mediation-cases/{code}", get(mediation::get_one))
+        .route("/staff/mediation-cases/{code}/steps", post(mediation::step))
         .merge(limited)
         .fallback(error::unknown_endpoint)
 }

@@ -30,6 +30,11 @@ use utoipa::OpenApi;
         super::staff::schedules,
         super::staff::change_schedule,
         super::staff::close_day,
+        super::mediation::create,
+        super::mediation::progress,
+        super::mediation::list,
+        super::mediation::get_one,
+        super::mediation::step,
         super::display::snapshot,
         super::display::events,
         crate::startup::healthz
@@ -60,12 +65,22 @@ use utoipa::OpenApi;
         super::staff::ScheduleBody,
         super::staff::ClosureBody,
         super::staff::DisplacedJson,
-        super::staff::AppliedJson
+        super::staff::AppliedJson,
+        super::mediation::RequestBody,
+        super::mediation::CreatedJson,
+        super::mediation::StepJson,
+        super::mediation::SessionJson,
+        super::mediation::ProgressJson,
+        super::mediation::CaseJson,
+        super::mediation::CaseListJson,
+        super::mediation::EventJson,
+        super::mediation::CaseFileJson
     )),
     tags(
         (name = "places", description = "Offices and workrooms"),
         (name = "booking", description = "Residents' bookings"),
         (name = "staff", description = "Staff: sign-in, the day's queue, check-in, walk-ins, calls"),
+        (name = "mediation", description = "People's mediation: residents' requests and the case workflow"),
         (name = "display", description = "The office call display (public: tickets and desks only)"),
         (name = "operations")
     )

@@ -83,7 +83,7 @@ pub(crate) fn queue_error(e: QueueError) -> ApiError {
 
 /// JSON only: a cross-site page cannot send `application/json` without the browser asking
 /// first (and this server never says yes), which keeps sessions safe from forged requests.
-fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -2,12 +2,14 @@
 
 mod bookings;
 mod group_commit;
+mod mediation;
 mod staff;
 
 use super::{
-    AuditEntry, BookingEvent, BookingRecord, DistrictInfo, FairnessCheck, NewBookingRecord,
-    NewNotification, NewStaffUser, NotificationRecord, QueueChange, QueueEntryRecord, Refusal,
-    StaffUserRecord, Store, StoreError, StoreResult, StoredException,
+    AgreementNumbering, AuditEntry, BookingEvent, BookingRecord, CaseEvent, CaseRecord,
+    DistrictInfo, FairnessCheck, NewBookingRecord, NewNotification, NewStaffUser,
+    NotificationRecord, QueueChange, QueueEntryRecord, Refusal, StaffUserRecord, Store, StoreError,
+    StoreResult, StoredException,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -488,6 +490,28 @@ impl Store for SqliteStore {
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<BookingRecord>> {
         self.booked_between_impl(from, to).await
+    }
+    async fn create_case(&self, case: &CaseRecord) -> StoreResult<Option<i64>> {
+        self.create_case_impl(case).await
+    }
+    async fn case_by_code(&self, code: &str) -> StoreResult<Option<CaseRecord>> {
+        self.case_by_code_impl(code).await
+    }
+    async fn cases_at(&self, location: LocationId) -> StoreResult<Vec<CaseRecord>> {
+        self.cases_at_impl(location).await
+    }
+    async fn case_events(&self, case_id: i64) -> StoreResult<Vec<CaseEvent>> {
+        self.case_events_impl(case_id).await
+    }
+    async fn save_case_step(
+        &self,
+        seen_version: i64,
+        case: &CaseRecord,
+        event: &CaseEvent,
+        numbering: Option<AgreementNumbering>,
+    ) -> StoreResult<Option<CaseRecord>> {
+        self.save_case_step_impl(seen_version, case, event, numbering)
+            .await
     }
 }
 

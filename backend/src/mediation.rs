@@ -1,0 +1,485 @@
+//! Use cases of people's mediation: a resident files a request and follows it by code and
+//! phone; staff take the case through the workflow (`domain::mediation::next_state`) to an
+//! agreement, a failure or a referral. Details are shown only to those `sees_case` allows;
+//! every staff step is audited.
+
+use crate::booking::Clock;
+use crate::staff::Staff;
+use crate::store::{AgreementNumbering, CaseEvent, CaseRecord, Store};
+use crate::{Directory, ServiceError};
+use chrono::{DateTime, Duration, Utc};
+use domain::booking::{FieldError, MobilePhone};
+use domain::mediation::{
+    agreement_year, committee_short_name, is_overdue, may_mediate, next_state, parse_text,
+    sees_case, CaseAction, CaseCode, CaseOutcome, CaseState, MediationForm,
+};
+use domain::staff::StaffAccount;
+use domain::{Location, LocationId};
+use rand_core::OsRng;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediationError {
+    #[error("表单有误")]
+    Invalid(Vec<FieldError>),
+    #[error("没有找到")]
+    NotFound,
+    #[error("没有权限查看或处理这个案件")]
+    Forbidden,
+    /// The step does not fit the case's state, or someone else acted first; says why.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<ServiceError> for MediationError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound => MediationError::NotFound,
+            ServiceError::Internal => MediationError::Internal,
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for MediationError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+fn invalid(e: FieldError) -> MediationError {
+    MediationError::Invalid(vec![e])
+}
+
+/// What the applicant sees when following a case: where it stands and when, the next
+/// appointment, how it ended. No staff notes, no other party's phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseProgress {
+    pub code: String,
+    pub state: CaseState,
+    pub dispute_type: domain::mediation::DisputeType,
+    pub place: Location,
+    pub submitted_at: DateTime<Utc>,
+    /// Each state the case reached, with when.
+    pub timeline: Vec<(CaseState, DateTime<Utc>)>,
+    pub next_session: Option<(DateTime<Utc>, Location)>,
+    pub agreement_no: Option<String>,
+    /// Shown to the applicant when the case was refused or referred.
+    pub refusal_reason: Option<String>,
+    pub referral: Option<domain::mediation::Referral>,
+}
+
+/// A place's cases for one account: details where allowed, otherwise only counted.
+#[derive(Debug, Clone)]
+pub struct CaseList {
+    pub place: Location,
+    pub visible: Vec<CaseSummary>,
+    /// Cases at the place this account may not see.
+    pub hidden: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseSummary {
+    pub case: CaseRecord,
+    pub overdue: bool,
+}
+
+/// A case with its history, for staff who may see it.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub case: CaseRecord,
+    pub place: Location,
+    pub events: Vec<CaseEvent>,
+    pub overdue: bool,
+    pub mediator: Option<StaffAccount>,
+}
+
+#[derive(Clone)]
+pub struct Mediation {
+    store: Arc<dyn Store>,
+    directory: Directory,
+    staff: Staff,
+    clock: Clock,
+    deadline_days: i64,
+}
+
+impl Mediation {
+    pub fn new(
+        store: Arc<dyn Store>,
+        directory: Directory,
+        staff: Staff,
+        clock: Clock,
+        deadline_days: i64,
+    ) -> Self {
+        Mediation {
+            store,
+            directory,
+            staff,
+            clock,
+            deadline_days,
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    async fn place(&self, id: i64) -> Result<Option<Location>, MediationError> {
+        match self.directory.location(LocationId(id)).await {
+            Ok(place) => Ok(Some(place)),
+            Err(ServiceError::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A resident's request: checked, stored as a submitted case with a fresh code.
+    pub async fn submit(&self, form: &MediationForm) -> Result<CaseRecord, MediationError> {
+        let place = match form.location_id {
+            Some(id) => self.place(id).await?,
+            None => None,
+        };
+        let request = form
+            .check(place.as_ref())
+            .map_err(MediationError::Invalid)?;
+        let mut case = CaseRecord {
+            id: 0,
+            code: String::new(),
+            state: CaseState::Submitted,
+            version: 0,
+            applicant_name: request.applicant_name.as_str().to_string(),
+            applicant_phone: request.applicant_phone.as_str().to_string(),
+            other_party_name: request.other_party_name.as_str().to_string(),
+            other_party_phone: request.other_party_phone.map(|p| p.as_str().to_string()),
+            relation: request.relation,
+            dispute_type: request.dispute_type,
+            account: request.account,
+            location_id: LocationId(request.location_id),
+            queue_entry_id: None,
+            mediator_id: None,
+            submitted_at: self.now(),
+            closed_at: None,
+            outcome: None,
+            referral: None,
+            amount: None,
+            terms: None,
+            reason: None,
+            agreement_no: None,
+            next_session: None,
+        };
+        // 49 bits: a clash is astronomically rare, but never an error for the resident
+        for _ in 0..5 {
+            case.code = CaseCode::generate(&mut OsRng).as_str().to_string();
+            if let Some(id) = self.store.create_case(&case).await? {
+                case.id = id;
+                return Ok(case);
+            }
+        }
+        tracing::error!("five case codes in a row were taken");
+        Err(MediationError::Internal)
+    }
+
+    /// The applicant follows a case by code and phone. A wrong phone and an unknown code
+    /// get the same answer, so codes cannot be probed for.
+    pub async fn progress(&self, code: &str, phone: &str) -> Result<CaseProgress, MediationError> {
+        let (Ok(code), Ok(phone)) = (CaseCode::parse(code), MobilePhone::parse(phone)) else {
+            return Err(MediationError::NotFound);
+        };
+        let case = self
+            .store
+            .case_by_code(code.as_str())
+            .await?
+            .filter(|c| c.applicant_phone == phone.as_str())
+            .ok_or(MediationError::NotFound)?;
+        let events = self.store.case_events(case.id).await?;
+        let place = self.directory.location(case.location_id).await?;
+        let next_session = match case.next_session {
+            Some((at, place)) if case.state == CaseState::SessionScheduled => {
+                Some((at, self.directory.location(place).await?))
+            }
+            _ => None,
+        };
+        let mut timeline: Vec<(CaseState, DateTime<Utc>)> = Vec::new();
+        for e in &events {
+            // a second session or a new mediator is not a new state for the applicant
+            if timeline.last().map(|(s, _)| *s) != Some(e.to_state) {
+                timeline.push((e.to_state, e.at));
+            }
+        }
+        Ok(CaseProgress {
+            code: case.code,
+            state: case.state,
+            dispute_type: case.dispute_type,
+            place,
+            submitted_at: case.submitted_at,
+            timeline,
+            next_session,
+            agreement_no: case.agreement_no,
+            refusal_reason: (case.state == CaseState::Refused)
+                .then_some(case.reason)
+                .flatten(),
+            referral: case.referral,
+        })
+    }
+
+    /// A place's cases, as far as the account may see them.
+    pub async fn cases_at(
+        &self,
+        account: &StaffAccount,
+        place: LocationId,
+    ) -> Result<CaseList, MediationError> {
+        let place = self.directory.location(place).await?;
+        if !account.covers(&place) {
+            return Err(MediationError::Forbidden);
+        }
+        let now = self.now();
+        let (visible, hidden): (Vec<_>, Vec<_>) = self
+            .store
+            .cases_at(place.id)
+            .await?
+            .into_iter()
+            .partition(|c| sees_case(account, &place, c.state, c.mediator_id));
+        Ok(CaseList {
+            visible: visible
+                .into_iter()
+                .map(|case| CaseSummary {
+                    overdue: self.overdue(&case, now),
+                    case,
+                })
+                .collect(),
+            hidden: hidden.len(),
+            place,
+        })
+    }
+
+    /// Open past the deadline, now.
+    pub fn is_overdue(&self, case: &CaseRecord) -> bool {
+        self.overdue(case, self.now())
+    }
+
+    fn overdue(&self, case: &CaseRecord, now: DateTime<Utc>) -> bool {
+        is_overdue(
+            case.state,
+            case.submitted_at.fixed_offset(),
+            now.fixed_offset(),
+            self.deadline_days,
+        )
+    }
+
+    /// A case the account may see, with its place.
+    async fn visible_case(
+        &self,
+        account: &StaffAccount,
+        code: &str,
+    ) -> Result<(CaseRecord, Location), MediationError> {
+        let code = CaseCode::parse(code).map_err(|_| MediationError::NotFound)?;
+        let case = self
+            .store
+            .case_by_code(code.as_str())
+            .await?
+            .ok_or(MediationError::NotFound)?;
+        let place = self.directory.location(case.location_id).await?;
+        if !sees_case(account, &place, case.state, case.mediator_id) {
+            return Err(MediationError::Forbidden);
+        }
+        Ok((case, place))
+    }
+
+    pub async fn case_file(
+        &self,
+        account: &StaffAccount,
+        code: &str,
+    ) -> Result<CaseFile, MediationError> {
+        let (case, place) = self.visible_case(account, code).await?;
+        let events = self.store.case_events(case.id).await?;
+        let mediator = match case.mediator_id {
+            Some(id) => self.staff.account(id).await.ok().flatten(),
+            None => None,
+        };
+        Ok(CaseFile {
+            overdue: self.overdue(&case, self.now()),
+            case,
+            place,
+            events,
+            mediator,
+        })
+    }
+
+    /// Takes one step on a case. `seen_version` (when given) is the version the staff member
+    /// looked at: if someone else acted since, nothing is saved and the answer says so.
+    pub async fn step(
+        &self,
+        account: &StaffAccount,
+        code: &str,
+        action: CaseAction,
+        seen_version: Option<i64>,
+    ) -> Result<CaseRecord, MediationError> {
+        let (case, place) = self.visible_case(account, code).await?;
+        let to =
+            next_state(case.state, &action).map_err(|e| MediationError::Conflict(e.to_string()))?;
+        let action = self.checked(account, &case, &place, action).await?;
+        let now = self.now();
+        let mut after = case.clone();
+        after.state = to;
+        if to.is_closed() && after.closed_at.is_none() {
+            after.closed_at = Some(now);
+        }
+        let mut numbering = None;
+        match &action {
+            CaseAction::Refuse { reason } => {
+                after.outcome = Some("refused".into());
+                after.reason = Some(reason.clone());
+            }
+            CaseAction::AssignMediator { mediator_id } => after.mediator_id = Some(*mediator_id),
+            CaseAction::OtherPartyRefuses => after.outcome = Some("not_mediated".into()),
+            CaseAction::ScheduleSession { location_id, start } => {
+                after.next_session = Some((start.with_timezone(&Utc), LocationId(*location_id)));
+            }
+            CaseAction::Conclude { outcome } => match outcome {
+                CaseOutcome::WrittenAgreement { amount, terms } => {
+                    after.outcome = Some("written_agreement".into());
+                    after.amount = Some(*amount);
+                    after.terms = Some(terms.clone());
+                    numbering = Some(AgreementNumbering {
+                        location_id: place.id,
+                        year: agreement_year(now.fixed_offset()),
+                        committee: committee_short_name(&place.name).to_string(),
+                    });
+                }
+                CaseOutcome::OralAgreement { terms } => {
+                    after.outcome = Some("oral_agreement".into());
+                    after.terms = Some(terms.clone());
+                }
+                CaseOutcome::Failed { reason } => {
+                    after.outcome = Some("failed".into());
+                    after.reason = Some(reason.clone());
+                }
+                CaseOutcome::Referred { channel } => {
+                    after.outcome = Some("referred".into());
+                    after.referral = Some(*channel);
+                }
+            },
+            CaseAction::Refer { channel } => {
+                after.outcome = Some("referred".into());
+                after.referral = Some(*channel);
+            }
+            CaseAction::Accept
+            | CaseAction::InviteOtherParty
+            | CaseAction::OtherPartyAgrees
+            | CaseAction::FollowUp { .. } => {}
+        }
+        let event = CaseEvent {
+            at: now,
+            action: action.code().to_string(),
+            from_state: Some(case.state),
+            to_state: to,
+            staff_id: Some(account.id),
+            detail: serde_json::to_string(&action).ok(),
+        };
+        let seen = seen_version.unwrap_or(case.version);
+        let saved = self
+            .store
+            .save_case_step(seen, &after, &event, numbering)
+            .await?
+            .ok_or_else(|| {
+                MediationError::Conflict("这个案件刚被其他人处理过，请刷新后再试".into())
+            })?;
+        self.staff
+            .audit(
+                account,
+                &format!("mediation.{}", action.code()),
+                Some(place.id),
+                Some(saved.code.clone()),
+                Some((case.state.code().to_string(), to.code().to_string())),
+            )
+            .await;
+        Ok(saved)
+    }
+
+    /// Checks a step's own fields: texts present and bounded, the mediator eligible, the
+    /// session at a place that mediates and in the future.
+    async fn checked(
+        &self,
+        account: &StaffAccount,
+        case: &CaseRecord,
+        place: &Location,
+        action: CaseAction,
+    ) -> Result<CaseAction, MediationError> {
+        Ok(match action {
+            CaseAction::Refuse { reason } => CaseAction::Refuse {
+                reason: parse_text("reason", "不予受理的理由", &reason, 200).map_err(invalid)?,
+            },
+            CaseAction::AssignMediator { mediator_id } => {
+                // a clerk handles intake; handing an assigned case over is for heads and admins
+                if case.mediator_id.is_some()
+                    && !matches!(
+                        account.role,
+                        domain::staff::Role::OfficeHead | domain::staff::Role::DistrictAdmin
+                    )
+                {
+                    return Err(MediationError::Forbidden);
+                }
+                let candidate = self.staff.account(mediator_id).await.ok().flatten();
+                if !candidate.is_some_and(|c| may_mediate(&c, place)) {
+                    return Err(invalid(FieldError::new(
+                        "mediator_id",
+                        "请选择负责这个地点的调解员",
+                    )));
+                }
+                CaseAction::AssignMediator { mediator_id }
+            }
+            CaseAction::ScheduleSession { location_id, start } => {
+                let at = self.place(location_id).await?;
+                if at.is_none_or(|p| p.offers(case.dispute_type.service()).is_none()) {
+                    return Err(invalid(FieldError::new(
+                        "location_id",
+                        "请选择受理调解的地点",
+                    )));
+                }
+                if start.with_timezone(&Utc) <= self.now()
+                    || start.with_timezone(&Utc) > self.now() + Duration::days(180)
+                {
+                    return Err(invalid(FieldError::new(
+                        "start",
+                        "调解时间须在今后半年之内",
+                    )));
+                }
+                CaseAction::ScheduleSession { location_id, start }
+            }
+            CaseAction::Conclude { outcome } => CaseAction::Conclude {
+                outcome: match outcome {
+                    CaseOutcome::WrittenAgreement { amount, terms } => {
+                        if !(0..=domain::mediation::MAX_AMOUNT_FEN).contains(&amount.0) {
+                            return Err(invalid(FieldError::new(
+                                "amount",
+                                "涉及金额超出范围，请核对",
+                            )));
+                        }
+                        CaseOutcome::WrittenAgreement {
+                            amount,
+                            terms: parse_text("terms", "协议内容", &terms, 2000)
+                                .map_err(invalid)?,
+                        }
+                    }
+                    CaseOutcome::OralAgreement { terms } => CaseOutcome::OralAgreement {
+                        terms: parse_text("terms", "协议内容", &terms, 2000).map_err(invalid)?,
+                    },
+                    CaseOutcome::Failed { reason } => CaseOutcome::Failed {
+                        reason: parse_text("reason", "调解不成的原因", &reason, 500)
+                            .map_err(invalid)?,
+                    },
+                    referred @ CaseOutcome::Referred { .. } => referred,
+                },
+            },
+            CaseAction::FollowUp { kept, note } => CaseAction::FollowUp {
+                kept,
+                note: if note.trim().is_empty() {
+                    String::new()
+                } else {
+                    parse_text("note", "回访记录", &note, 500).map_err(invalid)?
+                },
+            },
+            other => other,
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! What the API tests share: the real application on port 0 with its own SQLite file and a
+//! clock the test moves, and browser-like clients with their own cookie jars.
+// each test file uses its own part of this
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{json, Value};
+use server::config::Config;
+use server::startup::Application;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// Monday 7 December 2026, 06:00 in Shanghai: a working day, before opening.
+pub fn monday_6am() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 6, 22, 0, 0).unwrap()
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub now: Arc<AtomicI64>,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let now = Arc::new(AtomicI64::new(monday_6am().timestamp()));
+    let clock_now = now.clone();
+    let clock: backend::booking::Clock = Arc::new(move || {
+        Utc.timestamp_opt(clock_now.load(Ordering::SeqCst), 0)
+            .unwrap()
+    });
+    let app = Application::build_at(Config::for_tests(url), clock)
+        .await
+        .expect("app starts");
+    let base = format!("http://{}", app.addr);
+    tokio::spawn(app.run());
+    TestApp { base, now, dir }
+}
+
+/// A browser-like client with its own cookie jar.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl TestApp {
+    pub fn set_now(&self, t: DateTime<Utc>) {
+        self.now.store(t.timestamp(), Ordering::SeqCst);
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: self.base.clone(),
+        }
+    }
+
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let c = self.client();
+        let (status, body) = c
+            .post(
+                "/api/v1/staff/login",
+                &json!({"username": username, "password": "demo1234"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{username} signs in: {body}");
+        c
+    }
+
+    /// Books a consultation (or psychology) seat through the public API; returns its code.
+    pub async fn book(&self, place: i64, service: &str, start: &str, phone: &str) -> String {
+        let (status, body) = self
+            .client()
+            .post(
+                "/api/v1/bookings",
+                &json!({"location_id": place, "service": service, "start": start,
+                        "name": "测试居民", "phone": phone, "topic": if service == "psychology" { "emotion" } else { "labour" },
+                        "consent": true, "youth": false}),
+            )
+            .await;
+        assert_eq!(status, 201, "booking at {place} {start}: {body}");
+        body["code"].as_str().unwrap().to_string()
+    }
+
+    /// Adds an account straight into the database (there is no user-management API yet).
+    pub async fn add_user(&self, username: &str, role: domain::staff::Role, place: i64) {
+        let url = format!("sqlite://{}", self.dir.path().join("portal.db").display());
+        let store: Arc<dyn backend::Store> = Arc::new(
+            backend::store::sqlite::SqliteStore::connect(&url)
+                .await
+                .unwrap(),
+        );
+        let staff = backend::staff::Staff::new(
+            store.clone(),
+            backend::Directory::new(store),
+            backend::booking::system_clock(),
+        );
+        staff
+            .add_user(
+                username,
+                "",
+                "demo1234",
+                role,
+                Some(domain::LocationId(place)),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+impl Client {
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+}
