@@ -8,6 +8,7 @@ use leptos::prelude::*;
 pub const SEARCH_LIMIT: usize = 30;
 
 pub mod bookings;
+pub mod mediation;
 pub mod staff;
 
 #[cfg(feature = "ssr")]

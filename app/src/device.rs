@@ -2,12 +2,13 @@
 //! only a random id): the bookings this device made or looked up, and a rejected form kept
 //! for the next page when JavaScript is off. Server only.
 
-use crate::model::{BookingFlash, Rejection};
+use crate::model::{BookingFlash, MediationFlash, Rejection};
 use leptos::prelude::ServerFnError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 const MY_BOOKINGS: &str = "my_bookings";
+const MY_CASES: &str = "my_cases";
 /// The signed-in staff member's account id (shared with the REST API's sign-in).
 pub const STAFF_ID: &str = "staff_id";
 const FLASH: &str = "flash";
@@ -26,6 +27,14 @@ pub enum Flash {
     /// A refusal about one booking (cancel, reschedule).
     Notice {
         code: String,
+        rejection: Rejection,
+    },
+    /// A mediation request not accepted, with what was typed.
+    Mediation(MediationFlash),
+    /// A failed look-up of a mediation case.
+    CaseLookup {
+        code: String,
+        phone: String,
         rejection: Rejection,
     },
     /// A schedule change not saved yet (needs confirming, or wrong), with the typed rules.
@@ -51,11 +60,7 @@ pub async fn session() -> Result<Session, ServerFnError> {
 
 /// Codes of the bookings this device holds, newest first.
 pub async fn remembered(session: &Session) -> Result<Vec<String>, ServerFnError> {
-    Ok(session
-        .get::<Vec<String>>(MY_BOOKINGS)
-        .await
-        .map_err(failed)?
-        .unwrap_or_default())
+    codes_under(session, MY_BOOKINGS).await
 }
 
 pub async fn holds(session: &Session, code: &str) -> Result<bool, ServerFnError> {
@@ -64,11 +69,36 @@ pub async fn holds(session: &Session, code: &str) -> Result<bool, ServerFnError>
 
 /// Remembers a booking on this device (it booked it, or proved it knows code and phone).
 pub async fn remember(session: &Session, code: &str) -> Result<(), ServerFnError> {
-    let mut codes = remembered(session).await?;
+    keep_code(session, MY_BOOKINGS, code).await
+}
+
+/// Codes of the mediation cases this device filed or opened, newest first.
+pub async fn remembered_cases(session: &Session) -> Result<Vec<String>, ServerFnError> {
+    codes_under(session, MY_CASES).await
+}
+
+pub async fn holds_case(session: &Session, code: &str) -> Result<bool, ServerFnError> {
+    Ok(remembered_cases(session).await?.iter().any(|c| c == code))
+}
+
+pub async fn remember_case(session: &Session, code: &str) -> Result<(), ServerFnError> {
+    keep_code(session, MY_CASES, code).await
+}
+
+async fn codes_under(session: &Session, key: &str) -> Result<Vec<String>, ServerFnError> {
+    Ok(session
+        .get::<Vec<String>>(key)
+        .await
+        .map_err(failed)?
+        .unwrap_or_default())
+}
+
+async fn keep_code(session: &Session, key: &str, code: &str) -> Result<(), ServerFnError> {
+    let mut codes = codes_under(session, key).await?;
     codes.retain(|c| c != code);
     codes.insert(0, code.to_string());
     codes.truncate(MAX_REMEMBERED);
-    session.insert(MY_BOOKINGS, codes).await.map_err(failed)
+    session.insert(key, codes).await.map_err(failed)
 }
 
 pub async fn save_flash(session: &Session, flash: Flash) -> Result<(), ServerFnError> {

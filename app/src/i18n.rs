@@ -107,6 +107,44 @@ messages! {
     StaffScanHint,
     StaffScanNotACode,
     StaffScanNoCamera,
+    NavMediation,
+    MediationTitle,
+    MediationIntro,
+    MediationApplicant,
+    MediationOtherParty,
+    MediationDispute,
+    FieldApplicantName,
+    FieldApplicantPhoneHint,
+    FieldOtherPartyName,
+    FieldOtherPartyPhone,
+    FieldRelation,
+    FieldRelationHint,
+    FieldDisputeType,
+    FieldDisputeAccount,
+    FieldDisputeAccountHint,
+    FieldMediationPlace,
+    FieldMediationPlaceHint,
+    ChoosePlace,
+    IpRoomMark,
+    ChangePlace,
+    MediationPrivacyText,
+    SubmitMediation,
+    CaseCodeLabel,
+    CaseFiled,
+    CaseStateLabel,
+    CaseNextSession,
+    CaseTimeline,
+    CaseAgreementNo,
+    CaseRefusalReason,
+    CaseReferredTo,
+    MyCasesTitle,
+    NoCasesYet,
+    CaseLookupHeading,
+    CaseLookupIntro,
+    CaseLookupButton,
+    NewMediationLink,
+    FieldCaseCode,
+    AskMediation,
     StaffCheckIn,
     StaffWaiting,
     StaffExpected,
@@ -273,6 +311,44 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StaffScanHint => "请把居民手机上的预约二维码对准摄像头",
             StaffScanNotACode => "这个二维码不是预约码，请换一个或直接输入预约码",
             StaffScanNoCamera => "无法打开摄像头，请直接输入预约码",
+            NavMediation => "调解",
+            MediationTitle => "申请人民调解",
+            MediationIntro => "人民调解免费。调解员会联系双方，约定时间地点当面调解；调解达成的协议具有法律约束力。",
+            MediationApplicant => "申请人",
+            MediationOtherParty => "对方当事人",
+            MediationDispute => "纠纷情况",
+            FieldApplicantName => "姓名",
+            FieldApplicantPhoneHint => "用于联系您和查询调解进度，不会公开。",
+            FieldOtherPartyName => "对方姓名",
+            FieldOtherPartyPhone => "对方手机号码（选填）",
+            FieldRelation => "与对方的关系（选填）",
+            FieldRelationHint => "例如：邻居、房东、同事",
+            FieldDisputeType => "纠纷类型",
+            FieldDisputeAccount => "发生了什么，您希望怎样解决",
+            FieldDisputeAccountHint => "10 至 1000 字。详细情况可以在调解时当面谈。",
+            FieldMediationPlace => "希望在哪里调解",
+            FieldMediationPlaceHint => "知识产权纠纷请选择设有知识产权纠纷调解室的司法所。",
+            ChoosePlace => "请选择地点",
+            IpRoomMark => "（设知识产权调解室）",
+            ChangePlace => "换一个地点",
+            MediationPrivacyText => "您填写的信息只用于办理这次调解，只有负责的调解员、所在司法所负责人和区司法局能看到；对方当事人的信息只用于联系其参加调解。统计报表中不含任何人的姓名和手机号。",
+            SubmitMediation => "提交调解申请",
+            CaseCodeLabel => "案件编号",
+            CaseFiled => "申请已提交。请记下案件编号，凭编号和手机号码可以随时查询进度。",
+            CaseStateLabel => "当前状态",
+            CaseNextSession => "调解安排",
+            CaseTimeline => "办理进度",
+            CaseAgreementNo => "调解协议书编号",
+            CaseRefusalReason => "不予受理的理由",
+            CaseReferredTo => "已转交",
+            MyCasesTitle => "我的调解申请",
+            NoCasesYet => "这台设备上还没有调解申请。",
+            CaseLookupHeading => "查询调解进度",
+            CaseLookupIntro => "输入案件编号和申请时填写的手机号码。",
+            CaseLookupButton => "查询",
+            NewMediationLink => "申请调解",
+            FieldCaseCode => "案件编号",
+            AskMediation => "申请调解",
             StaffCheckIn => "签到",
             StaffWaiting => "等候中",
             StaffExpected => "今日预约未到",
@@ -431,6 +507,44 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StaffScanHint => "Hold the QR code on the resident's phone in front of the camera",
             StaffScanNotACode => "That QR code is not a booking code; try another or type the code",
             StaffScanNoCamera => "The camera could not be opened; please type the booking code",
+            NavMediation => "Mediation",
+            MediationTitle => "Ask for mediation",
+            MediationIntro => "People's mediation is free. A mediator contacts both sides and arranges a meeting; an agreement reached in mediation is legally binding.",
+            MediationApplicant => "You (the applicant)",
+            MediationOtherParty => "The other party",
+            MediationDispute => "The dispute",
+            FieldApplicantName => "Name",
+            FieldApplicantPhoneHint => "Used to contact you and to look the case up; never shown publicly.",
+            FieldOtherPartyName => "Their name",
+            FieldOtherPartyPhone => "Their mobile number (optional)",
+            FieldRelation => "How you know them (optional)",
+            FieldRelationHint => "For example: neighbour, landlord, colleague",
+            FieldDisputeType => "Kind of dispute",
+            FieldDisputeAccount => "What happened, and what you ask for",
+            FieldDisputeAccountHint => "10 to 1,000 characters. Details can wait for the meeting.",
+            FieldMediationPlace => "Where you would like to meet",
+            FieldMediationPlaceHint => "For IP disputes choose an office with an IP mediation room.",
+            ChoosePlace => "Choose a place",
+            IpRoomMark => "(IP mediation room)",
+            ChangePlace => "Choose another place",
+            MediationPrivacyText => "What you write is used only for this mediation and is seen only by the mediator, the head of the office and the district bureau; the other party's details are used only to invite them. Statistics never include anyone's name or number.",
+            SubmitMediation => "Send the request",
+            CaseCodeLabel => "Case code",
+            CaseFiled => "Your request has been sent. Keep the case code: with it and your mobile number you can follow the case at any time.",
+            CaseStateLabel => "Status",
+            CaseNextSession => "Mediation meeting",
+            CaseTimeline => "Progress",
+            CaseAgreementNo => "Agreement number",
+            CaseRefusalReason => "Reason given",
+            CaseReferredTo => "Passed on to",
+            MyCasesTitle => "My mediation requests",
+            NoCasesYet => "No mediation requests on this device yet.",
+            CaseLookupHeading => "Look up a case",
+            CaseLookupIntro => "Enter the case code and the mobile number you gave.",
+            CaseLookupButton => "Look up",
+            NewMediationLink => "Ask for mediation",
+            FieldCaseCode => "Case code",
+            AskMediation => "Ask for mediation",
             StaffCheckIn => "Check in",
             StaffWaiting => "Waiting",
             StaffExpected => "Booked, not arrived yet",
@@ -546,6 +660,57 @@ pub fn service_name_in(lang: Lang, service: ServiceCode) -> &'static str {
         (Lang::En, AdminReconsideration) => "Administrative reconsideration advice",
         (Lang::En, Notary) => "Notary advice",
         (Lang::En, IpMediation) => "IP dispute mediation",
+    }
+}
+
+pub fn dispute_name(dispute: domain::mediation::DisputeType) -> &'static str {
+    use domain::mediation::DisputeType::*;
+    match lang() {
+        Lang::ZhCn => dispute.label_zh(),
+        Lang::En => match dispute {
+            Neighbour => "Between neighbours",
+            Family => "Family or marriage",
+            Property => "Property management or owners' committee",
+            Renovation => "Renovation or lift installation",
+            Labour => "Work and pay",
+            Consumer => "Consumer",
+            Commercial => "Business",
+            Ip => "Intellectual property",
+            Other => "Other",
+        },
+    }
+}
+
+pub fn case_state_name(state: domain::mediation::CaseState) -> &'static str {
+    use domain::mediation::CaseState::*;
+    match lang() {
+        Lang::ZhCn => state.label_zh(),
+        Lang::En => match state {
+            Submitted => "Sent, waiting to be accepted",
+            Accepted => "Accepted",
+            Refused => "Not accepted",
+            MediatorAssigned => "Mediator assigned",
+            PartyInvited => "Contacting the other party",
+            PartyAgreed => "The other party agreed to mediation",
+            NotMediated => "The other party declined; not mediated",
+            SessionScheduled => "Meeting arranged",
+            Settled => "Settled",
+            Failed => "Not settled",
+            Referred => "Passed on to another body",
+        },
+    }
+}
+
+pub fn referral_name(referral: domain::mediation::Referral) -> &'static str {
+    use domain::mediation::Referral::*;
+    match lang() {
+        Lang::ZhCn => referral.label_zh(),
+        Lang::En => match referral {
+            Court => "The court (court-mediation link)",
+            PoliceLawFirm => "Police station and law firm",
+            Procuratorate => "The procuratorate",
+            Department => "Another department",
+        },
     }
 }
 
@@ -668,6 +833,21 @@ pub fn slot_label(
                 end.format("%H:%M")
             )
         }
+    }
+}
+
+/// "12月9日 星期三 10:00": a moment, spoken in full.
+pub fn moment_label(lang: Lang, at: chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::ZhCn => format!(
+            "{}月{}日 {} {}",
+            at.month(),
+            at.day(),
+            zh_weekday_long(at.weekday()),
+            at.format("%H:%M")
+        ),
+        Lang::En => at.format("%A %-d %B, %H:%M").to_string(),
     }
 }
 

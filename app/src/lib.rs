@@ -122,6 +122,13 @@ pub fn App() -> impl IntoView {
                         view=pages::booking::CancelPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/mediation") view=pages::mediation::MyCasesPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/mediation/new")
+                        view=pages::mediation::MediationRequestPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/mediation/:code") view=pages::mediation::CasePage ssr=SsrMode::Async />
                     <Route path=path!("/display/:id") view=pages::display::DisplayPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/login") view=pages::staff::StaffLoginPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=pages::staff::StaffPage ssr=SsrMode::Async />

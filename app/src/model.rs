@@ -253,6 +253,50 @@ pub enum FormOutcome {
     Rejected(Rejection),
 }
 
+/// A mediation request kept after a rejected post without JavaScript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediationFlash {
+    pub form: domain::mediation::MediationForm,
+    pub rejection: Rejection,
+}
+
+/// Everything the mediation request page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediationFormData {
+    /// The place the resident came from (`?place=`), if any.
+    pub place: Option<PlaceCard>,
+    /// Every office with its workrooms, for choosing a place.
+    pub offices: Vec<OfficeWithWorkrooms>,
+    /// Places with an IP mediation room (the only ones that take IP disputes).
+    pub ip_places: Vec<i64>,
+    /// A dispute type chosen before (`?type=ip` from an IP room's page).
+    pub dispute_type: Option<String>,
+    pub flash: Option<MediationFlash>,
+}
+
+/// A case as its applicant follows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseProgressView {
+    /// `XXXXX-XXXXX`
+    pub code: String,
+    pub state: domain::mediation::CaseState,
+    pub dispute_type: domain::mediation::DisputeType,
+    pub place_name: String,
+    pub place_address: String,
+    pub timeline: Vec<(domain::mediation::CaseState, DateTime<FixedOffset>)>,
+    pub next_session: Option<SessionLine>,
+    pub agreement_no: Option<String>,
+    pub refusal_reason: Option<String>,
+    pub referral: Option<domain::mediation::Referral>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionLine {
+    pub start: DateTime<FixedOffset>,
+    pub place_name: String,
+    pub address: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

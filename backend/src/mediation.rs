@@ -191,6 +191,21 @@ impl Mediation {
             .await?
             .filter(|c| c.applicant_phone == phone.as_str())
             .ok_or(MediationError::NotFound)?;
+        self.progress_of(case).await
+    }
+
+    /// A case by code alone, for the device that filed it or already proved the phone.
+    pub async fn progress_held(&self, code: &str) -> Result<CaseProgress, MediationError> {
+        let code = CaseCode::parse(code).map_err(|_| MediationError::NotFound)?;
+        let case = self
+            .store
+            .case_by_code(code.as_str())
+            .await?
+            .ok_or(MediationError::NotFound)?;
+        self.progress_of(case).await
+    }
+
+    async fn progress_of(&self, case: CaseRecord) -> Result<CaseProgress, MediationError> {
         let events = self.store.case_events(case.id).await?;
         let place = self.directory.location(case.location_id).await?;
         let next_session = match case.next_session {

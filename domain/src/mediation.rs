@@ -137,6 +137,19 @@ impl MediationForm {
     /// `place` is the place `location_id` names, looked up by the caller (`None` when there
     /// is no such place).
     pub fn check(&self, place: Option<&Location>) -> Result<MediationRequest, Vec<FieldError>> {
+        self.check_against(Some(place))
+    }
+
+    /// What the browser can check before sending: every field, and for the place only that
+    /// one is chosen (which places take which disputes is the server's to say).
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        self.check_against(None).err().unwrap_or_default()
+    }
+
+    fn check_against(
+        &self,
+        place: Option<Option<&Location>>,
+    ) -> Result<MediationRequest, Vec<FieldError>> {
         let mut errors = Vec::new();
 
         let applicant_name = keep_ok(
@@ -172,7 +185,12 @@ impl MediationForm {
         let account = keep_ok(&mut errors, parse_dispute_account(&self.account));
         let location_id = keep_ok(
             &mut errors,
-            check_place(self.location_id, place, dispute_type),
+            match place {
+                Some(place) => check_place(self.location_id, place, dispute_type),
+                None => self
+                    .location_id
+                    .ok_or_else(|| FieldError::new("location_id", "请选择希望在哪里调解")),
+            },
         );
         let consent = keep_ok(&mut errors, check_consent(self.consent));
 
@@ -865,6 +883,23 @@ mod tests {
         // the other party's fields say whose they are
         assert!(errors[2].message.starts_with("对方当事人"));
         assert!(errors[3].message.contains("手机号码"));
+    }
+
+    #[test]
+    fn the_browser_checks_every_field_but_the_places_fit() {
+        assert!(form().field_errors().is_empty());
+        let ip_anywhere = MediationForm {
+            dispute_type: "ip".into(),
+            ..form()
+        };
+        assert!(ip_anywhere.field_errors().is_empty(), "the server decides");
+        let nowhere = MediationForm {
+            location_id: None,
+            consent: false,
+            ..form()
+        };
+        let fields: Vec<_> = nowhere.field_errors().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["location_id", "consent"]);
     }
 
     #[test]

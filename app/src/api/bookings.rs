@@ -10,7 +10,7 @@ use crate::model::{BookingPageData, BookingSummary, BookingView, FormOutcome, Re
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::device::{self, Flash};
     use crate::model::{
         AlternativeChoice, BookingSummary, BookingView, FieldMessage, HistoryLine, Rejection,

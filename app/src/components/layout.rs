@@ -26,6 +26,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><A href="/" exact=true>{t(Msg::NavHome)}</A></li>
                     <li><A href="/offices">{t(Msg::NavOffices)}</A></li>
                     <li><A href="/bookings">{t(Msg::NavMyBookings)}</A></li>
+                    <li><A href="/mediation">{t(Msg::NavMediation)}</A></li>
                 </ul>
             </nav>
         </header>

@@ -2,6 +2,7 @@ pub mod book;
 pub mod booking;
 pub mod display;
 pub mod home;
+pub mod mediation;
 pub mod not_found;
 pub mod offices;
 pub mod place;

@@ -5,7 +5,7 @@ use crate::components::place_card::PlaceItem;
 use crate::i18n::{lang, service_name, session_text, t, workroom_count, Msg};
 use crate::model::PlaceDetail;
 use crate::pages::not_found::NotFound;
-use domain::LocationKind;
+use domain::{LocationKind, ServiceCode};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -83,7 +83,19 @@ fn PlaceView(detail: PlaceDetail) -> impl IntoView {
                             <li class="service">
                                 <h3>{service_name(offer.service)}</h3>
                                 {if offer.sessions.is_empty() {
-                                    view! { <p>{t(Msg::ByRequestOnly)}</p> }.into_any()
+                                    // mediation is asked for with a request, not booked
+                                    let ask = match offer.service {
+                                        ServiceCode::Mediation => Some(format!("/mediation/new?place={place_id}")),
+                                        ServiceCode::IpMediation => Some(format!("/mediation/new?place={place_id}&type=ip")),
+                                        _ => None,
+                                    };
+                                    view! {
+                                        <p>{t(Msg::ByRequestOnly)}</p>
+                                        {ask.map(|href| view! {
+                                            <a class="button book-link" href=href>{t(Msg::AskMediation)}</a>
+                                        })}
+                                    }
+                                    .into_any()
                                 } else {
                                     let book = format!(
                                         "/places/{}/book/{}",
