@@ -10,6 +10,7 @@ pub const SEARCH_LIMIT: usize = 30;
 pub mod bookings;
 pub mod mediation;
 pub mod staff;
+pub mod staff_mediation;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn directory() -> Result<backend::Directory, ServerFnError> {

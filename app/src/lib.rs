@@ -135,6 +135,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/password") view=pages::staff::PasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view=pages::staff::AuditPage ssr=SsrMode::Async />
                     <Route
+                        path=path!("/staff/mediation")
+                        view=pages::staff_mediation::StaffCasesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/mediation/:code")
+                        view=pages::staff_mediation::StaffCasePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/mediation/:code/agreement")
+                        view=pages::staff_mediation::AgreementPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/staff/schedules")
                         view=pages::schedules::SchedulesPage
                         ssr=SsrMode::Async

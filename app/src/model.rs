@@ -297,6 +297,78 @@ pub struct SessionLine {
     pub address: String,
 }
 
+/// A place's mediation cases as a staff member may see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffCaseList {
+    pub place: PlaceCard,
+    pub cases: Vec<StaffCaseLine>,
+    /// Cases at the place this account may not see (counted only).
+    pub hidden: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffCaseLine {
+    /// `XXXXX-XXXXX`
+    pub code: String,
+    /// Without the dash, for links.
+    pub plain_code: String,
+    pub state: domain::mediation::CaseState,
+    pub dispute_type: domain::mediation::DisputeType,
+    pub applicant: String,
+    pub other_party: String,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub next_session: Option<DateTime<FixedOffset>>,
+    pub overdue: bool,
+}
+
+/// One case with its history and what the account may do next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffCaseFile {
+    pub line: StaffCaseLine,
+    pub version: i64,
+    pub place: PlaceCard,
+    pub applicant_phone: String,
+    pub other_party_phone: Option<String>,
+    pub relation: Option<String>,
+    pub account: String,
+    pub mediator: Option<String>,
+    /// Accounts the case may be assigned to (empty when this account may not assign).
+    pub mediators: Vec<(i64, String)>,
+    pub me: i64,
+    pub outcome: Option<String>,
+    pub amount_yuan: Option<String>,
+    pub terms: Option<String>,
+    pub reason: Option<String>,
+    pub referral: Option<domain::mediation::Referral>,
+    pub agreement_no: Option<String>,
+    pub events: Vec<CaseEventLine>,
+    /// A refusal kept for the page (JavaScript off).
+    pub notice: Option<Rejection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseEventLine {
+    pub at: DateTime<FixedOffset>,
+    pub action: String,
+    pub to_state: domain::mediation::CaseState,
+    pub by: Option<String>,
+}
+
+/// A written agreement, ready to print.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreementView {
+    pub number: String,
+    pub committee: String,
+    pub applicant: String,
+    pub other_party: String,
+    pub dispute_type: domain::mediation::DisputeType,
+    pub facts: String,
+    pub terms: String,
+    pub amount_yuan: String,
+    pub mediator: String,
+    pub date: NaiveDate,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

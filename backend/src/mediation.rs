@@ -320,6 +320,36 @@ impl Mediation {
         })
     }
 
+    /// Who may be assigned to a case at `place`, when `account` may assign one: nobody for
+    /// an account that may not hand over an assigned case.
+    pub async fn mediators_for(
+        &self,
+        account: &StaffAccount,
+        case: &CaseRecord,
+        place: &Location,
+    ) -> Result<Vec<StaffAccount>, MediationError> {
+        if !self.may_assign(account, case) {
+            return Ok(vec![]);
+        }
+        Ok(self
+            .store
+            .staff_users()
+            .await?
+            .into_iter()
+            .filter(|u| !u.disabled && may_mediate(&u.account, place))
+            .map(|u| u.account)
+            .collect())
+    }
+
+    /// Clerks assign during intake; handing an assigned case over is for heads and admins.
+    fn may_assign(&self, account: &StaffAccount, case: &CaseRecord) -> bool {
+        case.mediator_id.is_none()
+            || matches!(
+                account.role,
+                domain::staff::Role::OfficeHead | domain::staff::Role::DistrictAdmin
+            )
+    }
+
     /// Takes one step on a case. `seen_version` (when given) is the version the staff member
     /// looked at: if someone else acted since, nothing is saved and the answer says so.
     pub async fn step(
@@ -425,13 +455,7 @@ impl Mediation {
                 reason: parse_text("reason", "不予受理的理由", &reason, 200).map_err(invalid)?,
             },
             CaseAction::AssignMediator { mediator_id } => {
-                // a clerk handles intake; handing an assigned case over is for heads and admins
-                if case.mediator_id.is_some()
-                    && !matches!(
-                        account.role,
-                        domain::staff::Role::OfficeHead | domain::staff::Role::DistrictAdmin
-                    )
-                {
+                if !self.may_assign(account, case) {
                     return Err(MediationError::Forbidden);
                 }
                 let candidate = self.staff.account(mediator_id).await.ok().flatten();

@@ -16,7 +16,8 @@ pub(crate) mod ssr {
     use leptos::prelude::*;
 
     pub fn mediation() -> Result<Mediation, ServerFnError> {
-        use_context::<Mediation>().ok_or_else(|| ServerFnError::new("mediation missing from context"))
+        use_context::<Mediation>()
+            .ok_or_else(|| ServerFnError::new("mediation missing from context"))
     }
 
     pub fn failure(e: MediationError) -> ServerFnError {

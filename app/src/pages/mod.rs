@@ -8,3 +8,4 @@ pub mod offices;
 pub mod place;
 pub mod schedules;
 pub mod staff;
+pub mod staff_mediation;

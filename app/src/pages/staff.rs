@@ -171,15 +171,15 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
             })}
         {move || {
             let p = place.get();
-            schedule_places
-                .contains(&p)
-                .then(|| {
-                    view! {
-                        <p>
-                            <a href=format!("/staff/schedules?place={p}")>{t(Msg::SchedulesLink)}</a>
-                        </p>
-                    }
-                })
+            let schedules = schedule_places.contains(&p).then(|| {
+                view! { " · "<a href=format!("/staff/schedules?place={p}")>{t(Msg::SchedulesLink)}</a> }
+            });
+            view! {
+                <p>
+                    <a href=format!("/staff/mediation?place={p}")>{t(Msg::StaffCasesLink)}</a>
+                    {schedules}
+                </p>
+            }
         }}
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {

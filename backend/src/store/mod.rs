@@ -113,6 +113,8 @@ pub trait Store: Send + Sync + 'static {
     async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>>;
     async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
     async fn staff_user_count(&self) -> StoreResult<i64>;
+    /// Every account, by username (a district has dozens, not thousands).
+    async fn staff_users(&self) -> StoreResult<Vec<StaffUserRecord>>;
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
     /// The newest entries first.
     async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;

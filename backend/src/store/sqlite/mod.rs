@@ -491,6 +491,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<Vec<BookingRecord>> {
         self.booked_between_impl(from, to).await
     }
+    async fn staff_users(&self) -> StoreResult<Vec<StaffUserRecord>> {
+        self.staff_users_impl().await
+    }
     async fn create_case(&self, case: &CaseRecord) -> StoreResult<Option<i64>> {
         self.create_case_impl(case).await
     }

@@ -251,6 +251,15 @@ impl SqliteStore {
         Ok(())
     }
 
+    pub(super) async fn staff_users_impl(&self) -> StoreResult<Vec<StaffUserRecord>> {
+        let rows: Vec<StaffRow> = sqlx::query_as(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff_users ORDER BY username"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(StaffRow::into_record).collect()
+    }
+
     pub(super) async fn staff_user_count_impl(&self) -> StoreResult<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_users")
             .fetch_one(&self.pool)

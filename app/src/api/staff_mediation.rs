@@ -1,0 +1,304 @@
+//! Server functions of the staff mediation pages: a place's cases, one case with its history,
+//! the workflow's steps as plain forms, and the written agreement for printing. Who may see
+//! and do what is decided by `backend::Mediation` on every call.
+
+// A server function's arguments are its form's fields.
+#![allow(clippy::too_many_arguments)]
+
+use crate::model::{AgreementView, FormOutcome, StaffCaseFile, StaffCaseList};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::model::StaffCaseLine;
+    use backend::store::CaseRecord;
+    use domain::booking::MobilePhone;
+    use domain::slots::to_local;
+    use leptos::prelude::*;
+
+    pub async fn account() -> Result<domain::staff::StaffAccount, ServerFnError> {
+        crate::device::staff_account()
+            .await?
+            .ok_or_else(|| ServerFnError::new("请先登录"))
+    }
+
+    pub fn notice_key(code: &str) -> String {
+        format!("case:{code}")
+    }
+
+    pub fn masked(phone: &str) -> String {
+        MobilePhone::parse(phone)
+            .map(|p| p.masked())
+            .unwrap_or_default()
+    }
+
+    pub fn line(c: &CaseRecord, overdue: bool) -> StaffCaseLine {
+        StaffCaseLine {
+            code: domain::mediation::CaseCode::parse(&c.code)
+                .map(|k| k.to_string())
+                .unwrap_or_else(|_| c.code.clone()),
+            plain_code: c.code.clone(),
+            state: c.state,
+            dispute_type: c.dispute_type,
+            applicant: format!("{} · {}", c.applicant_name, masked(&c.applicant_phone)),
+            other_party: c.other_party_name.clone(),
+            submitted_at: to_local(&c.submitted_at),
+            next_session: c
+                .next_session
+                .filter(|_| c.state == domain::mediation::CaseState::SessionScheduled)
+                .map(|(at, _)| to_local(&at)),
+            overdue,
+        }
+    }
+}
+
+/// A place's cases: details where the account may see them, the rest counted.
+#[server]
+pub async fn load_cases(place: i64) -> Result<StaffCaseList, ServerFnError> {
+    use crate::model::PlaceCard;
+    let account = ssr::account().await?;
+    let list = crate::api::mediation::ssr::mediation()?
+        .cases_at(&account, domain::LocationId(place))
+        .await
+        .map_err(crate::api::mediation::ssr::failure)?;
+    Ok(StaffCaseList {
+        place: PlaceCard::from(&list.place),
+        cases: list
+            .visible
+            .iter()
+            .map(|s| ssr::line(&s.case, s.overdue))
+            .collect(),
+        hidden: list.hidden,
+    })
+}
+
+/// One case with its history, the mediators it may go to, and a refusal kept for the page.
+#[server]
+pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::{CaseEventLine, PlaceCard};
+    use domain::slots::to_local;
+    let account = ssr::account().await?;
+    let mediation = crate::api::mediation::ssr::mediation()?;
+    let file = mediation
+        .case_file(&account, &code)
+        .await
+        .map_err(crate::api::mediation::ssr::failure)?;
+    let mediators = mediation
+        .mediators_for(&account, &file.case, &file.place)
+        .await
+        .map_err(crate::api::mediation::ssr::failure)?
+        .into_iter()
+        .map(|m| (m.id, m.display_name))
+        .collect();
+    let staff = use_context::<backend::staff::Staff>()
+        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    let mut events = Vec::new();
+    for e in &file.events {
+        let by = match e.staff_id {
+            Some(id) => staff
+                .account(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|a| a.display_name),
+            None => None,
+        };
+        events.push(CaseEventLine {
+            at: to_local(&e.at),
+            action: e.action.clone(),
+            to_state: e.to_state,
+            by,
+        });
+    }
+    let key = ssr::notice_key(&file.case.code);
+    let notice = device::take_flash(&device::session().await?, |f| match f {
+        Flash::Notice { code, rejection } if code == key => Some(rejection),
+        _ => None,
+    })
+    .await?;
+    let c = &file.case;
+    Ok(StaffCaseFile {
+        line: ssr::line(c, file.overdue),
+        version: c.version,
+        place: PlaceCard::from(&file.place),
+        applicant_phone: c.applicant_phone.clone(),
+        other_party_phone: c.other_party_phone.clone(),
+        relation: c.relation.clone(),
+        account: c.account.clone(),
+        mediator: file.mediator.map(|m| m.display_name),
+        mediators,
+        me: account.id,
+        outcome: c.outcome.clone(),
+        amount_yuan: c.amount.map(|a| a.yuan_text()),
+        terms: c.terms.clone(),
+        reason: c.reason.clone(),
+        referral: c.referral,
+        agreement_no: c.agreement_no.clone(),
+        events,
+        notice,
+    })
+}
+
+/// One step of the workflow, from the case page's forms. `action` names it; the other fields
+/// are those the step needs (the rest are empty).
+#[server]
+pub async fn case_step(
+    code: String,
+    version: i64,
+    action: String,
+    reason: Option<String>,
+    mediator_id: Option<String>,
+    location_id: Option<i64>,
+    date: Option<String>,
+    time: Option<String>,
+    kind: Option<String>,
+    amount: Option<String>,
+    terms: Option<String>,
+    channel: Option<String>,
+    kept: Option<String>,
+    note: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::Rejection;
+    use domain::booking::FieldError;
+    use domain::mediation::{parse_text, CaseAction, CaseOutcome, Fen, Referral};
+    let account = ssr::account().await?;
+    let back = format!("/staff/mediation/{}", code.trim());
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let channel_of = |v: &Option<String>| {
+        Referral::parse(v.as_deref().unwrap_or("").trim())
+            .ok_or_else(|| FieldError::new("channel", "请选择转交的去向"))
+    };
+    let parsed: Result<CaseAction, FieldError> =
+        match action.as_str() {
+            "accept" => Ok(CaseAction::Accept),
+            "refuse" => parse_text("reason", "不予受理的理由", &text(&reason), 200)
+                .map(|reason| CaseAction::Refuse { reason }),
+            "assign_mediator" => text(&mediator_id)
+                .trim()
+                .parse()
+                .map(|mediator_id| CaseAction::AssignMediator { mediator_id })
+                .map_err(|_| FieldError::new("mediator_id", "请选择调解员")),
+            "invite_other_party" => Ok(CaseAction::InviteOtherParty),
+            "other_party_agrees" => Ok(CaseAction::OtherPartyAgrees),
+            "other_party_refuses" => Ok(CaseAction::OtherPartyRefuses),
+            "schedule_session" => {
+                let day = chrono::NaiveDate::parse_from_str(text(&date).trim(), "%Y-%m-%d");
+                let at = chrono::NaiveTime::parse_from_str(text(&time).trim(), "%H:%M");
+                match (day, at) {
+                    (Ok(day), Ok(at)) => domain::slots::local_instant(day, at)
+                        .map(|start| CaseAction::ScheduleSession {
+                            location_id: location_id.unwrap_or_default(),
+                            start,
+                        })
+                        .ok_or_else(|| FieldError::new("date", "请填写调解的日期和时间")),
+                    _ => Err(FieldError::new("date", "请填写调解的日期和时间")),
+                }
+            }
+            "conclude" => {
+                match kind.as_deref() {
+                    Some("written_agreement") => {
+                        Fen::parse_yuan(&text(&amount)).and_then(|amount| {
+                            parse_text("terms", "协议内容", &text(&terms), 2000).map(|terms| {
+                                CaseAction::Conclude {
+                                    outcome: CaseOutcome::WrittenAgreement { amount, terms },
+                                }
+                            })
+                        })
+                    }
+                    Some("oral_agreement") => parse_text("terms", "协议内容", &text(&terms), 2000)
+                        .map(|terms| CaseAction::Conclude {
+                            outcome: CaseOutcome::OralAgreement { terms },
+                        }),
+                    Some("failed") => parse_text("terms", "调解不成的原因", &text(&terms), 500)
+                        .map(|reason| CaseAction::Conclude {
+                            outcome: CaseOutcome::Failed { reason },
+                        }),
+                    Some("referred") => channel_of(&channel).map(|channel| CaseAction::Conclude {
+                        outcome: CaseOutcome::Referred { channel },
+                    }),
+                    _ => Err(FieldError::new("kind", "请选择调解结果")),
+                }
+            }
+            "refer" => channel_of(&channel).map(|channel| CaseAction::Refer { channel }),
+            "follow_up" => Ok(CaseAction::FollowUp {
+                kept: kept.as_deref() == Some("yes"),
+                note: text(&note),
+            }),
+            _ => Err(FieldError::new("action", "无法识别的操作")),
+        };
+    let result = match parsed {
+        Ok(step) => crate::api::mediation::ssr::mediation()?
+            .step(&account, &code, step, Some(version))
+            .await
+            .map(|_| ())
+            .map_err(crate::api::mediation::ssr::rejection),
+        Err(e) => Err(Ok(Rejection {
+            errors: vec![e.into()],
+            ..Default::default()
+        })),
+    };
+    let plain = device::is_plain_form_post().await;
+    match result {
+        Ok(()) => {
+            if plain {
+                leptos_axum::redirect(&back);
+            }
+            Ok(FormOutcome::Done)
+        }
+        Err(r) => {
+            let r = r?;
+            if plain {
+                let key = domain::mediation::CaseCode::parse(&code)
+                    .map(|c| ssr::notice_key(c.as_str()))
+                    .unwrap_or_default();
+                device::save_flash(
+                    &device::session().await?,
+                    Flash::Notice {
+                        code: key,
+                        rejection: r.clone(),
+                    },
+                )
+                .await?;
+                leptos_axum::redirect(&back);
+            }
+            Ok(FormOutcome::Rejected(r))
+        }
+    }
+}
+
+/// The written agreement of a settled case, for printing.
+#[server]
+pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, ServerFnError> {
+    use domain::mediation::committee_short_name;
+    let account = ssr::account().await?;
+    let file = crate::api::mediation::ssr::mediation()?
+        .case_file(&account, &code)
+        .await
+        .map_err(crate::api::mediation::ssr::failure)?;
+    let c = file.case;
+    let (Some(number), Some(terms), Some(amount)) = (c.agreement_no, c.terms, c.amount) else {
+        return Ok(None);
+    };
+    let settled_on = file
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.action == "conclude")
+        .map(|e| e.at)
+        .or(c.closed_at)
+        .unwrap_or(c.submitted_at);
+    Ok(Some(AgreementView {
+        number,
+        committee: format!("{}人民调解委员会", committee_short_name(&file.place.name)),
+        applicant: c.applicant_name,
+        other_party: c.other_party_name,
+        dispute_type: c.dispute_type,
+        facts: c.account,
+        terms,
+        amount_yuan: amount.yuan_text(),
+        mediator: file.mediator.map(|m| m.display_name).unwrap_or_default(),
+        date: domain::slots::local_date(&settled_on),
+    }))
+}
