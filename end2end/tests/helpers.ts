@@ -46,3 +46,12 @@ export async function expectNoAxeViolations(page: Page, testInfo?: TestInfo) {
   );
   expect(summary, "axe-core violations").toEqual([]);
 }
+
+/** Signs a demo staff account in (password demo1234) and lands on the staff page. */
+export async function signIn(page: Page, username: string) {
+  await page.goto("/staff/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("demo1234");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+}

@@ -1,5 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
-import { expectNoAxeViolations, jsOff, waitForHydration } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations, jsOff, signIn, waitForHydration } from "./helpers";
 
 // The server's clock starts at Monday 2026-12-07 08:30 (playwright.config.ts).
 
@@ -20,13 +20,6 @@ async function bookToday(request: any, place: number): Promise<string> {
   return (await r.json()).code;
 }
 
-async function signIn(page: Page, username: string) {
-  await page.goto("/staff/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("demo1234");
-  await page.getByRole("button", { name: "登录" }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-}
 
 test("a clerk checks in, takes a walk-in, calls, serves and finishes both; the display follows within a second", async ({ page, browser, request }, testInfo) => {
   // each project works at its own office, so runs do not share a queue

@@ -294,7 +294,9 @@ pub fn CasePage() -> impl IntoView {
     let query = use_query_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let is_new = move || query.with(|q| q.get("new").is_some());
-    let data = Resource::new(code, held_case);
+    // a successful look-up on this very URL must load the case it just opened
+    let lookup = ServerAction::<OpenCase>::new();
+    let data = Resource::new(move || (code(), lookup.version().get()), |(c, _)| held_case(c));
     view! {
         <Title text=t(Msg::CaseTimeline) />
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -303,7 +305,7 @@ pub fn CasePage() -> impl IntoView {
                     Ok(Some(case)) => view! { <CaseView case is_new=is_new() /> }.into_any(),
                     Ok(None) => view! {
                         <h1>{t(Msg::CaseLookupHeading)}</h1>
-                        <CaseLookup code=code() />
+                        <CaseLookup code=code() action=lookup />
                     }
                     .into_any(),
                     Err(_) => view! { <p class="error">{t(Msg::LoadFailed)}</p> }.into_any(),
@@ -370,8 +372,7 @@ fn CaseView(case: CaseProgressView, is_new: bool) -> impl IntoView {
 
 /// Code and phone → the case (remembered on this device from then on).
 #[component]
-fn CaseLookup(code: String) -> impl IntoView {
-    let action = ServerAction::<OpenCase>::new();
+fn CaseLookup(code: String, action: ServerAction<OpenCase>) -> impl IntoView {
     let kept = Resource::new(|| (), |_| case_lookup_flash());
     view! {
         <Suspense fallback=|| ()>
@@ -418,6 +419,7 @@ fn CaseLookup(code: String) -> impl IntoView {
 #[component]
 pub fn MyCasesPage() -> impl IntoView {
     let cases = Resource::new(|| (), |_| my_cases());
+    let lookup = ServerAction::<OpenCase>::new();
     let lang = lang();
     view! {
         <Title text=t(Msg::MyCasesTitle) />
@@ -452,6 +454,6 @@ pub fn MyCasesPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <CaseLookup code=String::new() />
+        <CaseLookup code=String::new() action=lookup />
     }
 }
