@@ -140,6 +140,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/staff/mediation/new")
+                        view=pages::staff_mediation::CaseFromConsultationPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/staff/mediation/:code")
                         view=pages::staff_mediation::StaffCasePage
                         ssr=SsrMode::Async

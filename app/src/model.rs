@@ -369,6 +369,18 @@ pub struct AgreementView {
     pub date: NaiveDate,
 }
 
+/// A consultation at the desk about to become a mediation case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskConsultation {
+    pub entry_id: i64,
+    pub ticket: String,
+    pub place: PlaceCard,
+    /// What the case form starts with: the booked resident's name and phone, or a form kept
+    /// after a rejected post.
+    pub typed: domain::mediation::MediationForm,
+    pub rejection: Option<Rejection>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

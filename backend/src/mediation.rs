@@ -135,6 +135,14 @@ impl Mediation {
 
     /// A resident's request: checked, stored as a submitted case with a fresh code.
     pub async fn submit(&self, form: &MediationForm) -> Result<CaseRecord, MediationError> {
+        self.submit_linked(form, None).await
+    }
+
+    async fn submit_linked(
+        &self,
+        form: &MediationForm,
+        queue_entry_id: Option<i64>,
+    ) -> Result<CaseRecord, MediationError> {
         let place = match form.location_id {
             Some(id) => self.place(id).await?,
             None => None,
@@ -155,7 +163,7 @@ impl Mediation {
             dispute_type: request.dispute_type,
             account: request.account,
             location_id: LocationId(request.location_id),
-            queue_entry_id: None,
+            queue_entry_id,
             mediator_id: None,
             submitted_at: self.now(),
             closed_at: None,
@@ -177,6 +185,55 @@ impl Mediation {
         }
         tracing::error!("five case codes in a row were taken");
         Err(MediationError::Internal)
+    }
+
+    /// A queue entry the account serves at the desk (its place and service), with its place.
+    pub async fn desk_entry(
+        &self,
+        account: &StaffAccount,
+        queue_entry_id: i64,
+    ) -> Result<(crate::store::QueueEntryRecord, Location), MediationError> {
+        let entry = self
+            .store
+            .queue_entry(queue_entry_id)
+            .await?
+            .ok_or(MediationError::NotFound)?;
+        let place = self.directory.location(entry.location_id).await?;
+        if !account.may(domain::staff::Action::OperateQueue, Some(&place))
+            || !account.handles(entry.service)
+        {
+            return Err(MediationError::Forbidden);
+        }
+        Ok((entry, place))
+    }
+
+    /// A consultation that turns out to be a dispute becomes a case in one action, kept
+    /// linked to its queue entry. Taken at the desk, the case starts accepted.
+    pub async fn from_consultation(
+        &self,
+        account: &StaffAccount,
+        queue_entry_id: i64,
+        form: &MediationForm,
+    ) -> Result<CaseRecord, MediationError> {
+        let (entry, place) = self.desk_entry(account, queue_entry_id).await?;
+        let form = MediationForm {
+            location_id: Some(place.id.0),
+            ..form.clone()
+        };
+        let mut case = self.submit_linked(&form, Some(entry.id)).await?;
+        case = self
+            .step(account, &case.code, CaseAction::Accept, None)
+            .await?;
+        self.staff
+            .audit(
+                account,
+                "mediation.from_consultation",
+                Some(place.id),
+                Some(case.code.clone()),
+                Some((entry.ticket.clone(), case.code.clone())),
+            )
+            .await;
+        Ok(case)
     }
 
     /// The applicant follows a case by code and phone. A wrong phone and an unknown code

@@ -55,3 +55,20 @@ export async function signIn(page: Page, username: string) {
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/staff$/);
 }
+
+/** Books today's first free consultation at a place through the public API. */
+export async function bookToday(request: any, place: number): Promise<string> {
+  const slots: { start: string; remaining: number }[] = await (
+    await request.get(`/api/v1/locations/${place}/slots?service=legal_consultation`)
+  ).json();
+  const slot = slots.find((s) => s.remaining > 0 && s.start.startsWith("2026-12-07"))!;
+  expect(slot, "a free slot today").toBeTruthy();
+  const r = await request.post("/api/v1/bookings", {
+    data: {
+      location_id: place, service: "legal_consultation", start: slot.start, name: "赵敏",
+      phone: "138" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0"), topic: "housing", consent: true,
+    },
+  });
+  expect(r.status()).toBe(201);
+  return (await r.json()).code;
+}

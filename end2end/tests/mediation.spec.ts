@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectNoAxeViolations, jsOff, signIn, waitForHydration } from "./helpers";
+import { bookToday, expectNoAxeViolations, jsOff, signIn, waitForHydration } from "./helpers";
 
 // The server's clock starts at Monday 2026-12-07 08:30 (playwright.config.ts).
 
@@ -143,5 +143,39 @@ test("another phone follows a case only with its code and the applicant's phone"
   await expect(page.locator(".case-state")).toHaveText("已提交，等待受理");
   await page.goto("/mediation");
   await expect(page.getByRole("link", { name: `${code.slice(0, 5)}-${code.slice(5)}` })).toBeVisible();
+  await expectNoAxeViolations(page, testInfo);
+});
+
+test("a consultation at the desk becomes a mediation case in one step, linked to it", async ({ page, request }, testInfo) => {
+  const office = jsOff(testInfo) ? 3 : 8;
+  const code = await bookToday(request, office);
+  await signIn(page, `o${office}-clerk`);
+  await page.goto(`/staff?place=${office}`);
+  await waitForHydration(page, testInfo);
+  await page.getByLabel("预约码签到").fill(code);
+  await page.getByRole("button", { name: "签到", exact: true }).click();
+  await expect(page.getByRole("region", { name: /等候中/ }).locator(".queue-line", { hasText: "赵敏" })).toBeVisible();
+  // at 08:30 the booked slot has not started: walk-ins would go first, and there are none
+  await page.getByRole("button", { name: "叫下一位" }).click();
+  const desk = page.getByRole("region", { name: "正在办理" });
+  await desk.locator(".queue-line", { hasText: "赵敏" }).getByRole("button", { name: "开始服务" }).click();
+  await expect(desk.locator(".queue-line", { hasText: "赵敏" })).toContainText("服务中");
+  await desk.locator(".queue-line", { hasText: "赵敏" }).getByRole("link", { name: /转为调解案件/ }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "转为调解案件" })).toBeVisible();
+  await waitForHydration(page, testInfo);
+  // the booked resident's details are already there
+  await expect(page.getByLabel("姓名", { exact: true })).toHaveValue("赵敏");
+  await expect(page.getByLabel("手机号码", { exact: true })).toHaveValue(/^1[3-9]\d{9}$/);
+  await page.getByLabel("对方姓名").fill("孙师傅");
+  await page.getByLabel("房屋装修、加装电梯纠纷").check();
+  await page.getByLabel("发生了什么，您希望怎样解决").fill("装修公司工期拖延两个月，拒不退还预付款，希望调解。");
+  await page.getByRole("button", { name: "建立调解案件" }).click();
+  await expect(page.getByRole("alert")).toContainText("请阅读并勾选同意");
+  await page.getByLabel("居民已当面阅读并同意").check();
+  await page.getByRole("button", { name: "建立调解案件" }).click();
+  await expect(page).toHaveURL(/\/staff\/mediation\/[2-9A-Z]{10}$/);
+  await expect(page.locator("#facts-heading")).toHaveText("已受理");
+  await expect(page.getByText("装修公司工期拖延")).toBeVisible();
   await expectNoAxeViolations(page, testInfo);
 });

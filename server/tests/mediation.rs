@@ -322,3 +322,64 @@ async fn case_details_only_for_the_mediator_the_head_and_the_district() {
     // and nobody signed out sees anything
     assert_eq!(app.client().get(&case).await.0, 401);
 }
+
+#[tokio::test]
+async fn a_consultation_at_the_desk_becomes_an_accepted_case_linked_to_it() {
+    let app = spawn_app().await;
+    let clerk = app.signed_in("o2-clerk").await;
+    let (status, entry) = clerk
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": 2, "service": "legal_consultation"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{entry}");
+    let entry_id = entry["id"].as_i64().unwrap();
+    let body = json!({
+        "queue_entry_id": entry_id,
+        "applicant_name": "赵敏",
+        "applicant_phone": "13700001234",
+        "other_party_name": "钱多多",
+        "dispute_type": "labour",
+        "account": "公司拖欠三个月工资，多次讨要未果，希望调解。",
+        "consent": true
+    });
+    // another office's clerk may not turn office 2's visitor into a case
+    let foreign = app.signed_in("o1-clerk").await;
+    assert_eq!(
+        foreign.post("/api/v1/staff/mediation-cases", &body).await.0,
+        403
+    );
+    let (status, case) = clerk.post("/api/v1/staff/mediation-cases", &body).await;
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["state"], "accepted");
+    assert_eq!(case["location_id"], 2);
+    assert_eq!(case["queue_entry_id"], entry_id);
+    // the resident can follow it like any request
+    let (status, view) = app
+        .client()
+        .get(&format!(
+            "/api/v1/mediation-requests/{}?phone=13700001234",
+            case["code"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(view["state"], "accepted");
+    // bad input names its field; an unknown entry is 404
+    let mut bad = body.clone();
+    bad["other_party_name"] = json!("");
+    let (status, err) = clerk.post("/api/v1/staff/mediation-cases", &bad).await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (422, Some("other_party_name"))
+    );
+    let mut unknown = body.clone();
+    unknown["queue_entry_id"] = json!(999_999);
+    assert_eq!(
+        clerk
+            .post("/api/v1/staff/mediation-cases", &unknown)
+            .await
+            .0,
+        404
+    );
+}

@@ -5,7 +5,7 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
-use crate::model::{AgreementView, FormOutcome, StaffCaseFile, StaffCaseList};
+use crate::model::{AgreementView, DeskConsultation, FormOutcome, StaffCaseFile, StaffCaseList};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -301,4 +301,106 @@ pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, Serve
         mediator: file.mediator.map(|m| m.display_name).unwrap_or_default(),
         date: domain::slots::local_date(&settled_on),
     }))
+}
+
+/// The desk's consultation `entry`, to turn into a case (prefilled from its booking).
+#[server]
+pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::PlaceCard;
+    use domain::mediation::MediationForm;
+    let account = ssr::account().await?;
+    let (e, place) = crate::api::mediation::ssr::mediation()?
+        .desk_entry(&account, entry)
+        .await
+        .map_err(crate::api::mediation::ssr::failure)?;
+    let kept = device::take_flash(&device::session().await?, |f| match f {
+        Flash::Mediation(m) if m.form.location_id == Some(place.id.0) => Some(m),
+        _ => None,
+    })
+    .await?;
+    let (typed, rejection) = match kept {
+        Some(m) => (m.form, Some(m.rejection)),
+        None => (
+            MediationForm {
+                applicant_name: e
+                    .booking
+                    .as_ref()
+                    .map(|b| b.name.clone())
+                    .unwrap_or_default(),
+                applicant_phone: e
+                    .booking
+                    .as_ref()
+                    .map(|b| b.phone.clone())
+                    .unwrap_or_default(),
+                location_id: Some(place.id.0),
+                ..Default::default()
+            },
+            None,
+        ),
+    };
+    Ok(DeskConsultation {
+        entry_id: e.id,
+        ticket: e.ticket,
+        place: PlaceCard::from(&place),
+        typed,
+        rejection,
+    })
+}
+
+/// Turns the consultation into a case (accepted at once) and opens it.
+#[server]
+pub async fn case_from_consultation(
+    entry: i64,
+    applicant_name: String,
+    applicant_phone: String,
+    other_party_name: String,
+    other_party_phone: Option<String>,
+    relation: Option<String>,
+    dispute_type: Option<String>,
+    account: String,
+    consent: Option<String>,
+) -> Result<FormOutcome, ServerFnError> {
+    use crate::device::{self, Flash};
+    use crate::model::MediationFlash;
+    use domain::mediation::MediationForm;
+    let staff = ssr::account().await?;
+    let mediation = crate::api::mediation::ssr::mediation()?;
+    let place = mediation
+        .desk_entry(&staff, entry)
+        .await
+        .map_err(crate::api::mediation::ssr::failure)?
+        .1;
+    let form = MediationForm {
+        applicant_name,
+        applicant_phone,
+        other_party_name,
+        other_party_phone,
+        relation,
+        dispute_type: dispute_type.unwrap_or_default(),
+        account,
+        location_id: Some(place.id.0),
+        consent: consent.is_some(),
+    };
+    match mediation.from_consultation(&staff, entry, &form).await {
+        Ok(case) => {
+            leptos_axum::redirect(&format!("/staff/mediation/{}", case.code));
+            Ok(FormOutcome::Done)
+        }
+        Err(e) => {
+            let r = crate::api::mediation::ssr::rejection(e)?;
+            if device::is_plain_form_post().await {
+                device::save_flash(
+                    &device::session().await?,
+                    Flash::Mediation(MediationFlash {
+                        form,
+                        rejection: r.clone(),
+                    }),
+                )
+                .await?;
+                leptos_axum::redirect(&format!("/staff/mediation/new?entry={entry}"));
+            }
+            Ok(FormOutcome::Rejected(r))
+        }
+    }
 }

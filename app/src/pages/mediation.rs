@@ -109,20 +109,6 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
         }
     };
     let pending = action.pending();
-    let types = DisputeType::ALL
-        .into_iter()
-        .map(|d| {
-            let id = format!("dispute-{}", d.code());
-            let label_for = id.clone();
-            view! {
-                <label class="choice" for=label_for>
-                    <input type="radio" id=id name="dispute_type" value=d.code()
-                        checked=typed.dispute_type == d.code() />
-                    <span>{dispute_name(d)}</span>
-                </label>
-            }
-        })
-        .collect_view();
     let chosen_place = typed.location_id;
     let place_field = match place.filter(|p| Some(p.id) == chosen_place) {
         Some(p) => view! {
@@ -191,6 +177,56 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
             novalidate
         >
             <ErrorSummary rejection alternative_href=no_links() />
+            <DisputeFields typed=typed.clone() rejection>
+                <div class="field">
+                    <label for=field_id("location_id")>{t(Msg::FieldMediationPlace)}</label>
+                    <p class="hint" id="place-hint">{t(Msg::FieldMediationPlaceHint)}</p>
+                    <FieldErrorLine rejection field="location_id" />
+                    {place_field}
+                </div>
+            </DisputeFields>
+            <div class="field privacy">
+                <h2 id="privacy-heading">{t(Msg::PrivacyHeading)}</h2>
+                <p id="privacy-text">{t(Msg::MediationPrivacyText)}</p>
+                <FieldErrorLine rejection field="consent" />
+                <label class="choice" for=field_id("consent")>
+                    <input type="checkbox" id=field_id("consent") name="consent" value="on"
+                        checked=typed.consent
+                        aria-invalid=invalid(rejection, "consent")
+                        aria-describedby=described_by(rejection, "consent", Some("privacy-text")) />
+                    <span>{t(Msg::FieldConsent)}</span>
+                </label>
+            </div>
+            <button type="submit" class="button wide" disabled=move || pending.get()>
+                {move || if pending.get() { t(Msg::Submitting) } else { t(Msg::SubmitMediation) }}
+            </button>
+        </form>
+    }
+}
+
+/// The parties and the dispute: the fields a resident's request and a desk's conversion of a
+/// consultation share. `children` go at the end of the dispute group (where to meet).
+#[component]
+pub fn DisputeFields(
+    typed: MediationForm,
+    rejection: RwSignal<Option<Rejection>>,
+    children: Children,
+) -> impl IntoView {
+    let types = DisputeType::ALL
+        .into_iter()
+        .map(|d| {
+            let id = format!("dispute-{}", d.code());
+            let label_for = id.clone();
+            view! {
+                <label class="choice" for=label_for>
+                    <input type="radio" id=id name="dispute_type" value=d.code()
+                        checked=typed.dispute_type == d.code() />
+                    <span>{dispute_name(d)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
             <fieldset class="group">
                 <legend>{t(Msg::MediationApplicant)}</legend>
                 <div class="field">
@@ -261,29 +297,8 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
                         {typed.account.clone()}
                     </textarea>
                 </div>
-                <div class="field">
-                    <label for=field_id("location_id")>{t(Msg::FieldMediationPlace)}</label>
-                    <p class="hint" id="place-hint">{t(Msg::FieldMediationPlaceHint)}</p>
-                    <FieldErrorLine rejection field="location_id" />
-                    {place_field}
-                </div>
+                {children()}
             </fieldset>
-            <div class="field privacy">
-                <h2 id="privacy-heading">{t(Msg::PrivacyHeading)}</h2>
-                <p id="privacy-text">{t(Msg::MediationPrivacyText)}</p>
-                <FieldErrorLine rejection field="consent" />
-                <label class="choice" for=field_id("consent")>
-                    <input type="checkbox" id=field_id("consent") name="consent" value="on"
-                        checked=typed.consent
-                        aria-invalid=invalid(rejection, "consent")
-                        aria-describedby=described_by(rejection, "consent", Some("privacy-text")) />
-                    <span>{t(Msg::FieldConsent)}</span>
-                </label>
-            </div>
-            <button type="submit" class="button wide" disabled=move || pending.get()>
-                {move || if pending.get() { t(Msg::Submitting) } else { t(Msg::SubmitMediation) }}
-            </button>
-        </form>
     }
 }
 
@@ -296,7 +311,10 @@ pub fn CasePage() -> impl IntoView {
     let is_new = move || query.with(|q| q.get("new").is_some());
     // a successful look-up on this very URL must load the case it just opened
     let lookup = ServerAction::<OpenCase>::new();
-    let data = Resource::new(move || (code(), lookup.version().get()), |(c, _)| held_case(c));
+    let data = Resource::new(
+        move || (code(), lookup.version().get()),
+        |(c, _)| held_case(c),
+    );
     view! {
         <Title text=t(Msg::CaseTimeline) />
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>

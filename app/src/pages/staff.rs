@@ -386,6 +386,17 @@ fn Line(
     let undo = line
         .can_undo
         .then(|| button("undo", Msg::StaffUndo, "secondary"));
+    // a consultation that turns out to be a dispute
+    let to_case = (line.state == QueueState::Serving
+        && line.service != domain::ServiceCode::Psychology)
+        .then(|| {
+            view! {
+                <a class="button small secondary" href=format!("/staff/mediation/new?entry={id}")>
+                    {t(Msg::CaseFromConsultation)}
+                    <span class="visually-hidden">" "{line.ticket.clone()}</span>
+                </a>
+            }
+        });
     let transfer = (line.state.is_open() && !others.is_empty()).then(|| {
         let select_id = format!("transfer-{id}");
         view! {
@@ -420,7 +431,7 @@ fn Line(
             <span class="queue-ticket">{line.ticket.clone()}</span>
             <span class="queue-state">{line.state.label_zh()}</span>
             <span class="queue-who">{detail}</span>
-            <div class="queue-actions">{actions}{finish}{transfer}{undo}</div>
+            <div class="queue-actions">{actions}{finish}{to_case}{transfer}{undo}</div>
         </li>
     }
 }

@@ -1,11 +1,19 @@
 //! Staff mediation pages: a place's cases (`/staff/mediation?place=ID`), one case with the
 //! workflow's next steps as plain forms (`/staff/mediation/:code`), and the written agreement
-//! laid out for A4 printing (`/staff/mediation/:code/agreement`).
+//! laid out for A4 printing (`/staff/mediation/:code/agreement`), and a consultation at the
+//! desk turned into a case (`/staff/mediation/new?entry=ID`).
 
-use crate::api::staff_mediation::{load_agreement, load_case, load_cases, CaseStep};
-use crate::components::forms::{error_text, field_id, ErrorSummary};
+use crate::api::staff_mediation::{
+    load_agreement, load_case, load_cases, load_consultation, CaseFromConsultation, CaseStep,
+};
+use crate::components::forms::{
+    described_by, error_text, field_id, invalid, ErrorSummary, FieldErrorLine,
+};
 use crate::i18n::{case_state_name, dispute_name, lang, moment_label, referral_name, t, Msg};
-use crate::model::{AlternativeChoice, FormOutcome, Rejection, StaffCaseFile, StaffCaseLine};
+use crate::model::{
+    AlternativeChoice, DeskConsultation, FormOutcome, Rejection, StaffCaseFile, StaffCaseLine,
+};
+use crate::pages::mediation::DisputeFields;
 use domain::mediation::{CaseState, Referral};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -449,5 +457,65 @@ fn print() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.print();
+    }
+}
+
+/// `/staff/mediation/new?entry=ID`: the consultation at the desk becomes a case.
+#[component]
+pub fn CaseFromConsultationPage() -> impl IntoView {
+    let query = use_query_map();
+    let entry = move || {
+        query
+            .with(|q| q.get("entry").and_then(|e| e.parse::<i64>().ok()))
+            .unwrap_or_default()
+    };
+    let data = Resource::new(entry, load_consultation);
+    view! {
+        <Title text=t(Msg::CaseFromConsultation) />
+        <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <ConsultationForm d /> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConsultationForm(d: DeskConsultation) -> impl IntoView {
+    let action = ServerAction::<CaseFromConsultation>::new();
+    let rejection = RwSignal::new(d.rejection.clone());
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(FormOutcome::Rejected(r))) => rejection.set(Some(r)),
+        Some(Err(e)) => rejection.set(Some(Rejection::refused(error_text(&e)))),
+        _ => {}
+    });
+    let consent = d.typed.consent;
+    let place_name = d.place.name.clone();
+    view! {
+        <header class="page-head">
+            <p class="place-meta"><a href=format!("/staff?place={}", d.place.id)>{d.place.name.clone()}</a>" · "{d.ticket.clone()}</p>
+            <h1>{t(Msg::CaseFromConsultation)}</h1>
+            <p>{t(Msg::CaseFromConsultationIntro)}</p>
+        </header>
+        <ActionForm action attr:class="card booking-form">
+            <ErrorSummary rejection alternative_href=no_links() />
+            <input type="hidden" name="entry" value=d.entry_id />
+            <DisputeFields typed=d.typed.clone() rejection>
+                <p class="field">{t(Msg::FieldMediationPlace)}"："<strong>{place_name}</strong></p>
+            </DisputeFields>
+            <div class="field">
+                <FieldErrorLine rejection field="consent" />
+                <label class="choice" for=field_id("consent")>
+                    <input type="checkbox" id=field_id("consent") name="consent" value="on" checked=consent
+                        aria-invalid=invalid(rejection, "consent")
+                        aria-describedby=described_by(rejection, "consent", None) />
+                    <span>{t(Msg::ConsentAtDesk)}</span>
+                </label>
+            </div>
+            <button type="submit" class="button wide">{t(Msg::CreateCase)}</button>
+        </ActionForm>
     }
 }

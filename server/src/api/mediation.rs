@@ -205,6 +205,8 @@ pub struct CaseJson {
     pub version: i64,
     pub dispute_type: &'static str,
     pub location_id: i64,
+    /// The consultation (queue entry) the case grew out of, if any.
+    pub queue_entry_id: Option<i64>,
     pub applicant_name: String,
     pub applicant_phone: String,
     pub other_party_name: String,
@@ -235,6 +237,7 @@ impl CaseJson {
             version: c.version,
             dispute_type: c.dispute_type.code(),
             location_id: c.location_id.0,
+            queue_entry_id: c.queue_entry_id,
             applicant_name: c.applicant_name,
             applicant_phone: c.applicant_phone,
             other_party_name: c.other_party_name,
@@ -350,6 +353,42 @@ pub async fn get_one(
         .await
         .map_err(mediation_error)?;
     Ok(Json(file.into()))
+}
+
+/// A consultation at the desk that turns out to be a dispute.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FromConsultationBody {
+    /// The queue entry of the consultation (its place becomes the case's place).
+    pub queue_entry_id: Option<i64>,
+    #[serde(flatten)]
+    pub request: RequestBody,
+}
+
+/// Turns a consultation into a mediation case (accepted at once), linked to its queue entry.
+#[utoipa::path(post, path = "/api/v1/staff/mediation-cases", tag = "mediation", request_body = FromConsultationBody,
+    responses(
+        (status = 201, description = "The new case", body = CaseJson),
+        (status = 403, body = ErrorBody), (status = 404, description = "No such queue entry", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn from_consultation(
+    State(state): State<AppState>,
+    CurrentStaff(account): CurrentStaff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let b: FromConsultationBody = json_body(&body)?;
+    let entry = b.queue_entry_id.ok_or_else(|| ApiError::Invalid {
+        field: "queue_entry_id".into(),
+        message: "请指明是哪一位来访者".into(),
+    })?;
+    let case = state
+        .mediation
+        .from_consultation(&account, entry, &MediationForm::from(b.request))
+        .await
+        .map_err(mediation_error)?;
+    let overdue = state.mediation.is_overdue(&case);
+    Ok((StatusCode::CREATED, Json(CaseJson::new(case, overdue))).into_response())
 }
 
 /// A step on a case: the action and its fields, plus the version the caller saw.

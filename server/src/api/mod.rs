@@ -52,7 +52,10 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
             get(staff::schedules).post(staff::change_schedule),
         )
         .route("/staff/closures", post(staff::close_day))
-        .route("/staff/mediation-cases", get(mediation::list))
+        .route(
+            "/staff/mediation-cases",
+            get(mediation::list).post(mediation::from_consultation),
+        )
         .route("/staff/mediation-cases/{code}", get(mediation::get_one))
         .route("/staff/mediation-cases/{code}/steps", post(mediation::step))
         .merge(limited)

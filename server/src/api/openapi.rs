@@ -33,6 +33,7 @@ use utoipa::OpenApi;
         super::mediation::create,
         super::mediation::progress,
         super::mediation::list,
+        super::mediation::from_consultation,
         super::mediation::get_one,
         super::mediation::step,
         super::display::snapshot,
@@ -74,7 +75,8 @@ use utoipa::OpenApi;
         super::mediation::CaseJson,
         super::mediation::CaseListJson,
         super::mediation::EventJson,
-        super::mediation::CaseFileJson
+        super::mediation::CaseFileJson,
+        super::mediation::FromConsultationBody
     )),
     tags(
         (name = "places", description = "Offices and workrooms"),
