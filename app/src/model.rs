@@ -334,6 +334,8 @@ pub struct StaffCaseFile {
     pub mediator: Option<String>,
     /// Accounts the case may be assigned to (empty when this account may not assign).
     pub mediators: Vec<(i64, String)>,
+    /// When a meeting can be held at the case's place (only while one may be arranged).
+    pub session_times: Vec<DateTime<FixedOffset>>,
     pub me: i64,
     pub outcome: Option<String>,
     pub amount_yuan: Option<String>,

@@ -7,7 +7,7 @@ use crate::booking::Clock;
 use crate::staff::Staff;
 use crate::store::{AgreementNumbering, CaseEvent, CaseRecord, Store};
 use crate::{Directory, ServiceError};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::booking::{FieldError, MobilePhone};
 use domain::mediation::{
     agreement_year, committee_short_name, is_overdue, may_mediate, next_state, parse_text,
@@ -99,6 +99,8 @@ pub struct CaseFile {
 pub struct Mediation {
     store: Arc<dyn Store>,
     directory: Directory,
+    /// The places' opening slots, which mediation meetings are held in.
+    bookings: crate::Bookings,
     staff: Staff,
     clock: Clock,
     deadline_days: i64,
@@ -108,6 +110,7 @@ impl Mediation {
     pub fn new(
         store: Arc<dyn Store>,
         directory: Directory,
+        bookings: crate::Bookings,
         staff: Staff,
         clock: Clock,
         deadline_days: i64,
@@ -115,6 +118,7 @@ impl Mediation {
         Mediation {
             store,
             directory,
+            bookings,
             staff,
             clock,
             deadline_days,
@@ -407,6 +411,37 @@ impl Mediation {
             )
     }
 
+    /// When a meeting at `place` can be held: the starts of the place's open slots (any
+    /// service but the psychology room's) from now to the end of the booking window.
+    pub async fn session_times(
+        &self,
+        place: &Location,
+    ) -> Result<Vec<DateTime<Utc>>, MediationError> {
+        let (from, to) = self.bookings.window_days();
+        let now = self.now();
+        let mut starts = std::collections::BTreeSet::new();
+        for offer in &place.services {
+            if offer.sessions.is_empty() || offer.service == domain::ServiceCode::Psychology {
+                continue;
+            }
+            let slots = self
+                .bookings
+                .slots(place, offer.service, from, to)
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "slots for a mediation meeting");
+                    MediationError::Internal
+                })?;
+            starts.extend(
+                slots
+                    .into_iter()
+                    .map(|s| s.slot.start.with_timezone(&Utc))
+                    .filter(|start| *start > now),
+            );
+        }
+        Ok(starts.into_iter().collect())
+    }
+
     /// Takes one step on a case. `seen_version` (when given) is the version the staff member
     /// looked at: if someone else acted since, nothing is saved and the answer says so.
     pub async fn step(
@@ -525,19 +560,22 @@ impl Mediation {
                 CaseAction::AssignMediator { mediator_id }
             }
             CaseAction::ScheduleSession { location_id, start } => {
-                let at = self.place(location_id).await?;
-                if at.is_none_or(|p| p.offers(case.dispute_type.service()).is_none()) {
-                    return Err(invalid(FieldError::new(
-                        "location_id",
-                        "请选择受理调解的地点",
-                    )));
-                }
-                if start.with_timezone(&Utc) <= self.now()
-                    || start.with_timezone(&Utc) > self.now() + Duration::days(180)
+                let at = self
+                    .place(location_id)
+                    .await?
+                    .filter(|p| p.offers(case.dispute_type.service()).is_some())
+                    .ok_or_else(|| {
+                        invalid(FieldError::new("location_id", "请选择受理调解的地点"))
+                    })?;
+                // meetings are held in the place's open hours
+                if !self
+                    .session_times(&at)
+                    .await?
+                    .contains(&start.with_timezone(&Utc))
                 {
                     return Err(invalid(FieldError::new(
                         "start",
-                        "调解时间须在今后半年之内",
+                        "请选择该地点今后两周内开放的时段",
                     )));
                 }
                 CaseAction::ScheduleSession { location_id, start }

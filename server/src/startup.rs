@@ -356,6 +356,7 @@ impl Application {
         let mediation = backend::Mediation::new(
             store.clone(),
             directory.clone(),
+            bookings.clone(),
             staff.clone(),
             clock.clone(),
             config.mediation_deadline_days,

@@ -141,6 +141,19 @@ async fn a_clerk_takes_a_case_to_a_numbered_written_agreement() {
         "2026-12-09T10:00:00+08:00"
     );
 
+    // another meeting must be in the place's open hours too
+    let (status, err) = clerk
+        .post(
+            &steps,
+            &json!({"action": "schedule_session", "location_id": 2, "start": "2026-12-09T03:00:00+08:00"}),
+        )
+        .await;
+    assert_eq!(
+        (status, err["field"].as_str()),
+        (422, Some("start")),
+        "{err}"
+    );
+
     // a step the state does not allow, and a stale version, are refused with the reason
     let (status, err) = clerk.post(&steps, &json!({"action": "accept"})).await;
     assert_eq!(status, 409);

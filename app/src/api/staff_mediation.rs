@@ -91,6 +91,20 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
         .into_iter()
         .map(|m| (m.id, m.display_name))
         .collect();
+    let session_times = if matches!(
+        file.case.state,
+        domain::mediation::CaseState::PartyAgreed | domain::mediation::CaseState::SessionScheduled
+    ) {
+        mediation
+            .session_times(&file.place)
+            .await
+            .map_err(crate::api::mediation::ssr::failure)?
+            .iter()
+            .map(to_local)
+            .collect()
+    } else {
+        vec![]
+    };
     let staff = use_context::<backend::staff::Staff>()
         .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
     let mut events = Vec::new();
@@ -128,6 +142,7 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
         account: c.account.clone(),
         mediator: file.mediator.map(|m| m.display_name),
         mediators,
+        session_times,
         me: account.id,
         outcome: c.outcome.clone(),
         amount_yuan: c.amount.map(|a| a.yuan_text()),
@@ -150,8 +165,7 @@ pub async fn case_step(
     reason: Option<String>,
     mediator_id: Option<String>,
     location_id: Option<i64>,
-    date: Option<String>,
-    time: Option<String>,
+    start: Option<String>,
     kind: Option<String>,
     amount: Option<String>,
     terms: Option<String>,
@@ -183,19 +197,12 @@ pub async fn case_step(
             "invite_other_party" => Ok(CaseAction::InviteOtherParty),
             "other_party_agrees" => Ok(CaseAction::OtherPartyAgrees),
             "other_party_refuses" => Ok(CaseAction::OtherPartyRefuses),
-            "schedule_session" => {
-                let day = chrono::NaiveDate::parse_from_str(text(&date).trim(), "%Y-%m-%d");
-                let at = chrono::NaiveTime::parse_from_str(text(&time).trim(), "%H:%M");
-                match (day, at) {
-                    (Ok(day), Ok(at)) => domain::slots::local_instant(day, at)
-                        .map(|start| CaseAction::ScheduleSession {
-                            location_id: location_id.unwrap_or_default(),
-                            start,
-                        })
-                        .ok_or_else(|| FieldError::new("date", "请填写调解的日期和时间")),
-                    _ => Err(FieldError::new("date", "请填写调解的日期和时间")),
-                }
-            }
+            "schedule_session" => chrono::DateTime::parse_from_rfc3339(text(&start).trim())
+                .map(|start| CaseAction::ScheduleSession {
+                    location_id: location_id.unwrap_or_default(),
+                    start,
+                })
+                .map_err(|_| FieldError::new("start", "请选择调解的时间")),
             "conclude" => {
                 match kind.as_deref() {
                     Some("written_agreement") => {

@@ -240,20 +240,45 @@ fn schedule_form(
     code: String,
     version: i64,
     place: i64,
+    times: Vec<chrono::DateTime<chrono::FixedOffset>>,
     heading: Msg,
 ) -> impl IntoView {
+    let lang = lang();
+    // one group per day, so a phone's picker stays short
+    let mut days: Vec<Vec<chrono::DateTime<chrono::FixedOffset>>> = vec![];
+    for at in times {
+        match days.last_mut() {
+            Some(list) if list[0].date_naive() == at.date_naive() => list.push(at),
+            _ => days.push(vec![at]),
+        }
+    }
+    let groups = days
+        .into_iter()
+        .map(|list| {
+            let label = moment_label(lang, list[0]);
+            // the day part of "12月9日 星期三 10:00"
+            let label = label
+                .rsplit_once(' ')
+                .map(|(day, _)| day.to_string())
+                .unwrap_or(label);
+            view! {
+                <optgroup label=label>
+                    {list
+                        .into_iter()
+                        .map(|at| view! { <option value=at.to_rfc3339()>{moment_label(lang, at)}</option> })
+                        .collect_view()}
+                </optgroup>
+            }
+        })
+        .collect_view();
     view! {
         <h3>{t(heading)}</h3>
         <ActionForm action=step>
             {step_fields(code.clone(), version, "schedule_session")}
             <input type="hidden" name="location_id" value=place />
             <div class="field">
-                <label for=field_id("date")>{t(Msg::CaseDate)}</label>
-                <input id=field_id("date") name="date" type="date" />
-            </div>
-            <div class="field">
-                <label for="f-session-time">{t(Msg::CaseTime)}</label>
-                <input id="f-session-time" name="time" type="time" step="900" />
+                <label for=field_id("start")>{t(Msg::CaseTime)}</label>
+                <select id=field_id("start") name="start">{groups}</select>
             </div>
             <button type="submit" class="button">{t(Msg::CaseScheduleButton)}</button>
         </ActionForm>
@@ -265,6 +290,7 @@ fn NextSteps(f: StaffCaseFile, step: ServerAction<CaseStep>) -> impl IntoView {
     let code = f.line.plain_code.clone();
     let v = f.version;
     let place = f.place.id;
+    let times = f.session_times.clone();
     let assign_code = code.clone();
     let assign = (!f.mediators.is_empty()).then(move || {
         let code = assign_code;
@@ -322,7 +348,7 @@ fn NextSteps(f: StaffCaseFile, step: ServerAction<CaseStep>) -> impl IntoView {
         }
         .into_any(),
         CaseState::PartyAgreed => view! {
-            {schedule_form(step, code.clone(), v, place, Msg::CaseSchedule)}
+            {schedule_form(step, code.clone(), v, place, times.clone(), Msg::CaseSchedule)}
             {assign}
             {refer_form(step, code.clone(), v)}
         }
@@ -372,7 +398,7 @@ fn NextSteps(f: StaffCaseFile, step: ServerAction<CaseStep>) -> impl IntoView {
             </ActionForm>
             <details class="step-more">
                 <summary>{t(Msg::CaseScheduleAnother)}</summary>
-                {schedule_form(step, code.clone(), v, place, Msg::CaseScheduleAnother)}
+                {schedule_form(step, code.clone(), v, place, times.clone(), Msg::CaseScheduleAnother)}
             </details>
             {assign}
         }
