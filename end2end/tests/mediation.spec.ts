@@ -46,6 +46,7 @@ test("a resident asks for mediation; a clerk carries it to a printed written agr
   await clerk.goto(`/staff?place=${office}`);
   await clerk.getByRole("link", { name: "调解案件" }).click();
   await expect(clerk).toHaveURL(new RegExp(`/staff/mediation\\?place=${office}$`));
+  await expectNoAxeViolations(clerk, testInfo);
   await clerk.getByRole("link", { name: `${code.slice(0, 5)}-${code.slice(5)}` }).click();
   await waitForHydration(clerk, testInfo);
   await expect(clerk.getByText("楼上卫生间漏水")).toBeVisible();
