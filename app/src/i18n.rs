@@ -202,6 +202,7 @@ messages! {
     AgreementSeal,
     AgreementPrint,
     AgreementNone,
+    CaseNotFound,
     CaseFromConsultation,
     CaseFromConsultationIntro,
     ConsentAtDesk,
@@ -467,6 +468,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             AgreementSeal => "（印章）",
             AgreementPrint => "打印",
             AgreementNone => "这个案件没有书面调解协议。",
+            CaseNotFound => "没有找到这个案件：请核对案件编号和申请时填写的手机号码",
             CaseFromConsultation => "转为调解案件",
             CaseFromConsultationIntro => "来访者反映的是一起纠纷：建立调解案件，案件直接受理并与这次咨询关联。",
             ConsentAtDesk => "居民已当面阅读并同意《个人信息处理说明》",
@@ -724,6 +726,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             AgreementSeal => "(seal)",
             AgreementPrint => "Print",
             AgreementNone => "This case has no written agreement.",
+            CaseNotFound => "No such case: check the case code and the mobile number you gave",
             CaseFromConsultation => "Turn into a mediation case",
             CaseFromConsultationIntro => "The visitor describes a dispute: open a mediation case, accepted at once and linked to this consultation.",
             ConsentAtDesk => "The resident has read and agreed to the personal-information notice",
@@ -1031,6 +1034,22 @@ pub fn moment_label(lang: Lang, at: chrono::DateTime<chrono::FixedOffset>) -> St
             at.format("%H:%M")
         ),
         Lang::En => at.format("%A %-d %B, %H:%M").to_string(),
+    }
+}
+
+/// An amount of money as a document writes it: "人民币 5,000.00 元", "CNY 5,000.00".
+pub fn yuan_amount(lang: Lang, yuan: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("人民币 {yuan} 元"),
+        Lang::En => format!("CNY {yuan}"),
+    }
+}
+
+/// A date as a document writes it: "2026年12月9日", "9 December 2026".
+pub fn long_date(lang: Lang, date: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::ZhCn => date.format("%Y年%-m月%-d日").to_string(),
+        Lang::En => date.format("%-d %B %Y").to_string(),
     }
 }
 

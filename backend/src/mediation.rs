@@ -10,8 +10,9 @@ use crate::{Directory, ServiceError};
 use chrono::{DateTime, Utc};
 use domain::booking::{FieldError, MobilePhone};
 use domain::mediation::{
-    agreement_year, committee_short_name, is_overdue, may_mediate, next_state, parse_text,
-    sees_case, CaseAction, CaseCode, CaseOutcome, CaseState, MediationForm,
+    agreement_year, applicant_timeline, committee_short_name, is_overdue, may_assign, may_mediate,
+    meetings_in, next_state, sees_case, CaseAction, CaseCode, CaseOutcome, CaseState,
+    MediationForm,
 };
 use domain::staff::StaffAccount;
 use domain::{Location, LocationId};
@@ -203,9 +204,7 @@ impl Mediation {
             .await?
             .ok_or(MediationError::NotFound)?;
         let place = self.directory.location(entry.location_id).await?;
-        if !account.may(domain::staff::Action::OperateQueue, Some(&place))
-            || !account.handles(entry.service)
-        {
+        if !account.serves(&place, entry.service) {
             return Err(MediationError::Forbidden);
         }
         Ok((entry, place))
@@ -275,13 +274,9 @@ impl Mediation {
             }
             _ => None,
         };
-        let mut timeline: Vec<(CaseState, DateTime<Utc>)> = Vec::new();
-        for e in &events {
-            // a second session or a new mediator is not a new state for the applicant
-            if timeline.last().map(|(s, _)| *s) != Some(e.to_state) {
-                timeline.push((e.to_state, e.at));
-            }
-        }
+        let steps: Vec<(CaseState, DateTime<Utc>)> =
+            events.iter().map(|e| (e.to_state, e.at)).collect();
+        let timeline = applicant_timeline(&steps);
         Ok(CaseProgress {
             code: case.code,
             state: case.state,
@@ -389,7 +384,7 @@ impl Mediation {
         case: &CaseRecord,
         place: &Location,
     ) -> Result<Vec<StaffAccount>, MediationError> {
-        if !self.may_assign(account, case) {
+        if !may_assign(account, case.mediator_id) {
             return Ok(vec![]);
         }
         Ok(self
@@ -402,15 +397,6 @@ impl Mediation {
             .collect())
     }
 
-    /// Clerks assign during intake; handing an assigned case over is for heads and admins.
-    fn may_assign(&self, account: &StaffAccount, case: &CaseRecord) -> bool {
-        case.mediator_id.is_none()
-            || matches!(
-                account.role,
-                domain::staff::Role::OfficeHead | domain::staff::Role::DistrictAdmin
-            )
-    }
-
     /// When a meeting at `place` can be held: the starts of the place's open slots (any
     /// service but the psychology room's) from now to the end of the booking window.
     pub async fn session_times(
@@ -421,7 +407,7 @@ impl Mediation {
         let now = self.now();
         let mut starts = std::collections::BTreeSet::new();
         for offer in &place.services {
-            if offer.sessions.is_empty() || offer.service == domain::ServiceCode::Psychology {
+            if offer.sessions.is_empty() || !meetings_in(offer.service) {
                 continue;
             }
             let slots = self
@@ -542,26 +528,22 @@ impl Mediation {
         place: &Location,
         action: CaseAction,
     ) -> Result<CaseAction, MediationError> {
-        Ok(match action {
-            CaseAction::Refuse { reason } => CaseAction::Refuse {
-                reason: parse_text("reason", "不予受理的理由", &reason, 200).map_err(invalid)?,
-            },
+        match &action {
             CaseAction::AssignMediator { mediator_id } => {
-                if !self.may_assign(account, case) {
+                if !may_assign(account, case.mediator_id) {
                     return Err(MediationError::Forbidden);
                 }
-                let candidate = self.staff.account(mediator_id).await.ok().flatten();
+                let candidate = self.staff.account(*mediator_id).await.ok().flatten();
                 if !candidate.is_some_and(|c| may_mediate(&c, place)) {
                     return Err(invalid(FieldError::new(
                         "mediator_id",
                         "请选择负责这个地点的调解员",
                     )));
                 }
-                CaseAction::AssignMediator { mediator_id }
             }
             CaseAction::ScheduleSession { location_id, start } => {
                 let at = self
-                    .place(location_id)
+                    .place(*location_id)
                     .await?
                     .filter(|p| p.offers(case.dispute_type.service()).is_some())
                     .ok_or_else(|| {
@@ -578,42 +560,9 @@ impl Mediation {
                         "请选择该地点今后两周内开放的时段",
                     )));
                 }
-                CaseAction::ScheduleSession { location_id, start }
             }
-            CaseAction::Conclude { outcome } => CaseAction::Conclude {
-                outcome: match outcome {
-                    CaseOutcome::WrittenAgreement { amount, terms } => {
-                        if !(0..=domain::mediation::MAX_AMOUNT_FEN).contains(&amount.0) {
-                            return Err(invalid(FieldError::new(
-                                "amount",
-                                "涉及金额超出范围，请核对",
-                            )));
-                        }
-                        CaseOutcome::WrittenAgreement {
-                            amount,
-                            terms: parse_text("terms", "协议内容", &terms, 2000)
-                                .map_err(invalid)?,
-                        }
-                    }
-                    CaseOutcome::OralAgreement { terms } => CaseOutcome::OralAgreement {
-                        terms: parse_text("terms", "协议内容", &terms, 2000).map_err(invalid)?,
-                    },
-                    CaseOutcome::Failed { reason } => CaseOutcome::Failed {
-                        reason: parse_text("reason", "调解不成的原因", &reason, 500)
-                            .map_err(invalid)?,
-                    },
-                    referred @ CaseOutcome::Referred { .. } => referred,
-                },
-            },
-            CaseAction::FollowUp { kept, note } => CaseAction::FollowUp {
-                kept,
-                note: if note.trim().is_empty() {
-                    String::new()
-                } else {
-                    parse_text("note", "回访记录", &note, 500).map_err(invalid)?
-                },
-            },
-            other => other,
-        })
+            _ => {}
+        }
+        action.checked().map_err(invalid)
     }
 }

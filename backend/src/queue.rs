@@ -136,6 +136,21 @@ impl Queues {
         }
     }
 
+    /// The place whose desk serves `service`, if this account serves there.
+    async fn desk_place(
+        &self,
+        account: &StaffAccount,
+        id: LocationId,
+        service: ServiceCode,
+    ) -> Result<Location, QueueError> {
+        let place = self.directory.location(id).await?;
+        if account.serves(&place, service) {
+            Ok(place)
+        } else {
+            Err(QueueError::Forbidden)
+        }
+    }
+
     /// A queue entry and its place, if the account may act on it (its place and service).
     async fn operable_entry(
         &self,
@@ -148,11 +163,8 @@ impl Queues {
             .await?
             .ok_or(QueueError::NotFound)?;
         let place = self
-            .place_for(account, Action::OperateQueue, entry.location_id)
+            .desk_place(account, entry.location_id, entry.service)
             .await?;
-        if !account.handles(entry.service) {
-            return Err(QueueError::Forbidden);
-        }
         Ok((entry, place))
     }
 
@@ -218,11 +230,8 @@ impl Queues {
             .await?
             .ok_or(QueueError::NotFound)?;
         let place = self
-            .place_for(account, Action::OperateQueue, booking.location_id)
+            .desk_place(account, booking.location_id, booking.service)
             .await?;
-        if !account.handles(booking.service) {
-            return Err(QueueError::Forbidden);
-        }
         let today = self.today();
         if local_date(&booking.start) != today {
             return Err(QueueError::Conflict(format!(

@@ -645,6 +645,54 @@ impl CaseAction {
     }
 }
 
+/// Longest texts a step may carry.
+pub const REASON_MAX_CHARS: usize = 200;
+pub const TERMS_MAX_CHARS: usize = 2000;
+pub const FAILURE_MAX_CHARS: usize = 500;
+pub const NOTE_MAX_CHARS: usize = 500;
+
+impl CaseAction {
+    /// The step's own fields checked (texts present and bounded, the amount in range),
+    /// whoever sent it: the staff page or the API. Whether the case may take the step is
+    /// [`next_state`]'s to say.
+    pub fn checked(self) -> Result<CaseAction, FieldError> {
+        Ok(match self {
+            CaseAction::Refuse { reason } => CaseAction::Refuse {
+                reason: parse_text("reason", "不予受理的理由", &reason, REASON_MAX_CHARS)?,
+            },
+            CaseAction::Conclude { outcome } => CaseAction::Conclude {
+                outcome: match outcome {
+                    CaseOutcome::WrittenAgreement { amount, terms } => {
+                        if !(0..=MAX_AMOUNT_FEN).contains(&amount.0) {
+                            return Err(FieldError::new("amount", "涉及金额超出范围，请核对"));
+                        }
+                        CaseOutcome::WrittenAgreement {
+                            amount,
+                            terms: parse_text("terms", "协议内容", &terms, TERMS_MAX_CHARS)?,
+                        }
+                    }
+                    CaseOutcome::OralAgreement { terms } => CaseOutcome::OralAgreement {
+                        terms: parse_text("terms", "协议内容", &terms, TERMS_MAX_CHARS)?,
+                    },
+                    CaseOutcome::Failed { reason } => CaseOutcome::Failed {
+                        reason: parse_text("reason", "调解不成的原因", &reason, FAILURE_MAX_CHARS)?,
+                    },
+                    referred @ CaseOutcome::Referred { .. } => referred,
+                },
+            },
+            CaseAction::FollowUp { kept, note } => CaseAction::FollowUp {
+                kept,
+                note: if note.trim().is_empty() {
+                    String::new()
+                } else {
+                    parse_text("note", "回访记录", &note, NOTE_MAX_CHARS)?
+                },
+            },
+            other => other,
+        })
+    }
+}
+
 /// A step the case cannot take in its state.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("案件现在是「{}」，不能{}", .from.label_zh(), .action)]
@@ -788,6 +836,30 @@ pub fn may_mediate(candidate: &StaffAccount, place: &Location) -> bool {
         candidate.role,
         Role::OfficeClerk | Role::WorkroomClerk | Role::OfficeHead
     ) && candidate.covers(place)
+}
+
+/// Whether `account` (who sees the case) may assign its mediator: anyone who handles the
+/// intake while nobody is assigned; handing an assigned case over is for heads and admins.
+pub fn may_assign(account: &StaffAccount, mediator_id: Option<i64>) -> bool {
+    mediator_id.is_none() || matches!(account.role, Role::OfficeHead | Role::DistrictAdmin)
+}
+
+/// Mediation meetings are held in a place's open slots of these services: any but the
+/// psychology room's, which is confidential and youth-only on Fridays.
+pub fn meetings_in(service: ServiceCode) -> bool {
+    service != ServiceCode::Psychology
+}
+
+/// What the applicant's timeline shows of a case's steps: each state once when reached. A
+/// second meeting or a new mediator is not news for the applicant.
+pub fn applicant_timeline<T: Copy>(steps: &[(CaseState, T)]) -> Vec<(CaseState, T)> {
+    let mut out: Vec<(CaseState, T)> = Vec::new();
+    for &(state, at) in steps {
+        if out.last().map(|(s, _)| *s) != Some(state) {
+            out.push((state, at));
+        }
+    }
+    out
 }
 
 /// `张三` → `张*`, `欧阳娜娜` → `欧***`: a name others may see.
@@ -1020,10 +1092,108 @@ mod tests {
             assert!(sees_case(&head, p, Settled, Some(4)));
             assert!(!sees_case(&auditor, p, Settled, Some(4)));
         }
+        assert!(may_assign(&clerk, None));
+        assert!(
+            !may_assign(&clerk, Some(5)),
+            "a clerk does not take a colleague's case"
+        );
+        assert!(may_assign(&head, Some(4)));
+        assert!(may_assign(&admin, Some(4)));
+        assert!(meetings_in(ServiceCode::LegalConsultation));
+        assert!(!meetings_in(ServiceCode::Psychology));
         assert!(may_mediate(&clerk, &workroom));
         assert!(!may_mediate(&psy, &office));
         assert!(!may_mediate(&foreign_head, &office));
         assert!(!may_mediate(&auditor, &office));
+    }
+
+    #[test]
+    fn a_steps_own_fields_are_checked_whoever_sends_it() {
+        let refuse = |reason: &str| {
+            CaseAction::Refuse {
+                reason: reason.into(),
+            }
+            .checked()
+        };
+        assert_eq!(refuse("  ").unwrap_err().field, "reason");
+        assert_eq!(
+            refuse(" 不属于民间纠纷 ").unwrap(),
+            CaseAction::Refuse {
+                reason: "不属于民间纠纷".into()
+            }
+        );
+        assert_eq!(
+            refuse(&"字".repeat(REASON_MAX_CHARS + 1))
+                .unwrap_err()
+                .field,
+            "reason"
+        );
+        let written = |amount: i64, terms: &str| {
+            CaseAction::Conclude {
+                outcome: CaseOutcome::WrittenAgreement {
+                    amount: Fen(amount),
+                    terms: terms.into(),
+                },
+            }
+            .checked()
+        };
+        assert_eq!(written(-1, "赔偿").unwrap_err().field, "amount");
+        assert_eq!(
+            written(MAX_AMOUNT_FEN + 1, "赔偿").unwrap_err().field,
+            "amount"
+        );
+        assert_eq!(written(0, "").unwrap_err().field, "terms");
+        assert!(written(MAX_AMOUNT_FEN, "赔偿").is_ok());
+        let failed = CaseAction::Conclude {
+            outcome: CaseOutcome::Failed { reason: "".into() },
+        };
+        assert_eq!(failed.checked().unwrap_err().field, "reason");
+        // an empty follow-up note is fine, a control character is not
+        assert!(CaseAction::FollowUp {
+            kept: true,
+            note: " ".into()
+        }
+        .checked()
+        .is_ok());
+        assert_eq!(
+            CaseAction::FollowUp {
+                kept: true,
+                note: "a\u{7}".into()
+            }
+            .checked()
+            .unwrap_err()
+            .field,
+            "note"
+        );
+    }
+
+    #[test]
+    fn the_applicant_sees_each_state_once_when_reached() {
+        use CaseState::*;
+        let steps = [
+            (Submitted, 1),
+            (Accepted, 2),
+            (MediatorAssigned, 3),
+            (MediatorAssigned, 4),
+            (PartyInvited, 5),
+            (PartyAgreed, 6),
+            (SessionScheduled, 7),
+            (SessionScheduled, 8),
+            (Settled, 9),
+            (Settled, 10),
+        ];
+        assert_eq!(
+            applicant_timeline(&steps),
+            [
+                (Submitted, 1),
+                (Accepted, 2),
+                (MediatorAssigned, 3),
+                (PartyInvited, 5),
+                (PartyAgreed, 6),
+                (SessionScheduled, 7),
+                (Settled, 9)
+            ]
+        );
     }
 
     #[test]

@@ -146,6 +146,12 @@ impl StaffAccount {
         }
     }
 
+    /// Whether the account serves people of `service` at `place`'s desk (check-in, calls,
+    /// serving, turning a consultation into a case).
+    pub fn serves(&self, place: &Location, service: ServiceCode) -> bool {
+        self.may(Action::OperateQueue, Some(place)) && self.handles(service)
+    }
+
     /// Services whose queue entries this account handles at a place it covers. A counsellor
     /// handles psychology only; everyone else everything but psychology's confidential details.
     pub fn handles(&self, service: ServiceCode) -> bool {
@@ -259,6 +265,21 @@ mod tests {
         assert!(admin.covers(&room201));
         // an office role without a place covers nothing
         assert!(!account(Role::OfficeHead, None).covers(&office1));
+    }
+
+    #[test]
+    fn who_serves_at_a_desk() {
+        let own = place(1, None);
+        let foreign = place(2, None);
+        let clerk = account(Role::OfficeClerk, Some(1));
+        assert!(clerk.serves(&own, ServiceCode::LegalConsultation));
+        assert!(!clerk.serves(&foreign, ServiceCode::LegalConsultation));
+        // clerks call psychology tickets too; only the topics stay with the counsellor
+        assert!(clerk.serves(&own, ServiceCode::Psychology));
+        let psy = account(Role::Counsellor, Some(1));
+        assert!(psy.serves(&own, ServiceCode::Psychology));
+        assert!(!psy.serves(&own, ServiceCode::LegalConsultation));
+        assert!(!account(Role::Auditor, None).serves(&own, ServiceCode::LegalConsultation));
     }
 
     #[test]

@@ -238,7 +238,7 @@ pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, Serve
             Ok(FormOutcome::Done)
         }
         Err(backend::mediation::MediationError::NotFound) => {
-            let r = Rejection::refused("没有找到这个案件：请核对案件编号和申请时填写的手机号码");
+            let r = Rejection::refused(crate::i18n::t(crate::i18n::Msg::CaseNotFound));
             reject(r, back_to, keep).await
         }
         Err(e) => Err(ssr::failure(e)),

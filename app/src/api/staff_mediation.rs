@@ -173,10 +173,11 @@ pub async fn case_step(
     kept: Option<String>,
     note: Option<String>,
 ) -> Result<FormOutcome, ServerFnError> {
+    use crate::api::bookings::ssr::reject;
     use crate::device::{self, Flash};
     use crate::model::Rejection;
     use domain::booking::FieldError;
-    use domain::mediation::{parse_text, CaseAction, CaseOutcome, Fen, Referral};
+    use domain::mediation::{CaseAction, CaseOutcome, Fen, Referral};
     let account = ssr::account().await?;
     let back = format!("/staff/mediation/{}", code.trim());
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -184,93 +185,104 @@ pub async fn case_step(
         Referral::parse(v.as_deref().unwrap_or("").trim())
             .ok_or_else(|| FieldError::new("channel", "请选择转交的去向"))
     };
-    let parsed: Result<CaseAction, FieldError> =
-        match action.as_str() {
-            "accept" => Ok(CaseAction::Accept),
-            "refuse" => parse_text("reason", "不予受理的理由", &text(&reason), 200)
-                .map(|reason| CaseAction::Refuse { reason }),
-            "assign_mediator" => text(&mediator_id)
-                .trim()
-                .parse()
-                .map(|mediator_id| CaseAction::AssignMediator { mediator_id })
-                .map_err(|_| FieldError::new("mediator_id", "请选择调解员")),
-            "invite_other_party" => Ok(CaseAction::InviteOtherParty),
-            "other_party_agrees" => Ok(CaseAction::OtherPartyAgrees),
-            "other_party_refuses" => Ok(CaseAction::OtherPartyRefuses),
-            "schedule_session" => chrono::DateTime::parse_from_rfc3339(text(&start).trim())
-                .map(|start| CaseAction::ScheduleSession {
-                    location_id: location_id.unwrap_or_default(),
-                    start,
+    let parsed: Result<CaseAction, FieldError> = match action.as_str() {
+        "accept" => Ok(CaseAction::Accept),
+        "refuse" => Ok(CaseAction::Refuse {
+            reason: text(&reason),
+        }),
+        "assign_mediator" => text(&mediator_id)
+            .trim()
+            .parse()
+            .map(|mediator_id| CaseAction::AssignMediator { mediator_id })
+            .map_err(|_| FieldError::new("mediator_id", "请选择调解员")),
+        "invite_other_party" => Ok(CaseAction::InviteOtherParty),
+        "other_party_agrees" => Ok(CaseAction::OtherPartyAgrees),
+        "other_party_refuses" => Ok(CaseAction::OtherPartyRefuses),
+        "schedule_session" => chrono::DateTime::parse_from_rfc3339(text(&start).trim())
+            .map(|start| CaseAction::ScheduleSession {
+                location_id: location_id.unwrap_or_default(),
+                start,
+            })
+            .map_err(|_| FieldError::new("start", "请选择调解的时间")),
+        // the form's one text box holds the terms, or why mediation failed
+        "conclude" => match kind.as_deref() {
+            Some("written_agreement") => {
+                Fen::parse_yuan(&text(&amount)).map(|amount| CaseAction::Conclude {
+                    outcome: CaseOutcome::WrittenAgreement {
+                        amount,
+                        terms: text(&terms),
+                    },
                 })
-                .map_err(|_| FieldError::new("start", "请选择调解的时间")),
-            "conclude" => {
-                match kind.as_deref() {
-                    Some("written_agreement") => {
-                        Fen::parse_yuan(&text(&amount)).and_then(|amount| {
-                            parse_text("terms", "协议内容", &text(&terms), 2000).map(|terms| {
-                                CaseAction::Conclude {
-                                    outcome: CaseOutcome::WrittenAgreement { amount, terms },
-                                }
-                            })
-                        })
+            }
+            Some("oral_agreement") => Ok(CaseAction::Conclude {
+                outcome: CaseOutcome::OralAgreement {
+                    terms: text(&terms),
+                },
+            }),
+            Some("failed") => Ok(CaseAction::Conclude {
+                outcome: CaseOutcome::Failed {
+                    reason: text(&terms),
+                },
+            }),
+            Some("referred") => channel_of(&channel).map(|channel| CaseAction::Conclude {
+                outcome: CaseOutcome::Referred { channel },
+            }),
+            _ => Err(FieldError::new("kind", "请选择调解结果")),
+        },
+        "refer" => channel_of(&channel).map(|channel| CaseAction::Refer { channel }),
+        "follow_up" => Ok(CaseAction::FollowUp {
+            kept: kept.as_deref() == Some("yes"),
+            note: text(&note),
+        }),
+        _ => Err(FieldError::new("action", "无法识别的操作")),
+    };
+    let refusal = match parsed {
+        Ok(step) => {
+            let failed = matches!(
+                step,
+                CaseAction::Conclude {
+                    outcome: CaseOutcome::Failed { .. }
+                }
+            );
+            match crate::api::mediation::ssr::mediation()?
+                .step(&account, &code, step, Some(version))
+                .await
+            {
+                Ok(_) => None,
+                Err(e) => {
+                    let mut r = crate::api::mediation::ssr::rejection(e)?;
+                    if failed {
+                        // point at the box the reason was typed in
+                        r.errors
+                            .iter_mut()
+                            .filter(|e| e.field == "reason")
+                            .for_each(|e| e.field = "terms".into());
                     }
-                    Some("oral_agreement") => parse_text("terms", "协议内容", &text(&terms), 2000)
-                        .map(|terms| CaseAction::Conclude {
-                            outcome: CaseOutcome::OralAgreement { terms },
-                        }),
-                    Some("failed") => parse_text("terms", "调解不成的原因", &text(&terms), 500)
-                        .map(|reason| CaseAction::Conclude {
-                            outcome: CaseOutcome::Failed { reason },
-                        }),
-                    Some("referred") => channel_of(&channel).map(|channel| CaseAction::Conclude {
-                        outcome: CaseOutcome::Referred { channel },
-                    }),
-                    _ => Err(FieldError::new("kind", "请选择调解结果")),
+                    Some(r)
                 }
             }
-            "refer" => channel_of(&channel).map(|channel| CaseAction::Refer { channel }),
-            "follow_up" => Ok(CaseAction::FollowUp {
-                kept: kept.as_deref() == Some("yes"),
-                note: text(&note),
-            }),
-            _ => Err(FieldError::new("action", "无法识别的操作")),
-        };
-    let result = match parsed {
-        Ok(step) => crate::api::mediation::ssr::mediation()?
-            .step(&account, &code, step, Some(version))
-            .await
-            .map(|_| ())
-            .map_err(crate::api::mediation::ssr::rejection),
-        Err(e) => Err(Ok(Rejection {
+        }
+        Err(e) => Some(Rejection {
             errors: vec![e.into()],
             ..Default::default()
-        })),
+        }),
     };
-    let plain = device::is_plain_form_post().await;
-    match result {
-        Ok(()) => {
-            if plain {
+    match refusal {
+        None => {
+            if device::is_plain_form_post().await {
                 leptos_axum::redirect(&back);
             }
             Ok(FormOutcome::Done)
         }
-        Err(r) => {
-            let r = r?;
-            if plain {
-                let key = domain::mediation::CaseCode::parse(&code)
-                    .map(|c| ssr::notice_key(c.as_str()))
-                    .unwrap_or_default();
-                device::save_flash(
-                    &device::session().await?,
-                    Flash::Notice {
-                        code: key,
-                        rejection: r.clone(),
-                    },
-                )
-                .await?;
-                leptos_axum::redirect(&back);
-            }
-            Ok(FormOutcome::Rejected(r))
+        Some(r) => {
+            let key = domain::mediation::CaseCode::parse(&code)
+                .map(|c| ssr::notice_key(c.as_str()))
+                .unwrap_or_default();
+            reject(r, back, move |rejection| Flash::Notice {
+                code: key,
+                rejection,
+            })
+            .await
         }
     }
 }
@@ -368,7 +380,8 @@ pub async fn case_from_consultation(
     account: String,
     consent: Option<String>,
 ) -> Result<FormOutcome, ServerFnError> {
-    use crate::device::{self, Flash};
+    use crate::api::bookings::ssr::reject;
+    use crate::device::Flash;
     use crate::model::MediationFlash;
     use domain::mediation::MediationForm;
     let staff = ssr::account().await?;
@@ -396,18 +409,12 @@ pub async fn case_from_consultation(
         }
         Err(e) => {
             let r = crate::api::mediation::ssr::rejection(e)?;
-            if device::is_plain_form_post().await {
-                device::save_flash(
-                    &device::session().await?,
-                    Flash::Mediation(MediationFlash {
-                        form,
-                        rejection: r.clone(),
-                    }),
-                )
-                .await?;
-                leptos_axum::redirect(&format!("/staff/mediation/new?entry={entry}"));
-            }
-            Ok(FormOutcome::Rejected(r))
+            reject(
+                r,
+                format!("/staff/mediation/new?entry={entry}"),
+                move |rejection| Flash::Mediation(MediationFlash { form, rejection }),
+            )
+            .await
         }
     }
 }

@@ -16,6 +16,11 @@ pub fn error_id(field: &str) -> String {
     format!("f-{field}-error")
 }
 
+/// For forms whose refusals never offer alternative slots (staff pages, mediation).
+pub fn no_links() -> impl Fn(AlternativeChoice) -> String + Copy {
+    |_| String::new()
+}
+
 /// Lists what is wrong, with links to the fields. Focused when it appears (after hydration),
 /// so screen readers and keyboard users land on it.
 #[component]

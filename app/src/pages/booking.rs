@@ -6,7 +6,7 @@ use crate::api::bookings::{
     booking_detail, lookup_flash, my_bookings, reschedule_page, CancelBooking, OpenBooking,
     RescheduleBooking,
 };
-use crate::components::forms::{field_id, Alternatives, ErrorSummary, FieldErrorLine};
+use crate::components::forms::{field_id, no_links, Alternatives, ErrorSummary, FieldErrorLine};
 use crate::components::slot_picker::{slot_href, SlotPickerView};
 use crate::i18n::{code_spoken, history_label, lang, state_label, t, time_range_label, Msg};
 use crate::model::{
@@ -32,10 +32,6 @@ where
             rejection.set(Some(r));
         }
     });
-}
-
-fn no_alternative_links() -> impl Fn(AlternativeChoice) -> String + Copy {
-    |_| String::new()
 }
 
 /// The QR code SVG drawn by the server, without its XML prologue.
@@ -212,7 +208,7 @@ fn CancelView(booking: BookingView, notice: Option<Rejection>) -> impl IntoView 
             </p>
             <p>{t(Msg::CancelConfirmBody)}</p>
             <ActionForm action>
-                <ErrorSummary rejection alternative_href=no_alternative_links() />
+                <ErrorSummary rejection alternative_href=no_links() />
                 <input type="hidden" name="code" value=path_code.clone() />
                 <div class="actions">
                     <button type="submit" class="button danger" disabled=move || pending.get()>
@@ -391,7 +387,7 @@ fn LookupForm(code: String, phone: String, rejected: Option<Rejection>) -> impl 
     let pending = action.pending();
     view! {
         <ActionForm action>
-            <ErrorSummary rejection alternative_href=no_alternative_links() />
+            <ErrorSummary rejection alternative_href=no_links() />
             <div class="field">
                 <label for=field_id("code")>{t(Msg::FieldCode)}</label>
                 <FieldErrorLine rejection field="code" />

@@ -6,19 +6,15 @@
 use crate::api::mediation::{
     case_lookup_flash, held_case, mediation_form, my_cases, FileMediation, OpenCase,
 };
-use crate::components::forms::{described_by, field_id, invalid, ErrorSummary, FieldErrorLine};
-use crate::i18n::{case_state_name, dispute_name, lang, moment_label, referral_name, t, Msg};
-use crate::model::{
-    AlternativeChoice, CaseProgressView, FieldMessage, FormOutcome, MediationFormData, Rejection,
+use crate::components::forms::{
+    described_by, field_id, invalid, no_links, ErrorSummary, FieldErrorLine,
 };
+use crate::i18n::{case_state_name, dispute_name, lang, moment_label, referral_name, t, Msg};
+use crate::model::{CaseProgressView, FieldMessage, FormOutcome, MediationFormData, Rejection};
 use domain::mediation::{DisputeType, MediationForm, DISPUTE_ACCOUNT_MAX_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn no_links() -> impl Fn(AlternativeChoice) -> String + Copy {
-    |_| String::new()
-}
 
 /// `/mediation/new?place=ID&type=ip`
 #[component]

@@ -8,19 +8,15 @@ use crate::api::staff::{
     StaffChangePassword, StaffCheckIn, StaffLogin, StaffLogout, StaffRevertNoShow, StaffStep,
     StaffWalkIn,
 };
-use crate::components::forms::{error_text, ErrorSummary};
+use crate::components::forms::{error_text, no_links, ErrorSummary};
 use crate::components::scan::ScanButton;
 use crate::i18n::{service_name, t, Msg};
-use crate::model::{AlternativeChoice, FormOutcome, QueueLine, Rejection, StaffHome, StaffQueue};
+use crate::model::{FormOutcome, QueueLine, Rejection, StaffHome, StaffQueue};
 use domain::queue::{Outcome, QueueState};
 use domain::BookingState;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-fn no_links() -> impl Fn(AlternativeChoice) -> String + Copy {
-    |_| String::new()
-}
 
 /// `/staff/login`
 #[component]

@@ -7,21 +7,18 @@ use crate::api::staff_mediation::{
     load_agreement, load_case, load_cases, load_consultation, CaseFromConsultation, CaseStep,
 };
 use crate::components::forms::{
-    described_by, error_text, field_id, invalid, ErrorSummary, FieldErrorLine,
+    described_by, error_text, field_id, invalid, no_links, ErrorSummary, FieldErrorLine,
 };
-use crate::i18n::{case_state_name, dispute_name, lang, moment_label, referral_name, t, Msg};
-use crate::model::{
-    AlternativeChoice, DeskConsultation, FormOutcome, Rejection, StaffCaseFile, StaffCaseLine,
+use crate::i18n::{
+    case_state_name, dispute_name, lang, long_date, moment_label, referral_name, t, yuan_amount,
+    Msg,
 };
+use crate::model::{DeskConsultation, FormOutcome, Rejection, StaffCaseFile, StaffCaseLine};
 use crate::pages::mediation::DisputeFields;
 use domain::mediation::{CaseState, Referral};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn no_links() -> impl Fn(AlternativeChoice) -> String + Copy {
-    |_| String::new()
-}
 
 /// `/staff/mediation?place=ID`
 #[component]
@@ -439,6 +436,7 @@ pub fn AgreementPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let agreement = Resource::new(code, load_agreement);
+    let lang = lang();
     view! {
         <Title text=t(Msg::AgreementTitle) />
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -459,7 +457,7 @@ pub fn AgreementPage() -> impl IntoView {
                             <p class="prewrap">{a.facts.clone()}</p>
                             <h2>{t(Msg::AgreementTerms)}</h2>
                             <p class="prewrap">{a.terms.clone()}</p>
-                            <p>{t(Msg::AgreementAmount)}"：人民币 "{a.amount_yuan.clone()}" 元"</p>
+                            <p>{t(Msg::AgreementAmount)}"："{yuan_amount(lang, &a.amount_yuan)}</p>
                             <p>{t(Msg::AgreementCopies)}</p>
                             <div class="signatures">
                                 <p>{t(Msg::AgreementSignParty)}"：________________"</p>
@@ -467,7 +465,7 @@ pub fn AgreementPage() -> impl IntoView {
                                 <p>{t(Msg::AgreementSignMediator)}"：________________"<span class="hint">"（"{a.mediator.clone()}"）"</span></p>
                             </div>
                             <p class="committee">{a.committee.clone()}{t(Msg::AgreementSeal)}</p>
-                            <p class="committee">{a.date.format("%Y年%-m月%-d日").to_string()}</p>
+                            <p class="committee">{long_date(lang, a.date)}</p>
                         </article>
                     }
                         .into_any(),

@@ -131,7 +131,8 @@ pub struct RescheduleBody {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PhoneQuery {
-    phone: Option<String>,
+    /// The mobile number the booking (or mediation request) was made with.
+    pub phone: Option<String>,
 }
 
 /// A booking as its holder sees it.

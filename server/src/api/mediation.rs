@@ -2,7 +2,7 @@
 //! place's cases, read one, and take the workflow's steps. Case details go only to those
 //! `domain::mediation::sees_case` allows; the use case checks it.
 
-use super::bookings::json_body;
+use super::bookings::{json_body, PhoneQuery};
 use super::error::{ApiError, ErrorBody};
 use super::staff::{require_json, CurrentStaff};
 use crate::startup::AppState;
@@ -103,12 +103,6 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
         }),
     )
         .into_response())
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PhoneQuery {
-    /// The applicant's mobile number.
-    pub phone: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
