@@ -16,6 +16,7 @@ pub mod search;
 pub mod service;
 pub mod slots;
 pub mod staff;
+pub mod stats;
 
 pub use booking::{BookingCode, BookingState};
 pub use calendar::{DayKind, HolidayCalendar};
