@@ -280,7 +280,7 @@ impl Queues {
         }
         let entry = self
             .store
-            .add_walk_in(place.id, service, self.today(), self.now())
+            .add_walk_in(place.id, service, self.today(), self.now(), None)
             .await?;
         self.staff
             .audit(
@@ -453,7 +453,13 @@ impl Queues {
             .ok_or_else(changed_meanwhile)?;
         let new = self
             .store
-            .add_walk_in(target.id, to_service, self.today(), self.now())
+            .add_walk_in(
+                target.id,
+                to_service,
+                self.today(),
+                self.now(),
+                Some(entry.id),
+            )
             .await?;
         self.staff
             .audit(

@@ -424,6 +424,12 @@ impl CaseState {
         }
     }
 
+    /// The case has been accepted (受理): statistics count it from the moment it first got
+    /// here. A request still waiting, or refused, was never accepted.
+    pub const fn counts_as_accepted(self) -> bool {
+        !matches!(self, CaseState::Submitted | CaseState::Refused)
+    }
+
     /// A closed case takes no more steps (a settled one still takes follow-up visits).
     pub const fn is_closed(self) -> bool {
         matches!(

@@ -68,9 +68,8 @@ impl Period {
     /// Reads `from` and `to` (`YYYY-MM-DD`, both included); errors name the field.
     pub fn parse(from: &str, to: &str) -> Result<Period, FieldError> {
         let date = |field: &'static str, text: &str| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-                FieldError::new(field, "请填写日期，格式为 年-月-日，例如 2026-01-01")
-            })
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| FieldError::new(field, "请填写日期，格式为 年-月-日，例如 2026-01-01"))
         };
         let from = date("from", from)?;
         let to = date("to", to)?;
@@ -823,6 +822,363 @@ pub fn wan_yuan_text(amount: Fen) -> String {
     format!("{}.{:02}", hundreds_of_yuan / 100, hundreds_of_yuan % 100)
 }
 
+// ---- the dashboard ----------------------------------------------------------------------
+
+/// One line of a drill-down table: an office with its workrooms (district view), or one place
+/// (office view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceRow {
+    pub location_id: LocationId,
+    pub name: String,
+    /// The row sums an office and its workrooms (it can be opened as its own dashboard).
+    pub with_workrooms: bool,
+    pub figures: Figures,
+}
+
+/// One month of the period (partial at the ends), for the trend chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthRow {
+    /// `YYYY-MM`
+    pub month: String,
+    pub figures: Figures,
+}
+
+/// Everything a statistics page, the API and the exports show for a scope and a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub scope: Scope,
+    pub scope_name: String,
+    /// The office a workroom belongs to (for the way back up).
+    pub parent: Option<(LocationId, String)>,
+    pub period: Period,
+    pub previous_period: Period,
+    pub figures: Figures,
+    pub previous: Figures,
+    pub rows: Vec<PlaceRow>,
+    pub months: Vec<MonthRow>,
+    pub report_zh: Vec<String>,
+    pub report_en: Vec<String>,
+}
+
+impl Dashboard {
+    /// Adds up `current` (per month and place) for `scope`: the scope's total, its drill-down
+    /// rows and its months; `previous` is the previous period's counts. `places` is the whole
+    /// directory, in the order pages list it.
+    pub fn build(
+        scope: Scope,
+        period: Period,
+        places: &[Location],
+        current: &[(Month, LocationId, Tally)],
+        previous: &[(Month, LocationId, Tally)],
+    ) -> Dashboard {
+        let place = |id: LocationId| places.iter().find(|p| p.id == id);
+        let in_scope = |id: LocationId| place(id).is_some_and(|p| scope_includes(scope, p));
+        let scope_place = match scope {
+            Scope::District => None,
+            Scope::Place(id) => place(id),
+        };
+        // which drill-down row a place adds to
+        let row_of = |id: LocationId| -> Option<LocationId> {
+            let p = place(id)?;
+            match (scope, scope_place) {
+                (Scope::District, _) => Some(p.office_id.unwrap_or(p.id)),
+                (Scope::Place(_), Some(sp)) if sp.office_id.is_none() => Some(p.id),
+                _ => None,
+            }
+        };
+        let mut total = Tally::default();
+        let mut months: Vec<(Month, Tally)> = Vec::new();
+        let mut rows: Vec<(LocationId, Tally)> = Vec::new();
+        for (month, id, tally) in current.iter().filter(|(_, id, _)| in_scope(*id)) {
+            total.merge(tally);
+            match months.iter_mut().find(|(m, _)| m == month) {
+                Some((_, t)) => t.merge(tally),
+                None => months.push((*month, tally.clone())),
+            }
+            if let Some(row) = row_of(*id) {
+                match rows.iter_mut().find(|(r, _)| *r == row) {
+                    Some((_, t)) => t.merge(tally),
+                    None => rows.push((row, tally.clone())),
+                }
+            }
+        }
+        let mut before = Tally::default();
+        for (_, _, tally) in previous.iter().filter(|(_, id, _)| in_scope(*id)) {
+            before.merge(tally);
+        }
+        // every row of the scope is listed, quiet ones with zeros, in directory order
+        let row_places: Vec<&Location> = places
+            .iter()
+            .filter(|p| match (scope, scope_place) {
+                (Scope::District, _) => p.office_id.is_none(),
+                (Scope::Place(_), Some(sp)) if sp.office_id.is_none() => scope_includes(scope, p),
+                _ => false,
+            })
+            .collect();
+        let rows = row_places
+            .into_iter()
+            .map(|p| PlaceRow {
+                location_id: p.id,
+                name: p.name.clone(),
+                with_workrooms: scope == Scope::District,
+                figures: Figures::of(
+                    &rows
+                        .iter()
+                        .find(|(r, _)| *r == p.id)
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or_default(),
+                ),
+            })
+            .collect();
+        let (whole, partial) = period.split();
+        let mut all_months: Vec<Month> = whole;
+        all_months.extend(partial.iter().map(|p| Month::of(p.from)));
+        all_months.sort();
+        let months = all_months
+            .into_iter()
+            .map(|m| MonthRow {
+                month: m.key(),
+                figures: Figures::of(
+                    &months
+                        .iter()
+                        .find(|(k, _)| *k == m)
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or_default(),
+                ),
+            })
+            .collect();
+        let figures = Figures::of(&total);
+        let subject = ReportSubject::of(scope, scope_place);
+        Dashboard {
+            scope,
+            scope_name: scope_place.map_or_else(|| "全区".to_string(), |p| p.name.clone()),
+            parent: scope_place
+                .and_then(|p| p.office_id)
+                .and_then(place)
+                .map(|o| (o.id, o.name.clone())),
+            period,
+            previous_period: period.previous(),
+            report_zh: report_zh(&period, &subject, &figures),
+            report_en: report_en(&period, &subject, &figures),
+            figures,
+            previous: Figures::of(&before),
+            rows,
+            months,
+        }
+    }
+}
+
+// ---- ledgers: the exports' tables --------------------------------------------------------
+
+/// Which ledger an export lays out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ledger {
+    /// 法律服务接待统计台账: per place and service.
+    Services,
+    /// 人民调解工作统计台账: per place.
+    Mediation,
+}
+
+impl Ledger {
+    pub const ALL: [Ledger; 2] = [Ledger::Services, Ledger::Mediation];
+    pub fn parse(text: &str) -> Result<Ledger, FieldError> {
+        match text.trim() {
+            "" | "services" => Ok(Ledger::Services),
+            "mediation" => Ok(Ledger::Mediation),
+            _ => Err(FieldError::new("ledger", "台账应为 services 或 mediation")),
+        }
+    }
+    pub const fn code(self) -> &'static str {
+        match self {
+            Ledger::Services => "services",
+            Ledger::Mediation => "mediation",
+        }
+    }
+    pub const fn title_zh(self) -> &'static str {
+        match self {
+            Ledger::Services => "法律服务接待统计台账",
+            Ledger::Mediation => "人民调解工作统计台账",
+        }
+    }
+}
+
+/// A ledger cell: numbers stay numbers in a spreadsheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// A decimal shown with the given number of places (minutes, 万元).
+    Decimal(f64, u8),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Decimal(x, places) => format!("{x:.*}", usize::from(*places)),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A ledger as a table: a title line, the column heads, one row per place (and service),
+/// and the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub heads: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn int(n: u64) -> Cell {
+    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn pct(r: &Ratio) -> Cell {
+    r.percent.clone().map_or(Cell::Empty, Cell::Text)
+}
+
+fn minutes_cell(m: Option<f64>) -> Cell {
+    m.map_or(Cell::Empty, |m| Cell::Decimal(m, 1))
+}
+
+/// The ledger of a dashboard: its drill-down rows (or the scope alone), then 合计.
+pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
+    let mut lines: Vec<(String, &Figures)> = d
+        .rows
+        .iter()
+        .map(|r| (r.name.clone(), &r.figures))
+        .collect();
+    lines.push(("合计".to_string(), &d.figures));
+    let title = format!(
+        "{}（{}，{}）",
+        which.title_zh(),
+        d.scope_name,
+        d.period.label_zh()
+    );
+    match which {
+        Ledger::Services => {
+            let mut rows = Vec::new();
+            for (name, f) in &lines {
+                for b in &f.bookings {
+                    let known = b.attended + b.no_show;
+                    rows.push(vec![
+                        Cell::Text(name.clone()),
+                        Cell::Text(service_name_zh(b.service).into()),
+                        int(b.total),
+                        int(b.cancelled),
+                        int(b.rescheduled),
+                        int(b.attended),
+                        int(b.no_show),
+                        pct(&Ratio::new(b.no_show, known)),
+                        int(b.walk_ins),
+                        int(b.attended + b.walk_ins),
+                    ]);
+                }
+                rows.push(vec![
+                    Cell::Text(name.clone()),
+                    Cell::Text("小计".into()),
+                    int(f.bookings_total),
+                    int(f.cancelled),
+                    int(f.rescheduled),
+                    int(f.bookings.iter().map(|b| b.attended).sum()),
+                    int(f.no_show_rate.numerator),
+                    pct(&f.no_show_rate),
+                    int(f.walk_ins),
+                    int(f.bookings.iter().map(|b| b.attended + b.walk_ins).sum()),
+                ]);
+                let last = rows.last_mut().expect("just pushed");
+                last.extend([
+                    minutes_cell(f.wait.average_minutes),
+                    f.wait
+                        .p90_minutes
+                        .map_or(Cell::Empty, |m| Cell::Int(i64::from(m))),
+                    minutes_cell(f.service_time.average_minutes),
+                    int(f.psychology_youth_share.numerator),
+                    pct(&f.psychology_youth_share),
+                ]);
+            }
+            let width = 15;
+            for row in &mut rows {
+                row.resize(width, Cell::Empty);
+            }
+            Table {
+                title,
+                heads: vec![
+                    "单位",
+                    "服务",
+                    "预约(人次)",
+                    "取消",
+                    "改约",
+                    "到场",
+                    "未到",
+                    "爽约率",
+                    "现场(人次)",
+                    "接待合计(人次)",
+                    "平均等候(分钟)",
+                    "90%等候(分钟)",
+                    "平均服务(分钟)",
+                    "青少年心理咨询(人次)",
+                    "青少年占比",
+                ],
+                rows,
+            }
+        }
+        Ledger::Mediation => Table {
+            title,
+            heads: vec![
+                "单位",
+                "收到申请(件)",
+                "不予受理",
+                "受理纠纷(件)",
+                "成功化解(件)",
+                "成功率",
+                "书面协议(份)",
+                "口头协议(件)",
+                "涉及金额(万元)",
+                "调解不成",
+                "对方不同意调解",
+                "诉调对接",
+                "三所联动",
+                "检调联动",
+                "访调联动",
+                "尚在调解",
+                "知识产权受理",
+                "知识产权成功",
+            ],
+            rows: lines
+                .iter()
+                .map(|(name, f)| {
+                    let m = &f.mediation;
+                    vec![
+                        Cell::Text(name.clone()),
+                        int(m.requests),
+                        int(m.refused),
+                        int(m.accepted),
+                        int(m.settled),
+                        pct(&m.success_rate),
+                        int(m.written_agreements),
+                        int(m.oral_agreements),
+                        Cell::Decimal(wan_yuan_text(Fen(m.amount_fen)).parse().unwrap_or(0.0), 2),
+                        int(m.failed),
+                        int(m.not_mediated),
+                        int(m.referrals_via(Referral::Court)),
+                        int(m.referrals_via(Referral::PoliceLawFirm)),
+                        int(m.referrals_via(Referral::Procuratorate)),
+                        int(m.referrals_via(Referral::Department)),
+                        int(m.open),
+                        int(m.ip_accepted),
+                        int(m.ip_settled),
+                    ]
+                })
+                .collect(),
+        },
+    }
+}
+
 // ---- the report paragraph --------------------------------------------------------------
 
 /// Who the report speaks of, in the report's own words.
@@ -1080,11 +1436,20 @@ mod tests {
 
     #[test]
     fn periods_are_read_with_named_errors() {
-        assert_eq!(Period::parse("2026-13-01", "2026-12-31").unwrap_err().field, "from");
+        assert_eq!(
+            Period::parse("2026-13-01", "2026-12-31").unwrap_err().field,
+            "from"
+        );
         assert_eq!(Period::parse("2026-01-01", "").unwrap_err().field, "to");
         let e = Period::parse("2026-02-01", "2026-01-31").unwrap_err();
-        assert_eq!((e.field, e.message.as_str()), ("to", "结束日期不能早于开始日期"));
-        assert_eq!(Period::parse("2000-01-01", "2026-01-01").unwrap_err().field, "to");
+        assert_eq!(
+            (e.field, e.message.as_str()),
+            ("to", "结束日期不能早于开始日期")
+        );
+        assert_eq!(
+            Period::parse("2000-01-01", "2026-01-01").unwrap_err().field,
+            "to"
+        );
         assert_eq!(period("2026-01-01", "2026-01-01").days(), 1);
     }
 
@@ -1122,7 +1487,10 @@ mod tests {
         );
         assert_eq!(
             partial,
-            [period("2026-01-15", "2026-01-31"), period("2026-04-01", "2026-04-10")]
+            [
+                period("2026-01-15", "2026-01-31"),
+                period("2026-04-01", "2026-04-10")
+            ]
         );
         let (whole, partial) = period("2026-05-03", "2026-05-03").split();
         assert!(whole.is_empty());
@@ -1152,7 +1520,10 @@ mod tests {
             period("2026-01-01", "2026-09-30").label_en(),
             "January–September 2026"
         );
-        assert_eq!(Month::parse_key("2026-02").unwrap().last_day(), d("2026-02-28"));
+        assert_eq!(
+            Month::parse_key("2026-02").unwrap().last_day(),
+            d("2026-02-28")
+        );
         assert_eq!(Month::parse_key("2026-13"), None);
     }
 
@@ -1192,7 +1563,11 @@ mod tests {
         let (mut a, mut b, mut all) = (Minutes::default(), Minutes::default(), Minutes::default());
         for s in [30, 400, 95, 1200, 61, 3599] {
             all.add_seconds(s);
-            if s % 2 == 0 { a.add_seconds(s) } else { b.add_seconds(s) }
+            if s % 2 == 0 {
+                a.add_seconds(s)
+            } else {
+                b.add_seconds(s)
+            }
         }
         a.merge(&b);
         assert_eq!(a, all);
@@ -1219,12 +1594,22 @@ mod tests {
         t.service_time.add_seconds(20 * 60);
         t.requests = 9;
         t.refused = 1;
-        t.add_cases(DisputeType::Neighbour, Some(Conclusion::WrittenAgreement), 2, 1_000_000);
+        t.add_cases(
+            DisputeType::Neighbour,
+            Some(Conclusion::WrittenAgreement),
+            2,
+            1_000_000,
+        );
         t.add_cases(DisputeType::Family, Some(Conclusion::OralAgreement), 1, 0);
         t.add_cases(DisputeType::Property, Some(Conclusion::Failed), 1, 0);
         t.add_cases(DisputeType::Family, Some(Conclusion::NotMediated), 1, 0);
         t.add_cases(DisputeType::Labour, Some(Conclusion::Referred(Court)), 1, 0);
-        t.add_cases(DisputeType::Ip, Some(Conclusion::WrittenAgreement), 1, 500_050);
+        t.add_cases(
+            DisputeType::Ip,
+            Some(Conclusion::WrittenAgreement),
+            1,
+            500_050,
+        );
         t.add_cases(DisputeType::Ip, None, 1, 0);
         t
     }
@@ -1234,12 +1619,24 @@ mod tests {
         let f = Figures::of(&hand_made());
         let legal = f.service(LegalConsultation);
         assert_eq!(
-            (legal.total, legal.booked, legal.cancelled, legal.attended, legal.done),
+            (
+                legal.total,
+                legal.booked,
+                legal.cancelled,
+                legal.attended,
+                legal.done
+            ),
             (12, 3, 2, 6, 5)
         );
-        assert_eq!((legal.no_show, legal.rescheduled, legal.walk_ins), (1, 2, 4));
+        assert_eq!(
+            (legal.no_show, legal.rescheduled, legal.walk_ins),
+            (1, 2, 4)
+        );
         let psy = f.service(Psychology);
-        assert_eq!((psy.total, psy.attended, psy.no_show, psy.cancelled), (5, 3, 1, 1));
+        assert_eq!(
+            (psy.total, psy.attended, psy.no_show, psy.cancelled),
+            (5, 3, 1, 1)
+        );
         assert_eq!(f.service(Notary).total, 0);
         assert_eq!((f.bookings_total, f.cancelled, f.rescheduled), (17, 3, 2));
         assert_eq!((f.walk_ins, f.served, f.transferred), (4, 12, 1));
@@ -1263,7 +1660,11 @@ mod tests {
         assert_eq!((m.ip_accepted, m.ip_settled), (2, 1));
         let by = |t| m.by_type.iter().find(|c| c.key == t).unwrap().count;
         assert_eq!(
-            (by(DisputeType::Neighbour), by(DisputeType::Family), by(DisputeType::Ip)),
+            (
+                by(DisputeType::Neighbour),
+                by(DisputeType::Family),
+                by(DisputeType::Ip)
+            ),
             (2, 2, 2)
         );
         assert_eq!(m.by_type.iter().map(|c| c.count).sum::<u64>(), m.accepted);
@@ -1276,7 +1677,12 @@ mod tests {
             t.add_bookings(Notary, Done, 2, 0, 0);
             t.add_bookings(LegalConsultation, Done, 1, 0, 0);
             t.add_walk_ins(Psychology, 1);
-            t.add_cases(DisputeType::Neighbour, Some(Conclusion::WrittenAgreement), 1, 7);
+            t.add_cases(
+                DisputeType::Neighbour,
+                Some(Conclusion::WrittenAgreement),
+                1,
+                7,
+            );
             t.wait.add_seconds(60);
             t
         });
@@ -1295,9 +1701,24 @@ mod tests {
     #[test]
     fn the_report_paragraph_reads_like_the_source_report() {
         let mut t = Tally::default();
-        t.add_cases(DisputeType::Neighbour, Some(Conclusion::WrittenAgreement), 3240, 0);
-        t.add_cases(DisputeType::Family, Some(Conclusion::OralAgreement), 9207 - 3240, 0);
-        t.add_cases(DisputeType::Family, Some(Conclusion::Failed), 9448 - 9207, 0);
+        t.add_cases(
+            DisputeType::Neighbour,
+            Some(Conclusion::WrittenAgreement),
+            3240,
+            0,
+        );
+        t.add_cases(
+            DisputeType::Family,
+            Some(Conclusion::OralAgreement),
+            9207 - 3240,
+            0,
+        );
+        t.add_cases(
+            DisputeType::Family,
+            Some(Conclusion::Failed),
+            9448 - 9207,
+            0,
+        );
         let f = Figures::of(&t);
         let p = report_zh(
             &period("2026-01-01", "2026-09-30"),
@@ -1308,7 +1729,10 @@ mod tests {
             p[0],
             "2026年1-9月，各级人民调解委员会共受理纠纷9448件，成功化解9207件，成功率为97.45%，制作书面协议书3240份，达成口头协议5967件。"
         );
-        assert_eq!(p[1], "2026年1-9月，全区各司法所和居村法律服务工作室暂无接待记录。");
+        assert_eq!(
+            p[1],
+            "2026年1-9月，全区各司法所和居村法律服务工作室暂无接待记录。"
+        );
 
         let f = Figures::of(&hand_made());
         let p = report_zh(

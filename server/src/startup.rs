@@ -32,6 +32,7 @@ pub struct AppState {
     pub queues: backend::queue::Queues,
     pub schedules: backend::schedules::Schedules,
     pub mediation: backend::Mediation,
+    pub stats: backend::Statistics,
     pub login_throttle: backend::throttle::LoginThrottle,
 }
 
@@ -191,6 +192,7 @@ pub fn router(
     let (staff, queues) = (state.staff.clone(), state.queues.clone());
     let (schedules, mediation) = (state.schedules.clone(), state.mediation.clone());
     let login_throttle = state.login_throttle.clone();
+    let stats = state.stats.clone();
     // pages and the REST API count against the same per-client budget
     let throttle = backend::throttle::Throttle(limiter.clone());
     Router::new()
@@ -215,6 +217,7 @@ pub fn router(
                 provide_context(staff.clone());
                 provide_context(queues.clone());
                 provide_context(schedules.clone());
+                provide_context(stats.clone());
                 provide_context(mediation.clone());
                 provide_context(login_throttle.clone());
             },
@@ -361,6 +364,8 @@ impl Application {
             clock.clone(),
             config.mediation_deadline_days,
         );
+        let stats = backend::Statistics::new(store.clone(), directory.clone());
+        stats.spawn_refresher(std::time::Duration::from_secs(60));
         let schedules = backend::schedules::Schedules::new(
             store.clone(),
             directory.clone(),
@@ -384,6 +389,7 @@ impl Application {
                 queues,
                 schedules,
                 mediation,
+                stats,
                 login_throttle: backend::throttle::LoginThrottle::default(),
             },
             limiter,

@@ -15,6 +15,7 @@ use domain::mediation::{CaseState, DisputeType, Fen, Referral};
 use domain::notify::NoticeKind;
 use domain::queue::{Outcome, QueueState};
 use domain::staff::{Role, StaffAccount};
+use domain::stats::{Month, Period, Tally};
 use domain::{BookingState, Location, LocationId, ServiceCode};
 use std::collections::HashMap;
 
@@ -141,12 +142,15 @@ pub trait Store: Send + Sync + 'static {
         day: NaiveDate,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<QueueEntryRecord, Refusal>>;
+    /// A new arrival without a booking; `transferred_from` names the entry of the desk that
+    /// handed the person over (not a walk-in then, for statistics).
     async fn add_walk_in(
         &self,
         location: LocationId,
         service: ServiceCode,
         day: NaiveDate,
         at: DateTime<Utc>,
+        transferred_from: Option<i64>,
     ) -> StoreResult<QueueEntryRecord>;
     /// Moves an entry from `from` to `change.to` (and its booking along); `None` when the entry
     /// is no longer in `from` (someone else acted first).
@@ -233,6 +237,109 @@ pub trait Store: Send + Sync + 'static {
         event: &CaseEvent,
         numbering: Option<AgreementNumbering>,
     ) -> StoreResult<Option<CaseRecord>>;
+
+    // ---- statistics -------------------------------------------------------------------
+    /// Counts of every place with activity in `period` from the working tables (`only`: just
+    /// these places).
+    async fn tally_raw(
+        &self,
+        period: Period,
+        only: Option<&[LocationId]>,
+    ) -> StoreResult<HashMap<LocationId, Tally>>;
+    /// Saved monthly roll-ups of the months `from..=to` (stale ones included: see
+    /// [`Store::stale_rollups`]).
+    async fn rollups(&self, from: Month, to: Month)
+        -> StoreResult<Vec<(Month, LocationId, Tally)>>;
+    /// Place-months of `from..=to` changed since their roll-up was computed.
+    async fn stale_rollups(&self, from: Month, to: Month) -> StoreResult<Vec<StaleRollup>>;
+    /// Saves recomputed roll-ups; one computed from an older generation than the one saved
+    /// is dropped, so concurrent recomputations cannot put old counts back.
+    async fn save_rollups(&self, rollups: &[(StaleRollup, Tally)]) -> StoreResult<()>;
+    /// How many bookings start before `before`, and the largest booking id.
+    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)>;
+    /// Writes generated history in one transaction (`server demo-history`).
+    async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()>;
+}
+
+/// A place-month whose roll-up is out of date, and the change generation it was seen at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleRollup {
+    pub month: Month,
+    pub location_id: LocationId,
+    pub generation: i64,
+}
+
+/// Generated past activity, written in bulk.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryBatch {
+    pub bookings: Vec<HistoryBooking>,
+    pub reschedules: Vec<HistoryReschedule>,
+    pub queue: Vec<HistoryQueueEntry>,
+    pub cases: Vec<HistoryCase>,
+    /// The last agreement number used per committee and year.
+    pub agreement_counters: Vec<(LocationId, i32, i64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryBooking {
+    pub id: i64,
+    pub code: String,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub state: BookingState,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub youth: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryReschedule {
+    pub booking_id: i64,
+    pub at: DateTime<Utc>,
+    pub from_start: DateTime<Utc>,
+    pub to_start: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryQueueEntry {
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub day: NaiveDate,
+    pub number: u32,
+    pub ticket: String,
+    pub booking_id: Option<i64>,
+    pub state: QueueState,
+    pub arrived_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub serving_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryCase {
+    pub code: String,
+    pub state: CaseState,
+    pub applicant_name: String,
+    pub applicant_phone: String,
+    pub other_party_name: String,
+    pub dispute_type: DisputeType,
+    pub account: String,
+    pub location_id: LocationId,
+    pub submitted_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// As stored: `written_agreement`, `oral_agreement`, `failed`, `referred`, …
+    pub outcome: Option<String>,
+    pub referral: Option<Referral>,
+    pub amount_fen: Option<i64>,
+    pub terms: Option<String>,
+    pub reason: Option<String>,
+    pub agreement_no: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@ pub mod locations;
 pub mod mediation;
 pub mod openapi;
 pub mod staff;
+pub mod stats;
 
 use crate::rate_limit::{self, Limiter};
 use crate::startup::AppState;
@@ -58,6 +59,9 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         )
         .route("/staff/mediation-cases/{code}", get(mediation::get_one))
         .route("/staff/mediation-cases/{code}/steps", post(mediation::step))
+        .route("/stats", get(stats::get_stats))
+        .route("/stats/export.csv", get(stats::export_csv))
+        .route("/stats/export.xlsx", get(stats::export_xlsx))
         .merge(limited)
         .fallback(error::unknown_endpoint)
 }

@@ -36,6 +36,9 @@ use utoipa::OpenApi;
         super::mediation::from_consultation,
         super::mediation::get_one,
         super::mediation::step,
+        super::stats::get_stats,
+        super::stats::export_csv,
+        super::stats::export_xlsx,
         super::display::snapshot,
         super::display::events,
         crate::startup::healthz
@@ -76,7 +79,8 @@ use utoipa::OpenApi;
         super::mediation::CaseListJson,
         super::mediation::EventJson,
         super::mediation::CaseFileJson,
-        super::mediation::FromConsultationBody
+        super::mediation::FromConsultationBody,
+        super::stats::StatsJson
     )),
     tags(
         (name = "places", description = "Offices and workrooms"),

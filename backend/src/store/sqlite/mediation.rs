@@ -94,8 +94,9 @@ impl SqliteStore {
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO mediation_cases (code, state, applicant_name, applicant_phone,
                  other_party_name, other_party_phone, relation, dispute_type, account,
-                 location_id, queue_entry_id, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 location_id, queue_entry_id, submitted_at, accepted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                     CASE WHEN $13 THEN $12 END)
              ON CONFLICT (code) DO NOTHING
              RETURNING id",
         )
@@ -111,6 +112,7 @@ impl SqliteStore {
         .bind(c.location_id.0)
         .bind(c.queue_entry_id)
         .bind(ts(c.submitted_at))
+        .bind(c.state.counts_as_accepted())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(id) = id else {
@@ -195,7 +197,8 @@ impl SqliteStore {
         let updated = sqlx::query(
             "UPDATE mediation_cases SET state = $1, version = version + 1, mediator_id = $2,
                  closed_at = $3, outcome = $4, referral = $5, amount_fen = $6, terms = $7,
-                 reason = $8, next_session_at = $9, next_session_location_id = $10
+                 reason = $8, next_session_at = $9, next_session_location_id = $10,
+                 accepted_at = COALESCE(accepted_at, CASE WHEN $13 THEN $14 END)
              WHERE id = $11 AND version = $12",
         )
         .bind(c.state.code())
@@ -210,6 +213,8 @@ impl SqliteStore {
         .bind(c.next_session.map(|(_, place)| place.0))
         .bind(c.id)
         .bind(seen_version)
+        .bind(c.state.counts_as_accepted())
+        .bind(ts(event.at))
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -4,12 +4,13 @@ mod bookings;
 mod group_commit;
 mod mediation;
 mod staff;
+mod stats;
 
 use super::{
     AgreementNumbering, AuditEntry, BookingEvent, BookingRecord, CaseEvent, CaseRecord,
-    DistrictInfo, FairnessCheck, NewBookingRecord, NewNotification, NewStaffUser,
-    NotificationRecord, QueueChange, QueueEntryRecord, Refusal, StaffUserRecord, Store, StoreError,
-    StoreResult, StoredException,
+    DistrictInfo, FairnessCheck, HistoryBatch, NewBookingRecord, NewNotification, NewStaffUser,
+    NotificationRecord, QueueChange, QueueEntryRecord, Refusal, StaffUserRecord, StaleRollup,
+    Store, StoreError, StoreResult, StoredException,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -409,8 +410,10 @@ impl Store for SqliteStore {
         service: Svc,
         day: NaiveDate,
         at: DateTime<Utc>,
+        transferred_from: Option<i64>,
     ) -> StoreResult<QueueEntryRecord> {
-        self.add_walk_in_impl(location, service, day, at).await
+        self.add_walk_in_impl(location, service, day, at, transferred_from)
+            .await
     }
     async fn change_queue_entry(
         &self,
@@ -515,6 +518,39 @@ impl Store for SqliteStore {
     ) -> StoreResult<Option<CaseRecord>> {
         self.save_case_step_impl(seen_version, case, event, numbering)
             .await
+    }
+    async fn tally_raw(
+        &self,
+        period: domain::stats::Period,
+        only: Option<&[LocationId]>,
+    ) -> StoreResult<HashMap<LocationId, domain::stats::Tally>> {
+        self.tally_raw_impl(period, only).await
+    }
+    async fn rollups(
+        &self,
+        from: domain::stats::Month,
+        to: domain::stats::Month,
+    ) -> StoreResult<Vec<(domain::stats::Month, LocationId, domain::stats::Tally)>> {
+        self.rollups_impl(from, to).await
+    }
+    async fn stale_rollups(
+        &self,
+        from: domain::stats::Month,
+        to: domain::stats::Month,
+    ) -> StoreResult<Vec<StaleRollup>> {
+        self.stale_rollups_impl(from, to).await
+    }
+    async fn save_rollups(
+        &self,
+        rollups: &[(StaleRollup, domain::stats::Tally)],
+    ) -> StoreResult<()> {
+        self.save_rollups_impl(rollups).await
+    }
+    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)> {
+        self.history_state_impl(before).await
+    }
+    async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()> {
+        self.insert_history_impl(batch).await
     }
 }
 

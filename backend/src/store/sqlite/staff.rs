@@ -410,6 +410,7 @@ impl SqliteStore {
         service: ServiceCode,
         day: NaiveDate,
         at: DateTime<Utc>,
+        transferred_from: Option<i64>,
     ) -> StoreResult<QueueEntryRecord> {
         let mut tx = self.writer.begin().await?;
         // a no-op write takes the lock before the ticket number is read
@@ -417,6 +418,13 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await?;
         let id = insert_entry(&mut tx, location, service, day, None, at).await?;
+        if transferred_from.is_some() {
+            sqlx::query("UPDATE queue_entries SET transferred_from = $1 WHERE id = $2")
+                .bind(transferred_from)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let entry = load_entry(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(entry)

@@ -1,0 +1,546 @@
+//! `server demo-history`: years of realistic past activity for the demo district, so that
+//! statistics, exports and their speed can be seen at the size of a real district (about a
+//! million bookings and tens of thousands of mediation cases over three years).
+//!
+//! Everything comes from one seeded ChaCha generator and the places' own weekly schedules:
+//! the same seed and district give the same history. Volumes follow the source report
+//! (about 12,600 mediation cases a year, 97% settled, a third with written agreements) with
+//! seasons (Spring Festival and National Day dips, a busy December), yearly growth and
+//! per-place differences.
+
+use crate::store::{
+    HistoryBatch, HistoryBooking, HistoryCase, HistoryQueueEntry, HistoryReschedule, Store,
+};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use domain::booking::{topics, BookingCode};
+use domain::mediation::{
+    agreement_number, committee_short_name, CaseCode, CaseState, DisputeType, Referral,
+};
+use domain::queue::{ticket, Outcome, QueueState};
+use domain::slots::local_instant;
+use domain::stats::Month;
+use domain::{BookingState, Location, LocationId, ServiceCode};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryPlan {
+    /// The first day after the history (normally today): nothing is generated from it on.
+    pub until: NaiveDate,
+    pub years: u32,
+    pub seed: u64,
+    /// 1.0 is the full district (~330,000 bookings a year); tests use a small fraction.
+    pub scale: f64,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HistorySummary {
+    pub bookings: u64,
+    pub walk_ins: u64,
+    pub cases: u64,
+    pub months: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("数据库中已有 {0} 条 {1} 之前的预约：请用一个新的数据库（DATABASE_URL）生成历史数据")]
+    NotEmpty(i64, NaiveDate),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// Bookings a year at scale 1.0, before growth: a million over three years.
+const BOOKINGS_PER_YEAR: f64 = 320_000.0;
+/// Accepted mediation cases a year at scale 1.0 (the report: 9,448 in nine months).
+const CASES_PER_YEAR: f64 = 12_600.0;
+
+/// Monthly demand relative to an average month.
+fn season(month: u32) -> f64 {
+    [
+        0.95, 0.6, 1.1, 1.0, 1.0, 1.05, 0.95, 0.9, 1.05, 0.8, 1.15, 1.25,
+    ][(month - 1) as usize]
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "高", "罗",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "桂英", "建华", "国强", "志刚", "玉兰", "海燕",
+];
+
+fn name(rng: &mut ChaCha8Rng) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[rng.gen_range(0..SURNAMES.len())],
+        GIVEN[rng.gen_range(0..GIVEN.len())]
+    )
+}
+
+fn phone(rng: &mut ChaCha8Rng) -> String {
+    const PREFIXES: &[&str] = &[
+        "139", "138", "137", "136", "135", "158", "186", "189", "177",
+    ];
+    format!(
+        "{}{:08}",
+        PREFIXES[rng.gen_range(0..PREFIXES.len())],
+        rng.gen_range(0..100_000_000u32)
+    )
+}
+
+/// A Poisson draw (Knuth; the means here are small).
+fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
+    if mean <= 0.0 {
+        return 0;
+    }
+    if mean > 30.0 {
+        // normal approximation for the rare large mean
+        let z: f64 = (0..12).map(|_| rng.gen::<f64>()).sum::<f64>() - 6.0;
+        return (mean + z * mean.sqrt()).round().max(0.0) as u32;
+    }
+    let limit = (-mean).exp();
+    let (mut k, mut p) = (0, 1.0);
+    loop {
+        p *= rng.gen::<f64>();
+        if p <= limit {
+            return k;
+        }
+        k += 1;
+    }
+}
+
+/// Minutes from an exponential distribution with `mean`, at least `min`, at most `max`.
+fn minutes(rng: &mut ChaCha8Rng, mean: f64, min: i64, max: i64) -> i64 {
+    let u: f64 = rng.gen_range(f64::EPSILON..1.0);
+    ((-u.ln() * mean).round() as i64).clamp(min, max)
+}
+
+fn at(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    local_instant(day, time)
+        .expect("Shanghai has every time")
+        .with_timezone(&Utc)
+}
+
+/// How busy each place is compared with the average (0.6 to 1.4).
+fn place_busyness(places: &[Location], rng: &mut ChaCha8Rng) -> HashMap<LocationId, f64> {
+    places
+        .iter()
+        .map(|p| (p.id, rng.gen_range(0.6..1.4)))
+        .collect()
+}
+
+/// A place's share of new mediation cases: an office's committee takes about six times a
+/// neighbourhood's.
+fn case_weight(place: &Location, busy: f64) -> f64 {
+    if place.office_id.is_none() {
+        6.0 * busy
+    } else {
+        busy
+    }
+}
+
+struct Generator<'a> {
+    rng: ChaCha8Rng,
+    places: &'a [Location],
+    busy: HashMap<LocationId, f64>,
+    /// Chance that a seat is taken, before season, growth and busyness.
+    fill: f64,
+    /// Seats per slot in the past, as a multiple of today's schedule (see `generate`).
+    seats: u16,
+    case_rate: f64,
+    next_id: i64,
+    codes: HashSet<String>,
+    counters: HashMap<(LocationId, i32), i64>,
+    until: NaiveDate,
+    first_year: i32,
+}
+
+impl Generator<'_> {
+    fn growth(&self, day: NaiveDate) -> f64 {
+        1.0 + 0.08 * f64::from(day.year() - self.first_year)
+    }
+
+    fn code(&mut self) -> String {
+        loop {
+            let code = BookingCode::generate(&mut self.rng).as_str().to_string();
+            if self.codes.insert(code.clone()) {
+                return code;
+            }
+        }
+    }
+
+    /// One day of every place: bookings on the place's own slots, arrivals, new cases.
+    fn day(&mut self, day: NaiveDate, batch: &mut HistoryBatch, summary: &mut HistorySummary) {
+        let weekday = day.weekday();
+        let demand = season(day.month()) * self.growth(day);
+        for place in self.places {
+            let busy = self.busy[&place.id];
+            for offer in &place.services {
+                let mut number = 0u32;
+                let mut booked = 0u32;
+                for session in offer.sessions.iter().filter(|s| s.days.contains(weekday)) {
+                    let slot = Duration::minutes(i64::from(session.slot_minutes.max(5)));
+                    let mut start = session.start;
+                    while start + slot <= session.end {
+                        let p = (self.fill * demand * busy).min(0.95);
+                        for _ in 0..session.capacity * self.seats {
+                            if self.rng.gen::<f64>() < p {
+                                self.booking(
+                                    place,
+                                    offer.service,
+                                    day,
+                                    start,
+                                    slot,
+                                    session.youth_only,
+                                    &mut number,
+                                    batch,
+                                );
+                                booked += 1;
+                                summary.bookings += 1;
+                            }
+                        }
+                        start += slot;
+                    }
+                }
+                // walk-ins come to desks that are open that day (not to psychology)
+                if let Some(open) = offer
+                    .sessions
+                    .iter()
+                    .find(|s| s.days.contains(weekday))
+                    .filter(|_| offer.service != ServiceCode::Psychology)
+                {
+                    let n = poisson(&mut self.rng, 0.25 * f64::from(booked) + 0.3);
+                    for _ in 0..n {
+                        number += 1;
+                        let span = (open.end - open.start).num_minutes().max(1);
+                        let arrived = at(
+                            day,
+                            open.start + Duration::minutes(self.rng.gen_range(0..span)),
+                        );
+                        batch.queue.push(self.visit(
+                            place.id,
+                            offer.service,
+                            day,
+                            number,
+                            None,
+                            arrived,
+                        ));
+                        summary.walk_ins += 1;
+                    }
+                }
+            }
+            if !matches!(weekday, Weekday::Sat | Weekday::Sun) {
+                let n = poisson(
+                    &mut self.rng,
+                    self.case_rate * demand * case_weight(place, busy),
+                );
+                for _ in 0..n {
+                    self.case(place, day, false, batch);
+                    summary.cases += 1;
+                }
+                if place.offers(ServiceCode::IpMediation).is_some()
+                    && self.rng.gen::<f64>() < 0.015 * demand
+                {
+                    self.case(place, day, true, batch);
+                    summary.cases += 1;
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn booking(
+        &mut self,
+        place: &Location,
+        service: ServiceCode,
+        day: NaiveDate,
+        start: NaiveTime,
+        slot: Duration,
+        youth_only: bool,
+        number: &mut u32,
+        batch: &mut HistoryBatch,
+    ) {
+        self.next_id += 1;
+        let id = self.next_id;
+        let start_at = at(day, start);
+        let list = topics(service);
+        let topic = list[self.rng.gen_range(0..list.len())].0.to_string();
+        let roll: f64 = self.rng.gen();
+        let state = if roll < 0.08 {
+            BookingState::Cancelled
+        } else if roll < 0.14 {
+            BookingState::NoShow
+        } else {
+            BookingState::Done
+        };
+        let created_at = start_at - Duration::hours(self.rng.gen_range(2..24 * 7));
+        if state != BookingState::Cancelled && self.rng.gen::<f64>() < 0.04 {
+            let from_start = start_at - Duration::days(self.rng.gen_range(1..5));
+            batch.reschedules.push(HistoryReschedule {
+                booking_id: id,
+                at: created_at.min(from_start - Duration::hours(1)),
+                from_start,
+                to_start: start_at,
+            });
+        }
+        let code = self.code();
+        batch.bookings.push(HistoryBooking {
+            id,
+            code,
+            location_id: place.id,
+            service,
+            start: start_at,
+            end: start_at + slot,
+            state,
+            name: name(&mut self.rng),
+            phone: phone(&mut self.rng),
+            topic,
+            youth: youth_only
+                || (service == ServiceCode::Psychology && self.rng.gen::<f64>() < 0.05),
+            created_at,
+        });
+        if state == BookingState::Done {
+            *number += 1;
+            let arrived = start_at - Duration::minutes(self.rng.gen_range(0..15));
+            batch
+                .queue
+                .push(self.visit(place.id, service, day, *number, Some(id), arrived));
+        }
+    }
+
+    /// A served arrival: waits, is called, served and finished.
+    fn visit(
+        &mut self,
+        place: LocationId,
+        service: ServiceCode,
+        day: NaiveDate,
+        number: u32,
+        booking_id: Option<i64>,
+        arrived_at: DateTime<Utc>,
+    ) -> HistoryQueueEntry {
+        let wait = if booking_id.is_some() { 6.0 } else { 14.0 };
+        let called_at = arrived_at + Duration::minutes(minutes(&mut self.rng, wait, 0, 120));
+        let serving_at = called_at + Duration::minutes(1);
+        let finished_at = serving_at + Duration::minutes(minutes(&mut self.rng, 18.0, 3, 120));
+        HistoryQueueEntry {
+            location_id: place,
+            service,
+            day,
+            number,
+            ticket: ticket(service, number),
+            booking_id,
+            state: QueueState::Done,
+            arrived_at,
+            called_at: Some(called_at),
+            serving_at: Some(serving_at),
+            finished_at: Some(finished_at),
+            outcome: Some(Outcome::AdviceGiven),
+        }
+    }
+
+    fn case(&mut self, place: &Location, day: NaiveDate, ip: bool, batch: &mut HistoryBatch) {
+        const TYPES: &[(DisputeType, u32)] = &[
+            (DisputeType::Neighbour, 25),
+            (DisputeType::Family, 20),
+            (DisputeType::Property, 20),
+            (DisputeType::Renovation, 12),
+            (DisputeType::Labour, 8),
+            (DisputeType::Consumer, 7),
+            (DisputeType::Commercial, 5),
+            (DisputeType::Other, 3),
+        ];
+        let dispute_type = if ip {
+            DisputeType::Ip
+        } else {
+            let mut pick = self
+                .rng
+                .gen_range(0..TYPES.iter().map(|t| t.1).sum::<u32>());
+            TYPES
+                .iter()
+                .find(|(_, w)| {
+                    if pick < *w {
+                        true
+                    } else {
+                        pick -= w;
+                        false
+                    }
+                })
+                .map_or(DisputeType::Other, |t| t.0)
+        };
+        let submitted_at = at(day, NaiveTime::from_hms_opt(9, 0, 0).expect("time"))
+            + Duration::minutes(self.rng.gen_range(0..480));
+        let mut case = HistoryCase {
+            code: String::new(),
+            state: CaseState::Refused,
+            applicant_name: name(&mut self.rng),
+            applicant_phone: phone(&mut self.rng),
+            other_party_name: name(&mut self.rng),
+            dispute_type,
+            account: "（生成的历史数据）".into(),
+            location_id: place.id,
+            submitted_at,
+            accepted_at: None,
+            closed_at: None,
+            outcome: None,
+            referral: None,
+            amount_fen: None,
+            terms: None,
+            reason: None,
+            agreement_no: None,
+        };
+        case.code = loop {
+            let code = CaseCode::generate(&mut self.rng).as_str().to_string();
+            if self.codes.insert(code.clone()) {
+                break code;
+            }
+        };
+        if self.rng.gen::<f64>() < 0.02 {
+            case.closed_at = Some(submitted_at + Duration::days(1));
+            case.outcome = Some("refused".into());
+            case.reason = Some("不属于人民调解受理范围".into());
+        } else {
+            let accepted_at = submitted_at + Duration::hours(self.rng.gen_range(1..48));
+            case.accepted_at = Some(accepted_at);
+            let closed_at = accepted_at + Duration::days(self.rng.gen_range(2..40));
+            if closed_at >= at(self.until, NaiveTime::MIN) {
+                case.state = CaseState::SessionScheduled;
+            } else {
+                case.closed_at = Some(closed_at);
+                let roll: f64 = self.rng.gen();
+                let (state, outcome) = match roll {
+                    r if r < 0.343 => (CaseState::Settled, "written_agreement"),
+                    r if r < 0.9745 => (CaseState::Settled, "oral_agreement"),
+                    r if r < 0.99 => (CaseState::Failed, "failed"),
+                    r if r < 0.997 => (CaseState::Referred, "referred"),
+                    _ => (CaseState::NotMediated, "not_mediated"),
+                };
+                case.state = state;
+                case.outcome = Some(outcome.into());
+                match outcome {
+                    "written_agreement" => {
+                        let yuan = (self.rng.gen_range(7.0f64..13.5)).exp().min(2_000_000.0);
+                        case.amount_fen = Some(if self.rng.gen::<f64>() < 0.7 {
+                            (yuan.round() as i64) * 100
+                        } else {
+                            0
+                        });
+                        case.terms = Some("双方自愿达成调解协议，按约履行。".into());
+                        let year = domain::slots::to_local(&closed_at).year();
+                        let seq = self.counters.entry((place.id, year)).or_insert(0);
+                        *seq += 1;
+                        case.agreement_no = Some(agreement_number(
+                            committee_short_name(&place.name),
+                            year,
+                            u32::try_from(*seq).unwrap_or(0),
+                        ));
+                    }
+                    "oral_agreement" => case.terms = Some("双方当场达成口头协议。".into()),
+                    "failed" => case.reason = Some("双方分歧较大，未能达成一致。".into()),
+                    "referred" => {
+                        case.referral = Some(match self.rng.gen_range(0..20) {
+                            0..=7 => Referral::Court,
+                            8..=15 => Referral::PoliceLawFirm,
+                            16 => Referral::Procuratorate,
+                            _ => Referral::Department,
+                        })
+                    }
+                    _ => {}
+                }
+            }
+        }
+        batch.cases.push(case);
+    }
+}
+
+/// Writes the history month by month; `progress(done, total)` after each month.
+pub async fn generate(
+    store: &Arc<dyn Store>,
+    places: &[Location],
+    plan: HistoryPlan,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<HistorySummary, HistoryError> {
+    let first =
+        NaiveDate::from_ymd_opt(plan.until.year() - plan.years as i32, plan.until.month(), 1)
+            .unwrap_or(plan.until);
+    let (existing, max_id) = store.history_state(at(plan.until, NaiveTime::MIN)).await?;
+    if existing > 0 {
+        return Err(HistoryError::NotEmpty(existing, plan.until));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
+    let busy = place_busyness(places, &mut rng);
+    // Calibrate the chance a seat is taken so that a year brings BOOKINGS_PER_YEAR × scale.
+    // Today's demo schedules offer about 190,000 seats a year, fewer than a district of a
+    // million bookings in three years needs: the past is generated with `seats` times
+    // today's seats per slot (more duty lawyers), keeping every seat at most half taken on
+    // an average day so that seasons and busy places have room.
+    let seats_per_year: f64 = places
+        .iter()
+        .flat_map(|p| {
+            p.services
+                .iter()
+                .flat_map(move |o| o.sessions.iter().map(move |s| (p.id, s)))
+        })
+        .map(|(id, s)| {
+            let slots = ((s.end - s.start).num_minutes() / i64::from(s.slot_minutes.max(5))) as f64;
+            slots * f64::from(s.capacity) * s.days.days().count() as f64 * 52.0 * busy[&id]
+        })
+        .sum::<f64>()
+        .max(1.0);
+    let target = BOOKINGS_PER_YEAR * plan.scale;
+    let seats = (target / (seats_per_year * 0.5)).ceil().clamp(1.0, 50.0);
+    let fill = target / (seats_per_year * seats);
+    let weight_sum: f64 = places.iter().map(|p| case_weight(p, busy[&p.id])).sum();
+    let case_rate = CASES_PER_YEAR * plan.scale / 250.0 / weight_sum.max(1.0);
+    let mut generator = Generator {
+        rng,
+        places,
+        busy,
+        fill,
+        seats: seats as u16,
+        case_rate,
+        next_id: max_id,
+        codes: HashSet::new(),
+        counters: HashMap::new(),
+        until: plan.until,
+        first_year: first.year(),
+    };
+    let mut months = Vec::new();
+    let mut m = Month::of(first);
+    while m.first_day() < plan.until {
+        months.push(m);
+        m = Month::of(m.last_day() + chrono::Days::new(1));
+    }
+    let mut summary = HistorySummary::default();
+    let total = months.len() as u64;
+    for (i, month) in months.into_iter().enumerate() {
+        let mut batch = HistoryBatch::default();
+        let mut day = month.first_day();
+        while day <= month.last_day() && day < plan.until {
+            generator.day(day, &mut batch, &mut summary);
+            day = day + chrono::Days::new(1);
+        }
+        batch.agreement_counters = generator
+            .counters
+            .iter()
+            .map(|((place, year), last)| (*place, *year, *last))
+            .collect();
+        store.insert_history(&batch).await?;
+        summary.months += 1;
+        progress(i as u64 + 1, total);
+    }
+    Ok(summary)
+}
+
+/// Months of a history ending before `until`: for refreshing its roll-ups.
+pub fn history_months(plan: &HistoryPlan) -> (Month, Month) {
+    let first = Month {
+        year: plan.until.year() - plan.years as i32,
+        month: plan.until.month(),
+    };
+    (first, Month::of(plan.until))
+}

@@ -1,0 +1,156 @@
+//! Use cases of statistics: a dashboard for a scope and a period, for those allowed to see it,
+//! answered from monthly roll-ups (whole months) and the working tables (the ragged ends).
+//!
+//! Roll-ups are never trusted blindly: the triggers of migration 0006 mark a place-month
+//! stale whenever one of its bookings, queue entries or cases changes, and a dashboard first
+//! recomputes the stale place-months it needs. A background task does the same every minute
+//! so that pages rarely wait for it.
+
+use crate::store::{Store, StoreResult};
+use crate::{Directory, ServiceError};
+use domain::booking::FieldError;
+use domain::staff::StaffAccount;
+use domain::stats::{may_see_stats, Dashboard, Month, Period, Scope, Tally};
+use domain::LocationId;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatsError {
+    #[error("{}", .0.message)]
+    Invalid(FieldError),
+    #[error("没有这个网点")]
+    NotFound,
+    #[error("没有权限查看这个范围的统计")]
+    Forbidden,
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<ServiceError> for StatsError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound => StatsError::NotFound,
+            ServiceError::Internal => StatsError::Internal,
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for StatsError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
+#[derive(Clone)]
+pub struct Statistics {
+    store: Arc<dyn Store>,
+    directory: Directory,
+}
+
+impl Statistics {
+    pub fn new(store: Arc<dyn Store>, directory: Directory) -> Self {
+        Statistics { store, directory }
+    }
+
+    /// Reads `?scope=&from=&to=` as the API and the pages receive them.
+    pub fn parse_query(scope: &str, from: &str, to: &str) -> Result<(Scope, Period), StatsError> {
+        let scope = Scope::parse(scope).map_err(StatsError::Invalid)?;
+        let period = Period::parse(from, to).map_err(StatsError::Invalid)?;
+        Ok((scope, period))
+    }
+
+    /// The dashboard of `scope` over `period`, compared with the period before.
+    pub async fn dashboard(
+        &self,
+        account: &StaffAccount,
+        scope: Scope,
+        period: Period,
+    ) -> Result<Dashboard, StatsError> {
+        let places = self.directory.all().await?;
+        let place = match scope {
+            Scope::District => None,
+            Scope::Place(id) => Some(
+                places
+                    .iter()
+                    .find(|p| p.id == id)
+                    .ok_or(StatsError::NotFound)?,
+            ),
+        };
+        if !may_see_stats(account, place) {
+            return Err(StatsError::Forbidden);
+        }
+        let previous_period = period.previous();
+        let current = self.tallies(period).await?;
+        let previous = self.tallies(previous_period).await?;
+        Ok(Dashboard::build(
+            scope, period, &places, &current, &previous,
+        ))
+    }
+
+    /// Every place's counts over `period`, per month (the ends may be partial months).
+    pub async fn tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+        let (whole, partial) = period.split();
+        let mut out = Vec::new();
+        if let (Some(first), Some(last)) = (whole.first(), whole.last()) {
+            self.refresh(*first, *last).await?;
+            out = self.store.rollups(*first, *last).await?;
+        }
+        for part in partial {
+            let month = Month::of(part.from);
+            for (place, tally) in self.store.tally_raw(part, None).await? {
+                out.push((month, place, tally));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the stale roll-ups of the months `from..=to`; returns how many.
+    pub async fn refresh(&self, from: Month, to: Month) -> StoreResult<usize> {
+        let stale = self.store.stale_rollups(from, to).await?;
+        let mut by_month: BTreeMap<Month, Vec<_>> = BTreeMap::new();
+        for s in stale {
+            by_month.entry(s.month).or_default().push(s);
+        }
+        let mut done = 0;
+        for (month, stale) in by_month {
+            let places: Vec<LocationId> = stale.iter().map(|s| s.location_id).collect();
+            // read after the markers: any change not in these counts has bumped its marker
+            let mut raw = self.store.tally_raw(month.period(), Some(&places)).await?;
+            let rollups: Vec<_> = stale
+                .into_iter()
+                .map(|s| {
+                    let tally = raw.remove(&s.location_id).unwrap_or_default();
+                    (s, tally)
+                })
+                .collect();
+            done += rollups.len();
+            self.store.save_rollups(&rollups).await?;
+        }
+        Ok(done)
+    }
+
+    /// Keeps roll-ups fresh in the background (every `every`), so dashboards rarely wait.
+    pub fn spawn_refresher(&self, every: std::time::Duration) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let (from, to) = (
+                    Month {
+                        year: 2000,
+                        month: 1,
+                    },
+                    Month {
+                        year: 9999,
+                        month: 12,
+                    },
+                );
+                if let Err(e) = this.refresh(from, to).await {
+                    tracing::warn!(error = %e, "statistics roll-up refresh failed");
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,398 @@
+//! SQL for statistics: counting the raw rows of a period (grouped, never row by row where
+//! SQL can add up), the monthly roll-ups and their staleness markers (kept by the triggers
+//! of migration 0006), and the bulk insert of generated history.
+
+use super::bookings::ts;
+use super::SqliteStore;
+use crate::store::{HistoryBatch, StaleRollup, StoreError, StoreResult};
+use chrono::{DateTime, NaiveTime, Utc};
+use domain::mediation::{DisputeType, Referral};
+use domain::slots::local_instant;
+use domain::stats::{Conclusion, Month, Period, Tally};
+use domain::{BookingState, LocationId, ServiceCode};
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
+
+/// The UTC instants of a period's first local midnight and of the midnight after it.
+fn instants(period: Period) -> (String, String) {
+    let midnight = |d| -> DateTime<Utc> {
+        local_instant(d, NaiveTime::MIN)
+            .expect("Shanghai has every midnight")
+            .with_timezone(&Utc)
+    };
+    (
+        ts(midnight(period.from)),
+        ts(midnight(period.to + chrono::Days::new(1))),
+    )
+}
+
+/// ` AND location_id IN (1, 2)` for a place filter (ids are integers: safe to inline).
+fn only_clause(only: Option<&[LocationId]>) -> String {
+    match only {
+        None => String::new(),
+        Some(ids) => {
+            let ids: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+            format!(" AND location_id IN ({})", ids.join(", "))
+        }
+    }
+}
+
+fn service(code: &str) -> StoreResult<ServiceCode> {
+    code.parse()
+        .map_err(|_| StoreError::Corrupt(format!("service {code}")))
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl SqliteStore {
+    pub(super) async fn tally_raw_impl(
+        &self,
+        period: Period,
+        only: Option<&[LocationId]>,
+    ) -> StoreResult<HashMap<LocationId, Tally>> {
+        if only.is_some_and(|ids| ids.is_empty()) {
+            return Ok(HashMap::new());
+        }
+        let (start, end) = instants(period);
+        let (first_day, last_day) = (period.from.to_string(), period.to.to_string());
+        let only = only_clause(only);
+        let mut tallies: HashMap<LocationId, Tally> = HashMap::new();
+
+        // bookings by the slot they hold now (a rescheduled booking counts once, where it went)
+        let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT location_id, service, state, COUNT(*), SUM(youth),
+                    SUM(EXISTS (SELECT 1 FROM booking_events e
+                                WHERE e.booking_id = b.id AND e.kind = 'rescheduled'))
+             FROM bookings b WHERE start_at >= $1 AND start_at < $2{only}
+             GROUP BY location_id, service, state"
+        ))
+        .bind(&start)
+        .bind(&end)
+        .fetch_all(&self.pool)
+        .await?;
+        for (place, svc, state, n, youth, moved) in rows {
+            let state = BookingState::parse(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("booking state {state}")))?;
+            tallies.entry(LocationId(place)).or_default().add_bookings(
+                service(&svc)?,
+                state,
+                count(n),
+                count(youth),
+                count(moved),
+            );
+        }
+
+        // arrivals: walk-ins (not handed over from another desk), served, handed over
+        let rows: Vec<(i64, String, bool, String, i64)> = sqlx::query_as(&format!(
+            "SELECT location_id, service, booking_id IS NULL AND transferred_from IS NULL, state,
+                    COUNT(*)
+             FROM queue_entries WHERE day >= $1 AND day <= $2{only}
+             GROUP BY 1, 2, 3, 4"
+        ))
+        .bind(&first_day)
+        .bind(&last_day)
+        .fetch_all(&self.pool)
+        .await?;
+        for (place, svc, walk_in, state, n) in rows {
+            let t = tallies.entry(LocationId(place)).or_default();
+            if walk_in {
+                t.add_walk_ins(service(&svc)?, count(n));
+            }
+            match state.as_str() {
+                "done" => t.served += count(n),
+                "transferred" => t.transferred += count(n),
+                _ => {}
+            }
+        }
+
+        // durations grouped by whole minutes, rounded half up as domain::stats::minutes_of
+        // does, with their exact sum in seconds
+        for (started, ended, extra, wait) in [
+            ("arrived_at", "called_at", "", true),
+            ("serving_at", "finished_at", " AND state = 'done'", false),
+        ] {
+            let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
+                "SELECT location_id, (s + 30) / 60, COUNT(*), SUM(s) FROM (
+                     SELECT location_id,
+                            MAX(0, CAST(strftime('%s', {ended}) AS INTEGER)
+                                 - CAST(strftime('%s', {started}) AS INTEGER)) AS s
+                     FROM queue_entries
+                     WHERE day >= $1 AND day <= $2 AND {started} IS NOT NULL
+                       AND {ended} IS NOT NULL{extra}{only})
+                 GROUP BY 1, 2"
+            ))
+            .bind(&first_day)
+            .bind(&last_day)
+            .fetch_all(&self.pool)
+            .await?;
+            for (place, minutes, n, seconds) in rows {
+                let t = tallies.entry(LocationId(place)).or_default();
+                let m = if wait {
+                    &mut t.wait
+                } else {
+                    &mut t.service_time
+                };
+                m.add(u32::try_from(minutes).unwrap_or(0), count(n), seconds);
+            }
+        }
+
+        // mediation requests by the day they were sent
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT location_id, COUNT(*), SUM(state = 'refused') FROM mediation_cases
+             WHERE submitted_at >= $1 AND submitted_at < $2{only} GROUP BY location_id"
+        ))
+        .bind(&start)
+        .bind(&end)
+        .fetch_all(&self.pool)
+        .await?;
+        for (place, n, refused) in rows {
+            let t = tallies.entry(LocationId(place)).or_default();
+            t.requests += count(n);
+            t.refused += count(refused);
+        }
+
+        // cases by the day they were accepted, with how they ended
+        let rows: Vec<(i64, String, Option<String>, Option<String>, i64, i64)> =
+            sqlx::query_as(&format!(
+                "SELECT location_id, dispute_type, outcome, referral, COUNT(*),
+                        COALESCE(SUM(amount_fen), 0)
+                 FROM mediation_cases
+                 WHERE accepted_at >= $1 AND accepted_at < $2{only}
+                 GROUP BY 1, 2, 3, 4"
+            ))
+            .bind(&start)
+            .bind(&end)
+            .fetch_all(&self.pool)
+            .await?;
+        for (place, dispute, outcome, referral, n, amount) in rows {
+            let dispute = DisputeType::parse(&dispute)
+                .ok_or_else(|| StoreError::Corrupt(format!("dispute type {dispute}")))?;
+            let conclusion = Conclusion::from_stored(
+                outcome.as_deref(),
+                referral.as_deref().and_then(Referral::parse),
+            );
+            tallies.entry(LocationId(place)).or_default().add_cases(
+                dispute,
+                conclusion,
+                count(n),
+                amount,
+            );
+        }
+        Ok(tallies)
+    }
+
+    pub(super) async fn rollups_impl(
+        &self,
+        from: Month,
+        to: Month,
+    ) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT month, location_id, tally FROM stats_rollups
+             WHERE month >= $1 AND month <= $2",
+        )
+        .bind(from.key())
+        .bind(to.key())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(month, place, tally)| {
+                let month = Month::parse_key(&month)
+                    .ok_or_else(|| StoreError::Corrupt(format!("roll-up month {month}")))?;
+                let tally = serde_json::from_str(&tally)
+                    .map_err(|e| StoreError::Corrupt(format!("roll-up {}: {e}", month.key())))?;
+                Ok((month, LocationId(place), tally))
+            })
+            .collect()
+    }
+
+    pub(super) async fn stale_rollups_impl(
+        &self,
+        from: Month,
+        to: Month,
+    ) -> StoreResult<Vec<StaleRollup>> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT month, location_id, gen FROM stats_stale
+             WHERE month >= $1 AND month <= $2 AND gen > done_gen
+             ORDER BY month, location_id",
+        )
+        .bind(from.key())
+        .bind(to.key())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(month, place, generation)| {
+                Some(StaleRollup {
+                    month: Month::parse_key(&month)?,
+                    location_id: LocationId(place),
+                    generation,
+                })
+            })
+            .collect())
+    }
+
+    pub(super) async fn save_rollups_impl(
+        &self,
+        rollups: &[(StaleRollup, Tally)],
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        for (stale, tally) in rollups {
+            // only a computation newer than the one saved may replace it
+            let newer = sqlx::query(
+                "UPDATE stats_stale SET done_gen = $3
+                 WHERE month = $1 AND location_id = $2 AND done_gen < $3",
+            )
+            .bind(stale.month.key())
+            .bind(stale.location_id.0)
+            .bind(stale.generation)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if newer == 0 {
+                continue;
+            }
+            if tally.is_empty() {
+                sqlx::query("DELETE FROM stats_rollups WHERE month = $1 AND location_id = $2")
+                    .bind(stale.month.key())
+                    .bind(stale.location_id.0)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                let json = serde_json::to_string(tally)
+                    .map_err(|e| StoreError::Corrupt(format!("roll-up: {e}")))?;
+                sqlx::query(
+                    "INSERT INTO stats_rollups (month, location_id, tally) VALUES ($1, $2, $3)
+                     ON CONFLICT (month, location_id) DO UPDATE SET tally = excluded.tally",
+                )
+                .bind(stale.month.key())
+                .bind(stale.location_id.0)
+                .bind(json)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn history_state_impl(
+        &self,
+        before: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM bookings WHERE start_at < $1),
+                    (SELECT COALESCE(MAX(id), 0) FROM bookings)",
+        )
+        .bind(ts(before))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    pub(super) async fn insert_history_impl(&self, batch: &HistoryBatch) -> StoreResult<()> {
+        // SQLite allows 32,766 bound values per statement
+        const ROWS: usize = 1000;
+        let mut tx = self.writer.begin().await?;
+        for chunk in batch.bookings.chunks(ROWS) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO bookings (id, code, location_id, service, start_at, end_at, state,
+                     name, phone, topic, account, youth, created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut row, b| {
+                row.push_bind(b.id)
+                    .push_bind(&b.code)
+                    .push_bind(b.location_id.0)
+                    .push_bind(b.service.code())
+                    .push_bind(ts(b.start))
+                    .push_bind(ts(b.end))
+                    .push_bind(b.state.code())
+                    .push_bind(&b.name)
+                    .push_bind(&b.phone)
+                    .push_bind(&b.topic)
+                    .push_bind(None::<String>)
+                    .push_bind(b.youth)
+                    .push_bind(ts(b.created_at))
+                    .push_bind(ts(b.created_at));
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in batch.reschedules.chunks(ROWS) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO booking_events (booking_id, at, kind, from_start, to_start) ",
+            );
+            q.push_values(chunk, |mut row, r| {
+                row.push_bind(r.booking_id)
+                    .push_bind(ts(r.at))
+                    .push_bind("rescheduled")
+                    .push_bind(ts(r.from_start))
+                    .push_bind(ts(r.to_start));
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in batch.queue.chunks(ROWS) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO queue_entries (location_id, service, day, number, ticket, booking_id,
+                     state, arrived_at, called_at, serving_at, finished_at, outcome, updated_at) ",
+            );
+            q.push_values(chunk, |mut row, e| {
+                row.push_bind(e.location_id.0)
+                    .push_bind(e.service.code())
+                    .push_bind(e.day.to_string())
+                    .push_bind(i64::from(e.number))
+                    .push_bind(&e.ticket)
+                    .push_bind(e.booking_id)
+                    .push_bind(e.state.code())
+                    .push_bind(ts(e.arrived_at))
+                    .push_bind(e.called_at.map(ts))
+                    .push_bind(e.serving_at.map(ts))
+                    .push_bind(e.finished_at.map(ts))
+                    .push_bind(e.outcome.map(|o| o.code()))
+                    .push_bind(ts(e.finished_at.unwrap_or(e.arrived_at)));
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in batch.cases.chunks(ROWS / 2) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO mediation_cases (code, state, version, applicant_name,
+                     applicant_phone, other_party_name, dispute_type, account, location_id,
+                     submitted_at, accepted_at, closed_at, outcome, referral, amount_fen, terms,
+                     reason, agreement_no) ",
+            );
+            q.push_values(chunk, |mut row, c| {
+                row.push_bind(&c.code)
+                    .push_bind(c.state.code())
+                    .push_bind(1_i64)
+                    .push_bind(&c.applicant_name)
+                    .push_bind(&c.applicant_phone)
+                    .push_bind(&c.other_party_name)
+                    .push_bind(c.dispute_type.code())
+                    .push_bind(&c.account)
+                    .push_bind(c.location_id.0)
+                    .push_bind(ts(c.submitted_at))
+                    .push_bind(c.accepted_at.map(ts))
+                    .push_bind(c.closed_at.map(ts))
+                    .push_bind(c.outcome.as_deref())
+                    .push_bind(c.referral.map(Referral::code))
+                    .push_bind(c.amount_fen)
+                    .push_bind(c.terms.as_deref())
+                    .push_bind(c.reason.as_deref())
+                    .push_bind(c.agreement_no.as_deref());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        for (place, year, last) in &batch.agreement_counters {
+            sqlx::query(
+                "INSERT INTO agreement_counters (location_id, year, last) VALUES ($1, $2, $3)
+                 ON CONFLICT (location_id, year) DO UPDATE SET last = MAX(last, excluded.last)",
+            )
+            .bind(place.0)
+            .bind(year)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
