@@ -11,6 +11,7 @@ pub mod bookings;
 pub mod mediation;
 pub mod staff;
 pub mod staff_mediation;
+pub mod stats;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn directory() -> Result<backend::Directory, ServerFnError> {

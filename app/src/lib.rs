@@ -155,6 +155,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/staff/stats")
+                        view=pages::stats::StatsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/staff/schedules")
                         view=pages::schedules::SchedulesPage
                         ssr=SsrMode::Async

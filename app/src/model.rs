@@ -435,6 +435,8 @@ pub struct StaffHome {
     pub schedule_places: Vec<i64>,
     /// District admins and auditors read the audit log.
     pub sees_audit: bool,
+    /// The statistics this account may open (`district` or its office), if any.
+    pub stats_scope: Option<String>,
 }
 
 /// A place's day as a staff page shows it (phones masked; confidential topics withheld).

@@ -81,8 +81,9 @@ impl Statistics {
             return Err(StatsError::Forbidden);
         }
         let previous_period = period.previous();
-        let current = self.tallies(period).await?;
-        let previous = self.tallies(previous_period).await?;
+        // the two periods are independent reads: run them side by side
+        let (current, previous) =
+            tokio::try_join!(self.tallies(period), self.tallies(previous_period))?;
         Ok(Dashboard::build(
             scope, period, &places, &current, &previous,
         ))

@@ -871,7 +871,9 @@ impl Dashboard {
         current: &[(Month, LocationId, Tally)],
         previous: &[(Month, LocationId, Tally)],
     ) -> Dashboard {
-        let place = |id: LocationId| places.iter().find(|p| p.id == id);
+        let index: std::collections::HashMap<LocationId, &Location> =
+            places.iter().map(|p| (p.id, p)).collect();
+        let place = |id: LocationId| index.get(&id).copied();
         let in_scope = |id: LocationId| place(id).is_some_and(|p| scope_includes(scope, p));
         let scope_place = match scope {
             Scope::District => None,

@@ -241,7 +241,7 @@ async fn add_user(username: &str, role: &str, place: Option<i64>, name: &str) ->
 }
 
 async fn demo_history(years: u32, seed: u64, scale: f64) -> ExitCode {
-    if !(1..=20).contains(&years) || !(scale > 0.0 && scale <= 10.0) {
+    if !((1..=20).contains(&years) && scale > 0.0 && scale <= 10.0) {
         eprintln!("--years must be 1 to 20 and --scale above 0 and at most 10");
         return ExitCode::from(2);
     }

@@ -1,3 +1,4 @@
+pub mod chart;
 pub mod forms;
 pub mod layout;
 pub mod place_card;

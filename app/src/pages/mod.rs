@@ -9,3 +9,4 @@ pub mod place;
 pub mod schedules;
 pub mod staff;
 pub mod staff_mediation;
+pub mod stats;

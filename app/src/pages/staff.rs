@@ -143,6 +143,7 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
             <p class="place-meta">{home.display_name.clone()}" · "{home.role_label.clone()}</p>
             <a href="/staff/password">{t(Msg::PasswordTitle)}</a>
             {home.sees_audit.then(|| view! { <a href="/staff/audit">{t(Msg::AuditTitle)}</a> })}
+            {home.stats_scope.clone().map(|s| view! { " " <a href=format!("/staff/stats?scope={s}")>{t(Msg::StatsLink)}</a> })}
             <ActionForm action=logout>
                 <button type="submit" class="link-button">{t(Msg::SignOut)}</button>
             </ActionForm>

@@ -37,6 +37,9 @@ fn only_clause(only: Option<&[LocationId]>) -> String {
     }
 }
 
+/// place, dispute type, outcome, referral, how many, amount in fen
+type CaseGroup = (i64, String, Option<String>, Option<String>, i64, i64);
+
 fn service(code: &str) -> StoreResult<ServiceCode> {
     code.parse()
         .map_err(|_| StoreError::Corrupt(format!("service {code}")))
@@ -154,18 +157,17 @@ impl SqliteStore {
         }
 
         // cases by the day they were accepted, with how they ended
-        let rows: Vec<(i64, String, Option<String>, Option<String>, i64, i64)> =
-            sqlx::query_as(&format!(
-                "SELECT location_id, dispute_type, outcome, referral, COUNT(*),
+        let rows: Vec<CaseGroup> = sqlx::query_as(&format!(
+            "SELECT location_id, dispute_type, outcome, referral, COUNT(*),
                         COALESCE(SUM(amount_fen), 0)
                  FROM mediation_cases
                  WHERE accepted_at >= $1 AND accepted_at < $2{only}
                  GROUP BY 1, 2, 3, 4"
-            ))
-            .bind(&start)
-            .bind(&end)
-            .fetch_all(&self.pool)
-            .await?;
+        ))
+        .bind(&start)
+        .bind(&end)
+        .fetch_all(&self.pool)
+        .await?;
         for (place, dispute, outcome, referral, n, amount) in rows {
             let dispute = DisputeType::parse(&dispute)
                 .ok_or_else(|| StoreError::Corrupt(format!("dispute type {dispute}")))?;

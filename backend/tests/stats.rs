@@ -1,0 +1,256 @@
+//! Statistics over generated history: the monthly roll-ups give exactly what counting the
+//! working tables gives, stay right when a booking changes, the report paragraph says what
+//! the dashboard says, and the same seed gives the same history.
+
+use backend::history::{generate, history_months, HistoryPlan};
+use backend::store::sqlite::SqliteStore;
+use backend::{Directory, Statistics, Store};
+use chrono::NaiveDate;
+use domain::staff::{Role, StaffAccount};
+use domain::stats::{Dashboard, Figures, Period, Scope, Tally};
+use domain::{BookingState, LocationId};
+
+use std::sync::Arc;
+
+const DEMO: &str = include_str!("../../seed/demo-district.toml");
+
+fn admin() -> StaffAccount {
+    StaffAccount {
+        id: 1,
+        username: "district".into(),
+        display_name: "区司法局".into(),
+        role: Role::DistrictAdmin,
+        place: None,
+    }
+}
+
+fn plan(seed: u64) -> HistoryPlan {
+    HistoryPlan {
+        until: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        years: 2,
+        seed,
+        scale: 0.01,
+    }
+}
+
+/// A database with the demo district and two generated years, roll-ups computed.
+async fn history(seed: u64) -> (tempfile::TempDir, Arc<dyn Store>, Statistics) {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("h.db").display()))
+        .await
+        .unwrap();
+    sqlite.migrate().await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(sqlite);
+    let directory = Directory::new(store.clone());
+    directory.seed_if_empty(DEMO).await.unwrap();
+    let places = directory.locations().await.unwrap();
+    let mut last = 0;
+    let summary = generate(&store, &places, plan(seed), |done, total| {
+        assert!(done > last && done <= total, "progress moves forward");
+        last = done;
+    })
+    .await
+    .unwrap();
+    assert!(summary.bookings > 5_000, "{summary:?}");
+    let stats = Statistics::new(store.clone(), directory);
+    let (first, to) = history_months(&plan(seed));
+    assert!(stats.refresh(first, to).await.unwrap() > 0);
+    (dir, store, stats)
+}
+
+/// The figures of `period` counted straight from the working tables.
+async fn raw(store: &Arc<dyn Store>, period: Period) -> Figures {
+    let mut all = Tally::default();
+    for t in store.tally_raw(period, None).await.unwrap().values() {
+        all.merge(t);
+    }
+    Figures::of(&all)
+}
+
+fn number_after(text: &str, before: &str, after: &str) -> String {
+    let start = text
+        .find(before)
+        .unwrap_or_else(|| panic!("{before:?} not in {text}"))
+        + before.len();
+    let rest = &text[start..];
+    rest[..rest
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} after {before:?} in {text}"))]
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says() {
+    let (_dir, store, stats) = history(7).await;
+    let year = Period::parse("2025-01-01", "2025-12-31").unwrap();
+    let d: Dashboard = stats
+        .dashboard(&admin(), Scope::District, year)
+        .await
+        .unwrap();
+    let f = &d.figures;
+
+    // roll-ups (whole months) = counting the working tables
+    assert_eq!(*f, raw(&store, year).await);
+    // the drill-down rows add up to the district
+    let rows_total: u64 = d.rows.iter().map(|r| r.figures.bookings_total).sum();
+    assert_eq!(rows_total, f.bookings_total);
+    assert_eq!(d.rows.len(), 14);
+    let months_total: u64 = d.months.iter().map(|m| m.figures.mediation.accepted).sum();
+    assert_eq!(months_total, f.mediation.accepted);
+    assert_eq!(d.months.len(), 12);
+
+    // a realistic year: the source report's shape
+    let m = &f.mediation;
+    let rate = m.success_rate.basis_points().unwrap();
+    assert!((9_500..=9_900).contains(&rate), "success rate {rate}");
+    assert!(m.written_agreements * 4 > m.settled && m.written_agreements * 2 < m.settled);
+    assert!(m.amount_fen > 0);
+    assert_eq!(m.settled, m.written_agreements + m.oral_agreements);
+    assert_eq!(
+        m.accepted,
+        m.settled + m.failed + m.not_mediated + m.referred + m.open
+    );
+    assert!(f.no_show_rate.basis_points().unwrap() > 300);
+    assert!(f.psychology_youth_share.numerator > 0);
+    assert!(f.wait.p90_minutes.unwrap() >= f.wait.average_minutes.unwrap() as u32);
+    // seasons: February (Spring Festival) is quieter than December
+    let served = |i: usize| d.months[i].figures.bookings_total;
+    assert!(
+        served(1) < served(11),
+        "Feb {} vs Dec {}",
+        served(1),
+        served(11)
+    );
+
+    // every number of the report paragraph is the dashboard's
+    let p = &d.report_zh;
+    assert!(
+        p[0].starts_with("2025年，各级人民调解委员会共受理纠纷"),
+        "{}",
+        p[0]
+    );
+    assert_eq!(
+        number_after(&p[0], "共受理纠纷", "件"),
+        m.accepted.to_string()
+    );
+    assert_eq!(number_after(&p[0], "成功化解", "件"), m.settled.to_string());
+    assert_eq!(
+        number_after(&p[0], "成功率为", "，"),
+        m.success_rate.percent.clone().unwrap()
+    );
+    assert_eq!(
+        number_after(&p[0], "制作书面协议书", "份"),
+        m.written_agreements.to_string()
+    );
+    assert_eq!(
+        number_after(&p[0], "达成口头协议", "件"),
+        m.oral_agreements.to_string()
+    );
+    assert_eq!(
+        number_after(&p[0], "涉及金额", "万元"),
+        domain::stats::wan_yuan_text(domain::mediation::Fen(m.amount_fen))
+    );
+    let legal = f.service(domain::ServiceCode::LegalConsultation);
+    assert_eq!(
+        number_after(&p[1], "法律咨询", "人次（"),
+        (legal.attended + legal.walk_ins).to_string()
+    );
+    assert_eq!(
+        number_after(&p[1], "法律咨询", "人次、现场"),
+        format!(
+            "{}人次（其中预约{}",
+            legal.attended + legal.walk_ins,
+            legal.attended
+        )
+    );
+    assert_eq!(
+        number_after(&p[1], "心理咨询中青少年", "人次"),
+        f.psychology_youth_share.numerator.to_string()
+    );
+    assert_eq!(
+        number_after(&p[1], "爽约率为", "。"),
+        f.no_show_rate.percent.clone().unwrap()
+    );
+    assert_eq!(
+        number_after(&p[1], "预约后未到", "人次"),
+        f.no_show_rate.numerator.to_string()
+    );
+
+    // a ragged period (roll-ups in the middle, working tables at the ends) = raw counting
+    let ragged = Period::parse("2025-03-15", "2025-09-14").unwrap();
+    let r = stats
+        .dashboard(&admin(), Scope::District, ragged)
+        .await
+        .unwrap();
+    assert_eq!(r.figures, raw(&store, ragged).await);
+    // an office's dashboard is its district row
+    let office = stats
+        .dashboard(&admin(), Scope::Place(LocationId(2)), year)
+        .await
+        .unwrap();
+    assert_eq!(
+        office.figures,
+        d.rows
+            .iter()
+            .find(|r| r.location_id == LocationId(2))
+            .unwrap()
+            .figures
+    );
+}
+
+#[tokio::test]
+async fn roll_ups_follow_every_change() {
+    let (_dir, store, stats) = history(11).await;
+    let march = Period::parse("2025-03-01", "2025-03-31").unwrap();
+    let before = stats
+        .dashboard(&admin(), Scope::District, march)
+        .await
+        .unwrap();
+    // three no-shows of March are corrected: the next dashboard counts them as booked
+    let from = domain::slots::local_instant(march.from, chrono::NaiveTime::MIN)
+        .unwrap()
+        .to_utc();
+    let to = from + chrono::Duration::days(31);
+    let mut changed = 0;
+    for place in store.locations().await.unwrap() {
+        for b in store.bookings_between(place.id, from, to).await.unwrap() {
+            if b.state == BookingState::NoShow && changed < 3 {
+                assert!(store
+                    .revert_no_show(b.id, chrono::Utc::now())
+                    .await
+                    .unwrap());
+                changed += 1;
+            }
+        }
+    }
+    assert_eq!(changed, 3);
+    let after = stats
+        .dashboard(&admin(), Scope::District, march)
+        .await
+        .unwrap();
+    assert_eq!(
+        after.figures.no_show_rate.numerator + 3,
+        before.figures.no_show_rate.numerator
+    );
+    assert_eq!(after.figures, raw(&store, march).await);
+    // nothing stale is left behind for March
+    let m = domain::stats::Month::of(march.from);
+    assert!(store.stale_rollups(m, m).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_history() {
+    let (_a, _, first) = history(5).await;
+    let (_b, _, second) = history(5).await;
+    let (_c, _, other) = history(6).await;
+    let year = Period::parse("2025-01-01", "2025-12-31").unwrap();
+    let d = |s: Statistics| async move {
+        s.dashboard(&admin(), Scope::District, year)
+            .await
+            .unwrap()
+            .figures
+    };
+    let (x, y, z) = (d(first).await, d(second).await, d(other).await);
+    assert_eq!(x, y);
+    assert_ne!(x, z);
+}

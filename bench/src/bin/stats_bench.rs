@@ -1,0 +1,134 @@
+//! Dashboard speed over generated history: the server time of `Statistics::dashboard` (the
+//! use case behind `GET /api/v1/stats` and the statistics page), measured in process on a
+//! database filled by `server demo-history`.
+//!
+//! Usage: `stats_bench DATABASE_URL YEAR` (YEAR: a full past year of the history).
+
+use backend::store::sqlite::SqliteStore;
+use backend::{Directory, Statistics, Store};
+use domain::staff::{Role, StaffAccount};
+use domain::stats::{Period, Scope};
+use domain::{BookingState, LocationId};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 30;
+
+fn summary(mut times: Vec<Duration>) -> (f64, f64, f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let p =
+        |q: f64| ms(times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1]);
+    (p(0.5), p(0.95), ms(*times.last().expect("runs")))
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (url, year) = match args.as_slice() {
+        [_, url, year] => (url.clone(), year.parse::<i32>().expect("YEAR")),
+        _ => panic!("usage: stats_bench DATABASE_URL YEAR"),
+    };
+    let sqlite = SqliteStore::connect(&url).await.expect("database");
+    sqlite.migrate().await.expect("migrations");
+    let store: Arc<dyn Store> = Arc::new(sqlite);
+    let directory = Directory::new(store.clone());
+    let stats = Statistics::new(store.clone(), directory);
+    let admin = StaffAccount {
+        id: 0,
+        username: "bench".into(),
+        display_name: "bench".into(),
+        role: Role::DistrictAdmin,
+        place: None,
+    };
+    let period = |from: String, to: String| Period::parse(&from, &to).expect("period");
+    let full_year = period(format!("{year}-01-01"), format!("{year}-12-31"));
+    let cases = [
+        ("district, full year", Scope::District, full_year),
+        (
+            "one office and its workrooms, full year",
+            Scope::Place(LocationId(1)),
+            full_year,
+        ),
+        (
+            "district, 15 Mar – 14 Sep (ragged ends from the working tables)",
+            Scope::District,
+            period(format!("{year}-03-15"), format!("{year}-09-14")),
+        ),
+        (
+            "district, Jan–Sep",
+            Scope::District,
+            period(format!("{year}-01-01"), format!("{year}-09-30")),
+        ),
+    ];
+    // warm up (first refresh of anything stale, caches)
+    let first = Instant::now();
+    let d = stats
+        .dashboard(&admin, Scope::District, full_year)
+        .await
+        .expect("dashboard");
+    let warm = first.elapsed();
+    println!("# Statistics dashboard over generated history\n");
+    println!(
+        "District {year}: {} bookings, {} walk-ins, {} mediation cases accepted ({} settled, {}).\n",
+        d.figures.bookings_total,
+        d.figures.walk_ins,
+        d.figures.mediation.accepted,
+        d.figures.mediation.settled,
+        d.figures.mediation.success_rate.percent.as_deref().unwrap_or("-"),
+    );
+    println!(
+        "First call (cold caches): {:.1} ms\n",
+        warm.as_secs_f64() * 1000.0
+    );
+    println!("| dashboard ({RUNS} runs, with the previous period) | p50 ms | p95 ms | max ms |");
+    println!("|---|---:|---:|---:|");
+    for (name, scope, period) in cases {
+        let mut times = Vec::new();
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            stats
+                .dashboard(&admin, scope, period)
+                .await
+                .expect("dashboard");
+            times.push(t.elapsed());
+        }
+        let (p50, p95, max) = summary(times);
+        println!("| {name} | {p50:.1} | {p95:.1} | {max:.1} |");
+    }
+    // after a change: one booking of January goes back to booked; the next dashboard first
+    // recomputes that place-month's roll-up
+    let mut after = Vec::new();
+    let jan = Period::parse(&format!("{year}-01-01"), &format!("{year}-01-31")).expect("jan");
+    let from = domain::slots::local_instant(jan.from, chrono::NaiveTime::MIN)
+        .unwrap()
+        .to_utc();
+    let to = domain::slots::local_instant(jan.to, chrono::NaiveTime::MIN)
+        .unwrap()
+        .to_utc();
+    let no_shows: Vec<i64> = store
+        .bookings_between(LocationId(1), from, to)
+        .await
+        .expect("bookings")
+        .into_iter()
+        .filter(|b| b.state == BookingState::NoShow)
+        .map(|b| b.id)
+        .take(RUNS)
+        .collect();
+    for id in &no_shows {
+        store
+            .revert_no_show(*id, chrono::Utc::now())
+            .await
+            .expect("revert");
+        let t = Instant::now();
+        stats
+            .dashboard(&admin, Scope::District, full_year)
+            .await
+            .expect("dashboard");
+        after.push(t.elapsed());
+    }
+    if !after.is_empty() {
+        let (p50, p95, max) = summary(after);
+        println!("| district, full year, right after a booking of that year changed | {p50:.1} | {p95:.1} | {max:.1} |");
+    }
+}
