@@ -8,7 +8,7 @@ DATABASE_URL ?= sqlite://data/portal.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 RUST_LOG ?= info,sqlx=warn
 
-.PHONY: setup build run test test-rust test-e2e lint fmt bench clean-e2e
+.PHONY: setup build run test test-rust test-e2e lint fmt bench bench-stats clean-e2e
 
 setup:
 	@bash scripts/setup.sh
@@ -46,3 +46,7 @@ fmt:
 ## Page weight of the built site (see BENCHMARKS.md).
 bench: build
 	bash bench/page-weight.sh
+
+## Statistics at district size: three years of generated history, dashboard timings.
+bench-stats: setup
+	bash bench/stats.sh
