@@ -20,6 +20,6 @@ fi
 {
   target/release/stats_bench "sqlite://$DB" 2025
   echo
-  echo "History: \`server demo-history --years 3 --seed 2026\` up to $NOW: $(head -1 "$GEN_LOG" | tail -c +1) $(tail -1 "$GEN_LOG")."
+  echo "History: \`server demo-history --years 3 --seed 2026\` up to $NOW: $(tr '\n' ' ' < "$GEN_LOG")."
   echo "Database file: $(du -h "$DB" | cut -f1). SQLite (WAL) on this machine's disk, $(nproc) cores, release build, measured $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee bench/results/stats.md

@@ -358,6 +358,8 @@ messages! {
     StatsXlsx,
     StatsNone,
     StatsKeyFigures,
+    StatsScope,
+    StatsWanYuan,
 }
 
 pub fn t(msg: Msg) -> &'static str {
@@ -683,6 +685,8 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StatsXlsx => "全部台账（Excel）",
             StatsNone => "无",
             StatsKeyFigures => "主要数据",
+            StatsScope => "统计范围",
+            StatsWanYuan => "万元",
         },
         Lang::En => match msg {
             SiteTitle => "District Public Legal Services",
@@ -1000,6 +1004,8 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StatsXlsx => "All ledgers (Excel)",
             StatsNone => "none",
             StatsKeyFigures => "Key figures",
+            StatsScope => "Scope",
+            StatsWanYuan => "× ¥10,000",
         },
     }
 }
@@ -1219,6 +1225,14 @@ pub fn yuan_amount(lang: Lang, yuan: &str) -> String {
     match lang {
         Lang::ZhCn => format!("人民币 {yuan} 元"),
         Lang::En => format!("CNY {yuan}"),
+    }
+}
+
+/// A month on a chart's axis: `3月`, `03/26`.
+pub fn month_short(lang: Lang, month: domain::stats::Month) -> String {
+    match lang {
+        Lang::ZhCn => format!("{}月", month.month),
+        Lang::En => format!("{:02}/{:02}", month.month, month.year % 100),
     }
 }
 

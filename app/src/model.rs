@@ -337,7 +337,6 @@ pub struct StaffCaseFile {
     /// When a meeting can be held at the case's place (only while one may be arranged).
     pub session_times: Vec<DateTime<FixedOffset>>,
     pub me: i64,
-    pub outcome: Option<String>,
     pub amount_yuan: Option<String>,
     pub terms: Option<String>,
     pub reason: Option<String>,

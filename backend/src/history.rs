@@ -14,7 +14,8 @@ use crate::store::{
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use domain::booking::{topics, BookingCode};
 use domain::mediation::{
-    agreement_number, committee_short_name, CaseCode, CaseState, DisputeType, Referral,
+    agreement_number, agreement_year, committee_short_name, CaseState, DisputeType, Ending,
+    Referral,
 };
 use domain::queue::{ticket, Outcome, QueueState};
 use domain::slots::local_instant;
@@ -34,6 +35,17 @@ pub struct HistoryPlan {
     pub seed: u64,
     /// 1.0 is the full district (~330,000 bookings a year); tests use a small fraction.
     pub scale: f64,
+}
+
+impl HistoryPlan {
+    /// The first and the last month the history touches (the last is `until`'s, partly).
+    pub fn months(&self) -> (Month, Month) {
+        let first = Month {
+            year: self.until.year() - self.years as i32,
+            month: self.until.month(),
+        };
+        (first, Month::of(self.until))
+    }
 }
 
 /// What was written.
@@ -57,6 +69,10 @@ pub enum HistoryError {
 const BOOKINGS_PER_YEAR: f64 = 320_000.0;
 /// Accepted mediation cases a year at scale 1.0 (the report: 9,448 in nine months).
 const CASES_PER_YEAR: f64 = 12_600.0;
+/// IP disputes a year at scale 1.0 in all IP rooms together (the report: 15 in nine months).
+const IP_CASES_PER_YEAR: f64 = 20.0;
+/// Working days a year, near enough for rates.
+const WORKING_DAYS: f64 = 250.0;
 
 /// Monthly demand relative to an average month.
 fn season(month: u32) -> f64 {
@@ -153,6 +169,8 @@ struct Generator<'a> {
     /// Seats per slot in the past, as a multiple of today's schedule (see `generate`).
     seats: u16,
     case_rate: f64,
+    /// Chance of an IP dispute on a working day at a place with an IP room.
+    ip_rate: f64,
     next_id: i64,
     codes: HashSet<String>,
     counters: HashMap<(LocationId, i32), i64>,
@@ -244,7 +262,7 @@ impl Generator<'_> {
                     summary.cases += 1;
                 }
                 if place.offers(ServiceCode::IpMediation).is_some()
-                    && self.rng.gen::<f64>() < 0.015 * demand
+                    && self.rng.gen::<f64>() < self.ip_rate * demand
                 {
                     self.case(place, day, true, batch);
                     summary.cases += 1;
@@ -376,7 +394,7 @@ impl Generator<'_> {
             + Duration::minutes(self.rng.gen_range(0..480));
         let mut case = HistoryCase {
             code: String::new(),
-            state: CaseState::Refused,
+            state: CaseState::Submitted,
             applicant_name: name(&mut self.rng),
             applicant_phone: phone(&mut self.rng),
             other_party_name: name(&mut self.rng),
@@ -393,15 +411,12 @@ impl Generator<'_> {
             reason: None,
             agreement_no: None,
         };
-        case.code = loop {
-            let code = CaseCode::generate(&mut self.rng).as_str().to_string();
-            if self.codes.insert(code.clone()) {
-                break code;
-            }
-        };
+        // case codes have the booking codes' shape: one pool keeps both unique
+        case.code = self.code();
         if self.rng.gen::<f64>() < 0.02 {
             case.closed_at = Some(submitted_at + Duration::days(1));
-            case.outcome = Some("refused".into());
+            case.state = Ending::Refused.state();
+            case.outcome = Some(Ending::Refused);
             case.reason = Some("不属于人民调解受理范围".into());
         } else {
             let accepted_at = submitted_at + Duration::hours(self.rng.gen_range(1..48));
@@ -411,18 +426,17 @@ impl Generator<'_> {
                 case.state = CaseState::SessionScheduled;
             } else {
                 case.closed_at = Some(closed_at);
-                let roll: f64 = self.rng.gen();
-                let (state, outcome) = match roll {
-                    r if r < 0.343 => (CaseState::Settled, "written_agreement"),
-                    r if r < 0.9745 => (CaseState::Settled, "oral_agreement"),
-                    r if r < 0.99 => (CaseState::Failed, "failed"),
-                    r if r < 0.997 => (CaseState::Referred, "referred"),
-                    _ => (CaseState::NotMediated, "not_mediated"),
+                let ending = match self.rng.gen::<f64>() {
+                    r if r < 0.343 => Ending::WrittenAgreement,
+                    r if r < 0.9745 => Ending::OralAgreement,
+                    r if r < 0.99 => Ending::Failed,
+                    r if r < 0.997 => Ending::Referred,
+                    _ => Ending::NotMediated,
                 };
-                case.state = state;
-                case.outcome = Some(outcome.into());
-                match outcome {
-                    "written_agreement" => {
+                case.state = ending.state();
+                case.outcome = Some(ending);
+                match ending {
+                    Ending::WrittenAgreement => {
                         let yuan = (self.rng.gen_range(7.0f64..13.5)).exp().min(2_000_000.0);
                         case.amount_fen = Some(if self.rng.gen::<f64>() < 0.7 {
                             (yuan.round() as i64) * 100
@@ -430,7 +444,7 @@ impl Generator<'_> {
                             0
                         });
                         case.terms = Some("双方自愿达成调解协议，按约履行。".into());
-                        let year = domain::slots::to_local(&closed_at).year();
+                        let year = agreement_year(closed_at.fixed_offset());
                         let seq = self.counters.entry((place.id, year)).or_insert(0);
                         *seq += 1;
                         case.agreement_no = Some(agreement_number(
@@ -439,9 +453,9 @@ impl Generator<'_> {
                             u32::try_from(*seq).unwrap_or(0),
                         ));
                     }
-                    "oral_agreement" => case.terms = Some("双方当场达成口头协议。".into()),
-                    "failed" => case.reason = Some("双方分歧较大，未能达成一致。".into()),
-                    "referred" => {
+                    Ending::OralAgreement => case.terms = Some("双方当场达成口头协议。".into()),
+                    Ending::Failed => case.reason = Some("双方分歧较大，未能达成一致。".into()),
+                    Ending::Referred => {
                         case.referral = Some(match self.rng.gen_range(0..20) {
                             0..=7 => Referral::Court,
                             8..=15 => Referral::PoliceLawFirm,
@@ -449,7 +463,7 @@ impl Generator<'_> {
                             _ => Referral::Department,
                         })
                     }
-                    _ => {}
+                    Ending::NotMediated | Ending::Refused => {}
                 }
             }
         }
@@ -464,9 +478,7 @@ pub async fn generate(
     plan: HistoryPlan,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<HistorySummary, HistoryError> {
-    let first =
-        NaiveDate::from_ymd_opt(plan.until.year() - plan.years as i32, plan.until.month(), 1)
-            .unwrap_or(plan.until);
+    let first = plan.months().0.first_day();
     let (existing, max_id) = store.history_state(at(plan.until, NaiveTime::MIN)).await?;
     if existing > 0 {
         return Err(HistoryError::NotEmpty(existing, plan.until));
@@ -495,7 +507,12 @@ pub async fn generate(
     let seats = (target / (seats_per_year * 0.5)).ceil().clamp(1.0, 50.0);
     let fill = target / (seats_per_year * seats);
     let weight_sum: f64 = places.iter().map(|p| case_weight(p, busy[&p.id])).sum();
-    let case_rate = CASES_PER_YEAR * plan.scale / 250.0 / weight_sum.max(1.0);
+    let case_rate = CASES_PER_YEAR * plan.scale / WORKING_DAYS / weight_sum.max(1.0);
+    let ip_rooms = places
+        .iter()
+        .filter(|p| p.offers(ServiceCode::IpMediation).is_some())
+        .count();
+    let ip_rate = IP_CASES_PER_YEAR * plan.scale / WORKING_DAYS / (ip_rooms.max(1) as f64);
     let mut generator = Generator {
         rng,
         places,
@@ -503,6 +520,7 @@ pub async fn generate(
         fill,
         seats: seats as u16,
         case_rate,
+        ip_rate,
         next_id: max_id,
         codes: HashSet::new(),
         counters: HashMap::new(),
@@ -534,13 +552,4 @@ pub async fn generate(
         progress(i as u64 + 1, total);
     }
     Ok(summary)
-}
-
-/// Months of a history ending before `until`: for refreshing its roll-ups.
-pub fn history_months(plan: &HistoryPlan) -> (Month, Month) {
-    let first = Month {
-        year: plan.until.year() - plan.years as i32,
-        month: plan.until.month(),
-    };
-    (first, Month::of(plan.until))
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use domain::booking::{FieldError, MobilePhone};
 use domain::mediation::{
     agreement_year, applicant_timeline, committee_short_name, is_overdue, may_assign, may_mediate,
-    meetings_in, next_state, sees_case, CaseAction, CaseCode, CaseOutcome, CaseState,
+    meetings_in, next_state, sees_case, CaseAction, CaseCode, CaseOutcome, CaseState, Ending,
     MediationForm,
 };
 use domain::staff::StaffAccount;
@@ -450,40 +450,39 @@ impl Mediation {
         let mut numbering = None;
         match &action {
             CaseAction::Refuse { reason } => {
-                after.outcome = Some("refused".into());
+                after.outcome = Some(Ending::Refused);
                 after.reason = Some(reason.clone());
             }
             CaseAction::AssignMediator { mediator_id } => after.mediator_id = Some(*mediator_id),
-            CaseAction::OtherPartyRefuses => after.outcome = Some("not_mediated".into()),
+            CaseAction::OtherPartyRefuses => after.outcome = Some(Ending::NotMediated),
             CaseAction::ScheduleSession { location_id, start } => {
                 after.next_session = Some((start.with_timezone(&Utc), LocationId(*location_id)));
             }
-            CaseAction::Conclude { outcome } => match outcome {
-                CaseOutcome::WrittenAgreement { amount, terms } => {
-                    after.outcome = Some("written_agreement".into());
-                    after.amount = Some(*amount);
-                    after.terms = Some(terms.clone());
-                    numbering = Some(AgreementNumbering {
-                        location_id: place.id,
-                        year: agreement_year(now.fixed_offset()),
-                        committee: committee_short_name(&place.name).to_string(),
-                    });
+            CaseAction::Conclude { outcome } => {
+                after.outcome = Some(outcome.ending());
+                match outcome {
+                    CaseOutcome::WrittenAgreement { amount, terms } => {
+                        after.amount = Some(*amount);
+                        after.terms = Some(terms.clone());
+                        numbering = Some(AgreementNumbering {
+                            location_id: place.id,
+                            year: agreement_year(now.fixed_offset()),
+                            committee: committee_short_name(&place.name).to_string(),
+                        });
+                    }
+                    CaseOutcome::OralAgreement { terms } => {
+                        after.terms = Some(terms.clone());
+                    }
+                    CaseOutcome::Failed { reason } => {
+                        after.reason = Some(reason.clone());
+                    }
+                    CaseOutcome::Referred { channel } => {
+                        after.referral = Some(*channel);
+                    }
                 }
-                CaseOutcome::OralAgreement { terms } => {
-                    after.outcome = Some("oral_agreement".into());
-                    after.terms = Some(terms.clone());
-                }
-                CaseOutcome::Failed { reason } => {
-                    after.outcome = Some("failed".into());
-                    after.reason = Some(reason.clone());
-                }
-                CaseOutcome::Referred { channel } => {
-                    after.outcome = Some("referred".into());
-                    after.referral = Some(*channel);
-                }
-            },
+            }
             CaseAction::Refer { channel } => {
-                after.outcome = Some("referred".into());
+                after.outcome = Some(Ending::Referred);
                 after.referral = Some(*channel);
             }
             CaseAction::Accept

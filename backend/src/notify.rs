@@ -9,7 +9,7 @@ use crate::store::{BookingRecord, NewNotification, Store};
 use async_trait::async_trait;
 use chrono::{NaiveTime, Utc};
 use domain::notify::{notice_text, retry_delay, NoticeKind, MAX_ATTEMPTS};
-use domain::slots::{local_date, local_instant, to_local};
+use domain::slots::{days_span, local_date, local_instant, to_local};
 use domain::{BookingCode, Location};
 use std::sync::Arc;
 
@@ -151,12 +151,7 @@ impl Notifier {
     pub async fn enqueue_reminders(&self, places: &[Location]) -> usize {
         let now = (self.clock)();
         let tomorrow = local_date(&now).succ_opt();
-        let bounds = tomorrow.and_then(|d| {
-            Some((
-                local_instant(d, NaiveTime::MIN)?,
-                local_instant(d.succ_opt()?, NaiveTime::MIN)?,
-            ))
-        });
+        let bounds = tomorrow.and_then(|d| days_span(d, d));
         let Some((from, to)) = bounds else { return 0 };
         let booked = match self
             .store

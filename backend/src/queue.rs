@@ -13,7 +13,7 @@ use domain::queue::{
     estimated_wait_minutes, next_state, next_to_call, DisplayBoard, DisplayCall, Outcome,
     QueueState, Step, Waiting,
 };
-use domain::slots::{local_date, local_instant, to_local};
+use domain::slots::{days_span, local_date, to_local};
 use domain::staff::{Action, StaffAccount};
 use domain::{BookingState, Location, LocationId, ServiceCode};
 use std::sync::Arc;
@@ -176,11 +176,7 @@ impl Queues {
         day: NaiveDate,
     ) -> Result<DayQueue, QueueError> {
         let place = self.place_for(account, Action::ViewQueue, place).await?;
-        let midnight = chrono::NaiveTime::MIN;
-        let (Some(from), Some(to)) = (
-            local_instant(day, midnight),
-            day.succ_opt().and_then(|d| local_instant(d, midnight)),
-        ) else {
+        let Some((from, to)) = days_span(day, day) else {
             return Err(QueueError::Invalid(FieldError::new("date", "日期无效")));
         };
         let entries: Vec<QueueEntryRecord> = self

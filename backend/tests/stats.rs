@@ -2,7 +2,7 @@
 //! working tables gives, stay right when a booking changes, the report paragraph says what
 //! the dashboard says, and the same seed gives the same history.
 
-use backend::history::{generate, history_months, HistoryPlan};
+use backend::history::{generate, HistoryPlan};
 use backend::store::sqlite::SqliteStore;
 use backend::{Directory, Statistics, Store};
 use chrono::NaiveDate;
@@ -24,17 +24,17 @@ fn admin() -> StaffAccount {
     }
 }
 
-fn plan(seed: u64) -> HistoryPlan {
+fn plan(seed: u64, scale: f64) -> HistoryPlan {
     HistoryPlan {
         until: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         years: 2,
         seed,
-        scale: 0.01,
+        scale,
     }
 }
 
 /// A database with the demo district and two generated years, roll-ups computed.
-async fn history(seed: u64) -> (tempfile::TempDir, Arc<dyn Store>, Statistics) {
+async fn history(seed: u64, scale: f64) -> (tempfile::TempDir, Arc<dyn Store>, Statistics) {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("h.db").display()))
         .await
@@ -45,15 +45,15 @@ async fn history(seed: u64) -> (tempfile::TempDir, Arc<dyn Store>, Statistics) {
     directory.seed_if_empty(DEMO).await.unwrap();
     let places = directory.locations().await.unwrap();
     let mut last = 0;
-    let summary = generate(&store, &places, plan(seed), |done, total| {
+    let summary = generate(&store, &places, plan(seed, scale), |done, total| {
         assert!(done > last && done <= total, "progress moves forward");
         last = done;
     })
     .await
     .unwrap();
-    assert!(summary.bookings > 5_000, "{summary:?}");
+    assert!(summary.bookings as f64 > 500_000.0 * scale, "{summary:?}");
     let stats = Statistics::new(store.clone(), directory);
-    let (first, to) = history_months(&plan(seed));
+    let (first, to) = plan(seed, scale).months();
     assert!(stats.refresh(first, to).await.unwrap() > 0);
     (dir, store, stats)
 }
@@ -81,7 +81,9 @@ fn number_after(text: &str, before: &str, after: &str) -> String {
 
 #[tokio::test]
 async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says() {
-    let (_dir, store, stats) = history(7).await;
+    // a twentieth of the district; with this seed its 2025 has referrals and IP disputes,
+    // so every sentence of the paragraph is checked
+    let (_dir, store, stats) = history(1, 0.05).await;
     let year = Period::parse("2025-01-01", "2025-12-31").unwrap();
     let d: Dashboard = stats
         .dashboard(&admin(), Scope::District, year)
@@ -176,6 +178,24 @@ async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says() 
         f.no_show_rate.numerator.to_string()
     );
 
+    for r in m.referrals.iter().filter(|r| r.count > 0) {
+        let mechanism = domain::stats::referral_mechanism_zh(r.key);
+        assert_eq!(
+            number_after(&p[0], &format!("通过“{mechanism}”转交"), "件"),
+            r.count.to_string()
+        );
+    }
+    assert!(m.referred > 0, "a generated year has referrals");
+    assert!(m.ip_accepted > 0, "this year has IP disputes");
+    assert_eq!(
+        number_after(&p[0], "共受理知识产权纠纷", "件"),
+        m.ip_accepted.to_string()
+    );
+    assert_eq!(
+        number_after(&p[0], "调解成功", "件。"),
+        m.ip_settled.to_string()
+    );
+
     // a ragged period (roll-ups in the middle, working tables at the ends) = raw counting
     let ragged = Period::parse("2025-03-15", "2025-09-14").unwrap();
     let r = stats
@@ -200,7 +220,7 @@ async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says() 
 
 #[tokio::test]
 async fn roll_ups_follow_every_change() {
-    let (_dir, store, stats) = history(11).await;
+    let (_dir, store, stats) = history(11, 0.01).await;
     let march = Period::parse("2025-03-01", "2025-03-31").unwrap();
     let before = stats
         .dashboard(&admin(), Scope::District, march)
@@ -240,9 +260,9 @@ async fn roll_ups_follow_every_change() {
 
 #[tokio::test]
 async fn the_same_seed_gives_the_same_history() {
-    let (_a, _, first) = history(5).await;
-    let (_b, _, second) = history(5).await;
-    let (_c, _, other) = history(6).await;
+    let (_a, _, first) = history(5, 0.01).await;
+    let (_b, _, second) = history(5, 0.01).await;
+    let (_c, _, other) = history(6, 0.01).await;
     let year = Period::parse("2025-01-01", "2025-12-31").unwrap();
     let d = |s: Statistics| async move {
         s.dashboard(&admin(), Scope::District, year)
@@ -253,4 +273,76 @@ async fn the_same_seed_gives_the_same_history() {
     let (x, y, z) = (d(first).await, d(second).await, d(other).await);
     assert_eq!(x, y);
     assert_ne!(x, z);
+}
+
+/// Counting in SQL rounds durations as the domain does (half a minute up, a clock running
+/// backwards as zero) and gives service time only to finished visits.
+#[tokio::test]
+async fn durations_are_counted_as_the_domain_rounds_them() {
+    use backend::store::{HistoryBatch, HistoryQueueEntry};
+    use chrono::{Duration, TimeZone, Utc};
+    use domain::queue::{ticket, QueueState};
+    use domain::stats::Minutes;
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("d.db").display()))
+        .await
+        .unwrap();
+    sqlite.migrate().await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(sqlite);
+    Directory::new(store.clone())
+        .seed_if_empty(DEMO)
+        .await
+        .unwrap();
+    let day = NaiveDate::from_ymd_opt(2025, 6, 2).unwrap();
+    let nine = Utc.with_ymd_and_hms(2025, 6, 2, 1, 0, 0).unwrap();
+    let waits = [29, 30, 89, 90, -5, 3599, 0, 61];
+    let mut batch = HistoryBatch::default();
+    let (mut wait, mut served) = (Minutes::default(), Minutes::default());
+    for (i, w) in waits.iter().enumerate() {
+        let state = if i % 4 == 3 {
+            QueueState::Transferred
+        } else {
+            QueueState::Done
+        };
+        let called = nine + Duration::seconds(*w);
+        let serving = called + Duration::seconds(10);
+        let finished = serving + Duration::seconds(60 * i as i64 + 29);
+        wait.add_seconds(*w);
+        if state == QueueState::Done {
+            served.add_seconds(60 * i as i64 + 29);
+        }
+        batch.queue.push(HistoryQueueEntry {
+            location_id: LocationId(1),
+            service: domain::ServiceCode::LegalConsultation,
+            day,
+            number: i as u32 + 1,
+            ticket: ticket(domain::ServiceCode::LegalConsultation, i as u32 + 1),
+            booking_id: None,
+            state,
+            arrived_at: nine,
+            called_at: Some(called),
+            serving_at: Some(serving),
+            finished_at: Some(finished),
+            outcome: None,
+        });
+    }
+    store.insert_history(&batch).await.unwrap();
+    let raw = store
+        .tally_raw(Period { from: day, to: day }, None)
+        .await
+        .unwrap();
+    let t = &raw[&LocationId(1)];
+    assert_eq!(t.wait, wait);
+    assert_eq!(
+        t.wait.counts[..3],
+        [(0, 3), (1, 3), (2, 1)],
+        "-5, 0, 29 → 0; 30, 61, 89 → 1; 90 → 2"
+    );
+    assert_eq!(t.service_time, served);
+    assert_eq!(
+        t.service_time.n, 6,
+        "the handed-over visits have no service time"
+    );
+    assert_eq!((t.served, t.transferred), (6, 2));
+    assert_eq!(t.walk_ins, [(domain::ServiceCode::LegalConsultation, 8)]);
 }

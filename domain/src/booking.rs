@@ -556,6 +556,18 @@ impl BookingState {
         }
     }
 
+    /// The resident came (checked in, called, being served or done): statistics count it
+    /// as attended, and a psychology booking that came as a session held.
+    pub const fn came(self) -> bool {
+        matches!(
+            self,
+            BookingState::CheckedIn
+                | BookingState::Called
+                | BookingState::Serving
+                | BookingState::Done
+        )
+    }
+
     /// Not finished yet: counts towards [`FairnessLimits::max_active`].
     pub const fn is_active(self) -> bool {
         matches!(

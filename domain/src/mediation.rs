@@ -584,6 +584,72 @@ pub enum CaseOutcome {
     Referred { channel: Referral },
 }
 
+impl CaseOutcome {
+    /// How a case with this outcome is recorded as having ended.
+    pub const fn ending(&self) -> Ending {
+        match self {
+            CaseOutcome::WrittenAgreement { .. } => Ending::WrittenAgreement,
+            CaseOutcome::OralAgreement { .. } => Ending::OralAgreement,
+            CaseOutcome::Failed { .. } => Ending::Failed,
+            CaseOutcome::Referred { .. } => Ending::Referred,
+        }
+    }
+}
+
+/// How a closed case ended, as recorded on the case. The codes are stored and appear in the
+/// API (`outcome`): never rename them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ending {
+    /// 不予受理 (never accepted).
+    Refused,
+    /// The other party would not take part.
+    NotMediated,
+    WrittenAgreement,
+    OralAgreement,
+    Failed,
+    /// To the court, police station and law firm, procuratorate or another department.
+    Referred,
+}
+
+impl Ending {
+    pub const ALL: [Ending; 6] = [
+        Ending::Refused,
+        Ending::NotMediated,
+        Ending::WrittenAgreement,
+        Ending::OralAgreement,
+        Ending::Failed,
+        Ending::Referred,
+    ];
+    pub const fn code(self) -> &'static str {
+        match self {
+            Ending::Refused => "refused",
+            Ending::NotMediated => "not_mediated",
+            Ending::WrittenAgreement => "written_agreement",
+            Ending::OralAgreement => "oral_agreement",
+            Ending::Failed => "failed",
+            Ending::Referred => "referred",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+    /// 成功化解: settled with a written or an oral agreement.
+    pub const fn settled(self) -> bool {
+        matches!(self, Ending::WrittenAgreement | Ending::OralAgreement)
+    }
+    /// The state a case that ended this way is in.
+    pub const fn state(self) -> CaseState {
+        match self {
+            Ending::Refused => CaseState::Refused,
+            Ending::NotMediated => CaseState::NotMediated,
+            Ending::WrittenAgreement | Ending::OralAgreement => CaseState::Settled,
+            Ending::Failed => CaseState::Failed,
+            Ending::Referred => CaseState::Referred,
+        }
+    }
+}
+
 /// A step taken on a case. The step's own fields are checked where it is parsed; here only
 /// whether the case may take it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -58,6 +58,18 @@ pub fn local_instant(date: NaiveDate, time: NaiveTime) -> Option<DateTime<FixedO
         .map(|t| t.fixed_offset())
 }
 
+/// Where a run of Shanghai days begins and ends: midnight of `first` to the midnight after
+/// `last` (excluded). `None` only at the end of the calendar.
+pub fn days_span(
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+    Some((
+        local_instant(first, NaiveTime::MIN)?,
+        local_instant(last.succ_opt()?, NaiveTime::MIN)?,
+    ))
+}
+
 /// One bookable appointment slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {

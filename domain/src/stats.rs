@@ -7,8 +7,9 @@
 //! exports and the report paragraph cannot disagree.
 
 use crate::booking::FieldError;
-use crate::mediation::{DisputeType, Fen, Referral};
-use crate::staff::{Action, StaffAccount};
+use crate::mediation::{CaseState, DisputeType, Ending, Fen, Referral};
+use crate::queue::QueueState;
+use crate::staff::{Action, Role, StaffAccount};
 use crate::{BookingState, Location, LocationId, ServiceCode};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -69,7 +70,11 @@ impl Period {
     pub fn parse(from: &str, to: &str) -> Result<Period, FieldError> {
         let date = |field: &'static str, text: &str| {
             NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| FieldError::new(field, "请填写日期，格式为 年-月-日，例如 2026-01-01"))
+                .ok()
+                .filter(|d| (1970..=2999).contains(&d.year()))
+                .ok_or_else(|| {
+                    FieldError::new(field, "请填写日期，格式为 年-月-日，例如 2026-01-01")
+                })
         };
         let from = date("from", from)?;
         let to = date("to", to)?;
@@ -81,6 +86,18 @@ impl Period {
             return Err(FieldError::new("to", "统计期间最长十年"));
         }
         Ok(period)
+    }
+
+    /// From 1 January to `today`: what a statistics page shows first.
+    pub fn year_to_date(today: NaiveDate) -> Period {
+        Period {
+            from: Month {
+                year: today.year(),
+                month: 1,
+            }
+            .first_day(),
+            to: today,
+        }
     }
 
     pub fn days(&self) -> i64 {
@@ -243,6 +260,18 @@ pub fn may_see_stats(account: &StaffAccount, place: Option<&Location>) -> bool {
     account.may(Action::ViewStatistics, place)
 }
 
+/// Where an account's statistics open: the district for district-wide roles, an office
+/// head's office; `None` for roles that see no statistics.
+pub fn home_scope(account: &StaffAccount) -> Option<Scope> {
+    if may_see_stats(account, None) {
+        Some(Scope::District)
+    } else if account.role == Role::OfficeHead {
+        account.place.map(Scope::Place)
+    } else {
+        None
+    }
+}
+
 /// Whether `place` is part of `scope`'s sum (`place.office_id` links a workroom to its
 /// office).
 pub fn scope_includes(scope: Scope, place: &Location) -> bool {
@@ -363,16 +392,16 @@ pub enum Conclusion {
 }
 
 impl Conclusion {
-    /// Reads the stored outcome (`written_agreement`, …) and referral channel of a case.
-    /// `refused` is not a conclusion of an accepted case; unknown text is `None` too.
-    pub fn from_stored(outcome: Option<&str>, referral: Option<Referral>) -> Option<Conclusion> {
-        Some(match outcome? {
-            "written_agreement" => Conclusion::WrittenAgreement,
-            "oral_agreement" => Conclusion::OralAgreement,
-            "failed" => Conclusion::Failed,
-            "not_mediated" => Conclusion::NotMediated,
-            "referred" => Conclusion::Referred(referral.unwrap_or(Referral::Department)),
-            _ => return None,
+    /// How an accepted case counts, from how it ended (`None` while open). A refusal is not
+    /// the end of an accepted case, so it is `None` too.
+    pub fn of(ending: Option<Ending>, referral: Option<Referral>) -> Option<Conclusion> {
+        Some(match ending? {
+            Ending::WrittenAgreement => Conclusion::WrittenAgreement,
+            Ending::OralAgreement => Conclusion::OralAgreement,
+            Ending::Failed => Conclusion::Failed,
+            Ending::NotMediated => Conclusion::NotMediated,
+            Ending::Referred => Conclusion::Referred(referral.unwrap_or(Referral::Department)),
+            Ending::Refused => return None,
         })
     }
     /// Sort order: open cases first, then as listed here.
@@ -469,6 +498,49 @@ impl Tally {
                 self.walk_ins.push((service, n));
                 self.walk_ins.sort_by_key(|(s, _)| s.rank());
             }
+        }
+    }
+
+    /// People who arrived at a desk of `service` and are now in `state`. A walk-in is someone
+    /// who neither booked nor was handed over from another desk; a finished visit counts as
+    /// served; a hand-over counts where it left.
+    pub fn add_arrivals(
+        &mut self,
+        service: ServiceCode,
+        booked: bool,
+        handed_over: bool,
+        state: QueueState,
+        n: u64,
+    ) {
+        if !booked && !handed_over {
+            self.add_walk_ins(service, n);
+        }
+        match state {
+            QueueState::Done => self.served += n,
+            QueueState::Transferred => self.transferred += n,
+            _ => {}
+        }
+    }
+
+    /// Waits from arrival to being called (everyone called counts, whatever came next):
+    /// `n` waits of `minutes` (as [`minutes_of`] rounds) lasting `seconds` together.
+    pub fn add_waits(&mut self, minutes: u32, n: u64, seconds: i64) {
+        self.wait.add(minutes, n, seconds);
+    }
+
+    /// Times from being served to finished, of visits now in `state`: only a finished
+    /// service counts (a person handed over or undone mid-service has no service time).
+    pub fn add_service_times(&mut self, state: QueueState, minutes: u32, n: u64, seconds: i64) {
+        if state == QueueState::Done {
+            self.service_time.add(minutes, n, seconds);
+        }
+    }
+
+    /// Mediation requests sent, now in `state`; refused ones are counted apart.
+    pub fn add_requests(&mut self, state: CaseState, n: u64) {
+        self.requests += n;
+        if state == CaseState::Refused {
+            self.refused += n;
         }
     }
 
@@ -580,6 +652,23 @@ pub struct ServiceBookings {
     pub walk_ins: u64,
 }
 
+impl ServiceBookings {
+    /// A service nobody came for.
+    pub fn none(service: ServiceCode) -> ServiceBookings {
+        ServiceBookings {
+            service,
+            total: 0,
+            booked: 0,
+            cancelled: 0,
+            attended: 0,
+            done: 0,
+            no_show: 0,
+            rescheduled: 0,
+            walk_ins: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timing {
     /// How many visits were timed.
@@ -663,36 +752,25 @@ impl Figures {
         services.dedup();
         for service in services {
             let cells = t.bookings.iter().filter(|c| c.service == service);
-            let mut b = ServiceBookings {
-                service,
-                total: 0,
-                booked: 0,
-                cancelled: 0,
-                attended: 0,
-                done: 0,
-                no_show: 0,
-                rescheduled: 0,
-                walk_ins: t
-                    .walk_ins
-                    .iter()
-                    .filter(|(s, _)| *s == service)
-                    .map(|(_, n)| n)
-                    .sum(),
-            };
+            let mut b = ServiceBookings::none(service);
+            b.walk_ins = t
+                .walk_ins
+                .iter()
+                .filter(|(s, _)| *s == service)
+                .map(|(_, n)| n)
+                .sum();
             for c in cells {
                 b.total += c.n;
                 b.rescheduled += c.rescheduled;
+                if c.state.came() {
+                    b.attended += c.n;
+                }
                 match c.state {
                     BookingState::Booked => b.booked += c.n,
                     BookingState::Cancelled => b.cancelled += c.n,
                     BookingState::NoShow => b.no_show += c.n,
-                    BookingState::Done => {
-                        b.done += c.n;
-                        b.attended += c.n;
-                    }
-                    BookingState::CheckedIn | BookingState::Called | BookingState::Serving => {
-                        b.attended += c.n
-                    }
+                    BookingState::Done => b.done += c.n,
+                    BookingState::CheckedIn | BookingState::Called | BookingState::Serving => {}
                 }
             }
             bookings.push(b);
@@ -702,7 +780,7 @@ impl Figures {
         let psychology_attended: Vec<&BookingCell> = t
             .bookings
             .iter()
-            .filter(|c| c.service == ServiceCode::Psychology && attended_state(c.state))
+            .filter(|c| c.service == ServiceCode::Psychology && c.state.came())
             .collect();
         Figures {
             bookings_total: sum(|b| b.total),
@@ -729,25 +807,8 @@ impl Figures {
             .iter()
             .find(|b| b.service == service)
             .cloned()
-            .unwrap_or(ServiceBookings {
-                service,
-                total: 0,
-                booked: 0,
-                cancelled: 0,
-                attended: 0,
-                done: 0,
-                no_show: 0,
-                rescheduled: 0,
-                walk_ins: 0,
-            })
+            .unwrap_or_else(|| ServiceBookings::none(service))
     }
-}
-
-fn attended_state(s: BookingState) -> bool {
-    matches!(
-        s,
-        BookingState::CheckedIn | BookingState::Called | BookingState::Serving | BookingState::Done
-    )
 }
 
 impl MediationFigures {
@@ -830,8 +891,6 @@ pub fn wan_yuan_text(amount: Fen) -> String {
 pub struct PlaceRow {
     pub location_id: LocationId,
     pub name: String,
-    /// The row sums an office and its workrooms (it can be opened as its own dashboard).
-    pub with_workrooms: bool,
     pub figures: Figures,
 }
 
@@ -879,12 +938,14 @@ impl Dashboard {
             Scope::District => None,
             Scope::Place(id) => place(id),
         };
-        // which drill-down row a place adds to
-        let row_of = |id: LocationId| -> Option<LocationId> {
-            let p = place(id)?;
+        // The drill-down row a place adds to: in the district, its office's; in an office,
+        // its own; a workroom has no rows. A place heads a row when it is its own row.
+        let row_of = |p: &Location| -> Option<LocationId> {
             match (scope, scope_place) {
                 (Scope::District, _) => Some(p.office_id.unwrap_or(p.id)),
-                (Scope::Place(_), Some(sp)) if sp.office_id.is_none() => Some(p.id),
+                (Scope::Place(_), Some(sp)) if sp.office_id.is_none() && in_scope(p.id) => {
+                    Some(p.id)
+                }
                 _ => None,
             }
         };
@@ -897,7 +958,7 @@ impl Dashboard {
                 Some((_, t)) => t.merge(tally),
                 None => months.push((*month, tally.clone())),
             }
-            if let Some(row) = row_of(*id) {
+            if let Some(row) = place(*id).and_then(row_of) {
                 match rows.iter_mut().find(|(r, _)| *r == row) {
                     Some((_, t)) => t.merge(tally),
                     None => rows.push((row, tally.clone())),
@@ -909,20 +970,13 @@ impl Dashboard {
             before.merge(tally);
         }
         // every row of the scope is listed, quiet ones with zeros, in directory order
-        let row_places: Vec<&Location> = places
-            .iter()
-            .filter(|p| match (scope, scope_place) {
-                (Scope::District, _) => p.office_id.is_none(),
-                (Scope::Place(_), Some(sp)) if sp.office_id.is_none() => scope_includes(scope, p),
-                _ => false,
-            })
-            .collect();
+        let row_places: Vec<&Location> =
+            places.iter().filter(|p| row_of(p) == Some(p.id)).collect();
         let rows = row_places
             .into_iter()
             .map(|p| PlaceRow {
                 location_id: p.id,
                 name: p.name.clone(),
-                with_workrooms: scope == Scope::District,
                 figures: Figures::of(
                     &rows
                         .iter()
@@ -1443,6 +1497,16 @@ mod tests {
             "from"
         );
         assert_eq!(Period::parse("2026-01-01", "").unwrap_err().field, "to");
+        assert_eq!(
+            Period::parse("1900-01-01", "1900-01-02").unwrap_err().field,
+            "from"
+        );
+        assert_eq!(
+            Period::parse("2026-01-01", "+262143-12-31")
+                .unwrap_err()
+                .field,
+            "to"
+        );
         let e = Period::parse("2026-02-01", "2026-01-31").unwrap_err();
         assert_eq!(
             (e.field, e.message.as_str()),
@@ -1587,15 +1651,20 @@ mod tests {
         t.add_bookings(Psychology, Done, 3, 1, 0);
         t.add_bookings(Psychology, NoShow, 1, 1, 0);
         t.add_bookings(Psychology, Cancelled, 1, 1, 0);
-        t.add_walk_ins(LegalConsultation, 4);
-        t.served = 12;
-        t.transferred = 1;
+        // arrivals: 4 walk-ins and 8 booked people served, one handed over from another
+        // desk (not a walk-in) still waiting, one booked person handed over from here
+        t.add_arrivals(LegalConsultation, false, false, QueueState::Done, 4);
+        t.add_arrivals(LegalConsultation, true, false, QueueState::Done, 8);
+        t.add_arrivals(LegalConsultation, false, true, QueueState::Waiting, 1);
+        t.add_arrivals(LegalConsultation, true, false, QueueState::Transferred, 1);
         for minutes in [2, 4, 6, 8, 10, 12, 14, 16, 18, 40] {
-            t.wait.add_seconds(minutes * 60);
+            t.add_waits(minutes, 1, i64::from(minutes) * 60);
         }
-        t.service_time.add_seconds(20 * 60);
-        t.requests = 9;
-        t.refused = 1;
+        t.add_service_times(QueueState::Done, 20, 1, 20 * 60);
+        t.add_service_times(QueueState::Transferred, 90, 1, 90 * 60);
+        t.add_requests(CaseState::Submitted, 2);
+        t.add_requests(CaseState::Accepted, 6);
+        t.add_requests(CaseState::Refused, 1);
         t.add_cases(
             DisputeType::Neighbour,
             Some(Conclusion::WrittenAgreement),
@@ -1756,6 +1825,36 @@ mod tests {
             &f,
         );
         assert!(en[0].starts_with("In March 2026, the district's mediation committees at every level accepted 8 disputes and settled 4, a success rate of 50.00%"), "{}", en[0]);
+    }
+
+    #[test]
+    fn statistics_open_where_the_account_may_look() {
+        let account = |role, place: Option<i64>| StaffAccount {
+            id: 1,
+            username: "x".into(),
+            display_name: "x".into(),
+            role,
+            place: place.map(LocationId),
+        };
+        assert_eq!(
+            home_scope(&account(Role::DistrictAdmin, None)),
+            Some(Scope::District)
+        );
+        assert_eq!(
+            home_scope(&account(Role::Auditor, None)),
+            Some(Scope::District)
+        );
+        assert_eq!(
+            home_scope(&account(Role::OfficeHead, Some(3))),
+            Some(Scope::Place(LocationId(3)))
+        );
+        for role in [Role::OfficeClerk, Role::WorkroomClerk, Role::Counsellor] {
+            assert_eq!(home_scope(&account(role, Some(3))), None, "{role:?}");
+        }
+        assert_eq!(
+            Period::year_to_date(d("2026-12-07")),
+            period("2026-01-01", "2026-12-07")
+        );
     }
 
     #[test]

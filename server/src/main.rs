@@ -280,7 +280,7 @@ async fn demo_history(years: u32, seed: u64, scale: f64) -> ExitCode {
             Ok(s) => s,
             Err(e) => return Ok(Err(e.to_string())),
         };
-        let (first, last) = backend::history::history_months(&plan);
+        let (first, last) = plan.months();
         let stats = backend::Statistics::new(store, directory);
         let bar = progress_bar(summary.months, "统计汇总 roll-ups");
         let mut month = first;

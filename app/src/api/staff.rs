@@ -215,13 +215,7 @@ pub async fn load_staff_home() -> Result<Option<StaffHome>, ServerFnError> {
         places,
         schedule_places,
         sees_audit: account.may(Action::ViewAuditLog, None),
-        stats_scope: if account.may(Action::ViewStatistics, None) {
-            Some("district".into())
-        } else if account.role == domain::staff::Role::OfficeHead {
-            account.place.map(|p| p.0.to_string())
-        } else {
-            None
-        },
+        stats_scope: domain::stats::home_scope(&account).map(|s| s.key()),
     }))
 }
 

@@ -144,7 +144,6 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
         mediators,
         session_times,
         me: account.id,
-        outcome: c.outcome.clone(),
         amount_yuan: c.amount.map(|a| a.yuan_text()),
         terms: c.terms.clone(),
         reason: c.reason.clone(),

@@ -19,15 +19,15 @@ pub struct StatsPage {
 #[server]
 /// The page's question: a scope and a period as typed; empty means the default (the
 /// district, or an office head's office, from 1 January to today).
-#[allow(clippy::too_many_arguments)]
 pub async fn load_stats(
     scope: String,
     from: String,
     to: String,
 ) -> Result<StatsPage, ServerFnError> {
+    use crate::i18n::{t, Msg};
     use backend::stats::StatsError;
     use backend::Statistics;
-    use chrono::Datelike;
+    use chrono::NaiveDate;
     let account = crate::device::staff_account()
         .await?
         .ok_or_else(|| ServerFnError::new("请先登录"))?;
@@ -36,26 +36,29 @@ pub async fn load_stats(
     let today = use_context::<backend::Bookings>()
         .map(|b| domain::slots::local_date(&b.now()))
         .ok_or_else(|| ServerFnError::new("bookings missing from context"))?;
-    let scope = match (scope.trim(), account.place) {
-        ("", Some(place)) if account.role == domain::staff::Role::OfficeHead => place.0.to_string(),
-        ("", _) => "district".to_string(),
-        (s, _) => s.to_string(),
+    // empty fields: where the account's statistics open, this year so far
+    let scope = match scope.trim() {
+        "" => domain::stats::home_scope(&account)
+            .map(|s| s.key())
+            .unwrap_or_else(|| "district".into()),
+        s => s.to_string(),
     };
-    let or = |text: &str, default: String| {
-        if text.trim().is_empty() {
-            default
+    let first = domain::stats::Period::year_to_date(today);
+    let or = |text: &str, default: NaiveDate| {
+        let text = text.trim();
+        if text.is_empty() {
+            default.to_string()
         } else {
-            text.trim().to_string()
+            text.to_string()
         }
     };
-    let from = or(&from, format!("{}-01-01", today.year()));
-    let to = or(&to, today.to_string());
+    let (from, to) = (or(&from, first.from), or(&to, first.to));
     let failure = |e: StatsError| match e {
         StatsError::Invalid(f) => {
             let field = match f.field {
-                "from" => "开始日期",
-                "to" => "结束日期",
-                _ => "范围",
+                "from" => t(Msg::StatsFrom),
+                "to" => t(Msg::StatsTo),
+                _ => t(Msg::StatsScope),
             };
             ServerFnError::new(format!("{field}：{}", f.message))
         }

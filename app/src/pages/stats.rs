@@ -6,9 +6,10 @@
 use crate::api::stats::{load_stats, StatsPage};
 use crate::components::chart::{BarList, ColumnChart, Series};
 use crate::components::forms::error_text;
-use crate::i18n::{dispute_name, lang, referral_name, service_name, t, Lang, Msg};
+use crate::i18n::{dispute_name, lang, month_short, referral_name, service_name, t, Lang, Msg};
 use chrono::{Datelike, Months, NaiveDate};
-use domain::stats::{change_text, wan_yuan_text, Dashboard, Figures, Ratio, Scope};
+use domain::mediation::Fen;
+use domain::stats::{change_text, wan_yuan_text, Dashboard, Figures, Month, Ratio, Scope};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -103,6 +104,11 @@ fn StatsView(p: StatsPage) -> impl IntoView {
         c
     };
     let show_crumbs = d.scope != Scope::District;
+    let scope_name = if show_crumbs {
+        d.scope_name.clone()
+    } else {
+        t(Msg::StatsDistrict).to_string()
+    };
     let report = match lang {
         Lang::ZhCn => d.report_zh.clone(),
         Lang::En => d.report_en.clone(),
@@ -125,7 +131,7 @@ fn StatsView(p: StatsPage) -> impl IntoView {
                     {crumbs.into_iter().map(|(href, name)| view! { <a href=href>{name}</a>" › " }).collect_view()}
                 </nav>
             })}
-            <h1>{t(Msg::StatsTitle)}" · "{d.scope_name.clone()}</h1>
+            <h1>{t(Msg::StatsTitle)}" · "{scope_name}</h1>
             <p>{t(Msg::StatsPeriod)}"："{period_label}" · "{t(Msg::StatsPrevious)}"："{previous_label}</p>
         </header>
         <PeriodForm scope=p.scope.clone() from=p.from.clone() to=p.to.clone() />
@@ -216,15 +222,14 @@ fn KeyFigures(d: Dashboard) -> impl IntoView {
 
 #[component]
 fn Charts(d: Dashboard) -> impl IntoView {
+    let lang = lang();
     let labels: Vec<String> = d
         .months
         .iter()
         .map(|m| {
-            let (y, mo) = m.month.split_once('-').unwrap_or(("", ""));
-            match lang() {
-                Lang::ZhCn => format!("{}月", mo.trim_start_matches('0')),
-                Lang::En => format!("{mo}/{}", &y[y.len().saturating_sub(2)..]),
-            }
+            Month::parse_key(&m.month)
+                .map(|k| month_short(lang, k))
+                .unwrap_or_else(|| m.month.clone())
         })
         .collect();
     let attended: Vec<u64> = d
@@ -304,8 +309,12 @@ fn ServiceTable(f: Figures) -> impl IntoView {
 #[component]
 fn MediationTable(f: Figures) -> impl IntoView {
     let m = f.mediation;
-    let amount = format!("¥{}", domain::mediation::Fen(m.amount_fen).yuan_text());
-    let wan = wan_yuan_text(domain::mediation::Fen(m.amount_fen));
+    let amount = format!("¥{}", Fen(m.amount_fen).yuan_text());
+    let wan = format!(
+        "{} {}",
+        wan_yuan_text(Fen(m.amount_fen)),
+        t(Msg::StatsWanYuan)
+    );
     let referrals = m
         .referrals
         .iter()
@@ -324,7 +333,7 @@ fn MediationTable(f: Figures) -> impl IntoView {
                     {line(Msg::StatsSuccessRate, ratio_text(&m.success_rate))}
                     {line(Msg::StatsWritten, m.written_agreements.to_string())}
                     {line(Msg::StatsOral, m.oral_agreements.to_string())}
-                    {line(Msg::StatsAmount, format!("{amount}（{wan} 万元）"))}
+                    {line(Msg::StatsAmount, format!("{amount}（{wan}）"))}
                     {line(Msg::StatsFailed, m.failed.to_string())}
                     {line(Msg::StatsNotMediated, m.not_mediated.to_string())}
                     {line(Msg::StatsOpen, m.open.to_string())}

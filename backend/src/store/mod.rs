@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use domain::booking::FairnessError;
 use domain::district_file::District;
-use domain::mediation::{CaseState, DisputeType, Fen, Referral};
+use domain::mediation::{CaseState, DisputeType, Ending, Fen, Referral};
 use domain::notify::NoticeKind;
 use domain::queue::{Outcome, QueueState};
 use domain::staff::{Role, StaffAccount};
@@ -333,8 +333,7 @@ pub struct HistoryCase {
     pub submitted_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
-    /// As stored: `written_agreement`, `oral_agreement`, `failed`, `referred`, …
-    pub outcome: Option<String>,
+    pub outcome: Option<Ending>,
     pub referral: Option<Referral>,
     pub amount_fen: Option<i64>,
     pub terms: Option<String>,
@@ -384,8 +383,7 @@ pub struct CaseRecord {
     pub mediator_id: Option<i64>,
     pub submitted_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
-    /// `refused`, `not_mediated`, `written_agreement`, `oral_agreement`, `failed`, `referred`.
-    pub outcome: Option<String>,
+    pub outcome: Option<Ending>,
     pub referral: Option<Referral>,
     pub amount: Option<Fen>,
     pub terms: Option<String>,

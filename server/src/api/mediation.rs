@@ -241,7 +241,7 @@ impl CaseJson {
             mediator_id: c.mediator_id,
             submitted_at: local(c.submitted_at),
             closed_at: c.closed_at.map(local),
-            outcome: c.outcome,
+            outcome: c.outcome.map(|o| o.code().to_string()),
             referral: c.referral.map(|r| r.code()),
             amount_fen: c.amount.map(|a| a.0),
             terms: c.terms,

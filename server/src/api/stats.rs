@@ -116,11 +116,8 @@ pub async fn export_csv(
     CurrentStaff(account): CurrentStaff,
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, ApiError> {
-    let ledger =
-        Ledger::parse(q.ledger.as_deref().unwrap_or("")).map_err(|f| ApiError::Invalid {
-            field: f.field.into(),
-            message: f.message,
-        })?;
+    let ledger = Ledger::parse(q.ledger.as_deref().unwrap_or(""))
+        .map_err(|f| stats_error(StatsError::Invalid(f)))?;
     let d = dashboard(&state, &account, &q).await?;
     let body = backend::export::csv(&d, ledger).map_err(|e| {
         tracing::error!(error = %e, "csv export failed");

@@ -5,7 +5,7 @@
 use super::bookings::{parse_ts, ts};
 use super::SqliteStore;
 use crate::store::{AgreementNumbering, CaseEvent, CaseRecord, StoreError, StoreResult};
-use domain::mediation::{agreement_number, CaseState, DisputeType, Fen, Referral};
+use domain::mediation::{agreement_number, CaseState, DisputeType, Ending, Fen, Referral};
 use domain::LocationId;
 use sqlx::FromRow;
 
@@ -71,7 +71,12 @@ impl CaseRow {
             mediator_id: self.mediator_id,
             submitted_at: parse_ts(&self.submitted_at)?,
             closed_at: self.closed_at.as_deref().map(parse_ts).transpose()?,
-            outcome: self.outcome,
+            outcome: match self.outcome {
+                Some(o) => Some(
+                    Ending::parse(&o).ok_or_else(|| StoreError::Corrupt(format!("outcome {o}")))?,
+                ),
+                None => None,
+            },
             referral: match self.referral {
                 Some(r) => Some(
                     Referral::parse(&r)
@@ -204,7 +209,7 @@ impl SqliteStore {
         .bind(c.state.code())
         .bind(c.mediator_id)
         .bind(c.closed_at.map(ts))
-        .bind(&c.outcome)
+        .bind(c.outcome.map(Ending::code))
         .bind(c.referral.map(Referral::code))
         .bind(c.amount.map(|a| a.0))
         .bind(&c.terms)

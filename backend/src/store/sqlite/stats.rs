@@ -5,9 +5,10 @@
 use super::bookings::ts;
 use super::SqliteStore;
 use crate::store::{HistoryBatch, StaleRollup, StoreError, StoreResult};
-use chrono::{DateTime, NaiveTime, Utc};
-use domain::mediation::{DisputeType, Referral};
-use domain::slots::local_instant;
+use chrono::{DateTime, Utc};
+use domain::mediation::{CaseState, DisputeType, Ending, Referral};
+use domain::queue::QueueState;
+use domain::slots::days_span;
 use domain::stats::{Conclusion, Month, Period, Tally};
 use domain::{BookingState, LocationId, ServiceCode};
 use sqlx::QueryBuilder;
@@ -15,15 +16,8 @@ use std::collections::HashMap;
 
 /// The UTC instants of a period's first local midnight and of the midnight after it.
 fn instants(period: Period) -> (String, String) {
-    let midnight = |d| -> DateTime<Utc> {
-        local_instant(d, NaiveTime::MIN)
-            .expect("Shanghai has every midnight")
-            .with_timezone(&Utc)
-    };
-    (
-        ts(midnight(period.from)),
-        ts(midnight(period.to + chrono::Days::new(1))),
-    )
+    let (from, to) = days_span(period.from, period.to).expect("dates inside the calendar");
+    (ts(from.to_utc()), ts(to.to_utc()))
 }
 
 /// ` AND location_id IN (1, 2)` for a place filter (ids are integers: safe to inline).
@@ -43,6 +37,10 @@ type CaseGroup = (i64, String, Option<String>, Option<String>, i64, i64);
 fn service(code: &str) -> StoreResult<ServiceCode> {
     code.parse()
         .map_err(|_| StoreError::Corrupt(format!("service {code}")))
+}
+
+fn queue_state(code: &str) -> StoreResult<QueueState> {
+    QueueState::parse(code).ok_or_else(|| StoreError::Corrupt(format!("queue state {code}")))
 }
 
 fn count(n: i64) -> u64 {
@@ -87,73 +85,74 @@ impl SqliteStore {
             );
         }
 
-        // arrivals: walk-ins (not handed over from another desk), served, handed over
-        let rows: Vec<(i64, String, bool, String, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, service, booking_id IS NULL AND transferred_from IS NULL, state,
-                    COUNT(*)
+        // arrivals, by whether they booked or were handed over and where they are now
+        let rows: Vec<(i64, String, bool, bool, String, i64)> = sqlx::query_as(&format!(
+            "SELECT location_id, service, booking_id IS NOT NULL, transferred_from IS NOT NULL,
+                    state, COUNT(*)
              FROM queue_entries WHERE day >= $1 AND day <= $2{only}
-             GROUP BY 1, 2, 3, 4"
+             GROUP BY 1, 2, 3, 4, 5"
         ))
         .bind(&first_day)
         .bind(&last_day)
         .fetch_all(&self.pool)
         .await?;
-        for (place, svc, walk_in, state, n) in rows {
-            let t = tallies.entry(LocationId(place)).or_default();
-            if walk_in {
-                t.add_walk_ins(service(&svc)?, count(n));
-            }
-            match state.as_str() {
-                "done" => t.served += count(n),
-                "transferred" => t.transferred += count(n),
-                _ => {}
-            }
+        for (place, svc, booked, handed_over, state, n) in rows {
+            tallies.entry(LocationId(place)).or_default().add_arrivals(
+                service(&svc)?,
+                booked,
+                handed_over,
+                queue_state(&state)?,
+                count(n),
+            );
         }
 
-        // durations grouped by whole minutes, rounded half up as domain::stats::minutes_of
-        // does, with their exact sum in seconds
-        for (started, ended, extra, wait) in [
-            ("arrived_at", "called_at", "", true),
-            ("serving_at", "finished_at", " AND state = 'done'", false),
+        // Durations grouped by whole minutes as domain::stats::minutes_of rounds them (half
+        // up, negative as zero: the store test checks the two agree), with their exact sum.
+        for (started, ended, wait) in [
+            ("arrived_at", "called_at", true),
+            ("serving_at", "finished_at", false),
         ] {
-            let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
-                "SELECT location_id, (s + 30) / 60, COUNT(*), SUM(s) FROM (
-                     SELECT location_id,
+            let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
+                "SELECT location_id, state, (s + 30) / 60, COUNT(*), SUM(s) FROM (
+                     SELECT location_id, state,
                             MAX(0, CAST(strftime('%s', {ended}) AS INTEGER)
                                  - CAST(strftime('%s', {started}) AS INTEGER)) AS s
                      FROM queue_entries
                      WHERE day >= $1 AND day <= $2 AND {started} IS NOT NULL
-                       AND {ended} IS NOT NULL{extra}{only})
-                 GROUP BY 1, 2"
+                       AND {ended} IS NOT NULL{only})
+                 GROUP BY 1, 2, 3"
             ))
             .bind(&first_day)
             .bind(&last_day)
             .fetch_all(&self.pool)
             .await?;
-            for (place, minutes, n, seconds) in rows {
+            for (place, state, minutes, n, seconds) in rows {
                 let t = tallies.entry(LocationId(place)).or_default();
-                let m = if wait {
-                    &mut t.wait
+                let minutes = u32::try_from(minutes).unwrap_or(0);
+                if wait {
+                    t.add_waits(minutes, count(n), seconds);
                 } else {
-                    &mut t.service_time
-                };
-                m.add(u32::try_from(minutes).unwrap_or(0), count(n), seconds);
+                    t.add_service_times(queue_state(&state)?, minutes, count(n), seconds);
+                }
             }
         }
 
         // mediation requests by the day they were sent
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, COUNT(*), SUM(state = 'refused') FROM mediation_cases
-             WHERE submitted_at >= $1 AND submitted_at < $2{only} GROUP BY location_id"
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
+            "SELECT location_id, state, COUNT(*) FROM mediation_cases
+             WHERE submitted_at >= $1 AND submitted_at < $2{only} GROUP BY 1, 2"
         ))
         .bind(&start)
         .bind(&end)
         .fetch_all(&self.pool)
         .await?;
-        for (place, n, refused) in rows {
-            let t = tallies.entry(LocationId(place)).or_default();
-            t.requests += count(n);
-            t.refused += count(refused);
+        for (place, state, n) in rows {
+            let state = CaseState::parse(&state)
+                .ok_or_else(|| StoreError::Corrupt(format!("case state {state}")))?;
+            tallies
+                .entry(LocationId(place))
+                .or_default()
+                .add_requests(state, count(n));
         }
 
         // cases by the day they were accepted, with how they ended
@@ -171,10 +170,13 @@ impl SqliteStore {
         for (place, dispute, outcome, referral, n, amount) in rows {
             let dispute = DisputeType::parse(&dispute)
                 .ok_or_else(|| StoreError::Corrupt(format!("dispute type {dispute}")))?;
-            let conclusion = Conclusion::from_stored(
-                outcome.as_deref(),
-                referral.as_deref().and_then(Referral::parse),
-            );
+            let ending = match outcome {
+                Some(o) => Some(
+                    Ending::parse(&o).ok_or_else(|| StoreError::Corrupt(format!("outcome {o}")))?,
+                ),
+                None => None,
+            };
+            let conclusion = Conclusion::of(ending, referral.as_deref().and_then(Referral::parse));
             tallies.entry(LocationId(place)).or_default().add_cases(
                 dispute,
                 conclusion,
@@ -374,7 +376,7 @@ impl SqliteStore {
                     .push_bind(ts(c.submitted_at))
                     .push_bind(c.accepted_at.map(ts))
                     .push_bind(c.closed_at.map(ts))
-                    .push_bind(c.outcome.as_deref())
+                    .push_bind(c.outcome.map(Ending::code))
                     .push_bind(c.referral.map(Referral::code))
                     .push_bind(c.amount_fen)
                     .push_bind(c.terms.as_deref())
