@@ -192,7 +192,7 @@ impl SqliteStore {
         from: Month,
         to: Month,
     ) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
-        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as(
             "SELECT month, location_id, tally FROM stats_rollups
              WHERE month >= $1 AND month <= $2",
         )
@@ -204,7 +204,7 @@ impl SqliteStore {
             .map(|(month, place, tally)| {
                 let month = Month::parse_key(&month)
                     .ok_or_else(|| StoreError::Corrupt(format!("roll-up month {month}")))?;
-                let tally = serde_json::from_str(&tally)
+                let tally = Tally::from_bytes(&tally)
                     .map_err(|e| StoreError::Corrupt(format!("roll-up {}: {e}", month.key())))?;
                 Ok((month, LocationId(place), tally))
             })
@@ -264,15 +264,13 @@ impl SqliteStore {
                     .execute(&mut *tx)
                     .await?;
             } else {
-                let json = serde_json::to_string(tally)
-                    .map_err(|e| StoreError::Corrupt(format!("roll-up: {e}")))?;
                 sqlx::query(
                     "INSERT INTO stats_rollups (month, location_id, tally) VALUES ($1, $2, $3)
                      ON CONFLICT (month, location_id) DO UPDATE SET tally = excluded.tally",
                 )
                 .bind(stale.month.key())
                 .bind(stale.location_id.0)
-                .bind(json)
+                .bind(tally.to_bytes())
                 .execute(&mut *tx)
                 .await?;
             }
