@@ -100,6 +100,27 @@ impl Period {
         }
     }
 
+    /// The whole calendar month before `today`'s.
+    pub fn last_month(today: NaiveDate) -> Period {
+        Month::of(Month::of(today).first_day() - chrono::Days::new(1)).period()
+    }
+
+    /// The whole calendar year before `today`'s.
+    pub fn last_year(today: NaiveDate) -> Period {
+        Period {
+            from: Month {
+                year: today.year() - 1,
+                month: 1,
+            }
+            .first_day(),
+            to: Month {
+                year: today.year() - 1,
+                month: 12,
+            }
+            .last_day(),
+        }
+    }
+
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
     }
@@ -1864,6 +1885,18 @@ mod tests {
         assert_eq!(
             Period::year_to_date(d("2026-12-07")),
             period("2026-01-01", "2026-12-07")
+        );
+        assert_eq!(
+            Period::last_month(d("2026-12-07")),
+            period("2026-11-01", "2026-11-30")
+        );
+        assert_eq!(
+            Period::last_month(d("2026-01-31")),
+            period("2025-12-01", "2025-12-31")
+        );
+        assert_eq!(
+            Period::last_year(d("2026-12-07")),
+            period("2025-01-01", "2025-12-31")
         );
     }
 

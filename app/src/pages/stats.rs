@@ -7,9 +7,8 @@ use crate::api::stats::{load_stats, StatsPage};
 use crate::components::chart::{BarList, ColumnChart, Series};
 use crate::components::forms::error_text;
 use crate::i18n::{dispute_name, lang, month_short, referral_name, service_name, t, Lang, Msg};
-use chrono::{Datelike, Months, NaiveDate};
 use domain::mediation::Fen;
-use domain::stats::{change_text, wan_yuan_text, Dashboard, Figures, Month, Ratio, Scope};
+use domain::stats::{change_text, wan_yuan_text, Dashboard, Figures, Month, Period, Ratio, Scope};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -74,16 +73,11 @@ fn StatsView(p: StatsPage) -> impl IntoView {
     let d = p.dashboard;
     let scope = p.scope.clone();
     let today = p.today;
-    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let last_year = (
-        NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today),
-        NaiveDate::from_ymd_opt(today.year() - 1, 12, 31).unwrap_or(today),
-    );
-    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
-    let last_month = (
-        this_month - Months::new(1),
-        this_month - chrono::Days::new(1),
-    );
+    let quick = [
+        (Msg::StatsThisYear, Period::year_to_date(today)),
+        (Msg::StatsLastMonth, Period::last_month(today)),
+        (Msg::StatsLastYear, Period::last_year(today)),
+    ];
     let period_label = match lang {
         Lang::ZhCn => d.period.label_zh(),
         Lang::En => d.period.label_en(),
@@ -136,9 +130,10 @@ fn StatsView(p: StatsPage) -> impl IntoView {
         </header>
         <PeriodForm scope=p.scope.clone() from=p.from.clone() to=p.to.clone() />
         <p class="quick-periods">
-            <a href=stats_href(&p.scope, year_start, today)>{t(Msg::StatsThisYear)}</a>
-            <a href=stats_href(&p.scope, last_month.0, last_month.1)>{t(Msg::StatsLastMonth)}</a>
-            <a href=stats_href(&p.scope, last_year.0, last_year.1)>{t(Msg::StatsLastYear)}</a>
+            {quick
+                .into_iter()
+                .map(|(label, q)| view! { <a href=stats_href(&p.scope, q.from, q.to)>{t(label)}</a> })
+                .collect_view()}
         </p>
         <KeyFigures d=d.clone() />
         <Charts d=d.clone() />
