@@ -154,6 +154,14 @@ pub async fn staff_account() -> Result<Option<domain::staff::StaffAccount>, Serv
         .map_err(|_| ServerFnError::new("internal error"))
 }
 
+/// The signed-in staff member, or the error every staff server function answers a
+/// signed-out caller with.
+pub async fn require_staff() -> Result<domain::staff::StaffAccount, ServerFnError> {
+    staff_account()
+        .await?
+        .ok_or_else(|| ServerFnError::new(crate::i18n::t(crate::i18n::Msg::StaffSignInFirst)))
+}
+
 /// Signs a staff member in on this session, with a fresh session id.
 pub async fn sign_in(account_id: i64) -> Result<(), ServerFnError> {
     let session = session().await?;

@@ -20,12 +20,6 @@ mod ssr {
         use_context().ok_or_else(|| ServerFnError::new("queues missing from context"))
     }
 
-    pub async fn account() -> Result<StaffAccount, ServerFnError> {
-        device::staff_account()
-            .await?
-            .ok_or_else(|| ServerFnError::new("请先登录"))
-    }
-
     /// Where a staff page's refusals are kept when JavaScript is off.
     pub fn notice_key(place: i64) -> String {
         format!("staff:{place}")
@@ -225,7 +219,7 @@ pub async fn load_staff_queue(
     place: i64,
 ) -> Result<(StaffQueue, Option<crate::model::Rejection>), ServerFnError> {
     use crate::device::{self, Flash};
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let queues = ssr::queues()?;
     let q = queues
         .day_queue(&account, domain::LocationId(place), queues.today())
@@ -242,7 +236,7 @@ pub async fn load_staff_queue(
 
 #[server]
 pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, ServerFnError> {
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     match ssr::queues()?.check_in(&account, &code).await {
         Ok(_) => ssr::done(place).await,
         Err(e) => ssr::refuse(place, ssr::message(e)?).await,
@@ -252,7 +246,7 @@ pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, Ser
 #[server]
 pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, ServerFnError> {
     use crate::model::Rejection;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let Ok(service) = service.parse() else {
         return ssr::refuse(place, Rejection::refused("没有这项服务")).await;
     };
@@ -271,7 +265,7 @@ pub async fn staff_call_next(
     desk: Option<String>,
 ) -> Result<FormOutcome, ServerFnError> {
     use crate::model::Rejection;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     match ssr::queues()?
         .call_next(&account, domain::LocationId(place), desk)
         .await
@@ -294,7 +288,7 @@ pub async fn staff_step(
 ) -> Result<FormOutcome, ServerFnError> {
     use crate::model::Rejection;
     use domain::queue::{Outcome, Step};
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let queues = ssr::queues()?;
     let result = if step == "undo" {
         queues.undo(&account, entry).await
@@ -328,7 +322,7 @@ pub async fn staff_step(
 pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, ServerFnError> {
     use crate::device::{self, Flash};
     use crate::model::{PlaceCard, SchedulePage, ServiceRules};
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let schedules = use_context::<backend::schedules::Schedules>()
         .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
     let current = schedules
@@ -376,7 +370,7 @@ pub async fn save_schedule(
     use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
     use backend::schedules::ScheduleError;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let schedules = use_context::<backend::schedules::Schedules>()
         .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
     let lines: Vec<String> = rules.lines().map(str::to_string).collect();
@@ -460,7 +454,7 @@ pub async fn save_schedule(
 /// Takes back a booking's automatic no-show mark (the resident came late after all).
 #[server]
 pub async fn staff_revert_no_show(place: i64, code: String) -> Result<FormOutcome, ServerFnError> {
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     match ssr::queues()?.revert_no_show(&account, &code).await {
         Ok(()) => ssr::done(place).await,
         Err(e) => ssr::refuse(place, ssr::message(e)?).await,
@@ -477,7 +471,7 @@ pub async fn staff_change_password(
     use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
     use backend::staff::StaffError;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let staff = use_context::<backend::staff::Staff>()
         .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
     let rejection = if new_password != repeat_password {
@@ -523,7 +517,7 @@ pub async fn staff_change_password(
 #[server]
 pub async fn password_notice() -> Result<Option<crate::model::Rejection>, ServerFnError> {
     use crate::device::{self, Flash};
-    ssr::account().await?;
+    crate::device::require_staff().await?;
     device::take_flash(&device::session().await?, |f| match f {
         Flash::Notice { code, rejection } if code == "staff:password" => Some(rejection),
         _ => None,
@@ -535,7 +529,7 @@ pub async fn password_notice() -> Result<Option<crate::model::Rejection>, Server
 #[server]
 pub async fn load_audit() -> Result<Vec<crate::model::AuditLine>, ServerFnError> {
     use crate::model::AuditLine;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let staff = use_context::<backend::staff::Staff>()
         .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
     let log = staff
@@ -570,7 +564,7 @@ pub async fn staff_close_day(
     use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
     use backend::schedules::ScheduleError;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let schedules = use_context::<backend::schedules::Schedules>()
         .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
     let field = |message: String| Rejection {

@@ -14,13 +14,6 @@ mod ssr {
     use backend::store::CaseRecord;
     use domain::booking::MobilePhone;
     use domain::slots::to_local;
-    use leptos::prelude::*;
-
-    pub async fn account() -> Result<domain::staff::StaffAccount, ServerFnError> {
-        crate::device::staff_account()
-            .await?
-            .ok_or_else(|| ServerFnError::new("请先登录"))
-    }
 
     pub fn notice_key(code: &str) -> String {
         format!("case:{code}")
@@ -56,7 +49,7 @@ mod ssr {
 #[server]
 pub async fn load_cases(place: i64) -> Result<StaffCaseList, ServerFnError> {
     use crate::model::PlaceCard;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let list = crate::api::mediation::ssr::mediation()?
         .cases_at(&account, domain::LocationId(place))
         .await
@@ -78,7 +71,7 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
     use crate::device::{self, Flash};
     use crate::model::{CaseEventLine, PlaceCard};
     use domain::slots::to_local;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let mediation = crate::api::mediation::ssr::mediation()?;
     let file = mediation
         .case_file(&account, &code)
@@ -177,7 +170,7 @@ pub async fn case_step(
     use crate::model::Rejection;
     use domain::booking::FieldError;
     use domain::mediation::{CaseAction, CaseOutcome, Fen, Referral};
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let back = format!("/staff/mediation/{}", code.trim());
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let channel_of = |v: &Option<String>| {
@@ -290,7 +283,7 @@ pub async fn case_step(
 #[server]
 pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, ServerFnError> {
     use domain::mediation::committee_short_name;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let file = crate::api::mediation::ssr::mediation()?
         .case_file(&account, &code)
         .await
@@ -327,7 +320,7 @@ pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, ServerFnE
     use crate::device::{self, Flash};
     use crate::model::PlaceCard;
     use domain::mediation::MediationForm;
-    let account = ssr::account().await?;
+    let account = crate::device::require_staff().await?;
     let (e, place) = crate::api::mediation::ssr::mediation()?
         .desk_entry(&account, entry)
         .await
@@ -383,7 +376,7 @@ pub async fn case_from_consultation(
     use crate::device::Flash;
     use crate::model::MediationFlash;
     use domain::mediation::MediationForm;
-    let staff = ssr::account().await?;
+    let staff = crate::device::require_staff().await?;
     let mediation = crate::api::mediation::ssr::mediation()?;
     let place = mediation
         .desk_entry(&staff, entry)

@@ -28,9 +28,7 @@ pub async fn load_stats(
     use backend::stats::StatsError;
     use backend::Statistics;
     use chrono::NaiveDate;
-    let account = crate::device::staff_account()
-        .await?
-        .ok_or_else(|| ServerFnError::new("请先登录"))?;
+    let account = crate::device::require_staff().await?;
     let stats = use_context::<Statistics>()
         .ok_or_else(|| ServerFnError::new("statistics missing from context"))?;
     let today = use_context::<backend::Bookings>()

@@ -146,7 +146,8 @@ pub fn BarList(
 ) -> impl IntoView {
     const W: f64 = 340.0;
     const ROW: f64 = 22.0;
-    const LABEL: f64 = 96.0;
+    // room for the longest dispute type (12 characters at 10 px)
+    const LABEL: f64 = 128.0;
     let max = items.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let h = ROW * items.len().max(1) as f64;
     let bars = items
@@ -163,6 +164,15 @@ pub fn BarList(
         })
         .collect_view();
     let title_id = format!("{id}-title");
+    if items.is_empty() {
+        return view! {
+            <figure class="chart" id=id>
+                <figcaption>{title}</figcaption>
+                <p class="hint">{t(Msg::StatsNone)}</p>
+            </figure>
+        }
+        .into_any();
+    }
     let rows = items
         .iter()
         .map(|(l, v)| view! { <tr><th scope="row">{l.clone()}</th><td>{*v}</td></tr> })
@@ -183,6 +193,7 @@ pub fn BarList(
             </details>
         </figure>
     }
+    .into_any()
 }
 
 #[cfg(test)]

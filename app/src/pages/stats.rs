@@ -176,6 +176,20 @@ fn minutes_text(avg: Option<f64>, p90: Option<u32>) -> String {
     }
 }
 
+/// A rate as a key figure: the percent large, what it is made of under it.
+#[component]
+fn RateFigure(label: &'static str, r: Ratio) -> impl IntoView {
+    view! {
+        <div class="figure">
+            <dt>{label}</dt>
+            <dd>
+                <strong>{r.percent.clone().unwrap_or_else(|| "—".into())}</strong>
+                <span class="hint">{r.numerator}" / "{r.denominator}</span>
+            </dd>
+        </div>
+    }
+}
+
 /// One key figure with the previous period's value and the change.
 #[component]
 fn Figure(label: &'static str, now: u64, before: u64) -> impl IntoView {
@@ -205,11 +219,11 @@ fn KeyFigures(d: Dashboard) -> impl IntoView {
                 <Figure label=t(Msg::StatsWalkIns) now=f.walk_ins before=b.walk_ins />
                 <Figure label=t(Msg::StatsAccepted) now=m.accepted before=b.mediation.accepted />
                 <Figure label=t(Msg::StatsSettled) now=m.settled before=b.mediation.settled />
-                <div class="figure"><dt>{t(Msg::StatsSuccessRate)}</dt><dd><strong>{ratio_text(&m.success_rate)}</strong></dd></div>
-                <div class="figure"><dt>{t(Msg::StatsNoShowRate)}</dt><dd><strong>{ratio_text(&f.no_show_rate)}</strong></dd></div>
+                <RateFigure label=t(Msg::StatsSuccessRate) r=m.success_rate.clone() />
+                <RateFigure label=t(Msg::StatsNoShowRate) r=f.no_show_rate.clone() />
                 <div class="figure"><dt>{t(Msg::StatsWait)}</dt><dd>{minutes_text(f.wait.average_minutes, f.wait.p90_minutes)}</dd></div>
                 <div class="figure"><dt>{t(Msg::StatsServiceTime)}</dt><dd>{minutes_text(f.service_time.average_minutes, f.service_time.p90_minutes)}</dd></div>
-                <div class="figure"><dt>{t(Msg::StatsYouthShare)}</dt><dd>{ratio_text(&f.psychology_youth_share)}</dd></div>
+                <RateFigure label=t(Msg::StatsYouthShare) r=f.psychology_youth_share.clone() />
             </dl>
         </section>
     }
