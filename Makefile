@@ -8,10 +8,15 @@ DATABASE_URL ?= sqlite://data/portal.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 RUST_LOG ?= info,sqlx=warn
 
-.PHONY: setup build run test test-rust test-e2e lint fmt bench bench-stats clean-e2e
+.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-stats bench-pg clean-e2e
 
 setup:
 	@bash scripts/setup.sh
+
+## A local PostgreSQL server for the tests (Debian's package, installed and started when
+## none answers at PORTAL_TEST_PG_URL).
+postgres:
+	@bash scripts/postgres.sh
 
 ## Release build of the server binary and the WebAssembly site (target/site).
 build: setup
@@ -34,7 +39,8 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 
-test-rust:
+## The storage, race and multi-instance tests run on SQLite and on PostgreSQL.
+test-rust: postgres
 	cargo test --workspace
 
 test-e2e:

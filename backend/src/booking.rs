@@ -1,6 +1,7 @@
 //! Use cases of residents' bookings: free slots, book, look up, cancel, reschedule, and
 //! alternatives when a slot is full. Rules come from `domain`; seats are counted by the store.
 
+use crate::events::{Event, Events};
 use crate::store::{BookingRecord, NewBookingRecord, Refusal, Store, StoredException};
 use crate::ServiceError;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
@@ -102,6 +103,22 @@ pub struct Bookings {
     calendar: Arc<RwLock<HolidayCalendar>>,
     /// Tells residents about confirmations, changes and cancellations (when configured).
     notifier: Option<crate::notify::Notifier>,
+    /// Tells other instances about loaded holiday years.
+    events: Option<Events>,
+}
+
+/// The holiday years kept in the database.
+async fn stored_calendar(store: &dyn Store) -> Result<HolidayCalendar, ServiceError> {
+    let mut calendar = HolidayCalendar::new();
+    for body in store.holiday_files().await? {
+        match parse_holiday_year(&body) {
+            Ok(year) => {
+                calendar.insert(year);
+            }
+            Err(e) => tracing::error!(error = %e, "a stored holiday file no longer parses"),
+        }
+    }
+    Ok(calendar)
 }
 
 impl Bookings {
@@ -112,15 +129,7 @@ impl Bookings {
         config: BookingConfig,
         clock: Clock,
     ) -> Result<Self, ServiceError> {
-        let mut calendar = HolidayCalendar::new();
-        for body in store.holiday_files().await? {
-            match parse_holiday_year(&body) {
-                Ok(year) => {
-                    calendar.insert(year);
-                }
-                Err(e) => tracing::error!(error = %e, "a stored holiday file no longer parses"),
-            }
-        }
+        let calendar = stored_calendar(store.as_ref()).await?;
         Ok(Bookings {
             store,
             directory,
@@ -128,7 +137,32 @@ impl Bookings {
             clock,
             calendar: Arc::new(RwLock::new(calendar)),
             notifier: None,
+            events: None,
         })
+    }
+
+    /// Keeps the holiday calendar in step with every instance: reloads it when another
+    /// instance loads a holiday year (or events were missed), and announces its own loads.
+    pub fn follow(mut self, events: &Events) -> Self {
+        let mut changes = events.subscribe();
+        let (store, calendar) = (self.store.clone(), self.calendar.clone());
+        tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match changes.recv().await {
+                    Ok(Event::HolidaysChanged | Event::Resync) | Err(RecvError::Lagged(_)) => {
+                        match stored_calendar(store.as_ref()).await {
+                            Ok(c) => *calendar.write().expect("calendar lock") = c,
+                            Err(e) => tracing::error!(error = %e, "holiday calendar not reloaded"),
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+        self.events = Some(events.clone());
+        self
     }
 
     /// Sends residents messages about their bookings through `notifier`.
@@ -176,6 +210,9 @@ impl Bookings {
             .await?;
         let number = year.year;
         self.calendar.write().expect("calendar lock").insert(year);
+        if let Some(events) = &self.events {
+            events.publish(Event::HolidaysChanged);
+        }
         Ok(Ok(number))
     }
 

@@ -1,5 +1,6 @@
 //! Use cases about places: load a district, list, look up and search places.
 
+use crate::events::{Event, Events};
 use crate::store::Store;
 use crate::ServiceError;
 use domain::district_file::{parse_district, DistrictFileError};
@@ -36,6 +37,8 @@ type PlaceCache = Arc<RwLock<Option<Arc<Vec<Location>>>>>;
 pub struct Directory {
     store: Arc<dyn Store>,
     cache: PlaceCache,
+    /// Tells other instances to drop their copies too.
+    events: Option<Events>,
 }
 
 impl Directory {
@@ -43,12 +46,38 @@ impl Directory {
         Directory {
             store,
             cache: Arc::new(RwLock::new(None)),
+            events: None,
         }
     }
 
-    /// Forgets the cached places (after a schedule change), so the next read loads them.
+    /// Keeps the cached places in step with every instance: drops them when another
+    /// instance changes places (or events were missed), and announces its own changes.
+    pub fn follow(mut self, events: &Events) -> Self {
+        let mut changes = events.subscribe();
+        let cache = self.cache.clone();
+        tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match changes.recv().await {
+                    Ok(Event::PlacesChanged | Event::Resync) | Err(RecvError::Lagged(_)) => {
+                        *cache.write().expect("place cache lock") = None;
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
+        self.events = Some(events.clone());
+        self
+    }
+
+    /// Forgets the cached places (after a schedule change), here at once and on the other
+    /// instances when they hear of it, so the next read loads them.
     pub fn invalidate(&self) {
         *self.cache.write().expect("place cache lock") = None;
+        if let Some(events) = &self.events {
+            events.publish(Event::PlacesChanged);
+        }
     }
 
     /// Every place, from memory once loaded.

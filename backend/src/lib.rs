@@ -9,6 +9,7 @@ pub mod booking;
 pub mod confirmation;
 pub mod directory;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod history;
 pub mod mediation;
@@ -18,6 +19,7 @@ pub mod schedules;
 pub mod staff;
 pub mod stats;
 pub mod store;
+pub mod testing;
 pub mod throttle;
 
 pub use booking::Bookings;

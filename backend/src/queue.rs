@@ -4,6 +4,7 @@
 //! action in the audit log. Changes are announced on a broadcast channel for live screens.
 
 use crate::booking::Clock;
+use crate::events::{Event, Events};
 use crate::staff::Staff;
 use crate::store::{BookingRecord, QueueChange, QueueEntryRecord, Refusal, Store};
 use crate::{Directory, ServiceError};
@@ -49,12 +50,6 @@ impl From<crate::store::StoreError> for QueueError {
     }
 }
 
-/// Something changed in a place's queue (live screens reload on it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueChanged {
-    pub location_id: LocationId,
-}
-
 /// A booking of the day as staff see it: personal data only as far as the account may.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookedPerson {
@@ -83,7 +78,8 @@ pub struct Queues {
     staff: Staff,
     clock: Clock,
     grace: Duration,
-    changes: broadcast::Sender<QueueChanged>,
+    /// Where changes are announced (to every instance when there are several).
+    events: Events,
 }
 
 impl Queues {
@@ -93,25 +89,25 @@ impl Queues {
         staff: Staff,
         clock: Clock,
         no_show_grace: Duration,
+        events: Events,
     ) -> Self {
-        let (changes, _) = broadcast::channel(256);
         Queues {
             store,
             directory,
             staff,
             clock,
             grace: no_show_grace,
-            changes,
+            events,
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<QueueChanged> {
-        self.changes.subscribe()
+    /// Every event; live screens pick their place's [`Event::QueueChanged`].
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
     }
 
     fn announce(&self, location_id: LocationId) {
-        // nobody listening is fine
-        let _ = self.changes.send(QueueChanged { location_id });
+        self.events.publish(Event::QueueChanged(location_id));
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use backend::booking::{BookingConfig, BookingRequest, Clock};
 use backend::notify::{Notifier, Sender};
-use backend::store::sqlite::SqliteStore;
+use backend::testing::{engines, fresh_store, Engine, TestDatabase};
 use backend::{Bookings, Directory, Store};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::notify::NoticeKind;
@@ -52,7 +52,7 @@ impl Sender for FlakyGateway {
 }
 
 struct World {
-    _dir: tempfile::TempDir,
+    _dir: TestDatabase,
     store: Arc<dyn Store>,
     bookings: Bookings,
     notifier: Notifier,
@@ -67,13 +67,8 @@ impl World {
     }
 }
 
-async fn world(fail: usize) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    sqlite.migrate().await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(sqlite);
+async fn world(engine: Engine, fail: usize) -> World {
+    let (dir, store) = fresh_store(engine).await;
     let directory = Directory::new(store.clone());
     directory.seed_if_empty(DISTRICT).await.unwrap();
     // Monday 2030-03-04 07:00 in Shanghai
@@ -124,7 +119,15 @@ fn request(service: &str, start: &str, topic: &str) -> BookingRequest {
 
 #[tokio::test]
 async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_sent() {
-    let w = world(2).await;
+    for engine in engines() {
+        a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_sent_on(engine).await;
+    }
+}
+
+async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_sent_on(
+    engine: Engine,
+) {
+    let w = world(engine, 2).await;
     // Tuesday 09:00
     let b = w
         .bookings
@@ -183,7 +186,15 @@ async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_se
 
 #[tokio::test]
 async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psychology() {
-    let w = world(0).await;
+    for engine in engines() {
+        the_reminder_goes_out_once_the_evening_before_and_never_names_psychology_on(engine).await;
+    }
+}
+
+async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psychology_on(
+    engine: Engine,
+) {
+    let w = world(engine, 0).await;
     let b = w
         .bookings
         .book(&request(

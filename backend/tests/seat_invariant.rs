@@ -2,8 +2,8 @@
 //! equals the number of active bookings in it and never exceeds its capacity. Random
 //! sequences of operations, reproducible from their seed.
 
-use backend::store::sqlite::SqliteStore;
 use backend::store::{FairnessCheck, NewBookingRecord, Refusal, Store};
+use backend::testing::{engines, fresh_store, Engine, TestDatabase};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::booking::{check_fairness, FairnessLimits};
 use domain::district_file::parse_district;
@@ -27,12 +27,8 @@ address = "甲路1号"
 legal_consultation = ["mon-fri 09:00-10:30 30min x2"]
 "#;
 
-async fn store() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("t.db").display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+async fn store(engine: Engine) -> (TestDatabase, Arc<dyn Store>) {
+    let (dir, store) = fresh_store(engine).await;
     store
         .load_district_if_empty(&parse_district(DISTRICT).unwrap())
         .await
@@ -46,7 +42,7 @@ fn slot_starts() -> Vec<DateTime<Utc>> {
     (0..3).map(|i| base + Duration::minutes(60 * i)).collect()
 }
 
-async fn check_invariant(store: &SqliteStore, codes: &[String]) {
+async fn check_invariant(store: &Arc<dyn Store>, codes: &[String]) {
     let starts = slot_starts();
     let taken = store
         .seats_taken(
@@ -77,8 +73,14 @@ async fn check_invariant(store: &SqliteStore, codes: &[String]) {
 
 #[tokio::test]
 async fn seat_counters_always_match_active_bookings() {
+    for engine in engines() {
+        seat_counters_always_match_active_bookings_on(engine).await;
+    }
+}
+
+async fn seat_counters_always_match_active_bookings_on(engine: Engine) {
     for seed in 0..5u64 {
-        let (_dir, store) = store().await;
+        let (_dir, store) = store(engine).await;
         let mut rng = StdRng::seed_from_u64(seed);
         let starts = slot_starts();
         let now = starts[0] - Duration::days(1);
@@ -147,7 +149,13 @@ async fn seat_counters_always_match_active_bookings() {
 
 #[tokio::test]
 async fn a_booking_keeps_its_whole_history() {
-    let (_dir, store) = store().await;
+    for engine in engines() {
+        a_booking_keeps_its_whole_history_on(engine).await;
+    }
+}
+
+async fn a_booking_keeps_its_whole_history_on(engine: Engine) {
+    let (_dir, store) = store(engine).await;
     let starts = slot_starts();
     let now = starts[0] - Duration::days(1);
     let pass: FairnessCheck = Arc::new(|_: &[_]| Ok(()));
@@ -196,7 +204,13 @@ async fn a_booking_keeps_its_whole_history() {
 /// slot) or a failed one (duplicate code) rolls back alone, and the others are confirmed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_bad_booking_does_not_spoil_its_batch() {
-    let (_dir, store) = store().await;
+    for engine in engines() {
+        one_bad_booking_does_not_spoil_its_batch_on(engine).await;
+    }
+}
+
+async fn one_bad_booking_does_not_spoil_its_batch_on(engine: Engine) {
+    let (_dir, store) = store(engine).await;
     let store = Arc::new(store);
     let starts = slot_starts();
     let now = starts[0] - Duration::days(1);

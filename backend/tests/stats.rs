@@ -3,7 +3,7 @@
 //! the dashboard says, and the same seed gives the same history.
 
 use backend::history::{generate, HistoryPlan};
-use backend::store::sqlite::SqliteStore;
+use backend::testing::{engines, fresh_store, Engine, TestDatabase};
 use backend::{Directory, Statistics, Store};
 use chrono::NaiveDate;
 use domain::staff::{Role, StaffAccount};
@@ -34,13 +34,12 @@ fn plan(seed: u64, scale: f64) -> HistoryPlan {
 }
 
 /// A database with the demo district and two generated years, roll-ups computed.
-async fn history(seed: u64, scale: f64) -> (tempfile::TempDir, Arc<dyn Store>, Statistics) {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("h.db").display()))
-        .await
-        .unwrap();
-    sqlite.migrate().await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(sqlite);
+async fn history(
+    engine: Engine,
+    seed: u64,
+    scale: f64,
+) -> (TestDatabase, Arc<dyn Store>, Statistics) {
+    let (dir, store) = fresh_store(engine).await;
     let directory = Directory::new(store.clone());
     directory.seed_if_empty(DEMO).await.unwrap();
     let places = directory.locations().await.unwrap();
@@ -81,9 +80,15 @@ fn number_after(text: &str, before: &str, after: &str) -> String {
 
 #[tokio::test]
 async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says() {
+    for engine in engines() {
+        a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says_on(engine).await;
+    }
+}
+
+async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says_on(engine: Engine) {
     // a twentieth of the district; with this seed its 2025 has referrals and IP disputes,
     // so every sentence of the paragraph is checked
-    let (_dir, store, stats) = history(1, 0.05).await;
+    let (_dir, store, stats) = history(engine, 1, 0.05).await;
     let year = Period::parse("2025-01-01", "2025-12-31").unwrap();
     let d: Dashboard = stats
         .dashboard(&admin(), Scope::District, year)
@@ -220,7 +225,13 @@ async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says() 
 
 #[tokio::test]
 async fn roll_ups_follow_every_change() {
-    let (_dir, store, stats) = history(11, 0.01).await;
+    for engine in engines() {
+        roll_ups_follow_every_change_on(engine).await;
+    }
+}
+
+async fn roll_ups_follow_every_change_on(engine: Engine) {
+    let (_dir, store, stats) = history(engine, 11, 0.01).await;
     let march = Period::parse("2025-03-01", "2025-03-31").unwrap();
     let before = stats
         .dashboard(&admin(), Scope::District, march)
@@ -260,9 +271,15 @@ async fn roll_ups_follow_every_change() {
 
 #[tokio::test]
 async fn the_same_seed_gives_the_same_history() {
-    let (_a, _, first) = history(5, 0.01).await;
-    let (_b, _, second) = history(5, 0.01).await;
-    let (_c, _, other) = history(6, 0.01).await;
+    for engine in engines() {
+        the_same_seed_gives_the_same_history_on(engine).await;
+    }
+}
+
+async fn the_same_seed_gives_the_same_history_on(engine: Engine) {
+    let (_a, _, first) = history(engine, 5, 0.01).await;
+    let (_b, _, second) = history(engine, 5, 0.01).await;
+    let (_c, _, other) = history(engine, 6, 0.01).await;
     let year = Period::parse("2025-01-01", "2025-12-31").unwrap();
     let d = |s: Statistics| async move {
         s.dashboard(&admin(), Scope::District, year)
@@ -279,16 +296,17 @@ async fn the_same_seed_gives_the_same_history() {
 /// backwards as zero) and gives service time only to finished visits.
 #[tokio::test]
 async fn durations_are_counted_as_the_domain_rounds_them() {
+    for engine in engines() {
+        durations_are_counted_as_the_domain_rounds_them_on(engine).await;
+    }
+}
+
+async fn durations_are_counted_as_the_domain_rounds_them_on(engine: Engine) {
     use backend::store::{HistoryBatch, HistoryQueueEntry};
     use chrono::{Duration, TimeZone, Utc};
     use domain::queue::{ticket, QueueState};
     use domain::stats::Minutes;
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = SqliteStore::connect(&format!("sqlite://{}", dir.path().join("d.db").display()))
-        .await
-        .unwrap();
-    sqlite.migrate().await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(sqlite);
+    let (_dir, store) = fresh_store(engine).await;
     Directory::new(store.clone())
         .seed_if_empty(DEMO)
         .await

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 pub struct Config {
     /// `DATABASE_URL`, default `sqlite://data/portal.db` (relative to the working directory).
     pub database_url: String,
+    /// `DATABASE_MAX_CONNECTIONS`: PostgreSQL connections per instance (default 16).
+    pub database_max_connections: u32,
     /// `LEPTOS_SITE_ADDR`, default `127.0.0.1:3000`.
     pub site_addr: SocketAddr,
     /// `LEPTOS_SITE_ROOT`, default `target/site`: the built CSS/JS/WASM and public files.
@@ -64,6 +66,20 @@ impl Config {
         let site_addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".into()),
+            database_max_connections: match var("DATABASE_MAX_CONNECTIONS") {
+                None => backend::store::PG_DEFAULT_CONNECTIONS,
+                Some(v) => match v.trim().parse() {
+                    Ok(n) if (1..=1000).contains(&n) => n,
+                    _ => {
+                        return Err(ConfigError::Invalid {
+                            var: "DATABASE_MAX_CONNECTIONS",
+                            message: format!(
+                                "expected a number of connections (1–1000), got {v:?}"
+                            ),
+                        })
+                    }
+                },
+            },
             site_addr: site_addr.parse().map_err(|e| ConfigError::Invalid {
                 var: "LEPTOS_SITE_ADDR",
                 message: format!("{site_addr:?} is not host:port ({e})"),
@@ -134,6 +150,7 @@ impl Config {
     pub fn for_tests(database_url: String) -> Self {
         Config {
             database_url,
+            database_max_connections: 8,
             site_addr: "127.0.0.1:0".parse().unwrap(),
             site_root: std::env::temp_dir().join("portal-test-site"),
             output_name: "portal".into(),

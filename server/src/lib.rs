@@ -6,4 +6,5 @@ pub mod config;
 pub mod csrf;
 pub mod device;
 pub mod rate_limit;
+pub mod sessions;
 pub mod startup;

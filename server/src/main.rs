@@ -158,7 +158,7 @@ async fn load_holidays(file: &std::path::Path) -> ExitCode {
         }
     };
     let result = async {
-        let store = server::startup::open_store(&config.database_url).await?;
+        let store = server::startup::open_store(&config).await?;
         let bookings = backend::Bookings::new(
             store.clone(),
             backend::Directory::new(store),
@@ -205,7 +205,7 @@ async fn add_user(username: &str, role: &str, place: Option<i64>, name: &str) ->
         }
     };
     let result = async {
-        let store = server::startup::open_store(&config.database_url).await?;
+        let store = server::startup::open_store(&config).await?;
         let staff = backend::staff::Staff::new(
             store.clone(),
             backend::Directory::new(store),
@@ -263,7 +263,7 @@ async fn demo_history(years: u32, seed: u64, scale: f64) -> ExitCode {
         scale,
     };
     let result = async {
-        let store = server::startup::open_store(&config.database_url).await?;
+        let store = server::startup::open_store(&config).await?;
         let directory = backend::Directory::new(store.clone());
         directory
             .seed_if_empty(server::startup::DEMO_DISTRICT)

@@ -7,7 +7,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use backend::booking::{system_clock, BookingConfig};
 use backend::directory::SeedOutcome;
-use backend::store::sqlite::SqliteStore;
+use backend::events::Events;
+use backend::store::Database;
 use backend::{Bookings, Directory, Store};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -60,29 +61,30 @@ pub enum StartupError {
     },
 }
 
-/// Where server-side sessions are kept.
-pub type SessionStore = tower_sessions_sqlx_store::SqliteStore;
+/// Where server-side sessions are kept: the portal's own database.
+pub type SessionStore = crate::sessions::PortalSessions;
 
-/// Opens the database named by `DATABASE_URL`; a relative SQLite path's folder is created.
-pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, StartupError> {
-    Ok(Arc::new(open_sqlite(url).await?))
+/// Opens the database named by `DATABASE_URL` (`sqlite:` or `postgres:`) and migrates it.
+pub async fn open_database(config: &Config) -> Result<Database, StartupError> {
+    let db = backend::store::open(&config.database_url, config.database_max_connections).await?;
+    tracing::info!(engine = db.engine(), "database open");
+    Ok(db)
 }
 
-async fn open_sqlite(url: &str) -> Result<SqliteStore, StartupError> {
-    if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        let path = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            if !dir.as_os_str().is_empty() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-        }
-    }
-    let store = SqliteStore::connect(url).await?;
-    store.migrate().await?;
-    Ok(store)
+/// The store of `DATABASE_URL`, for the command-line tools.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartupError> {
+    Ok(open_database(config).await?.store())
+}
+
+/// Live events: in this process for SQLite; through the database, and so to every
+/// instance, for PostgreSQL.
+async fn events_for(db: &Database) -> Result<Events, StartupError> {
+    Ok(match db {
+        Database::Sqlite(_) => Events::in_process(),
+        Database::Postgres(pg) => Events::across_instances(pg.pool().clone())
+            .await
+            .map_err(backend::StoreError::from)?,
+    })
 }
 
 /// Session cookies: HttpOnly, SameSite=Lax (cross-site posts carry no session), Secure when
@@ -309,10 +311,11 @@ impl Application {
         config: Config,
         clock: backend::booking::Clock,
     ) -> Result<Self, StartupError> {
-        let sqlite = open_sqlite(&config.database_url).await?;
-        let sessions = session_layer(sqlite.session_store().await?, config.secure_cookies);
-        let store: Arc<dyn Store> = Arc::new(sqlite);
-        let directory = Directory::new(store.clone());
+        let db = open_database(&config).await?;
+        let sessions = session_layer(SessionStore::of(&db).await?, config.secure_cookies);
+        let events = events_for(&db).await?;
+        let store = db.store();
+        let directory = Directory::new(store.clone()).follow(&events);
         seed(&config, &directory).await?;
         let sender: Arc<dyn backend::notify::Sender> = match &config.sms_webhook {
             Some(url) => Arc::new(backend::notify::WebhookSender::new(url.clone())),
@@ -328,7 +331,8 @@ impl Application {
             clock.clone(),
         )
         .await?
-        .with_notifier(notifier.clone());
+        .with_notifier(notifier.clone())
+        .follow(&events);
         for file in HOLIDAY_FILES {
             load_shipped_holidays(&bookings, file).await?;
         }
@@ -354,6 +358,7 @@ impl Application {
             staff.clone(),
             clock.clone(),
             chrono::Duration::minutes(i64::from(config.no_show_grace_minutes)),
+            events,
         );
         spawn_no_show_marker(queues.clone(), config.no_show_check_every);
         let mediation = backend::Mediation::new(

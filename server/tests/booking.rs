@@ -1,6 +1,7 @@
 //! Booking API: the whole life of a booking, every field's validation, and the race for
-//! the last seats. Real router on port 0, one SQLite file per test.
+//! the last seats. Real router on port 0, one database per test (the race on both engines).
 
+use backend::testing::{engines, Engine, TestDatabase};
 use serde_json::{json, Value};
 use server::config::Config;
 use server::startup::Application;
@@ -8,7 +9,7 @@ use server::startup::Application;
 struct TestApp {
     base: String,
     client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    _db: TestDatabase,
 }
 
 async fn spawn_app() -> TestApp {
@@ -16,9 +17,12 @@ async fn spawn_app() -> TestApp {
 }
 
 async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-    let mut config = Config::for_tests(url);
+    spawn_app_on(Engine::Sqlite, adjust).await
+}
+
+async fn spawn_app_on(engine: Engine, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let db = TestDatabase::new(engine).await;
+    let mut config = Config::for_tests(db.url.clone());
     adjust(&mut config);
     let app = Application::build(config).await.expect("app starts");
     let base = format!("http://{}", app.addr);
@@ -26,7 +30,7 @@ async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     TestApp {
         base,
         client: reqwest::Client::new(),
-        _dir: dir,
+        _db: db,
     }
 }
 
@@ -317,7 +321,13 @@ async fn a_full_slot_offers_alternatives() {
 /// are taken, everyone else is told it is full, and the counters agree with the bookings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_requests_never_overbook_a_slot() {
-    let app = spawn_app().await;
+    for engine in engines() {
+        concurrent_requests_never_overbook_a_slot_on(engine).await;
+    }
+}
+
+async fn concurrent_requests_never_overbook_a_slot_on(engine: Engine) {
+    let app = spawn_app_on(engine, |_| {}).await;
     let slot = app.slots(1, "legal_consultation").await[0].clone();
     let start = slot["start"].as_str().unwrap().to_string();
     let capacity = slot["capacity"].as_u64().unwrap();

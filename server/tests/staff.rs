@@ -485,30 +485,6 @@ async fn a_no_show_is_marked_after_the_grace_period_and_can_be_reverted() {
     assert_eq!((s, e["state"].as_str()), (200, Some("waiting")));
 }
 
-/// Reads server-sent events until one whose data contains `needle`, or fails after `within`.
-async fn event_containing(
-    stream: &mut reqwest::Response,
-    needle: &str,
-    within: std::time::Duration,
-) -> String {
-    let deadline = tokio::time::Instant::now() + within;
-    let mut buffer = String::new();
-    loop {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
-            .await
-            .unwrap_or_else(|_| panic!("no event with {needle:?} in time; got {buffer:?}"))
-            .unwrap()
-            .expect("the stream stays open");
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let event: String = buffer.drain(..end + 2).collect();
-            if event.contains(needle) {
-                return event;
-            }
-        }
-    }
-}
-
 #[tokio::test]
 async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
     let app = spawn_app().await;

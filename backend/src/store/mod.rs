@@ -1,10 +1,11 @@
 //! The storage layer: every SQL statement of the portal lives under this module.
 //!
-//! [`Store`] is the interface the use cases depend on. [`sqlite::SqliteStore`] implements it
-//! for the embedded default; a PostgreSQL implementation will satisfy the same trait, so the
-//! SQL here sticks to what both engines run (`$1` placeholders, no engine-only functions)
-//! and business rules stay in the `domain` crate.
+//! [`Store`] is the interface the use cases depend on; business rules stay in the `domain`
+//! crate. Two engines implement it with one set of SQL (`sql/*.rs`, compiled once for each):
+//! [`sqlite::SqliteStore`], the embedded default, and [`postgres::PgStore`], for several
+//! server instances on one database server. [`open`] picks one by the URL's scheme.
 
+pub mod postgres;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -34,6 +35,64 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An opened database, by engine (what is engine-specific beyond [`Store`]: sessions,
+/// live events across instances, the database copy).
+#[derive(Clone)]
+pub enum Database {
+    Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PgStore),
+}
+
+impl Database {
+    pub fn store(&self) -> std::sync::Arc<dyn Store> {
+        match self {
+            Database::Sqlite(s) => std::sync::Arc::new(s.clone()),
+            Database::Postgres(p) => std::sync::Arc::new(p.clone()),
+        }
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Database::Sqlite(_) => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Database::Sqlite(s) => s.close().await,
+            Database::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Connections per instance to PostgreSQL unless `DATABASE_MAX_CONNECTIONS` says otherwise.
+pub const PG_DEFAULT_CONNECTIONS: u32 = 16;
+
+/// Opens `url` and applies pending migrations: `postgres://` or `postgresql://` selects
+/// PostgreSQL, anything else is a SQLite URL (`sqlite://data/portal.db`; the file and its
+/// folder are created when missing).
+pub async fn open(url: &str, pg_connections: u32) -> StoreResult<Database> {
+    let db = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Database::Postgres(postgres::PgStore::connect(url, pg_connections).await?)
+    } else {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+            }
+        }
+        Database::Sqlite(sqlite::SqliteStore::connect(url).await?)
+    };
+    db.store().migrate().await?;
+    Ok(db)
+}
 
 /// District name and bureau, as loaded from the data file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use crate::startup::AppState;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
+use backend::events::Event as QueueEvent;
 use domain::queue::DisplayBoard;
 use domain::LocationId;
 use futures::stream::{self, Stream};
@@ -60,7 +61,9 @@ pub async fn events(
             }
             loop {
                 match changes.recv().await {
-                    Ok(c) if c.location_id == place => break,
+                    Ok(QueueEvent::QueueChanged(id)) if id == place => break,
+                    // events may have been missed (another instance's connection dropped)
+                    Ok(QueueEvent::Resync) => break,
                     Ok(_) => continue,
                     // missed some: send the current board anyway
                     Err(RecvError::Lagged(_)) => break,

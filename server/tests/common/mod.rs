@@ -1,8 +1,10 @@
-//! What the API tests share: the real application on port 0 with its own SQLite file and a
-//! clock the test moves, and browser-like clients with their own cookie jars.
+//! What the API tests share: the real application on port 0 with its own database (SQLite
+//! unless a test names the engine) and a clock the test moves, and browser-like clients
+//! with their own cookie jars.
 // each test file uses its own part of this
 #![allow(dead_code)]
 
+use backend::testing::{Engine, TestDatabase};
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{json, Value};
 use server::config::Config;
@@ -18,24 +20,63 @@ pub fn monday_6am() -> DateTime<Utc> {
 pub struct TestApp {
     pub base: String,
     pub now: Arc<AtomicI64>,
-    pub dir: tempfile::TempDir,
+    pub db: Arc<TestDatabase>,
 }
 
+/// The portal on port 0 with a fresh SQLite database.
 pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    spawn_app_on(Engine::Sqlite).await
+}
+
+/// The portal on port 0 with a fresh database on `engine`.
+pub async fn spawn_app_on(engine: Engine) -> TestApp {
+    let db = Arc::new(TestDatabase::new(engine).await);
     let now = Arc::new(AtomicI64::new(monday_6am().timestamp()));
+    spawn_instance(&db, &now).await
+}
+
+/// Another instance of the portal on the same database and clock (as behind a load
+/// balancer).
+pub async fn spawn_instance(db: &Arc<TestDatabase>, now: &Arc<AtomicI64>) -> TestApp {
     let clock_now = now.clone();
     let clock: backend::booking::Clock = Arc::new(move || {
         Utc.timestamp_opt(clock_now.load(Ordering::SeqCst), 0)
             .unwrap()
     });
-    let app = Application::build_at(Config::for_tests(url), clock)
+    let app = Application::build_at(Config::for_tests(db.url.clone()), clock)
         .await
         .expect("app starts");
     let base = format!("http://{}", app.addr);
     tokio::spawn(app.run());
-    TestApp { base, now, dir }
+    TestApp {
+        base,
+        now: now.clone(),
+        db: db.clone(),
+    }
+}
+
+/// Reads server-sent events until one whose data contains `needle`, or fails after `within`.
+pub async fn event_containing(
+    stream: &mut reqwest::Response,
+    needle: &str,
+    within: std::time::Duration,
+) -> String {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no event with {needle:?} in time; got {buffer:?}"))
+            .unwrap()
+            .expect("the stream stays open");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if event.contains(needle) {
+                return event;
+            }
+        }
+    }
 }
 
 /// A browser-like client with its own cookie jar.
@@ -88,12 +129,7 @@ impl TestApp {
 
     /// Adds an account straight into the database (there is no user-management API yet).
     pub async fn add_user(&self, username: &str, role: domain::staff::Role, place: i64) {
-        let url = format!("sqlite://{}", self.dir.path().join("portal.db").display());
-        let store: Arc<dyn backend::Store> = Arc::new(
-            backend::store::sqlite::SqliteStore::connect(&url)
-                .await
-                .unwrap(),
-        );
+        let store = backend::store::open(&self.db.url, 2).await.unwrap().store();
         let staff = backend::staff::Staff::new(
             store.clone(),
             backend::Directory::new(store),

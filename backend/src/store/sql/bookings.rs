@@ -5,7 +5,7 @@
 //! database's write lock at once (no read-then-upgrade deadlocks) and in PostgreSQL locks
 //! the slot's row.
 
-use super::SqliteStore;
+use super::{dialect, Conn, This};
 use crate::store::{
     BookingEvent, BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult,
     StoredException,
@@ -13,7 +13,7 @@ use crate::store::{
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::slots::to_local;
 use domain::{BookingState, LocationId, ServiceCode};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use std::collections::HashMap;
 
 /// Instants are stored as UTC text with second precision: text order is time order.
@@ -84,7 +84,7 @@ pub(super) const BOOKING_COLUMNS: &str = "id, code, location_id, service, start_
 /// Claims one seat of a slot; `false` when it is full. The INSERT makes sure the row exists
 /// (and, being a write, takes the write lock before anything is read).
 async fn take_seat(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     location: LocationId,
     service: ServiceCode,
     start: DateTime<Utc>,
@@ -114,7 +114,7 @@ async fn take_seat(
 }
 
 async fn free_seat(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     location: LocationId,
     service: ServiceCode,
     start: DateTime<Utc>,
@@ -133,7 +133,7 @@ async fn free_seat(
 
 /// The phone's other active bookings that have not ended yet, as (start, end) in local time.
 async fn active_of_phone(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     phone: &str,
     now: DateTime<Utc>,
     except_code: Option<&str>,
@@ -154,7 +154,7 @@ async fn active_of_phone(
 }
 
 pub(super) async fn add_event(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     booking_id: i64,
     at: DateTime<Utc>,
     kind: &str,
@@ -175,11 +175,13 @@ pub(super) async fn add_event(
 /// Takes a seat and saves a new booking on `conn` (inside the caller's transaction), unless
 /// the slot is full or the fairness rule refuses it. Nothing is committed here.
 pub(super) async fn insert_booking(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     b: &NewBookingRecord,
     capacity: u16,
     fairness: &FairnessCheck,
 ) -> StoreResult<Result<BookingRecord, Refusal>> {
+    // the phone first, then the slot: every booking transaction locks in this order
+    dialect::lock_phone(conn, &b.phone).await?;
     if !take_seat(conn, b.location_id, b.service, b.start, capacity).await? {
         return Ok(Err(Refusal::Full));
     }
@@ -211,10 +213,7 @@ pub(super) async fn insert_booking(
         .ok_or(StoreError::NotFound)?))
 }
 
-pub(super) async fn load(
-    conn: &mut SqliteConnection,
-    code: &str,
-) -> StoreResult<Option<BookingRecord>> {
+pub(super) async fn load(conn: &mut Conn, code: &str) -> StoreResult<Option<BookingRecord>> {
     let row: Option<BookingRow> = sqlx::query_as(&format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = $1"
     ))
@@ -224,7 +223,7 @@ pub(super) async fn load(
     row.map(BookingRow::into_record).transpose()
 }
 
-impl SqliteStore {
+impl This {
     pub(super) async fn holiday_files_impl(&self) -> StoreResult<Vec<String>> {
         let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM holiday_years ORDER BY year")
             .fetch_all(&self.pool)
@@ -300,17 +299,6 @@ impl SqliteStore {
             .collect()
     }
 
-    pub(super) async fn create_booking_impl(
-        &self,
-        b: &NewBookingRecord,
-        capacity: u16,
-        fairness: FairnessCheck,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        self.bookings_writer
-            .book(b.clone(), capacity, fairness)
-            .await
-    }
-
     pub(super) async fn booking_by_code_impl(
         &self,
         code: &str,
@@ -383,6 +371,7 @@ impl SqliteStore {
         if !old.state.can_reschedule() {
             return Ok(Err(Refusal::NotActive(old.state)));
         }
+        dialect::lock_phone(&mut tx, &old.phone).await?;
         if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
             return Ok(Err(Refusal::Full));
         }

@@ -3,7 +3,7 @@
 //! event row and a written agreement's number are written in the same transaction.
 
 use super::bookings::{parse_ts, ts};
-use super::SqliteStore;
+use super::This;
 use crate::store::{AgreementNumbering, CaseEvent, CaseRecord, StoreError, StoreResult};
 use domain::mediation::{agreement_number, CaseState, DisputeType, Ending, Fen, Referral};
 use domain::LocationId;
@@ -93,7 +93,7 @@ impl CaseRow {
     }
 }
 
-impl SqliteStore {
+impl This {
     pub(super) async fn create_case_impl(&self, c: &CaseRecord) -> StoreResult<Option<i64>> {
         let mut tx = self.writer.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(

@@ -3,7 +3,7 @@
 //! of migration 0006), and the bulk insert of generated history.
 
 use super::bookings::ts;
-use super::SqliteStore;
+use super::{dialect, This};
 use crate::store::{HistoryBatch, StaleRollup, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use domain::mediation::{CaseState, DisputeType, Ending, Referral};
@@ -66,7 +66,7 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-impl SqliteStore {
+impl This {
     pub(super) async fn tally_raw_impl(
         &self,
         period: Period,
@@ -83,9 +83,10 @@ impl SqliteStore {
 
         // bookings by the slot they hold now (a rescheduled booking counts once, where it went)
         let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, service, state, COUNT(*), SUM(youth),
-                    SUM(EXISTS (SELECT 1 FROM booking_events e
-                                WHERE e.booking_id = b.id AND e.kind = 'rescheduled'))
+            "SELECT location_id, service, state, COUNT(*), SUM(CASE WHEN youth THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN EXISTS (SELECT 1 FROM booking_events e
+                                WHERE e.booking_id = b.id AND e.kind = 'rescheduled')
+                        THEN 1 ELSE 0 END)
              FROM bookings b WHERE start_at >= $1 AND start_at < $2{only_bookings}
              GROUP BY location_id, service, state"
         ))
@@ -133,14 +134,16 @@ impl SqliteStore {
             ("serving_at", "finished_at", false),
         ] {
             let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
-                "SELECT location_id, state, (s + 30) / 60, COUNT(*), SUM(s) FROM (
+                "SELECT location_id, state, (s + 30) / 60, COUNT(*), CAST(SUM(s) AS BIGINT) FROM (
                      SELECT location_id, state,
-                            MAX(0, CAST(strftime('%s', {ended}) AS INTEGER)
-                                 - CAST(strftime('%s', {started}) AS INTEGER)) AS s
+                            {greatest}(0, {ended_s} - {started_s}) AS s
                      FROM queue_entries
                      WHERE day >= $1 AND day <= $2 AND {started} IS NOT NULL
-                       AND {ended} IS NOT NULL{only})
-                 GROUP BY 1, 2, 3"
+                       AND {ended} IS NOT NULL{only}) AS durations
+                 GROUP BY 1, 2, 3",
+                greatest = dialect::GREATEST,
+                ended_s = dialect::epoch_seconds(ended),
+                started_s = dialect::epoch_seconds(started),
             ))
             .bind(&first_day)
             .bind(&last_day)
@@ -178,7 +181,7 @@ impl SqliteStore {
         // cases by the day they were accepted, with how they ended
         let rows: Vec<CaseGroup> = sqlx::query_as(&format!(
             "SELECT location_id, dispute_type, outcome, referral, COUNT(*),
-                        COALESCE(SUM(amount_fen), 0)
+                        CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)
                  FROM mediation_cases
                  WHERE accepted_at >= $1 AND accepted_at < $2{only}
                  GROUP BY 1, 2, 3, 4"
@@ -339,6 +342,7 @@ impl SqliteStore {
             });
             q.build().execute(&mut *tx).await?;
         }
+        dialect::ids_inserted(&mut tx, "bookings").await?;
         for chunk in batch.reschedules.chunks(ROWS) {
             let mut q = QueryBuilder::new(
                 "INSERT INTO booking_events (booking_id, at, kind, from_start, to_start) ",
@@ -404,10 +408,12 @@ impl SqliteStore {
             q.build().execute(&mut *tx).await?;
         }
         for (place, year, last) in &batch.agreement_counters {
-            sqlx::query(
+            sqlx::query(&format!(
                 "INSERT INTO agreement_counters (location_id, year, last) VALUES ($1, $2, $3)
-                 ON CONFLICT (location_id, year) DO UPDATE SET last = MAX(last, excluded.last)",
-            )
+                 ON CONFLICT (location_id, year)
+                 DO UPDATE SET last = {}(agreement_counters.last, excluded.last)",
+                dialect::GREATEST
+            ))
             .bind(place.0)
             .bind(year)
             .bind(last)

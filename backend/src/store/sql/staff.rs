@@ -4,7 +4,7 @@
 //! state in the same transaction.
 
 use super::bookings::{add_event, parse_ts, ts, BookingRow, BOOKING_COLUMNS};
-use super::SqliteStore;
+use super::{Conn, This};
 use crate::store::{
     AuditEntry, BookingRecord, NewNotification, NewStaffUser, NotificationRecord, QueueChange,
     QueueEntryRecord, Refusal, StaffUserRecord, StoreError, StoreResult,
@@ -14,7 +14,7 @@ use domain::notify::NoticeKind;
 use domain::queue::{ticket, Outcome, QueueState};
 use domain::staff::{Role, StaffAccount};
 use domain::{BookingState, LocationId, ServiceCode};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 #[derive(FromRow)]
 struct StaffRow {
@@ -76,7 +76,7 @@ fn state_of(code: &str) -> StoreResult<QueueState> {
     QueueState::parse(code).ok_or_else(|| StoreError::Corrupt(format!("queue state {code}")))
 }
 
-async fn booking_by_id(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<BookingRecord>> {
+async fn booking_by_id(conn: &mut Conn, id: i64) -> StoreResult<Option<BookingRecord>> {
     let row: Option<BookingRow> = sqlx::query_as(&format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
     ))
@@ -86,7 +86,7 @@ async fn booking_by_id(conn: &mut SqliteConnection, id: i64) -> StoreResult<Opti
     row.map(BookingRow::into_record).transpose()
 }
 
-async fn entry_record(conn: &mut SqliteConnection, row: EntryRow) -> StoreResult<QueueEntryRecord> {
+async fn entry_record(conn: &mut Conn, row: EntryRow) -> StoreResult<QueueEntryRecord> {
     let booking = match row.booking_id {
         Some(id) => booking_by_id(conn, id).await?,
         None => None,
@@ -120,7 +120,7 @@ async fn entry_record(conn: &mut SqliteConnection, row: EntryRow) -> StoreResult
     })
 }
 
-async fn load_entry(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<QueueEntryRecord>> {
+async fn load_entry(conn: &mut Conn, id: i64) -> StoreResult<Option<QueueEntryRecord>> {
     let row: Option<EntryRow> = sqlx::query_as(&format!(
         "SELECT {ENTRY_COLUMNS} FROM queue_entries WHERE id = $1"
     ))
@@ -135,7 +135,7 @@ async fn load_entry(conn: &mut SqliteConnection, id: i64) -> StoreResult<Option<
 
 /// Inserts an arrival with the next ticket of its service at the place on the day.
 async fn insert_entry(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     location: LocationId,
     service: ServiceCode,
     day: NaiveDate,
@@ -170,7 +170,7 @@ async fn insert_entry(
 }
 
 async fn set_booking_state(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     booking_id: i64,
     state: BookingState,
     at: DateTime<Utc>,
@@ -184,7 +184,7 @@ async fn set_booking_state(
     Ok(())
 }
 
-impl SqliteStore {
+impl This {
     pub(super) async fn create_staff_user_impl(
         &self,
         u: &NewStaffUser,
@@ -580,7 +580,7 @@ fn notification(r: NotificationRow) -> StoreResult<NotificationRecord> {
     })
 }
 
-impl SqliteStore {
+impl This {
     pub(super) async fn enqueue_notification_impl(&self, n: &NewNotification) -> StoreResult<bool> {
         let r = sqlx::query(
             "INSERT INTO notifications (booking_id, kind, phone, body, dedupe_key, created_at, next_attempt_at)
@@ -682,7 +682,7 @@ impl SqliteStore {
     }
 }
 
-impl SqliteStore {
+impl This {
     pub(super) async fn replace_weekly_sessions_impl(
         &self,
         location: LocationId,
@@ -705,8 +705,8 @@ impl SqliteStore {
             .bind(service.code())
             .bind(seq as i64)
             .bind(i64::from(s.days.bits()))
-            .bind(super::minute_of(s.start))
-            .bind(super::minute_of(s.end))
+            .bind(super::common::minute_of(s.start))
+            .bind(super::common::minute_of(s.end))
             .bind(i64::from(s.slot_minutes))
             .bind(i64::from(s.capacity))
             .bind(s.youth_only)

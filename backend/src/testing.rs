@@ -1,0 +1,184 @@
+//! Fresh, empty databases for tests, on either engine: the storage and race tests run once
+//! per engine in [`engines`].
+//!
+//! PostgreSQL tests connect to `PORTAL_TEST_PG_URL` (default
+//! `postgres://portal:portal@127.0.0.1:5432/postgres`, which `scripts/postgres.sh` and so
+//! `make test` provide), create a database of their own and drop it afterwards. A developer
+//! without PostgreSQL may set `PORTAL_TEST_ENGINES=sqlite`; nothing skips it silently.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        })
+    }
+}
+
+/// The engines to test: both, unless `PORTAL_TEST_ENGINES` names fewer.
+pub fn engines() -> Vec<Engine> {
+    match std::env::var("PORTAL_TEST_ENGINES") {
+        Ok(list) => list
+            .split(',')
+            .map(|e| match e.trim() {
+                "sqlite" => Engine::Sqlite,
+                "postgres" => Engine::Postgres,
+                other => panic!("PORTAL_TEST_ENGINES: unknown engine {other:?}"),
+            })
+            .collect(),
+        Err(_) => vec![Engine::Sqlite, Engine::Postgres],
+    }
+}
+
+/// The server the PostgreSQL tests use.
+pub fn postgres_server_url() -> String {
+    std::env::var("PORTAL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://portal:portal@127.0.0.1:5432/postgres".into())
+}
+
+/// An empty database (no migrations run yet), removed when dropped.
+pub struct TestDatabase {
+    pub engine: Engine,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Directory(std::path::PathBuf),
+    Database { server: String, name: String },
+}
+
+fn unique_name() -> String {
+    use rand::Rng;
+    format!(
+        "portal_test_{}_{:08x}",
+        std::process::id(),
+        rand::thread_rng().gen::<u32>()
+    )
+}
+
+/// Replaces the database name (the path) of a PostgreSQL URL.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(base.len());
+    format!("{}/{name}{query}", &base[..host_end])
+}
+
+impl TestDatabase {
+    pub async fn new(engine: Engine) -> TestDatabase {
+        let name = unique_name();
+        match engine {
+            Engine::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temporary folder");
+                TestDatabase {
+                    engine,
+                    url: format!("sqlite://{}", dir.join("portal.db").display()),
+                    cleanup: Cleanup::Directory(dir),
+                }
+            }
+            Engine::Postgres => {
+                let server = postgres_server_url();
+                let mut conn = connect_server(&server).await;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("CREATE DATABASE");
+                TestDatabase {
+                    engine,
+                    url: with_database(&server, &name),
+                    cleanup: Cleanup::Database { server, name },
+                }
+            }
+        }
+    }
+}
+
+impl TestDatabase {
+    /// Opens the database (migrating it) as the server would.
+    pub async fn open(&self) -> crate::store::Database {
+        crate::store::open(&self.url, 8)
+            .await
+            .unwrap_or_else(|e| panic!("{} test database: {e}", self.engine))
+    }
+}
+
+/// A fresh, migrated, empty store on `engine`; keep the guard as long as the store is used.
+pub async fn fresh_store(engine: Engine) -> (TestDatabase, std::sync::Arc<dyn crate::Store>) {
+    let db = TestDatabase::new(engine).await;
+    let store = db.open().await.store();
+    (db, store)
+}
+
+async fn connect_server(server: &str) -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(server)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is not reachable at PORTAL_TEST_PG_URL ({e}). Run scripts/postgres.sh \
+             (make test does), or set PORTAL_TEST_ENGINES=sqlite to test SQLite only."
+            )
+        })
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Directory(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Database { server, name } => {
+                let (server, name) = (server.clone(), name.clone());
+                // Drop runs outside async; a short-lived runtime on its own thread does it.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async {
+                        let mut conn = connect_server(&server).await;
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut conn)
+                                .await;
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_replaced_and_options_kept() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/postgres", "t1"),
+            "postgres://u:p@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/postgres?sslmode=disable", "t1"),
+            "postgres://u:p@h/t1?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://h", "t1"), "postgres://h/t1");
+    }
+}
