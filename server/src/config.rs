@@ -36,6 +36,9 @@ pub struct Config {
     /// `PORTAL_FAKE_NOW`: start the clock at this instant (RFC 3339) and let it run from
     /// there; demo mode only, for demonstrations and browser tests on a fixed working day.
     pub fake_now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// `PORTAL_TRUSTED_PROXIES`: addresses of reverse proxies (e.g. `127.0.0.1`) whose
+    /// `X-Forwarded-For` names the client; empty by default (the peer is the client).
+    pub trusted_proxies: crate::proxy::TrustedProxies,
     /// `PORTAL_SECURE_COOKIES=1`: mark session cookies Secure (set it when served over HTTPS).
     pub secure_cookies: bool,
 }
@@ -90,6 +93,13 @@ impl Config {
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
             demo: flag("PORTAL_DEMO")?,
             secure_cookies: flag("PORTAL_SECURE_COOKIES")?,
+            trusted_proxies: var("PORTAL_TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .parse()
+                .map_err(|message| ConfigError::Invalid {
+                    var: "PORTAL_TRUSTED_PROXIES",
+                    message,
+                })?,
             sms_webhook: match var("PORTAL_SMS_WEBHOOK") {
                 Some(u) if !(u.starts_with("http://") || u.starts_with("https://")) => {
                     return Err(ConfigError::Invalid {
@@ -158,6 +168,7 @@ impl Config {
             district_file: None,
             rate_limit: None,
             secure_cookies: false,
+            trusted_proxies: Default::default(),
             sms_webhook: None,
             fake_now: None,
             no_show_grace_minutes: 15,

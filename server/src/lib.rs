@@ -5,6 +5,8 @@ pub mod assets;
 pub mod config;
 pub mod csrf;
 pub mod device;
+pub mod migrate;
+pub mod proxy;
 pub mod rate_limit;
 pub mod sessions;
 pub mod startup;

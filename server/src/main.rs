@@ -42,6 +42,17 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
     },
+    /// Copy a whole portal from its SQLite file into an empty PostgreSQL database (already
+    /// created; its tables are made here), then check every table's rows and content.
+    /// Stop the portal first. Exits 1 if any table differs.
+    MigrateDb {
+        /// e.g. sqlite://data/portal.db
+        #[arg(long)]
+        from: String,
+        /// e.g. postgres://portal:secret@db.internal:5432/portal
+        #[arg(long)]
+        to: String,
+    },
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -82,6 +93,7 @@ async fn main() -> ExitCode {
         Command::CheckDistrict { file } => check_district(&file),
         Command::LoadHolidays { file } => load_holidays(&file).await,
         Command::DemoHistory { years, seed, scale } => demo_history(years, seed, scale).await,
+        Command::MigrateDb { from, to } => migrate_db(&from, &to).await,
         Command::User {
             action:
                 UserCommand::Add {
@@ -182,6 +194,43 @@ async fn load_holidays(file: &std::path::Path) -> ExitCode {
             eprintln!("cannot load: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn migrate_db(from: &str, to: &str) -> ExitCode {
+    let report = server::migrate::migrate_db(from, to, |table, rows| {
+        eprint!("\r{table:<20} {rows:>10} rows copied");
+    })
+    .await;
+    eprintln!();
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("not copied (the target is unchanged): {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "{:<20} {:>10} {:>10}  checksum (SHA-256 of the content)",
+        "table", "sqlite", "postgres"
+    );
+    for t in &report.tables {
+        println!(
+            "{:<20} {:>10} {:>10}  {} {}",
+            t.table,
+            t.source.rows,
+            t.target.rows,
+            &t.target.checksum[..16],
+            if t.matches() { "same" } else { "DIFFERENT" }
+        );
+    }
+    println!("sessions carried over: {}", report.sessions);
+    if report.complete() {
+        println!("every table copied completely");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("some tables differ: do not switch DATABASE_URL");
+        ExitCode::FAILURE
     }
 }
 

@@ -385,6 +385,7 @@ impl Application {
         let limiter = config
             .rate_limit
             .map(|r| crate::rate_limit::Limiter::new(r.per_minute));
+        let trusted = Arc::new(config.trusted_proxies.clone());
         let router = router(
             AppState {
                 leptos_options: options,
@@ -399,7 +400,12 @@ impl Application {
             },
             limiter,
             sessions,
-        );
+        )
+        // outermost: everything after it sees the client, not the proxy
+        .layer(axum::middleware::from_fn_with_state(
+            trusted,
+            crate::proxy::client_address,
+        ));
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await
             .map_err(|source| StartupError::Bind {

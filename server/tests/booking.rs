@@ -523,3 +523,64 @@ async fn psychology_bookings_are_confidential_and_fridays_are_for_youth() {
         assert!(!ics.contains("心理") && !ics.contains("睡不好"), "{ics}");
     }
 }
+
+/// Behind nginx every request comes from the proxy: with the proxy trusted, each resident
+/// (named by X-Forwarded-For) has a budget of their own; from an untrusted peer the header
+/// is ignored, so nobody escapes the limit by writing it.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_resident_has_their_own_budget() {
+    let app = spawn_app_with(|c| {
+        c.rate_limit = Some("3/min".parse().unwrap());
+        c.trusted_proxies = "127.0.0.1".parse().unwrap();
+    })
+    .await;
+    let look_up = |client: &'static str| {
+        let (http, url) = (
+            app.client.clone(),
+            format!("{}/api/v1/bookings/ABCDEFGHJK?phone={}", app.base, phone(1)),
+        );
+        async move {
+            http.get(url)
+                .header("x-forwarded-for", client)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(look_up("203.0.113.7").await, 404);
+    }
+    assert_eq!(
+        look_up("203.0.113.7").await,
+        429,
+        "this resident is over budget"
+    );
+    assert_eq!(look_up("203.0.113.8").await, 404, "another resident is not");
+
+    let untrusted = spawn_app_with(|c| c.rate_limit = Some("3/min".parse().unwrap())).await;
+    let mut statuses = Vec::new();
+    for n in 0..4 {
+        statuses.push(
+            untrusted
+                .client
+                .get(format!(
+                    "{}/api/v1/bookings/ABCDEFGHJK?phone={}",
+                    untrusted.base,
+                    phone(1)
+                ))
+                .header("x-forwarded-for", format!("198.51.100.{n}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(
+        statuses,
+        [404, 404, 404, 429],
+        "a forged header changes nothing"
+    );
+}

@@ -5,6 +5,7 @@
 //! [`sqlite::SqliteStore`], the embedded default, and [`postgres::PgStore`], for several
 //! server instances on one database server. [`open`] picks one by the URL's scheme.
 
+pub mod copy;
 pub mod postgres;
 pub mod sqlite;
 

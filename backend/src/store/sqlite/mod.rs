@@ -120,6 +120,14 @@ impl SqliteStore {
         Ok(sessions)
     }
 
+    /// The ids of the stored sessions (for moving them to another database).
+    pub async fn session_ids(&self) -> StoreResult<Vec<String>> {
+        let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM tower_sessions")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
+
     /// Closes both pools (tests reopen the file afterwards).
     pub async fn close(&self) {
         self.pool.close().await;
