@@ -53,6 +53,10 @@ fmt:
 bench: build
 	bash bench/page-weight.sh
 
+## Booking throughput on SQLite and on PostgreSQL with one and two instances.
+bench-pg: build
+	bash bench/booking-engines.sh
+
 ## Statistics at district size: three years of generated history, dashboard timings.
 bench-stats: setup
 	bash bench/stats.sh

@@ -1,17 +1,26 @@
 # Shared by the bench scripts: start the release server on a scratch database.
 # Usage: source bench/lib.sh; start_portal PORT [extra VAR=value ...]
-# Sets BASE and TMP; the server is stopped and TMP removed when the script exits.
+# Sets BASE (of the last one started) and TMP; every server started is stopped and TMP
+# removed when the script exits. A DATABASE_URL among the extras replaces the scratch SQLite.
+
+PORTAL_PIDS=()
+TMP=$(mktemp -d)
+trap 'kill "${PORTAL_PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$TMP"' EXIT
 
 start_portal() {
   local port=$1
   shift
   BASE="http://127.0.0.1:$port"
-  TMP=$(mktemp -d)
-  trap 'kill $PORTAL_PID 2>/dev/null || true; rm -rf "$TMP"' EXIT
   env DATABASE_URL="sqlite://$TMP/portal.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     LEPTOS_SITE_ROOT=target/site PORTAL_DEMO=1 RUST_LOG=warn "$@" target/release/server &
-  PORTAL_PID=$!
+  PORTAL_PIDS+=($!)
   for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && return 0; sleep 0.1; done
   echo "the portal did not start on port $port" >&2
   return 1
+}
+
+stop_portals() {
+  kill "${PORTAL_PIDS[@]}" 2>/dev/null || true
+  wait "${PORTAL_PIDS[@]}" 2>/dev/null || true
+  PORTAL_PIDS=()
 }

@@ -224,3 +224,66 @@ async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psycholog
     );
     assert!(reminders[0].body.contains("明天"));
 }
+
+/// Two instances (two stores on one database, each with its own outbox task) sending at the
+/// same moment: every message goes out exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_send_each_message_once() {
+    for engine in engines() {
+        let w = world(engine, 0).await;
+        let other_store = w._dir.open().await.store();
+        let now = w.now.clone();
+        let clock: Clock =
+            Arc::new(move || Utc.timestamp_opt(now.load(Ordering::SeqCst), 0).unwrap());
+        let other = Notifier::new(other_store, w.gateway.clone(), clock);
+        // 120 bookings' worth of confirmations, all due now
+        let due = Utc.timestamp_opt(w.now.load(Ordering::SeqCst), 0).unwrap();
+        let first = w
+            .bookings
+            .book(&request(
+                "legal_consultation",
+                "2030-03-05T09:00:00+08:00",
+                "labour",
+            ))
+            .await
+            .unwrap();
+        w.notifier.send_due().await;
+        let before = w.gateway.sent.load(Ordering::SeqCst);
+        for i in 0..120 {
+            assert!(w
+                .store
+                .enqueue_notification(&backend::store::NewNotification {
+                    booking_id: first.id,
+                    kind: NoticeKind::Confirmed,
+                    phone: format!("1380000{i:04}"),
+                    body: format!("message {i}"),
+                    dedupe_key: None,
+                    created_at: due,
+                    send_at: due,
+                })
+                .await
+                .unwrap());
+        }
+        let mut rounds = Vec::new();
+        for _ in 0..3 {
+            let (a, b) = (w.notifier.clone(), other.clone());
+            rounds.push(tokio::spawn(async move { a.send_due().await }));
+            rounds.push(tokio::spawn(async move { b.send_due().await }));
+        }
+        let mut sent = 0;
+        for r in rounds {
+            sent += r.await.unwrap().0;
+        }
+        assert_eq!(sent, 120, "{engine}: sends reported");
+        assert_eq!(
+            w.gateway.sent.load(Ordering::SeqCst) - before,
+            120,
+            "{engine}: every message once, none twice"
+        );
+        assert_eq!(
+            w.notifier.send_due().await,
+            (0, 0),
+            "{engine}: nothing left"
+        );
+    }
+}

@@ -255,10 +255,13 @@ pub trait Store: Send + Sync + 'static {
     // ---- notifications outbox ----
     /// `false` when a message with the same dedupe key exists already.
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool>;
-    /// Unsent messages due by `now` with fewer than `max_attempts` attempts, oldest first.
-    async fn due_notifications(
+    /// Claims unsent messages due by `now` with fewer than `max_attempts` attempts, oldest
+    /// first: they are not due again before `lease_until`, so with several instances each
+    /// message is sent by one of them (and again only if that one fails to report).
+    async fn claim_due_notifications(
         &self,
         now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
         max_attempts: u32,
         limit: i64,
     ) -> StoreResult<Vec<NotificationRecord>>;

@@ -1,6 +1,8 @@
 //! Booking throughput and latency against a running portal.
 //!
-//! Usage: `booking_load BASE_URL [CLIENTS]` (the server must run with PORTAL_RATE_LIMIT=off).
+//! Usage: `booking_load BASE_URL[,BASE_URL…] [CLIENTS]` (servers run with
+//! PORTAL_RATE_LIMIT=off). With several URLs (instances on one database) requests go to them
+//! in turn, as a round-robin balancer sends them.
 //! Books every free seat of every bookable service in the window, with CLIENTS concurrent
 //! clients (default 64), each request a different resident (phone number), consecutive
 //! requests on distinct slots. Then checks that no slot was overbooked: exactly the free
@@ -95,9 +97,14 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let base = args
-        .next()
-        .unwrap_or_else(|| "http://127.0.0.1:3197".into());
+    let bases: Arc<Vec<String>> = Arc::new(
+        args.next()
+            .unwrap_or_else(|| "http://127.0.0.1:3197".into())
+            .split(',')
+            .map(str::to_string)
+            .collect(),
+    );
+    let base = bases[0].clone();
     let clients: usize = args.next().and_then(|c| c.parse().ok()).unwrap_or(64);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
@@ -111,8 +118,8 @@ async fn main() {
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..clients {
-        let (client, base, seats, next) =
-            (client.clone(), base.clone(), seats.clone(), next.clone());
+        let (client, bases, seats, next) =
+            (client.clone(), bases.clone(), seats.clone(), next.clone());
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let (mut created, mut other) = (0usize, Vec::new());
@@ -124,6 +131,7 @@ async fn main() {
                     "name": "压测居民", "phone": format!("13{:09}", i), "topic": seat.topic, "consent": true
                 });
                 let t = Instant::now();
+                let base = &bases[i % bases.len()];
                 let status = client.post(format!("{base}/api/v1/bookings")).json(&body).send().await.unwrap().status();
                 latencies.push(t.elapsed());
                 if status.as_u16() == 201 { created += 1 } else { other.push(status.as_u16()) }

@@ -199,13 +199,15 @@ impl Store for This {
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool> {
         self.enqueue_notification_impl(n).await
     }
-    async fn due_notifications(
+    async fn claim_due_notifications(
         &self,
         now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
         max_attempts: u32,
         limit: i64,
     ) -> StoreResult<Vec<NotificationRecord>> {
-        self.due_notifications_impl(now, max_attempts, limit).await
+        self.claim_due_notifications_impl(now, lease_until, max_attempts, limit)
+            .await
     }
     async fn notification_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
         self.notification_sent_impl(id, at).await

@@ -602,23 +602,35 @@ impl This {
         }
     }
 
-    pub(super) async fn due_notifications_impl(
+    pub(super) async fn claim_due_notifications_impl(
         &self,
         now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
         max_attempts: u32,
         limit: i64,
     ) -> StoreResult<Vec<NotificationRecord>> {
+        // One statement: a row another instance claimed meanwhile is no longer due when
+        // this UPDATE gets to it (PostgreSQL re-checks the WHERE after waiting for the row).
         let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
-            "SELECT {NOTIFICATION_COLUMNS} FROM notifications
-             WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2
-             ORDER BY next_attempt_at, id LIMIT $3"
+            "UPDATE notifications SET next_attempt_at = $4
+             WHERE id IN (SELECT id FROM notifications
+                          WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2
+                          ORDER BY next_attempt_at, id LIMIT $3)
+               AND sent_at IS NULL AND next_attempt_at <= $1
+             RETURNING {NOTIFICATION_COLUMNS}"
         ))
         .bind(ts(now))
         .bind(i64::from(max_attempts))
         .bind(limit)
-        .fetch_all(&self.pool)
+        .bind(ts(lease_until))
+        .fetch_all(&self.writer)
         .await?;
-        rows.into_iter().map(notification).collect()
+        let mut claimed: Vec<NotificationRecord> = rows
+            .into_iter()
+            .map(notification)
+            .collect::<StoreResult<_>>()?;
+        claimed.sort_by_key(|n| n.id);
+        Ok(claimed)
     }
 
     pub(super) async fn notification_sent_impl(
