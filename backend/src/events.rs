@@ -11,6 +11,7 @@
 
 use domain::LocationId;
 use sqlx::postgres::{PgListener, PgPool};
+use std::sync::Arc;
 use tokio::sync::broadcast;
 
 /// The PostgreSQL channel the instances talk on.
@@ -53,8 +54,11 @@ impl Event {
     }
 }
 
+/// Cheap to clone (one reference count): the use cases hold it and are cloned per request.
 #[derive(Clone)]
-pub struct Events {
+pub struct Events(Arc<Channels>);
+
+struct Channels {
     local: broadcast::Sender<Event>,
     /// Set when events go through PostgreSQL to every instance.
     relay: Option<PgPool>,
@@ -70,7 +74,7 @@ impl Events {
     /// Events inside this process only (one instance, or SQLite).
     pub fn in_process() -> Self {
         let (local, _) = broadcast::channel(1024);
-        Events { local, relay: None }
+        Events(Arc::new(Channels { local, relay: None }))
     }
 
     /// Events shared by every instance on the database behind `pool`. Returns once this
@@ -80,23 +84,23 @@ impl Events {
         listener.listen(CHANNEL).await?;
         let (local, _) = broadcast::channel(1024);
         tokio::spawn(relay_notifications(listener, local.clone()));
-        Ok(Events {
+        Ok(Events(Arc::new(Channels {
             local,
             relay: Some(pool),
-        })
+        })))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
-        self.local.subscribe()
+        self.0.local.subscribe()
     }
 
     /// Tells every listener, on every instance. Never waits: a lost event costs a screen a
     /// late refresh, never a booking.
     pub fn publish(&self, event: Event) {
-        match &self.relay {
+        match &self.0.relay {
             None => {
                 // nobody listening is fine
-                let _ = self.local.send(event);
+                let _ = self.0.local.send(event);
             }
             Some(pool) => {
                 let pool = pool.clone();

@@ -385,7 +385,6 @@ impl Application {
         let limiter = config
             .rate_limit
             .map(|r| crate::rate_limit::Limiter::new(r.per_minute));
-        let trusted = Arc::new(config.trusted_proxies.clone());
         let router = router(
             AppState {
                 leptos_options: options,
@@ -400,12 +399,16 @@ impl Application {
             },
             limiter,
             sessions,
-        )
-        // outermost: everything after it sees the client, not the proxy
-        .layer(axum::middleware::from_fn_with_state(
-            trusted,
-            crate::proxy::client_address,
-        ));
+        );
+        let router = if config.trusted_proxies.0.is_empty() {
+            router
+        } else {
+            // outermost: everything after it sees the client, not the proxy
+            router.layer(axum::middleware::from_fn_with_state(
+                Arc::new(config.trusted_proxies.clone()),
+                crate::proxy::client_address,
+            ))
+        };
         let listener = tokio::net::TcpListener::bind(config.site_addr)
             .await
             .map_err(|source| StartupError::Bind {

@@ -8,8 +8,10 @@
 //!   never both take the last seat. The fairness rule (at most three bookings per phone, none
 //!   overlapping) reads the phone's other bookings, so each booking transaction first takes a
 //!   transaction-scoped advisory lock on the phone number ([`dialect::lock_phone`]).
-//! - **Deadlocks** (two reschedules swapping slots) are detected by PostgreSQL, which aborts
-//!   one transaction; it is retried ([`dialect::retrying`]).
+//! - **Deadlocks.** A reschedule locks its two slots' rows earlier slot first, so crossing
+//!   reschedules do not wait for each other in a circle; should PostgreSQL still abort a
+//!   transaction to break a deadlock, it is rerun after a short random pause
+//!   ([`dialect::retrying`]).
 //! - **Live events across instances** go through `LISTEN`/`NOTIFY` ([`PgStore::pool`] is what
 //!   `crate::events` listens on).
 
@@ -101,6 +103,9 @@ pub(crate) mod dialect {
             match transaction().await {
                 Err(e) if attempt < 5 && must_retry(&e) => {
                     tracing::warn!(attempt, "transaction aborted by the database, retrying");
+                    // a random pause, so the two transactions do not meet again in step
+                    let pause = rand::Rng::gen_range(&mut rand::thread_rng(), 5..25 * attempt);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
                     attempt += 1;
                 }
                 other => return other,

@@ -372,14 +372,24 @@ impl This {
             return Ok(Err(Refusal::NotActive(old.state)));
         }
         dialect::lock_phone(&mut tx, &old.phone).await?;
-        if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
-            return Ok(Err(Refusal::Full));
+        // The two slots' rows are locked earlier slot first, whichever way the booking moves,
+        // so two residents swapping slots never wait for each other in a circle. (Nothing is
+        // committed before the end: a full new slot still leaves the old seat taken.)
+        if new_start < old.start {
+            if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
+                return Ok(Err(Refusal::Full));
+            }
+            free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+        } else {
+            free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+            if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
+                return Ok(Err(Refusal::Full));
+            }
         }
         let others = active_of_phone(&mut tx, &old.phone, at, Some(code)).await?;
         if let Err(e) = fairness(&others) {
             return Ok(Err(Refusal::Fairness(e)));
         }
-        free_seat(&mut tx, old.location_id, old.service, old.start).await?;
         sqlx::query(
             "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE code = $1",
         )
