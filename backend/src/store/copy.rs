@@ -8,6 +8,7 @@
 use super::postgres::PgStore;
 use super::sqlite::SqliteStore;
 use super::{Database, StoreError, StoreResult};
+use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Row};
 
@@ -262,9 +263,11 @@ async fn summary(db: &Database, table: &str, cols: &[(String, Kind)]) -> StoreRe
         }
         digests.push(Sha256::digest(&buffer).into());
     };
+    // streamed: only the 32-byte row digests are kept, not the rows
     match db {
         Database::Sqlite(s) => {
-            for row in sqlx::query(&sql).fetch_all(&s.pool).await? {
+            let mut rows = sqlx::query(&sql).fetch(&s.pool);
+            while let Some(row) = rows.try_next().await? {
                 let values = cols
                     .iter()
                     .enumerate()
@@ -274,7 +277,8 @@ async fn summary(db: &Database, table: &str, cols: &[(String, Kind)]) -> StoreRe
             }
         }
         Database::Postgres(p) => {
-            for row in sqlx::query(&sql).fetch_all(&p.pool).await? {
+            let mut rows = sqlx::query(&sql).fetch(&p.pool);
+            while let Some(row) = rows.try_next().await? {
                 let values = cols
                     .iter()
                     .enumerate()
