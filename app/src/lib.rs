@@ -179,6 +179,7 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    components::scan::mark_support();
     leptos::mount::hydrate_body(App);
     // Lets browser tests (and curious developers) know the WebAssembly app has taken over.
     if let Some(window) = web_sys::window() {

@@ -16,16 +16,6 @@ pub fn ScanButton(input_id: &'static str) -> impl IntoView {
     let scanning = RwSignal::new(false);
     let message = RwSignal::new(None::<Msg>);
     let video = NodeRef::<html::Video>::new();
-    let wrapper = NodeRef::<html::Div>::new();
-
-    // Revealed by hand once this very element is on the page: flipping a signal from an
-    // effect could land before the queue's server-rendered markup is hydrated and be lost.
-    #[cfg(feature = "hydrate")]
-    wrapper.on_load(|div| {
-        if camera::supported() {
-            let _ = div.remove_attribute("hidden");
-        }
-    });
 
     let start = move |_| {
         message.set(Some(Msg::StaffScanHint));
@@ -38,7 +28,8 @@ pub fn ScanButton(input_id: &'static str) -> impl IntoView {
         let _ = (input_id, video);
     };
     view! {
-        <div class="scan" hidden node_ref=wrapper>
+        // shown by the stylesheet only under <html class="can-scan"> (see `mark_support`)
+        <div class="scan">
             <button type="button" class="button secondary" hidden=move || scanning.get() on:click=start>
                 {t(Msg::StaffScan)}
             </button>
@@ -50,6 +41,22 @@ pub fn ScanButton(input_id: &'static str) -> impl IntoView {
                 playsinline=true muted=true aria-hidden="true"></video>
             <p class="hint" role="status">{move || message.get().map(t)}</p>
         </div>
+    }
+}
+
+/// Marks the page as able to scan (`<html class="can-scan">`) once, as the app starts.
+/// A mark on the document, not on each button, holds for every scan button the queue view
+/// renders later: revealing each button from its own load hook lost the race when the
+/// queue re-rendered (a live update) while the page was being hydrated.
+#[cfg(feature = "hydrate")]
+pub fn mark_support() {
+    if camera::supported() {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().add_1("can-scan");
+        }
     }
 }
 
