@@ -64,12 +64,6 @@ struct Channels {
     relay: Option<PgPool>,
 }
 
-impl Default for Events {
-    fn default() -> Self {
-        Self::in_process()
-    }
-}
-
 impl Events {
     /// Events inside this process only (one instance, or SQLite).
     pub fn in_process() -> Self {

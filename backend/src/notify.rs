@@ -8,11 +8,7 @@ use crate::confirmation::public_title;
 use crate::store::{BookingRecord, NewNotification, Store};
 use async_trait::async_trait;
 use chrono::{NaiveTime, Utc};
-use domain::notify::{notice_text, retry_delay, NoticeKind, MAX_ATTEMPTS};
-
-/// How long a claimed message is left to the instance that claimed it: if that instance dies
-/// before reporting, another one sends it after this.
-const SEND_LEASE: chrono::Duration = chrono::Duration::minutes(5);
+use domain::notify::{notice_text, retry_delay, NoticeKind, MAX_ATTEMPTS, SEND_LEASE_MINUTES};
 use domain::slots::{days_span, local_date, local_instant, to_local};
 use domain::{BookingCode, Location};
 use std::sync::Arc;
@@ -181,7 +177,7 @@ impl Notifier {
     /// Sends what is due; failures wait and try again. Returns (sent, failed).
     pub async fn send_due(&self) -> (usize, usize) {
         let now = (self.clock)();
-        let lease_until = now + SEND_LEASE;
+        let lease_until = now + chrono::Duration::minutes(SEND_LEASE_MINUTES);
         let due = match self
             .store
             .claim_due_notifications(now, lease_until, MAX_ATTEMPTS, 100)

@@ -52,7 +52,7 @@ impl Sender for FlakyGateway {
 }
 
 struct World {
-    _dir: TestDatabase,
+    db: TestDatabase,
     store: Arc<dyn Store>,
     bookings: Bookings,
     notifier: Notifier,
@@ -68,7 +68,7 @@ impl World {
 }
 
 async fn world(engine: Engine, fail: usize) -> World {
-    let (dir, store) = fresh_store(engine).await;
+    let (db, store) = fresh_store(engine).await;
     let directory = Directory::new(store.clone());
     directory.seed_if_empty(DISTRICT).await.unwrap();
     // Monday 2030-03-04 07:00 in Shanghai
@@ -94,7 +94,7 @@ async fn world(engine: Engine, fail: usize) -> World {
     .unwrap()
     .with_notifier(notifier.clone());
     World {
-        _dir: dir,
+        db,
         store,
         bookings,
         notifier,
@@ -231,7 +231,7 @@ async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psycholog
 async fn two_instances_send_each_message_once() {
     for engine in engines() {
         let w = world(engine, 0).await;
-        let other_store = w._dir.open().await.store();
+        let other_store = w.db.open().await.store();
         let now = w.now.clone();
         let clock: Clock =
             Arc::new(move || Utc.timestamp_opt(now.load(Ordering::SeqCst), 0).unwrap());

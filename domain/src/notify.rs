@@ -68,6 +68,10 @@ pub fn notice_text(
 /// Attempts before a message is given up (it stays in the outbox with its last error).
 pub const MAX_ATTEMPTS: u32 = 8;
 
+/// How long a message claimed for sending is left to the server instance that claimed it:
+/// if that instance dies before reporting, another one sends it after this many minutes.
+pub const SEND_LEASE_MINUTES: i64 = 5;
+
 /// Wait before retry number `attempt` (1-based): 1, 2, 4, 8 … minutes, at most an hour.
 pub fn retry_delay(attempt: u32) -> Duration {
     let minutes = 1i64 << attempt.saturating_sub(1).min(6);

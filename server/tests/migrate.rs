@@ -172,6 +172,21 @@ async fn a_whole_portal_moves_to_postgresql_and_nothing_is_lost() {
     // a second copy into the now full database is refused
     let again = server::migrate::migrate_db(&old.db.url, &target.url, |_, _| {}).await;
     assert!(again.is_err(), "copying over a portal is refused");
+    // a table the copy does not know (a later migration's) stops it, instead of being left out
+    let other = TestDatabase::new(Engine::Postgres).await;
+    let pg_other = match backend::store::open(&other.url, 2).await.unwrap() {
+        Database::Postgres(pg) => pg,
+        _ => unreachable!(),
+    };
+    sqlx::query("CREATE TABLE notes (id BIGINT PRIMARY KEY)")
+        .execute(pg_other.pool())
+        .await
+        .unwrap();
+    let unknown = server::migrate::migrate_db(&old.db.url, &other.url, |_, _| {}).await;
+    let message = unknown
+        .expect_err("an unknown table is refused")
+        .to_string();
+    assert!(message.contains("notes"), "{message}");
 
     // the portal runs on the copy: same booking, same signed-in clerk, new ids continue
     let new = spawn_instance(&target, &old.now).await;

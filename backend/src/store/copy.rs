@@ -34,25 +34,6 @@ pub const TABLES: &[&str] = &[
     "stats_stale",
 ];
 
-/// Tables whose `id` is an identity column: it must continue after the copied ids.
-const IDENTITY_TABLES: &[&str] = &[
-    "bookings",
-    "booking_events",
-    "staff_users",
-    "queue_entries",
-    "audit_log",
-    "notifications",
-    "mediation_cases",
-    "mediation_events",
-];
-
-/// Triggers that would mark roll-ups stale row by row; the staleness table is copied as is.
-const STATS_TRIGGERS: &[(&str, &str)] = &[
-    ("bookings", "bookings_stats"),
-    ("queue_entries", "queue_entries_stats"),
-    ("mediation_cases", "mediation_cases_stats"),
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Int,
@@ -136,6 +117,25 @@ where
     })
 }
 
+/// A row's values, read by the kinds of `cols`, starting at column `first`.
+fn row_values<R: Row>(
+    row: &R,
+    cols: &[(String, Kind)],
+    first: usize,
+) -> Result<Vec<Value>, sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<Vec<u8>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    cols.iter()
+        .enumerate()
+        .map(|(i, (_, kind))| read(row, first + i, *kind))
+        .collect()
+}
+
 /// Rows copied per INSERT (PostgreSQL takes at most 65,535 bound values per statement).
 const BATCH: i64 = 2000;
 
@@ -175,9 +175,31 @@ pub async fn sqlite_to_postgres(
             "the PostgreSQL database already holds a portal; copy only into an empty one".into(),
         ));
     }
+    // every table of the schema must be in TABLES, or a later migration's table would be
+    // left behind without anyone noticing
+    let (present,): (Vec<String>,) = sqlx::query_as(
+        "SELECT COALESCE(array_agg(table_name::text), '{}') FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+           AND table_name <> '_sqlx_migrations'",
+    )
+    .fetch_one(&to.pool)
+    .await?;
+    if let Some(missing) = present.iter().find(|t| !TABLES.contains(&t.as_str())) {
+        return Err(StoreError::Corrupt(format!(
+            "table {missing} is not in the copy's list (store/copy.rs TABLES)"
+        )));
+    }
+    let (identities,): (Vec<String>,) = sqlx::query_as(
+        "SELECT COALESCE(array_agg(table_name::text), '{}') FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'",
+    )
+    .fetch_one(&to.pool)
+    .await?;
     let mut tx = to.pool.begin().await?;
-    for (table, trigger) in STATS_TRIGGERS {
-        sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+    // our triggers (the roll-up staleness marks) stay off: stats_stale is copied as it is;
+    // foreign keys are PostgreSQL's own triggers and stay on
+    for table in TABLES {
+        sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
             .execute(&mut *tx)
             .await?;
     }
@@ -197,14 +219,11 @@ pub async fn sqlite_to_postgres(
             .await?;
             let Some(last) = rows.last() else { break };
             last_rowid = last.try_get(0)?;
-            let mut values = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let mut v = Vec::with_capacity(cols.len());
-                for (i, (_, kind)) in cols.iter().enumerate() {
-                    v.push(read(row, i + 1, *kind)?);
-                }
-                values.push(v);
-            }
+            // column 0 is the rowid
+            let values = rows
+                .iter()
+                .map(|row| row_values(row, &cols, 1))
+                .collect::<Result<Vec<_>, _>>()?;
             let mut insert = QueryBuilder::new(format!("INSERT INTO {table} ({list}) "));
             insert.push_values(&values, |mut b, row| {
                 for v in row {
@@ -221,11 +240,11 @@ pub async fn sqlite_to_postgres(
             progress(table, copied);
         }
     }
-    for table in IDENTITY_TABLES {
+    for table in &identities {
         super::postgres::dialect::ids_inserted(&mut tx, table).await?;
     }
-    for (table, trigger) in STATS_TRIGGERS {
-        sqlx::query(&format!("ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+    for table in TABLES {
+        sqlx::query(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
             .execute(&mut *tx)
             .await?;
     }
@@ -268,23 +287,13 @@ async fn summary(db: &Database, table: &str, cols: &[(String, Kind)]) -> StoreRe
         Database::Sqlite(s) => {
             let mut rows = sqlx::query(&sql).fetch(&s.pool);
             while let Some(row) = rows.try_next().await? {
-                let values = cols
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, k))| read(&row, i, *k))
-                    .collect::<Result<Vec<_>, _>>()?;
-                add(values);
+                add(row_values(&row, cols, 0)?);
             }
         }
         Database::Postgres(p) => {
             let mut rows = sqlx::query(&sql).fetch(&p.pool);
             while let Some(row) = rows.try_next().await? {
-                let values = cols
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, k))| read(&row, i, *k))
-                    .collect::<Result<Vec<_>, _>>()?;
-                add(values);
+                add(row_values(&row, cols, 0)?);
             }
         }
     }
