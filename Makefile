@@ -8,7 +8,7 @@ DATABASE_URL ?= sqlite://data/portal.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 RUST_LOG ?= info,sqlx=warn
 
-.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-stats bench-pg clean-e2e
+.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-stats bench-pg bench-lighthouse clean-e2e
 
 setup:
 	@bash scripts/setup.sh
@@ -20,7 +20,7 @@ postgres:
 
 ## Release build of the server binary and the WebAssembly site (target/site).
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 ## Serve the portal on http://127.0.0.1:3000 with the demo district in data/portal.db.
 run: build
@@ -52,6 +52,10 @@ fmt:
 ## Page weight of the built site (see BENCHMARKS.md).
 bench: build
 	bash bench/page-weight.sh
+
+## Lighthouse (mobile) on home, booking, confirmation and mediation request, both modes.
+bench-lighthouse: build
+	bash bench/lighthouse.sh
 
 ## Booking throughput on SQLite and on PostgreSQL with one and two instances.
 bench-pg: build

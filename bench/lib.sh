@@ -24,3 +24,14 @@ stop_portals() {
   wait "${PORTAL_PIDS[@]}" 2>/dev/null || true
   PORTAL_PIDS=()
 }
+
+# The server precompresses the bundle in the background after its first start on a new
+# build; measurements wait for it (its brotli would otherwise compete for the CPU).
+wait_for_precompression() {
+  local pkg=target/site/pkg
+  for _ in $(seq 1 600); do
+    # the last file may still be being written: a second more
+    [ "$(ls "$pkg"/*.wasm | wc -l)" = "$(ls "$pkg"/*.wasm.br 2>/dev/null | wc -l)" ] && sleep 1 && return 0
+    sleep 0.2
+  done
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Page weight of the home page as a phone downloads it: HTML, CSS, JS and WASM, raw and
+# Page weight of the home page as a phone downloads it: HTML, CSS, JS and WASM (the core
+# and the resident pages' chunks), raw and
 # as served (brotli, gzip); then the HTML of every step of the booking flow (the bundle is
 # cached by then), booking through the plain HTML form as a phone without JavaScript does. Starts the release server on a scratch database, measures with
 # curl, writes bench/results/page-weight.md and prints it.
@@ -10,7 +11,7 @@ OUT=bench/results/page-weight.md
 source bench/lib.sh
 start_portal "$PORT"
 # the server precompresses the bundle in the background after start-up: wait for it
-for _ in $(seq 1 300); do ls target/site/pkg/*.wasm.br >/dev/null 2>&1 && break; sleep 0.2; done
+wait_for_precompression
 sleep 1
 
 size() { # url encoding -> bytes on the wire
@@ -32,7 +33,15 @@ wasm="/pkg/$(echo "$names" | cut -d'"' -f6).wasm"
   echo "|---|---:|---:|---:|"
   echo "| home HTML (\`/\`) | $html_raw | $html_gz | $html_br |"
   total_br=$html_br; total_raw=$html_raw
-  for pair in "CSS:$css" "JS:$js" "WASM:$wasm"; do
+  # the release build splits the WebAssembly (`--split`): the core, then the resident pages'
+  # chunk and what it shares with the staff pages, loaded by a small split loader
+  hashes=target/release/hash.txt
+  split="/pkg/__wasm_split.$(awk '$1=="split:"{print $2}' "$hashes").js"
+  manifest="target/site/pkg/__wasm_split_manifest.$(awk '$1=="manifest:"{print $2}' "$hashes").json"
+  chunks=$(node -e 'const m=require(process.argv[1]);for(const[k,v]of Object.entries(m))if(k.startsWith("resident_pages"))for(const f of v)console.log(f)' "$(realpath "$manifest")")
+  pairs=("CSS:$css" "JS:$js" "WASM core:$wasm" "JS split loader:$split")
+  for c in $chunks; do pairs+=("WASM chunk:/pkg/$c.wasm"); done
+  for pair in "${pairs[@]}"; do
     name=${pair%%:*}; url=${pair#*:}
     raw=$(size "$BASE$url" identity); gz=$(size "$BASE$url" gzip); br=$(size "$BASE$url" br)
     total_br=$((total_br + br)); total_raw=$((total_raw + raw))

@@ -23,6 +23,14 @@ const launchOptions = {
   ],
 };
 
+// Elderly-friendly mode, as remembered after a tap on its switch.
+const elderly = {
+  cookies: [
+    { name: "mode", value: "elder", domain: new URL(baseURL).hostname, path: "/", expires: -1, httpOnly: false, secure: false, sameSite: "Lax" as const },
+  ],
+  origins: [],
+};
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -36,16 +44,48 @@ export default defineConfig({
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
     trace: "off",
+    // each test sees the network; tests/everyone/pwa.spec.ts allows the service worker
+    serviceWorkers: "block",
   },
+  // Chinese and default mode run every suite; tests/everyone (every page with axe-core, the
+  // keyboard-only runs, the switches, the offline app) also runs in English (chosen by the
+  // browser's language) and in elderly mode (remembered in its cookie), with and without
+  // JavaScript.
   projects: [
     {
       name: "phone-js",
       use: { ...devices["Pixel 7"], launchOptions },
+      metadata: { lang: "zh", elder: false },
     },
     {
       // Server-rendered pages must work with JavaScript switched off.
       name: "phone-nojs",
       use: { ...devices["Pixel 7"], javaScriptEnabled: false, launchOptions },
+      metadata: { lang: "zh", elder: false },
+    },
+    {
+      name: "en",
+      testMatch: /everyone\/.*\.spec\.ts/,
+      use: { ...devices["Pixel 7"], locale: "en-GB", launchOptions },
+      metadata: { lang: "en", elder: false },
+    },
+    {
+      name: "zh-elder",
+      testMatch: /everyone\/.*\.spec\.ts/,
+      use: { ...devices["Pixel 7"], storageState: elderly, launchOptions },
+      metadata: { lang: "zh", elder: true },
+    },
+    {
+      name: "en-elder",
+      testMatch: /everyone\/.*\.spec\.ts/,
+      use: { ...devices["Pixel 7"], locale: "en-GB", storageState: elderly, launchOptions },
+      metadata: { lang: "en", elder: true },
+    },
+    {
+      name: "en-elder-nojs",
+      testMatch: /everyone\/.*\.spec\.ts/,
+      use: { ...devices["Pixel 7"], locale: "en-GB", storageState: elderly, javaScriptEnabled: false, launchOptions },
+      metadata: { lang: "en", elder: true },
     },
   ],
   webServer: process.env.PORTAL_E2E_URL

@@ -6,27 +6,12 @@
 
 use chrono::Weekday;
 use domain::{ServiceCode, WeeklySession};
-use leptos::prelude::*;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    ZhCn,
-    En,
-}
+pub use domain::Lang;
 
-impl Lang {
-    pub fn html_lang(self) -> &'static str {
-        match self {
-            Lang::ZhCn => "zh-CN",
-            Lang::En => "en",
-        }
-    }
-}
-
-/// The current page language (zh-CN until the language switch arrives).
+/// The current page language: the visitor's choice, their browser's, or Chinese.
 pub fn lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    crate::prefs::prefs().lang
 }
 
 /// Declares the message keys and `Msg::ALL`, so tests can walk every key.
@@ -46,6 +31,25 @@ messages! {
     SiteTitle,
     SiteTagline,
     SkipToContent,
+    TooManyTries,
+    SlotJustFull,
+    NoSuchService,
+    NobodyWaiting,
+    ChooseTransferService,
+    NoSuchAction,
+    PasswordsDiffer,
+    ChooseService,
+    ChooseDate,
+    FieldSeparator,
+    TasksNav,
+    TaskBook,
+    TaskBookDetail,
+    TaskMediation,
+    TaskMediationDetail,
+    TaskMineDetail,
+    PrefsNav,
+    ElderModeEnter,
+    ElderModeLeave,
     NavHome,
     NavOffices,
     MainNav,
@@ -98,6 +102,7 @@ messages! {
     StaffTakeTicket,
     StaffCallHeading,
     StaffDesk,
+    StaffDeskPlaceholder,
     StaffCallNext,
     StaffActive,
     StaffArrivals,
@@ -240,8 +245,6 @@ messages! {
     StaffTransfer,
     StaffTransferTo,
     ServiceLabel,
-    BookService,
-    BookingFor,
     StepDay,
     StepSlot,
     StepForm,
@@ -362,8 +365,78 @@ messages! {
     StatsWanYuan,
 }
 
+/// A message in the visitor's language, in its plainer wording in elderly-friendly mode.
 pub fn t(msg: Msg) -> &'static str {
-    text(lang(), msg)
+    let p = crate::prefs::prefs();
+    if p.elder {
+        if let Some((zh, en)) = elder_text(msg) {
+            return p.lang.pick(zh, en);
+        }
+    }
+    text(p.lang, msg)
+}
+
+/// Plainer, shorter wording for elderly-friendly mode (长辈模式): one idea per sentence,
+/// everyday words, the one thing to do. Both languages in one place, so neither can be
+/// forgotten. Messages not listed keep their usual text.
+pub fn elder_text(msg: Msg) -> Option<(&'static str, &'static str)> {
+    use Msg::*;
+    Some(match msg {
+        SiteTagline => (
+            "免费找律师咨询、心理咨询、调解纠纷。",
+            "Free help from lawyers, counsellors and mediators.",
+        ),
+        OfficesIntro => ("点一个离您近的司法所。", "Tap the office nearest to you."),
+        SearchHint => (
+            "写上您住的街道或小区名字。",
+            "Type the name of your street or estate.",
+        ),
+        NoSlots => (
+            "这两周已约满。请换一个地方，或打电话问一问。",
+            "Fully booked for two weeks. Try another place, or phone them.",
+        ),
+        FieldPhoneHint => (
+            "以后查看、改时间、取消都要用它。",
+            "You need it later to check, move or cancel.",
+        ),
+        FieldAccountHint => (
+            "可以不写，见面再说。",
+            "You may leave this empty and tell us in person.",
+        ),
+        PrivacyText => (
+            "您写的内容只给为您服务的工作人员看，不会公开，也不会给别人。",
+            "Only the staff who help you can read this. We never publish it or pass it on.",
+        ),
+        BookingCodeHint => (
+            "请记下预约码。到了以后给工作人员看预约码或二维码。",
+            "Write down your booking code. Show it or the QR code when you arrive.",
+        ),
+        CancelConfirmBody => (
+            "取消后这个时间就让给别人了。需要时可以再约。",
+            "Someone else can then take this time. You can book again later.",
+        ),
+        MediationIntro => (
+            "调解免费。调解员会打电话给您和对方，约好时间当面谈。",
+            "Mediation is free. A mediator will phone you and the other side to meet.",
+        ),
+        FieldApplicantPhoneHint => (
+            "调解员用它联系您，不会公开。",
+            "The mediator will phone you on it. It stays private.",
+        ),
+        FieldDisputeAccountHint => (
+            "写几句就可以（至少 10 个字），细节见面再说。",
+            "A few sentences are enough (at least 10 characters). Details can wait.",
+        ),
+        MediationPrivacyText => (
+            "您写的内容只给负责调解的工作人员看，不会公开。",
+            "Only the staff handling your mediation can read this. It is never published.",
+        ),
+        CaseFiled => (
+            "已经提交。请记下案件编号，以后用它和手机号查看进度。",
+            "Sent. Write down the case number; with your phone number it shows the progress.",
+        ),
+        _ => return None,
+    })
 }
 
 pub fn text(lang: Lang, msg: Msg) -> &'static str {
@@ -372,7 +445,26 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         Lang::ZhCn => match msg {
             SiteTitle => "示范区公共法律服务",
             SiteTagline => "免费法律咨询、心理咨询和人民调解，就近预约",
+            TooManyTries => "操作太频繁，请一分钟后再试",
+            SlotJustFull => "这个时段刚刚约满了，请选择下面的其他时段",
+            NoSuchService => "没有这项服务",
+            NobodyWaiting => "现在没有人在等候",
+            ChooseTransferService => "请选择要分流到的服务",
+            NoSuchAction => "没有这个操作",
+            PasswordsDiffer => "两次输入的新密码不一致",
+            ChooseService => "请选择服务",
+            ChooseDate => "请选择日期",
+            FieldSeparator => "：",
             SkipToContent => "跳到正文",
+            PrefsNav => "显示设置",
+            TasksNav => "我要办的事",
+            TaskBook => "预约法律咨询或心理咨询",
+            TaskBookDetail => "先选一个离您近的地方",
+            TaskMediation => "申请调解纠纷",
+            TaskMediationDetail => "邻里、家庭、物业等矛盾",
+            TaskMineDetail => "查看、改时间或取消",
+            ElderModeEnter => "长辈模式（大字）",
+            ElderModeLeave => "退出长辈模式",
             NavHome => "首页",
             NavOffices => "服务网点",
             MainNav => "主导航",
@@ -425,6 +517,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StaffTakeTicket => "现场取号",
             StaffCallHeading => "叫号",
             StaffDesk => "窗口",
+            StaffDeskPlaceholder => "1号窗口",
             StaffCallNext => "叫下一位",
             StaffActive => "正在办理",
             StaffArrivals => "签到和取号",
@@ -567,8 +660,6 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StaffTransfer => "分流",
             StaffTransferTo => "分流到",
             ServiceLabel => "服务",
-            BookService => "预约",
-            BookingFor => "预约",
             StepDay => "第一步：选择日期",
             StepSlot => "第二步：选择时段",
             StepForm => "第三步：填写信息",
@@ -691,7 +782,26 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
         Lang::En => match msg {
             SiteTitle => "District Public Legal Services",
             SiteTagline => "Free legal advice, counselling and mediation near you",
+            TooManyTries => "Too many tries. Please wait a minute and try again.",
+            SlotJustFull => "This time has just been fully booked. Please choose one of the times below.",
+            NoSuchService => "This place does not offer that service",
+            NobodyWaiting => "Nobody is waiting now",
+            ChooseTransferService => "Choose the service to transfer to",
+            NoSuchAction => "Unknown action",
+            PasswordsDiffer => "The two new passwords are not the same",
+            ChooseService => "Choose a service",
+            ChooseDate => "Choose a date",
+            FieldSeparator => ": ",
             SkipToContent => "Skip to content",
+            PrefsNav => "Display settings",
+            TasksNav => "What would you like to do",
+            TaskBook => "Book legal advice or counselling",
+            TaskBookDetail => "First choose a place near you",
+            TaskMediation => "Ask for mediation of a dispute",
+            TaskMediationDetail => "Neighbours, family, property management…",
+            TaskMineDetail => "Check, move or cancel",
+            ElderModeEnter => "Senior mode (large text)",
+            ElderModeLeave => "Leave senior mode",
             NavHome => "Home",
             NavOffices => "Service points",
             MainNav => "Main navigation",
@@ -744,6 +854,7 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StaffTakeTicket => "walk-in ticket",
             StaffCallHeading => "Calling",
             StaffDesk => "Desk",
+            StaffDeskPlaceholder => "Desk 1",
             StaffCallNext => "Call next",
             StaffActive => "At the desks",
             StaffArrivals => "Check-in and walk-ins",
@@ -886,8 +997,6 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StaffTransfer => "Transfer",
             StaffTransferTo => "Transfer to",
             ServiceLabel => "Service",
-            BookService => "Book",
-            BookingFor => "Book",
             StepDay => "Step 1: choose a day",
             StepSlot => "Step 2: choose a time",
             StepForm => "Step 3: your details",
@@ -1010,6 +1119,25 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
     }
 }
 
+/// "预约法律咨询" / "Book legal consultation": a booking link or page title.
+pub fn book_label(lang: Lang, service: ServiceCode) -> String {
+    match lang {
+        Lang::ZhCn => format!("预约{}", service_name_in(lang, service)),
+        Lang::En => {
+            let name = service_name_in(lang, service);
+            // "Book legal consultation", keeping acronyms such as "IP" as they are
+            let mut chars = name.chars();
+            let first = chars.next().map(|c| c.to_ascii_lowercase()).unwrap_or(' ');
+            let second_upper = name.chars().nth(1).is_some_and(|c| c.is_ascii_uppercase());
+            if second_upper {
+                format!("Book {name}")
+            } else {
+                format!("Book {first}{}", chars.as_str())
+            }
+        }
+    }
+}
+
 pub fn service_name(service: ServiceCode) -> &'static str {
     service_name_in(lang(), service)
 }
@@ -1029,6 +1157,42 @@ pub fn service_name_in(lang: Lang, service: ServiceCode) -> &'static str {
         (Lang::En, AdminReconsideration) => "Administrative reconsideration advice",
         (Lang::En, Notary) => "Notary advice",
         (Lang::En, IpMediation) => "IP dispute mediation",
+    }
+}
+
+/// A booking topic's label (the domain keeps the Chinese one with its code).
+pub fn topic_name(lang: Lang, service: ServiceCode, code: &str) -> String {
+    let zh = domain::booking::topic_label(service, code).unwrap_or(code);
+    match lang {
+        Lang::ZhCn => zh.to_string(),
+        Lang::En => match code {
+            "marriage_family" | "family" => "Marriage and family",
+            "inheritance" => "Inheritance",
+            "housing" => "Housing and property",
+            "labour" if service == ServiceCode::Mediation => "Work disputes",
+            "labour" => "Work and pay",
+            "debt_contract" => "Loans and contracts",
+            "consumer" => "Consumer",
+            "traffic" => "Traffic accidents",
+            "emotion" => "Feelings and mood",
+            "family_relation" => "Family relationships",
+            "study_work" => "Stress at school or work",
+            "neighbour" => "Between neighbours",
+            "property_management" => "Property management",
+            "renovation_lift" => "Renovation or lift installation",
+            "commercial" => "Business",
+            "intellectual_property" => "Intellectual property",
+            "consult" => "Advice",
+            "apply" => "Filing an application",
+            "inheritance_notary" => "Inheritance notarisation",
+            "entrust" => "Power of attorney",
+            "trademark" => "Trademarks",
+            "copyright" => "Copyright",
+            "patent" => "Patents",
+            "other" => "Other",
+            _ => zh,
+        }
+        .to_string(),
     }
 }
 
@@ -1332,6 +1496,66 @@ pub fn code_spoken(code: &str) -> String {
         .join(" ")
 }
 
+/// A schedule change that would cancel `n` bookings (listed) needs confirming.
+pub fn cancels_bookings(lang: Lang, n: usize, lines: &[String]) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "这项调整会取消 {n} 个已有预约，请勾选确认后再保存：{}",
+            lines.join("；")
+        ),
+        Lang::En => format!(
+            "This change would cancel {n} booking(s). Tick the confirmation box and save again: {}",
+            lines.join("; ")
+        ),
+    }
+}
+
+/// Closing a day that has `n` bookings (listed) needs confirming.
+pub fn closing_cancels(lang: Lang, n: usize, lines: &[String]) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "这一天已有 {n} 个预约，请勾选确认后再关闭（预约人会收到通知）：{}",
+            lines.join("；")
+        ),
+        Lang::En => format!(
+            "This day has {n} booking(s). Tick the confirmation box to close it (their holders are told): {}",
+            lines.join("; ")
+        ),
+    }
+}
+
+/// A date and time in a list: `3月7日 09:00` / `7 Mar 09:00`.
+pub fn moment_short(lang: Lang, at: chrono::NaiveDateTime) -> String {
+    match lang {
+        Lang::ZhCn => at.format("%-m月%-d日 %H:%M").to_string(),
+        Lang::En => at.format("%-d %b %H:%M").to_string(),
+    }
+}
+
+/// Seats left, as a day or time button shows it: `余 3` / `3 left`.
+/// `s` in brackets as the language writes them: full-width in Chinese, ` (…)` in English.
+pub fn in_brackets(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("（{s}）"),
+        Lang::En => format!(" ({s})"),
+    }
+}
+
+pub fn seats_left_short(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::ZhCn => format!("{} {n}", text(lang, Msg::SeatsLeftShort)),
+        Lang::En => format!("{n} {}", text(lang, Msg::SeatsLeftShort)),
+    }
+}
+
+/// The staff queue in one sentence, for the page's live region.
+pub fn queue_summary(lang: Lang, waiting: usize, active: usize) -> String {
+    match lang {
+        Lang::ZhCn => format!("队列已更新：等候 {waiting} 人，正在办理 {active} 人"),
+        Lang::En => format!("Queue updated: {waiting} waiting, {active} at the desks",),
+    }
+}
+
 pub fn workroom_count(lang: Lang, n: usize) -> String {
     match lang {
         Lang::ZhCn => format!("{n} 个居村工作室"),
@@ -1350,6 +1574,13 @@ pub fn results_count(lang: Lang, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn brackets_follow_the_language() {
+        assert_eq!(super::in_brackets(Lang::ZhCn, "张律师"), "（张律师）");
+        assert_eq!(super::in_brackets(Lang::En, "Ms Zhang"), " (Ms Zhang)");
+    }
+
     use super::*;
 
     #[test]
@@ -1386,6 +1617,55 @@ mod tests {
             slot_label(Lang::En, start, end, 0),
             "Tuesday 3 March, 09:00 to 09:30, fully booked"
         );
+    }
+
+    #[test]
+    fn elderly_wording_is_plainer_in_both_languages() {
+        let cjk = |c: char| {
+            ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c)
+        };
+        let mut plainer = 0;
+        for &m in Msg::ALL {
+            let Some((zh, en)) = elder_text(m) else {
+                continue;
+            };
+            plainer += 1;
+            assert_ne!(zh, text(Lang::ZhCn, m), "{m:?} is not reworded");
+            assert_ne!(en, text(Lang::En, m), "{m:?} is not reworded");
+            assert!(
+                !en.chars().any(cjk),
+                "{m:?}: English text has Chinese in it"
+            );
+            // short sentences: at most 30 characters in Chinese, 16 words in English
+            for sentence in zh.split(['。', '！', '？']).filter(|s| !s.is_empty()) {
+                assert!(sentence.chars().count() <= 30, "{m:?}: {sentence}");
+            }
+            for sentence in en
+                .split(['.', '!', '?', ';'])
+                .filter(|s| !s.trim().is_empty())
+            {
+                assert!(
+                    sentence.split_whitespace().count() <= 16,
+                    "{m:?}: {sentence}"
+                );
+            }
+        }
+        assert!(
+            plainer >= 10,
+            "only {plainer} messages have plainer wording"
+        );
+    }
+
+    #[test]
+    fn every_topic_has_an_english_name() {
+        for service in ServiceCode::ALL {
+            for (code, zh) in domain::booking::topics(service) {
+                let en = topic_name(Lang::En, service, code);
+                assert_ne!(&en, zh, "{service:?} {code}");
+                assert!(en.is_ascii(), "{service:?} {code}: {en}");
+                assert_eq!(topic_name(Lang::ZhCn, service, code), *zh);
+            }
+        }
     }
 
     #[test]

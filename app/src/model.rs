@@ -141,7 +141,7 @@ impl From<domain::booking::FieldError> for FieldMessage {
     fn from(e: domain::booking::FieldError) -> Self {
         FieldMessage {
             field: e.field.to_string(),
-            message: e.message,
+            message: e.message_in(crate::i18n::lang()).to_string(),
         }
     }
 }
@@ -253,6 +253,22 @@ pub enum FormOutcome {
     Rejected(Rejection),
 }
 
+/// A place in a drop-down list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceChoice {
+    pub id: i64,
+    pub name: String,
+    /// Has an IP mediation room (the only places that take IP disputes).
+    pub ip: bool,
+}
+
+/// An office and its workrooms, one group of a drop-down list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceChoiceGroup {
+    pub office: PlaceChoice,
+    pub workrooms: Vec<PlaceChoice>,
+}
+
 /// A mediation request kept after a rejected post without JavaScript.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MediationFlash {
@@ -265,10 +281,9 @@ pub struct MediationFlash {
 pub struct MediationFormData {
     /// The place the resident came from (`?place=`), if any.
     pub place: Option<PlaceCard>,
-    /// Every office with its workrooms, for choosing a place.
-    pub offices: Vec<OfficeWithWorkrooms>,
-    /// Places with an IP mediation room (the only ones that take IP disputes).
-    pub ip_places: Vec<i64>,
+    /// Every office with its workrooms, for choosing a place: names only, since the
+    /// page sends the whole district's list to the phone (addresses tripled its size).
+    pub offices: Vec<PlaceChoiceGroup>,
     /// A dispute type chosen before (`?type=ip` from an IP room's page).
     pub dispute_type: Option<String>,
     pub flash: Option<MediationFlash>,
@@ -436,6 +451,13 @@ pub struct StaffHome {
     pub sees_audit: bool,
     /// The statistics this account may open (`district` or its office), if any.
     pub stats_scope: Option<String>,
+}
+
+impl StaffHome {
+    /// The place a staff page opens: the one asked for, else the account's first.
+    pub fn place(&self, asked: Option<i64>) -> i64 {
+        asked.unwrap_or_else(|| self.places.first().map(|p| p.id).unwrap_or_default())
+    }
 }
 
 /// A place's day as a staff page shows it (phones masked; confidential topics withheld).

@@ -2,15 +2,18 @@
 //! alternatives when a slot is full. Rules come from `domain`; seats are counted by the store.
 
 use crate::events::{Event, Events};
-use crate::store::{BookingRecord, NewBookingRecord, Refusal, Store, StoredException};
+use crate::store::{self, BookingRecord, NewBookingRecord, Store, StoredException};
 use crate::ServiceError;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{
-    check_fairness, check_youth, FairnessLimits, FieldError, MobilePhone, ResidentForm,
+    check_fairness, check_youth, FairnessError, FairnessLimits, FieldError, MobilePhone,
+    ResidentForm,
 };
 use domain::calendar::{parse_holiday_year, CalendarFileError, HolidayCalendar};
 use domain::slots::{self, to_local, DateException, ExceptionKind, ExtraSession};
-use domain::{BookingCode, BookingState, BookingWindow, Location, LocationId, ServiceCode, Slot};
+use domain::{
+    BookingCode, BookingState, BookingWindow, Lang, Location, LocationId, ServiceCode, Slot,
+};
 use std::sync::{Arc, RwLock};
 
 /// A booking's local start and end.
@@ -65,9 +68,9 @@ pub enum BookingError {
     /// The slot has no seat left; nearby alternatives, soonest first.
     #[error("这个时段已约满，请选择其他时段")]
     Full { alternatives: Vec<Alternative> },
-    /// A fairness rule or the booking's state forbids it; the message says why.
+    /// A fairness rule or the booking's state forbids it; the reason says why.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     /// Unknown code or wrong phone: the same answer for both, so codes cannot be probed.
     #[error("没有找到这个预约，请核对预约码和手机号")]
     NotFound,
@@ -90,8 +93,96 @@ impl From<crate::store::StoreError> for BookingError {
     }
 }
 
-fn invalid(field: &'static str, message: impl Into<String>) -> BookingError {
-    BookingError::Invalid(FieldError::new(field, message))
+impl BookingError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, BookingError::Invalid(f)) => f.message_in(lang).to_string(),
+            (Lang::En, BookingError::Full { .. }) => {
+                "This time is fully booked; please choose another time".to_string()
+            }
+            (Lang::En, BookingError::Refused(r)) => r.message(lang),
+            (Lang::En, BookingError::NotFound) => "No booking was found. Please check the \
+                booking code and the mobile number you booked with"
+                .to_string(),
+            (Lang::En, BookingError::Internal) => "internal error".to_string(),
+        }
+    }
+}
+
+/// Why a booking cannot be made, changed or cancelled: the reason of
+/// [`BookingError::Refused`]. `Display` is the Chinese text the API sends.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// A fairness rule: too many unfinished bookings, or one at the same time.
+    #[error("{0}")]
+    Fairness(FairnessError),
+    /// The booking's state no longer allows the change or the cancellation.
+    #[error("{0}")]
+    NotActive(NotActive),
+}
+
+impl Refusal {
+    /// The reason in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Refusal::Fairness(e) => e.message(lang),
+            Refusal::NotActive(r) => r.message(lang),
+        }
+    }
+}
+
+/// A booking whose state no longer allows a change or a cancellation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotActive {
+    #[error("这个预约当前为“{}”，不能再更改", .0.label_zh())]
+    Change(BookingState),
+    #[error("这个预约当前为“{}”，不能取消", .0.label_zh())]
+    Cancel(BookingState),
+}
+
+impl NotActive {
+    /// Every reason, in every state.
+    pub fn all() -> impl Iterator<Item = NotActive> {
+        BookingState::ALL
+            .into_iter()
+            .flat_map(|s| [NotActive::Change(s), NotActive::Cancel(s)])
+    }
+
+    /// The reason in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, NotActive::Change(s)) => format!(
+                "This booking's status is “{}”, so it can no longer be changed",
+                s.label_en()
+            ),
+            (Lang::En, NotActive::Cancel(s)) => format!(
+                "This booking's status is “{}”, so it cannot be cancelled",
+                s.label_en()
+            ),
+        }
+    }
+}
+
+impl From<NotActive> for BookingError {
+    fn from(r: NotActive) -> Self {
+        BookingError::Refused(Refusal::NotActive(r))
+    }
+}
+
+impl From<FairnessError> for BookingError {
+    fn from(e: FairnessError) -> Self {
+        BookingError::Refused(Refusal::Fairness(e))
+    }
+}
+
+const NOT_BOOKABLE_EN: &str = "This time cannot be booked (it is outside the opening hours, or \
+                               too late to book); please choose another time";
+
+fn invalid(field: &'static str, zh: &str, en: &str) -> BookingError {
+    BookingError::Invalid(FieldError::new(field, zh, en))
 }
 
 #[derive(Clone)]
@@ -279,6 +370,8 @@ impl Bookings {
             return Err(invalid(
                 "to",
                 "查询范围最多 62 天，且结束日期不能早于开始日期",
+                "You can look at most 62 days at once, and the end date cannot be earlier than \
+                 the start date",
             ));
         }
         let exceptions = self.exceptions(place, service, from, to).await?;
@@ -352,27 +445,44 @@ impl Bookings {
     pub async fn book(&self, req: &BookingRequest) -> Result<BookingRecord, BookingError> {
         let place = match self.directory.location(LocationId(req.location_id)).await {
             Ok(p) => p,
-            Err(ServiceError::NotFound) => return Err(invalid("location_id", "没有这个服务网点")),
+            Err(ServiceError::NotFound) => {
+                return Err(invalid(
+                    "location_id",
+                    "没有这个服务网点",
+                    "There is no such service point; please choose one from the list",
+                ))
+            }
             Err(e) => return Err(e.into()),
         };
         let place = &place;
-        let service: ServiceCode = req
-            .service
-            .parse()
-            .map_err(|_| invalid("service", "没有这项服务"))?;
+        let service: ServiceCode = req.service.parse().map_err(|_| {
+            invalid(
+                "service",
+                "没有这项服务",
+                "There is no such service; please choose one from the list",
+            )
+        })?;
         if service == ServiceCode::Mediation {
             return Err(invalid(
                 "service",
                 "人民调解请通过调解申请提交，无需预约时段",
+                "For people's mediation, please send a mediation request instead; no time slot is \
+                 needed",
             ));
         }
         if place.offers(service).is_none() {
-            return Err(invalid("service", "这个网点不提供这项服务"));
+            return Err(invalid(
+                "service",
+                "这个网点不提供这项服务",
+                "This service point does not offer this service; please choose another",
+            ));
         }
         let start = DateTime::parse_from_rfc3339(req.start.trim()).map_err(|_| {
             invalid(
                 "start",
                 "请选择预约时段（时间格式应为 RFC 3339，例如 2026-03-03T09:00:00+08:00）",
+                "Please choose a time (written as RFC 3339, for example \
+                 2026-03-03T09:00:00+08:00)",
             )
         })?;
         let form = ResidentForm {
@@ -391,6 +501,7 @@ impl Bookings {
             invalid(
                 "start",
                 "这个时段不可预约（不在开放时间内，或已过预约期限）",
+                NOT_BOOKABLE_EN,
             )
         })?;
         check_youth(slot.youth_only, req.youth).map_err(BookingError::Invalid)?;
@@ -435,23 +546,21 @@ impl Bookings {
 
     async fn refusal(
         &self,
-        refusal: Refusal,
+        refusal: store::Refusal,
         place: &Location,
         service: ServiceCode,
         start: DateTime<FixedOffset>,
     ) -> BookingError {
         match refusal {
-            Refusal::Full => BookingError::Full {
+            store::Refusal::Full => BookingError::Full {
                 alternatives: self
                     .alternatives(place, service, start)
                     .await
                     .unwrap_or_default(),
             },
-            Refusal::Fairness(e) => BookingError::Refused(e.to_string()),
-            Refusal::NotActive(state) => {
-                BookingError::Refused(format!("这个预约当前为“{}”，不能再更改", state.label_zh()))
-            }
-            Refusal::NotFound => BookingError::NotFound,
+            store::Refusal::Fairness(e) => e.into(),
+            store::Refusal::NotActive(state) => NotActive::Change(state).into(),
+            store::Refusal::NotFound => BookingError::NotFound,
         }
     }
 
@@ -494,10 +603,7 @@ impl Bookings {
                 self.notify(domain::notify::NoticeKind::Cancelled, &b).await;
                 Ok(b)
             }
-            Err(Refusal::NotActive(state)) => Err(BookingError::Refused(format!(
-                "这个预约当前为“{}”，不能取消",
-                state.label_zh()
-            ))),
+            Err(store::Refusal::NotActive(state)) => Err(NotActive::Cancel(state).into()),
             Err(_) => Err(BookingError::NotFound),
         }
     }
@@ -510,10 +616,19 @@ impl Bookings {
     ) -> Result<BookingRecord, BookingError> {
         let found = self.find(code, phone).await?;
         let place = &self.directory.location(found.location_id).await?;
-        let start = DateTime::parse_from_rfc3339(new_start.trim())
-            .map_err(|_| invalid("start", "请选择新的预约时段（时间格式应为 RFC 3339）"))?;
+        let start = DateTime::parse_from_rfc3339(new_start.trim()).map_err(|_| {
+            invalid(
+                "start",
+                "请选择新的预约时段（时间格式应为 RFC 3339）",
+                "Please choose the new time (written as RFC 3339)",
+            )
+        })?;
         if start.with_timezone(&Utc) == found.start {
-            return Err(invalid("start", "新时段与原时段相同"));
+            return Err(invalid(
+                "start",
+                "新时段与原时段相同",
+                "The new time is the same as the current one; please choose a different time",
+            ));
         }
         let slot = self
             .slot_at(place, found.service, start)
@@ -522,6 +637,7 @@ impl Bookings {
                 invalid(
                     "start",
                     "这个时段不可预约（不在开放时间内，或已过预约期限）",
+                    NOT_BOOKABLE_EN,
                 )
             })?;
         check_youth(slot.youth_only, found.youth).map_err(BookingError::Invalid)?;

@@ -12,10 +12,10 @@ use domain::booking::{FieldError, MobilePhone};
 use domain::mediation::{
     agreement_year, applicant_timeline, committee_short_name, is_overdue, may_assign, may_mediate,
     meetings_in, next_state, sees_case, CaseAction, CaseCode, CaseOutcome, CaseState, Ending,
-    MediationForm,
+    IllegalStep, MediationForm,
 };
 use domain::staff::StaffAccount;
-use domain::{Location, LocationId};
+use domain::{Lang, Location, LocationId};
 use rand_core::OsRng;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ pub enum MediationError {
     Forbidden,
     /// The step does not fit the case's state, or someone else acted first; says why.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Conflict),
     #[error("internal error")]
     Internal,
 }
@@ -46,6 +46,57 @@ impl From<ServiceError> for MediationError {
 impl From<crate::store::StoreError> for MediationError {
     fn from(e: crate::store::StoreError) -> Self {
         ServiceError::from(e).into()
+    }
+}
+
+impl MediationError {
+    /// The message in `lang`: the Chinese text is the `Display` one. For `Invalid`, each
+    /// field's own message is [`FieldError::message_in`].
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, MediationError::Invalid(_)) => {
+                "Some answers in the form need correcting".to_string()
+            }
+            (Lang::En, MediationError::NotFound) => {
+                "Not found; please check and try again".to_string()
+            }
+            (Lang::En, MediationError::Forbidden) => {
+                "You do not have permission to see or handle this case".to_string()
+            }
+            (Lang::En, MediationError::Conflict(c)) => c.message(lang),
+            (Lang::En, MediationError::Internal) => "internal error".to_string(),
+        }
+    }
+}
+
+/// Why a step on a case is refused: the reason of [`MediationError::Conflict`]. `Display`
+/// is the Chinese text the API sends.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    #[error("{0}")]
+    Step(IllegalStep),
+    #[error("这个案件刚被其他人处理过，请刷新后再试")]
+    ChangedMeanwhile,
+}
+
+impl Conflict {
+    /// The reason in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, Conflict::Step(e)) => e.message(lang),
+            (Lang::En, Conflict::ChangedMeanwhile) => {
+                "Someone else has just handled this case; please refresh the page and try again"
+                    .to_string()
+            }
+        }
+    }
+}
+
+impl From<Conflict> for MediationError {
+    fn from(c: Conflict) -> Self {
+        MediationError::Conflict(c)
     }
 }
 
@@ -439,7 +490,7 @@ impl Mediation {
     ) -> Result<CaseRecord, MediationError> {
         let (case, place) = self.visible_case(account, code).await?;
         let to =
-            next_state(case.state, &action).map_err(|e| MediationError::Conflict(e.to_string()))?;
+            next_state(case.state, &action).map_err(|e| MediationError::from(Conflict::Step(e)))?;
         let action = self.checked(account, &case, &place, action).await?;
         let now = self.now();
         let mut after = case.clone();
@@ -503,9 +554,7 @@ impl Mediation {
             .store
             .save_case_step(seen, &after, &event, numbering)
             .await?
-            .ok_or_else(|| {
-                MediationError::Conflict("这个案件刚被其他人处理过，请刷新后再试".into())
-            })?;
+            .ok_or_else(|| MediationError::from(Conflict::ChangedMeanwhile))?;
         self.staff
             .audit(
                 account,
@@ -537,6 +586,7 @@ impl Mediation {
                     return Err(invalid(FieldError::new(
                         "mediator_id",
                         "请选择负责这个地点的调解员",
+                        "Choose a mediator who works at this place",
                     )));
                 }
             }
@@ -546,7 +596,11 @@ impl Mediation {
                     .await?
                     .filter(|p| p.offers(case.dispute_type.service()).is_some())
                     .ok_or_else(|| {
-                        invalid(FieldError::new("location_id", "请选择受理调解的地点"))
+                        invalid(FieldError::new(
+                            "location_id",
+                            "请选择受理调解的地点",
+                            "Choose the place where the mediation will be held",
+                        ))
                     })?;
                 // meetings are held in the place's open hours
                 if !self
@@ -557,6 +611,7 @@ impl Mediation {
                     return Err(invalid(FieldError::new(
                         "start",
                         "请选择该地点今后两周内开放的时段",
+                        "Choose a time when this place is open in the next two weeks",
                     )));
                 }
             }

@@ -12,11 +12,11 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{BookingCode, FieldError, MobilePhone};
 use domain::queue::{
     estimated_wait_minutes, next_state, next_to_call, DisplayBoard, DisplayCall, Outcome,
-    QueueState, Step, Waiting,
+    QueueState, Step, StepError, Waiting,
 };
 use domain::slots::{days_span, local_date, to_local};
 use domain::staff::{Action, StaffAccount};
-use domain::{BookingState, Location, LocationId, ServiceCode};
+use domain::{BookingState, Lang, Location, LocationId, ServiceCode};
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
@@ -28,11 +28,86 @@ pub enum QueueError {
     NotFound,
     /// The person's state forbids the step (or someone else acted first); says why.
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Conflict),
     #[error("{0}")]
     Invalid(FieldError),
     #[error("internal error")]
     Internal,
+}
+
+impl QueueError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, QueueError::Forbidden) => {
+                "You do not have permission to handle this place's queue".to_string()
+            }
+            (Lang::En, QueueError::NotFound) => {
+                "Not found; please refresh the page and try again".to_string()
+            }
+            (Lang::En, QueueError::Conflict(c)) => c.message(lang),
+            (Lang::En, QueueError::Invalid(f)) => f.message_in(lang).to_string(),
+            (Lang::En, QueueError::Internal) => "internal error".to_string(),
+        }
+    }
+}
+
+/// Why a step on the queue is refused: the reason of [`QueueError::Conflict`]. `Display` is
+/// the Chinese text the API sends.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// The booking is for another day; its local start.
+    #[error("这是 {} 的预约，不是今天的", to_local(.0).format("%-m月%-d日 %H:%M"))]
+    NotToday(DateTime<Utc>),
+    #[error("这个预约当前为“{}”，不能签到", .0.label_zh())]
+    CannotCheckIn(BookingState),
+    #[error("同时叫号的人太多，请再试一次")]
+    TooManyCalling,
+    #[error("{0}")]
+    Step(StepError),
+    #[error("没有可以撤销的操作")]
+    NothingToUndo,
+    #[error("这个预约当前为“{}”，不需要撤销未到", .0.label_zh())]
+    NoNoShowToUndo(BookingState),
+    #[error("这个人的状态刚刚被其他人更改，请刷新")]
+    ChangedMeanwhile,
+}
+
+impl Conflict {
+    /// The reason in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, Conflict::NotToday(start)) => format!(
+                "This booking is for {}, not today",
+                to_local(start).format("%a %-d %b %H:%M")
+            ),
+            (Lang::En, Conflict::CannotCheckIn(s)) => format!(
+                "This booking's status is “{}”, so it cannot be checked in",
+                s.label_en()
+            ),
+            (Lang::En, Conflict::TooManyCalling) => {
+                "Too many desks are calling at the same moment; please try again".to_string()
+            }
+            (Lang::En, Conflict::Step(e)) => e.message(lang),
+            (Lang::En, Conflict::NothingToUndo) => "There is nothing to undo".to_string(),
+            (Lang::En, Conflict::NoNoShowToUndo(s)) => format!(
+                "This booking's status is “{}”, so there is no no-show to undo",
+                s.label_en()
+            ),
+            (Lang::En, Conflict::ChangedMeanwhile) => {
+                "Someone else has just changed this person's status; please refresh the page"
+                    .to_string()
+            }
+        }
+    }
+}
+
+impl From<Conflict> for QueueError {
+    fn from(c: Conflict) -> Self {
+        QueueError::Conflict(c)
+    }
 }
 
 impl From<ServiceError> for QueueError {
@@ -173,7 +248,11 @@ impl Queues {
     ) -> Result<DayQueue, QueueError> {
         let place = self.place_for(account, Action::ViewQueue, place).await?;
         let Some((from, to)) = days_span(day, day) else {
-            return Err(QueueError::Invalid(FieldError::new("date", "日期无效")));
+            return Err(QueueError::Invalid(FieldError::new(
+                "date",
+                "日期无效",
+                "The date is not valid",
+            )));
         };
         let entries: Vec<QueueEntryRecord> = self
             .store
@@ -226,10 +305,7 @@ impl Queues {
             .await?;
         let today = self.today();
         if local_date(&booking.start) != today {
-            return Err(QueueError::Conflict(format!(
-                "这是 {} 的预约，不是今天的",
-                to_local(&booking.start).format("%-m月%-d日 %H:%M")
-            )));
+            return Err(Conflict::NotToday(booking.start).into());
         }
         match self.store.check_in(booking.id, today, self.now()).await? {
             Ok(entry) => {
@@ -245,10 +321,7 @@ impl Queues {
                 self.announce(place.id);
                 Ok(entry)
             }
-            Err(Refusal::NotActive(state)) => Err(QueueError::Conflict(format!(
-                "这个预约当前为“{}”，不能签到",
-                state.label_zh()
-            ))),
+            Err(Refusal::NotActive(state)) => Err(Conflict::CannotCheckIn(state).into()),
             Err(_) => Err(QueueError::NotFound),
         }
     }
@@ -265,6 +338,7 @@ impl Queues {
             return Err(QueueError::Invalid(FieldError::new(
                 "service",
                 "这个网点不提供这项服务",
+                "This place does not offer this service",
             )));
         }
         if !account.handles(service) {
@@ -345,7 +419,7 @@ impl Queues {
                 return Ok(Some(entry));
             }
         }
-        Err(QueueError::Conflict("同时叫号的人太多，请再试一次".into()))
+        Err(Conflict::TooManyCalling.into())
     }
 
     /// One step on one person: recall, park, serve, finish (with an outcome), no-show,
@@ -362,11 +436,12 @@ impl Queues {
         note: Option<String>,
     ) -> Result<QueueEntryRecord, QueueError> {
         let (entry, place) = self.operable_entry(account, entry_id).await?;
-        let to = next_state(entry.state, step).map_err(|e| QueueError::Conflict(e.to_string()))?;
+        let to = next_state(entry.state, step).map_err(|e| QueueError::from(Conflict::Step(e)))?;
         if step == Step::Finish && outcome.is_none() {
             return Err(QueueError::Invalid(FieldError::new(
                 "outcome",
                 "请选择办理结果",
+                "Choose the outcome",
             )));
         }
         let note = note
@@ -410,9 +485,11 @@ impl Queues {
         let target = match to_place {
             Some(id) if id != from.id => {
                 self.directory.location(id).await.map_err(|e| match e {
-                    ServiceError::NotFound => {
-                        QueueError::Invalid(FieldError::new("location_id", "没有这个网点"))
-                    }
+                    ServiceError::NotFound => QueueError::Invalid(FieldError::new(
+                        "location_id",
+                        "没有这个网点",
+                        "There is no such place",
+                    )),
                     other => other.into(),
                 })?
             }
@@ -422,15 +499,17 @@ impl Queues {
             return Err(QueueError::Invalid(FieldError::new(
                 "service",
                 "那个网点不提供这项服务",
+                "That place does not offer this service",
             )));
         }
         if target.id == from.id && to_service == entry.service {
             return Err(QueueError::Invalid(FieldError::new(
                 "service",
                 "请选择另一项服务或另一个网点",
+                "Choose another service or another place",
             )));
         }
-        next_state(entry.state, Step::Transfer).map_err(|e| QueueError::Conflict(e.to_string()))?;
+        next_state(entry.state, Step::Transfer).map_err(|e| QueueError::from(Conflict::Step(e)))?;
         let note = format!("分流至 {} {}", target.name, to_service.code());
         let change = QueueChange {
             to: QueueState::Transferred,
@@ -478,7 +557,7 @@ impl Queues {
             .store
             .undo_queue_entry(entry.id, self.now())
             .await?
-            .ok_or_else(|| QueueError::Conflict("没有可以撤销的操作".into()))?;
+            .ok_or_else(|| QueueError::from(Conflict::NothingToUndo))?;
         self.staff
             .audit(
                 account,
@@ -591,10 +670,7 @@ impl Queues {
         if booking.state != BookingState::NoShow
             || !self.store.revert_no_show(booking.id, self.now()).await?
         {
-            return Err(QueueError::Conflict(format!(
-                "这个预约当前为“{}”，不需要撤销未到",
-                booking.state.label_zh()
-            )));
+            return Err(Conflict::NoNoShowToUndo(booking.state).into());
         }
         self.staff
             .audit(
@@ -613,7 +689,7 @@ impl Queues {
 /// Someone else acted on the person first: the step is refused rather than applied to a
 /// situation the staff member did not see.
 fn changed_meanwhile() -> QueueError {
-    QueueError::Conflict("这个人的状态刚刚被其他人更改，请刷新".into())
+    Conflict::ChangedMeanwhile.into()
 }
 
 fn step_code(step: Step) -> &'static str {
@@ -637,6 +713,7 @@ fn clean_desk(desk: Option<String>) -> Result<Option<String>, QueueError> {
         return Err(QueueError::Invalid(FieldError::new(
             "desk",
             "窗口名称最多 12 个字",
+            "The desk name can be at most 12 characters",
         )));
     }
     Ok(Some(d))

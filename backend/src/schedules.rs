@@ -31,6 +31,33 @@ pub enum ScheduleError {
     Internal,
 }
 
+impl ScheduleError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: domain::Lang) -> String {
+        use domain::Lang;
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, ScheduleError::Forbidden) => {
+                "You do not have permission to change this place's opening hours".to_string()
+            }
+            (Lang::En, ScheduleError::NotFound) => {
+                "Not found; please refresh the page and try again".to_string()
+            }
+            (Lang::En, ScheduleError::Invalid(f)) => f.message_in(lang).to_string(),
+            (Lang::En, ScheduleError::NeedsConfirmation(list)) => match list.len() {
+                1 => "This change would cancel 1 existing booking; please confirm, then save \
+                      again"
+                    .to_string(),
+                n => format!(
+                    "This change would cancel {n} existing bookings; please confirm, then save \
+                     again"
+                ),
+            },
+            (Lang::En, ScheduleError::Internal) => "internal error".to_string(),
+        }
+    }
+}
+
 impl From<ServiceError> for ScheduleError {
     fn from(e: ServiceError) -> Self {
         match e {
@@ -215,12 +242,17 @@ impl Schedules {
             return Err(ScheduleError::Invalid(FieldError::new(
                 "service",
                 "这个网点没有这项可预约的服务",
+                "This service cannot be booked at this place",
             )));
         }
         let mut sessions = Vec::new();
         for (i, line) in lines.iter().filter(|l| !l.trim().is_empty()).enumerate() {
             let s = WeeklySession::parse(line).map_err(|e| {
-                ScheduleError::Invalid(FieldError::new("sessions", format!("第 {} 条：{e}", i + 1)))
+                ScheduleError::Invalid(FieldError::new(
+                    "sessions",
+                    format!("第 {} 条：{e}", i + 1),
+                    format!("Rule {}: {}", i + 1, e.message(domain::Lang::En)),
+                ))
             })?;
             sessions.push(s);
         }
@@ -277,10 +309,15 @@ impl Schedules {
             return Err(ScheduleError::Invalid(FieldError::new(
                 "date",
                 "不能关闭已经过去的日期",
+                "A day that has already passed cannot be closed",
             )));
         }
         let offer = place.offers(service).ok_or_else(|| {
-            ScheduleError::Invalid(FieldError::new("service", "这个网点没有这项服务"))
+            ScheduleError::Invalid(FieldError::new(
+                "service",
+                "这个网点没有这项服务",
+                "This place does not offer this service",
+            ))
         })?;
         let held = self.held(&place, service).await?;
         let mut exceptions = self.stored_exceptions(&place, service).await?;

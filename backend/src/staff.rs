@@ -30,6 +30,24 @@ pub enum StaffError {
     Internal,
 }
 
+impl StaffError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: domain::Lang) -> String {
+        use domain::Lang;
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, StaffError::BadCredentials) => {
+                "The username or the password is not correct".to_string()
+            }
+            (Lang::En, StaffError::Invalid(f)) => f.message_in(lang).to_string(),
+            (Lang::En, StaffError::Forbidden) => {
+                "You do not have permission to do this".to_string()
+            }
+            (Lang::En, StaffError::Internal) => "internal error".to_string(),
+        }
+    }
+}
+
 impl From<ServiceError> for StaffError {
     fn from(_: ServiceError) -> Self {
         StaffError::Internal
@@ -160,24 +178,36 @@ impl Staff {
             })
             .await?
             .ok_or_else(|| {
-                StaffError::Invalid(FieldError::new("username", "这个用户名已经有人用了"))
+                StaffError::Invalid(FieldError::new(
+                    "username",
+                    "这个用户名已经有人用了",
+                    "This username is already taken; please choose another",
+                ))
             })
     }
 
     async fn check_place(&self, role: Role, place: Option<LocationId>) -> Result<(), StaffError> {
-        let wrong = |m: &str| Err(StaffError::Invalid(FieldError::new("place", m)));
+        let wrong = |zh: &str, en: &str| Err(StaffError::Invalid(FieldError::new("place", zh, en)));
         match (role, place) {
             (Role::DistrictAdmin | Role::Auditor, None) => Ok(()),
-            (Role::DistrictAdmin | Role::Auditor, Some(_)) => wrong("区级账号不属于某个网点"),
-            (_, None) => wrong("请指定所属网点"),
+            (Role::DistrictAdmin | Role::Auditor, Some(_)) => wrong(
+                "区级账号不属于某个网点",
+                "A district account does not belong to a place; leave the place empty",
+            ),
+            (_, None) => wrong("请指定所属网点", "Choose the place the account belongs to"),
             (_, Some(id)) => {
                 let p = match self.directory.location(id).await {
                     Ok(p) => p,
-                    Err(ServiceError::NotFound) => return wrong("没有这个网点"),
+                    Err(ServiceError::NotFound) => {
+                        return wrong("没有这个网点", "There is no such place")
+                    }
                     Err(e) => return Err(e.into()),
                 };
                 match role.needs_place() {
-                    Some(kind) if kind != p.kind => wrong("网点类型与角色不符"),
+                    Some(kind) if kind != p.kind => wrong(
+                        "网点类型与角色不符",
+                        "This kind of place does not match the role",
+                    ),
                     _ => Ok(()),
                 }
             }
@@ -197,6 +227,7 @@ impl Staff {
             return Err(StaffError::Invalid(FieldError::new(
                 "old_password",
                 "原密码不正确",
+                "The current password is not correct",
             )));
         }
         check_new_password(&account.username, new).map_err(StaffError::Invalid)?;

@@ -27,6 +27,22 @@ pub enum StatsError {
     Internal,
 }
 
+impl StatsError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: domain::Lang) -> String {
+        use domain::Lang;
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, StatsError::Invalid(f)) => f.message_in(lang).to_string(),
+            (Lang::En, StatsError::NotFound) => "There is no such place".to_string(),
+            (Lang::En, StatsError::Forbidden) => {
+                "You do not have permission to see the statistics of this scope".to_string()
+            }
+            (Lang::En, StatsError::Internal) => "internal error".to_string(),
+        }
+    }
+}
+
 impl From<ServiceError> for StatsError {
     fn from(e: ServiceError) -> Self {
         match e {

@@ -1,9 +1,10 @@
 //! Booking rules that need no storage: the booking code residents keep, what they type into
 //! the form (phone, name, topic, short account), the states of a booking and the fairness
-//! limits. Messages are plain Chinese for residents; field names are those of the API.
+//! limits. Messages are plain Chinese for residents, each with an English text for the
+//! English pages; field names are those of the API.
 
 use crate::slots::to_local;
-use crate::ServiceCode;
+use crate::{Lang, ServiceCode};
 use chrono::{DateTime, FixedOffset};
 use rand_core::RngCore;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -11,19 +12,35 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A form field that is wrong, and what to do about it.
+///
+/// The API's JSON carries `field` and the Chinese `message` only; the English text is for
+/// the English pages ([`message_in`](Self::message_in)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct FieldError {
     /// The API field: `name`, `phone`, `topic`, `account`, `consent`, `youth`, `code`.
     pub field: &'static str,
+    /// In Chinese.
     pub message: String,
+    /// The same in English.
+    #[serde(skip)]
+    pub en: String,
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
         FieldError {
             field,
-            message: message.into(),
+            message: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message in `lang` (the Chinese one should an English text be missing).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.en.is_empty() => &self.en,
+            _ => &self.message,
         }
     }
 }
@@ -72,12 +89,12 @@ impl BookingCode {
     /// are fine. Letters the alphabet leaves out (O, I, L) and digits 0 and 1 are refused with
     /// a message saying so, rather than guessed.
     pub fn parse(text: &str) -> Result<Self, FieldError> {
-        Self::parse_named(text, "预约码")
+        Self::parse_named(text, "预约码", "booking code")
     }
 
     /// [`parse`](Self::parse) for another code of the same shape (a mediation case's),
-    /// whose messages call it `noun`.
-    pub fn parse_named(text: &str, noun: &str) -> Result<Self, FieldError> {
+    /// whose messages call it `noun` (Chinese) and `noun_en` (English, lower case).
+    pub fn parse_named(text: &str, noun: &str, noun_en: &str) -> Result<Self, FieldError> {
         const FIELD: &str = "code";
         let mut code = [0u8; CODE_LEN];
         let mut n = 0;
@@ -90,18 +107,26 @@ impl BookingCode {
                 return Err(FieldError::new(
                     FIELD,
                     format!("{noun}里没有数字 0、1 和字母 O、I、L，请对照短信或页面重新输入"),
+                    format!(
+                        "A {noun_en} never contains the digits 0 or 1 or the letters O, I or L. \
+                         Please check it in your text message or on the page and type it again"
+                    ),
                 ));
             }
             if !c.is_ascii() || !CODE_ALPHABET.contains(&(c as u8)) {
                 return Err(FieldError::new(
                     FIELD,
                     format!("{noun}只包含数字和英文字母，例如 7K3QX-9MPA2"),
+                    format!(
+                        "Enter the {noun_en} using letters and digits only, for example 7K3QX-9MPA2"
+                    ),
                 ));
             }
             if n == CODE_LEN {
                 return Err(FieldError::new(
                     FIELD,
                     format!("{noun}是 10 位，例如 7K3QX-9MPA2"),
+                    format!("Enter the 10-character {noun_en}, for example 7K3QX-9MPA2"),
                 ));
             }
             code[n] = c as u8;
@@ -111,6 +136,7 @@ impl BookingCode {
             return Err(FieldError::new(
                 FIELD,
                 format!("{noun}是 10 位，例如 7K3QX-9MPA2"),
+                format!("Enter the 10-character {noun_en}, for example 7K3QX-9MPA2"),
             ));
         }
         Ok(BookingCode(code))
@@ -168,7 +194,13 @@ impl MobilePhone {
     /// Accepts `13812345678`, `138 1234 5678`, `138-1234-5678`, `+86 138…`, `86138…`,
     /// `0086138…` and full-width digits.
     pub fn parse(text: &str) -> Result<Self, FieldError> {
-        let bad = || FieldError::new("phone", "请填写11位手机号码，例如 13812345678");
+        let bad = || {
+            FieldError::new(
+                "phone",
+                "请填写11位手机号码，例如 13812345678",
+                "Enter your mobile number (11 digits starting with 1, for example 13812345678)",
+            )
+        };
         let mut s: String = text
             .chars()
             .map(half_width)
@@ -235,12 +267,13 @@ impl PersonName {
         const FIELD: &str = "name";
         let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
-            return Err(FieldError::new(FIELD, "请填写姓名"));
+            return Err(FieldError::new(FIELD, "请填写姓名", "Enter your name"));
         }
         if name.chars().count() > NAME_MAX_CHARS {
             return Err(FieldError::new(
                 FIELD,
                 format!("姓名最多 {NAME_MAX_CHARS} 个字"),
+                format!("Your name can be at most {NAME_MAX_CHARS} characters long"),
             ));
         }
         // 〇 is a digit to Unicode but occurs in names
@@ -248,10 +281,15 @@ impl PersonName {
             return Err(FieldError::new(
                 FIELD,
                 "姓名里不能有数字，手机号码请填在下面一栏",
+                "Your name cannot contain digits; please put your mobile number in the box below",
             ));
         }
         if name.chars().any(char::is_control) {
-            return Err(FieldError::new(FIELD, "姓名里有无法显示的字符，请重新输入"));
+            return Err(FieldError::new(
+                FIELD,
+                "姓名里有无法显示的字符，请重新输入",
+                "Your name contains characters that cannot be shown; please type it again",
+            ));
         }
         Ok(PersonName(name))
     }
@@ -303,6 +341,10 @@ impl Account {
                 format!(
                     "情况简述最多 {ACCOUNT_MAX_CHARS} 个字，现在是 {n} 个字，请简要说明，详细情况可以当面谈"
                 ),
+                format!(
+                    "The short description can be at most {ACCOUNT_MAX_CHARS} characters and now \
+                     has {n}. Please shorten it: you can explain the details in person"
+                ),
             ));
         }
         if text
@@ -312,6 +354,8 @@ impl Account {
             return Err(FieldError::new(
                 FIELD,
                 "情况简述里有无法显示的字符，请重新输入",
+                "The short description contains characters that cannot be shown; \
+                 please type it again",
             ));
         }
         Ok(Some(Account(text.to_string())))
@@ -325,7 +369,13 @@ impl Account {
 impl TryFrom<String> for Account {
     type Error = FieldError;
     fn try_from(s: String) -> Result<Self, FieldError> {
-        Self::parse(&s)?.ok_or_else(|| FieldError::new("account", "情况简述不能为空"))
+        Self::parse(&s)?.ok_or_else(|| {
+            FieldError::new(
+                "account",
+                "情况简述不能为空",
+                "The short description cannot be empty",
+            )
+        })
     }
 }
 
@@ -343,6 +393,8 @@ pub fn check_consent(consent: bool) -> Result<(), FieldError> {
         Err(FieldError::new(
             "consent",
             "请阅读并勾选同意《个人信息处理说明》后再提交",
+            "Please read how your personal information is handled, then tick the box to agree \
+             before sending",
         ))
     }
 }
@@ -354,6 +406,7 @@ pub fn check_youth(slot_youth_only: bool, declared_youth: bool) -> Result<(), Fi
         Err(FieldError::new(
             "youth",
             "这个时段只接待未满 18 周岁的青少年，请选择其他时段",
+            "This time is only for young people under 18; please choose another time",
         ))
     } else {
         Ok(())
@@ -491,7 +544,11 @@ pub fn parse_topic(service: ServiceCode, code: &str) -> Result<&'static str, Fie
         .map(|(c, _)| *c)
         .ok_or_else(|| {
             let labels: Vec<&str> = topics(service).iter().map(|(_, l)| *l).collect();
-            FieldError::new("topic", format!("请选择咨询事项：{}", labels.join("、")))
+            FieldError::new(
+                "topic",
+                format!("请选择咨询事项：{}", labels.join("、")),
+                "Choose what it is about from the list",
+            )
         })
 }
 
@@ -553,6 +610,19 @@ impl BookingState {
             BookingState::Serving => "服务中",
             BookingState::Done => "已完成",
             BookingState::NoShow => "未到",
+        }
+    }
+
+    /// The state in English, as the English pages name it.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            BookingState::Booked => "Booked",
+            BookingState::Cancelled => "Cancelled",
+            BookingState::CheckedIn => "Checked in",
+            BookingState::Called => "Called",
+            BookingState::Serving => "Being served",
+            BookingState::Done => "Done",
+            BookingState::NoShow => "Did not come",
         }
     }
 
@@ -621,6 +691,25 @@ pub enum FairnessError {
     },
 }
 
+impl FairnessError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::ZhCn, _) => self.to_string(),
+            (Lang::En, FairnessError::TooManyActive { max }) => format!(
+                "Each mobile number can have at most {max} unfinished {} at a time. Please \
+                 cancel one, or wait until one is finished, before booking again",
+                if *max == 1 { "booking" } else { "bookings" }
+            ),
+            (Lang::En, FairnessError::Overlap { start, end }) => format!(
+                "You already have a booking at that time ({}); please choose another time",
+                local_range_en(start, end)
+            ),
+        }
+    }
+}
+
+/// `3月3日 09:00–09:30`, in Shanghai time.
 fn local_range(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> String {
     let (s, e) = (to_local(start), to_local(end));
     format!(
@@ -629,6 +718,12 @@ fn local_range(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> St
         s.format("%H:%M"),
         e.format("%H:%M")
     )
+}
+
+/// `Tue 3 Mar 09:00–09:30`, in Shanghai time.
+fn local_range_en(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>) -> String {
+    let (s, e) = (to_local(start), to_local(end));
+    format!("{}–{}", s.format("%a %-d %b %H:%M"), e.format("%H:%M"))
 }
 
 /// Checks a new booking against the resident's active bookings (same phone number): at most
@@ -1058,5 +1153,262 @@ mod tests {
             .starts_with("每个手机号最多同时保留 3 个未完成的预约"));
         let five = FairnessLimits { max_active: 5 };
         assert!(check_fairness(&three, range("14:00", "14:30"), &five).is_ok());
+    }
+
+    /// Chinese and other CJK characters, ideographic punctuation and full-width forms.
+    fn has_cjk(text: &str) -> bool {
+        text.chars().any(|c| {
+            matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+        })
+    }
+
+    fn assert_english(zh: &str, en: &str) {
+        assert!(!en.trim().is_empty(), "no English for {zh}");
+        assert!(!has_cjk(en), "not English: {en} (for {zh})");
+        assert_ne!(zh, en);
+    }
+
+    #[test]
+    fn every_message_has_an_english_text() {
+        use crate::mediation::{
+            next_state as case_next_state, CaseAction, CaseCode, CaseOutcome, CaseState, Fen,
+            MediationForm, Referral,
+        };
+        use crate::queue::{next_state as queue_next_state, QueueState, Step};
+        use crate::schedule::ScheduleError;
+        use crate::stats::{Ledger, Period, Scope};
+        use crate::{Location, LocationId, LocationKind, ServiceOffer, WeeklySession};
+
+        // rule errors: every variant
+        let fairness = [
+            FairnessError::TooManyActive { max: 3 },
+            FairnessError::Overlap {
+                start: t("2026-03-03T09:00:00+08:00"),
+                end: t("2026-03-03T09:30:00+08:00"),
+            },
+        ];
+        for e in &fairness {
+            assert_eq!(e.message(Lang::ZhCn), e.to_string());
+            assert_english(&e.to_string(), &e.message(Lang::En));
+        }
+        assert_eq!(
+            fairness[1].message(Lang::En),
+            "You already have a booking at that time (Tue 3 Mar 09:00–09:30); \
+             please choose another time"
+        );
+        let schedule = [
+            ScheduleError::Shape,
+            ScheduleError::UnknownDay("mun".into()),
+            ScheduleError::BackwardDayRange("fri-mon".into()),
+            ScheduleError::BadTime("9:00".into()),
+            ScheduleError::EndNotAfterStart,
+            ScheduleError::BadSlotLength("3min".into()),
+            ScheduleError::NotWholeSlots {
+                minutes: 150,
+                slot: 20,
+            },
+            ScheduleError::BadCapacity("x0".into()),
+            ScheduleError::UnknownFlag("adults".into()),
+        ];
+        for e in &schedule {
+            assert_eq!(e.message(Lang::ZhCn), e.to_string());
+            assert_english(&e.to_string(), &e.message(Lang::En));
+        }
+        // and what the parser really says
+        for line in [
+            "mon-fri",
+            "mun 09:00-11:30 30min x2",
+            "fri-mon 09:00-11:30 30min x2",
+            "mon 9:00-11:30 30min x2",
+            "mon 11:30-09:00 30min x2",
+            "mon 09:00-11:30 3min x2",
+            "mon 09:00-11:30 20min x2",
+            "mon 09:00-11:30 30min x0",
+            "mon 09:00-11:30 30min x2 adults",
+        ] {
+            let e = WeeklySession::parse(line).unwrap_err();
+            assert_english(&e.to_string(), &e.message(Lang::En));
+        }
+        let unknown: crate::service::UnknownService = "legal".parse::<ServiceCode>().unwrap_err();
+        assert_english(&unknown.to_string(), &unknown.message(Lang::En));
+        for from in QueueState::ALL {
+            for step in Step::ALL {
+                if let Err(e) = queue_next_state(from, step) {
+                    assert_eq!(e.message(Lang::ZhCn), e.to_string());
+                    assert_english(&e.to_string(), &e.message(Lang::En));
+                }
+            }
+        }
+        let at = t("2026-12-08T09:00:00+08:00");
+        let actions = [
+            CaseAction::Accept,
+            CaseAction::Refuse { reason: "r".into() },
+            CaseAction::AssignMediator { mediator_id: 1 },
+            CaseAction::InviteOtherParty,
+            CaseAction::OtherPartyAgrees,
+            CaseAction::OtherPartyRefuses,
+            CaseAction::ScheduleSession {
+                location_id: 4,
+                start: at,
+            },
+            CaseAction::Conclude {
+                outcome: CaseOutcome::Failed { reason: "r".into() },
+            },
+            CaseAction::Refer {
+                channel: Referral::Court,
+            },
+            CaseAction::FollowUp {
+                kept: true,
+                note: String::new(),
+            },
+        ];
+        let mut illegal = 0;
+        for from in CaseState::ALL {
+            for action in &actions {
+                if let Err(e) = case_next_state(from, action) {
+                    illegal += 1;
+                    assert_eq!(e.message(Lang::ZhCn), e.to_string());
+                    assert_english(&e.to_string(), &e.message(Lang::En));
+                }
+            }
+        }
+        assert!(illegal > 50);
+
+        // form fields, as the real checks report them
+        let mut fields: Vec<FieldError> = Vec::new();
+        for phone in ["", "1381234567", "+1 13812345678"] {
+            fields.push(MobilePhone::parse(phone).unwrap_err());
+        }
+        for name in ["", "张三3", "张\u{7}三", &"张".repeat(31)] {
+            fields.push(PersonName::parse(name).unwrap_err());
+        }
+        for code in ["7K3QX-9MPA", "7K3QO-9MPA2", "7K3QX_9MPA2", "7K3QX-9MPA22"] {
+            fields.push(BookingCode::parse(code).unwrap_err());
+            fields.push(CaseCode::parse(code).unwrap_err());
+        }
+        fields.push(Account::parse(&"字".repeat(501)).unwrap_err());
+        fields.push(Account::parse("a\u{0}b").unwrap_err());
+        fields.push(Account::try_from(" ".to_string()).unwrap_err());
+        fields.push(check_consent(false).unwrap_err());
+        fields.push(check_youth(true, false).unwrap_err());
+        fields.push(parse_topic(ServiceCode::Psychology, "labour").unwrap_err());
+        fields.extend(
+            ResidentForm::default()
+                .check(ServiceCode::Notary, true)
+                .unwrap_err(),
+        );
+        fields.extend(MediationForm::default().field_errors());
+        let mediation = MediationForm {
+            applicant_name: "李梅".into(),
+            applicant_phone: "1381234567".into(),
+            other_party_name: "王强2".into(),
+            other_party_phone: Some("12345".into()),
+            relation: Some("邻".repeat(21)),
+            dispute_type: "ip".into(),
+            account: "太短了".into(),
+            location_id: Some(4),
+            consent: true,
+        };
+        let office = Location {
+            id: LocationId(4),
+            kind: LocationKind::Office,
+            office_id: None,
+            name: "大宁路司法所".into(),
+            area: "大宁路街道".into(),
+            neighbourhood: String::new(),
+            address: String::new(),
+            phone: None,
+            services: vec![ServiceOffer {
+                service: ServiceCode::Mediation,
+                sessions: vec![],
+            }],
+        };
+        let other_party = mediation.check(Some(&office)).unwrap_err();
+        assert_eq!(other_party.len(), 6, "{other_party:?}");
+        for e in &other_party {
+            if e.field.starts_with("other_party") {
+                assert!(e.en.starts_with("Other party: "), "{}", e.en);
+                assert!(!e.en.contains("your"), "{}", e.en);
+            }
+        }
+        fields.extend(other_party);
+        fields.extend(
+            MediationForm {
+                relation: Some("邻\u{7}居".into()),
+                dispute_type: "neighbour".into(),
+                account: "字".repeat(1001),
+                ..mediation.clone()
+            }
+            .check(None)
+            .unwrap_err(),
+        );
+        fields.extend(
+            MediationForm {
+                account: "a\u{0}".repeat(10),
+                ..mediation.clone()
+            }
+            .field_errors(),
+        );
+        for amount in ["12.345", "abc", "99999999999"] {
+            fields.push(Fen::parse_yuan(amount).unwrap_err());
+        }
+        for action in [
+            CaseAction::Refuse { reason: " ".into() },
+            CaseAction::Refuse {
+                reason: "理".repeat(201),
+            },
+            CaseAction::Conclude {
+                outcome: CaseOutcome::WrittenAgreement {
+                    amount: Fen(-1),
+                    terms: "t".into(),
+                },
+            },
+            CaseAction::Conclude {
+                outcome: CaseOutcome::OralAgreement {
+                    terms: "a\u{0}b".into(),
+                },
+            },
+            CaseAction::Conclude {
+                outcome: CaseOutcome::Failed { reason: "".into() },
+            },
+            CaseAction::FollowUp {
+                kept: false,
+                note: "记".repeat(501),
+            },
+        ] {
+            fields.push(action.checked().unwrap_err());
+        }
+        for (from, to) in [
+            ("2026-13-01", "2026-12-31"),
+            ("2026-01-01", "2026-1-1x"),
+            ("2026-03-01", "2026-02-01"),
+            ("2000-01-01", "2026-01-01"),
+        ] {
+            fields.push(Period::parse(from, to).unwrap_err());
+        }
+        fields.push(Scope::parse("全区").unwrap_err());
+        fields.push(Ledger::parse("cases").unwrap_err());
+        fields.push(crate::staff::Username::parse("ab").unwrap_err());
+        for password in ["short", &"p".repeat(129), "wangfang", "aaaaaaaaaa"] {
+            fields.push(crate::staff::check_new_password("wangfang", password).unwrap_err());
+        }
+        assert!(fields.len() > 60, "{}", fields.len());
+        for f in &fields {
+            assert_eq!(f.message_in(Lang::ZhCn), f.message);
+            assert_eq!(f.message_in(Lang::En), f.en);
+            assert_english(&f.message, &f.en);
+        }
+        // the API's JSON is unchanged: field and the Chinese message only
+        assert_eq!(
+            serde_json::to_value(&fields[0]).unwrap(),
+            serde_json::json!({
+                "field": "phone",
+                "message": "请填写11位手机号码，例如 13812345678"
+            })
+        );
+        assert_eq!(
+            fields[0].message_in(Lang::En),
+            "Enter your mobile number (11 digits starting with 1, for example 13812345678)"
+        );
     }
 }

@@ -7,6 +7,7 @@ pub mod booking;
 pub mod calendar;
 pub mod datafile;
 pub mod district_file;
+pub mod lang;
 pub mod location;
 pub mod mediation;
 pub mod notify;
@@ -20,6 +21,7 @@ pub mod stats;
 
 pub use booking::{BookingCode, BookingState};
 pub use calendar::{DayKind, HolidayCalendar};
+pub use lang::Lang;
 pub use location::{Location, LocationId, LocationKind, ServiceOffer};
 pub use schedule::{WeekdaySet, WeeklySession};
 pub use service::ServiceCode;

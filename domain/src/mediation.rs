@@ -1,11 +1,11 @@
 //! People's mediation (人民调解): the request a resident files, the case's state machine from
 //! submission to an agreement, a failure or a referral, the written agreement's number and
 //! amount, and the deadline flag. Field names are those of the API; messages are plain
-//! Chinese for residents and staff.
+//! Chinese for residents and staff, each with an English text for the English pages.
 
 use crate::booking::{check_consent, FieldError, MobilePhone, PersonName};
 use crate::staff::{Role, StaffAccount};
-use crate::{BookingCode, Location, ServiceCode};
+use crate::{BookingCode, Lang, Location, ServiceCode};
 use chrono::{DateTime, Datelike, FixedOffset};
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
@@ -127,9 +127,19 @@ fn keep_ok<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<
     r.map_err(|e| errors.push(e)).ok()
 }
 
-/// The same check with the field renamed and the message saying whose field it is.
-fn for_field(field: &'static str, who: &str, e: FieldError) -> FieldError {
-    FieldError::new(field, format!("{who}：{}", e.message))
+/// The same check with the field renamed and the message saying whose field it is. The
+/// English messages of the shared checks speak to the resident ("your name"); about someone
+/// else they say "their".
+fn for_field(field: &'static str, who: &str, who_en: &str, e: FieldError) -> FieldError {
+    let mut en = e.en.replace("Your ", "Their ").replace("your ", "their ");
+    if let Some(first) = en.get(..1) {
+        en = first.to_ascii_lowercase() + &en[1..];
+    }
+    FieldError::new(
+        field,
+        format!("{who}：{}", e.message),
+        format!("{who_en}: {en}"),
+    )
 }
 
 impl MediationForm {
@@ -155,17 +165,17 @@ impl MediationForm {
         let applicant_name = keep_ok(
             &mut errors,
             PersonName::parse(&self.applicant_name)
-                .map_err(|e| FieldError::new("applicant_name", e.message)),
+                .map_err(|e| FieldError::new("applicant_name", e.message, e.en)),
         );
         let applicant_phone = keep_ok(
             &mut errors,
             MobilePhone::parse(&self.applicant_phone)
-                .map_err(|e| FieldError::new("applicant_phone", e.message)),
+                .map_err(|e| FieldError::new("applicant_phone", e.message, e.en)),
         );
         let other_party_name = keep_ok(
             &mut errors,
             PersonName::parse(&self.other_party_name)
-                .map_err(|e| for_field("other_party_name", "对方当事人", e)),
+                .map_err(|e| for_field("other_party_name", "对方当事人", "Other party", e)),
         );
         let other_party_phone = keep_ok(
             &mut errors,
@@ -173,23 +183,28 @@ impl MediationForm {
                 None | Some("") => Ok(None),
                 Some(p) => MobilePhone::parse(p)
                     .map(Some)
-                    .map_err(|e| for_field("other_party_phone", "对方当事人", e)),
+                    .map_err(|e| for_field("other_party_phone", "对方当事人", "Other party", e)),
             },
         );
         let relation = keep_ok(&mut errors, parse_relation(self.relation.as_deref()));
         let dispute_type = keep_ok(
             &mut errors,
-            DisputeType::parse(self.dispute_type.trim())
-                .ok_or_else(|| FieldError::new("dispute_type", "请选择纠纷类型")),
+            DisputeType::parse(self.dispute_type.trim()).ok_or_else(|| {
+                FieldError::new(
+                    "dispute_type",
+                    "请选择纠纷类型",
+                    "Choose the kind of dispute",
+                )
+            }),
         );
         let account = keep_ok(&mut errors, parse_dispute_account(&self.account));
         let location_id = keep_ok(
             &mut errors,
             match place {
                 Some(place) => check_place(self.location_id, place, dispute_type),
-                None => self
-                    .location_id
-                    .ok_or_else(|| FieldError::new("location_id", "请选择希望在哪里调解")),
+                None => self.location_id.ok_or_else(|| {
+                    FieldError::new("location_id", "请选择希望在哪里调解", CHOOSE_PLACE_EN)
+                }),
             },
         );
         let consent = keep_ok(&mut errors, check_consent(self.consent));
@@ -230,6 +245,8 @@ impl MediationForm {
     }
 }
 
+const CHOOSE_PLACE_EN: &str = "Choose where you would like to meet";
+
 /// How the applicant knows the other party (邻居, 房东, 前夫…): optional, short.
 fn parse_relation(text: Option<&str>) -> Result<Option<String>, FieldError> {
     let text = text
@@ -244,10 +261,18 @@ fn parse_relation(text: Option<&str>) -> Result<Option<String>, FieldError> {
         return Err(FieldError::new(
             "relation",
             format!("双方关系最多 {RELATION_MAX_CHARS} 个字，例如：邻居、房东、同事"),
+            format!(
+                "“How you know them” can be at most {RELATION_MAX_CHARS} characters, for \
+                 example: neighbour, landlord, colleague"
+            ),
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(FieldError::new("relation", "双方关系里有无法显示的字符"));
+        return Err(FieldError::new(
+            "relation",
+            "双方关系里有无法显示的字符",
+            "“How you know them” contains characters that cannot be shown; please type it again",
+        ));
     }
     Ok(Some(text))
 }
@@ -258,12 +283,20 @@ fn parse_dispute_account(text: &str) -> Result<String, FieldError> {
     let text = text.trim();
     let n = text.chars().count();
     if n == 0 {
-        return Err(FieldError::new(FIELD, "请简要说明纠纷的经过和您的诉求"));
+        return Err(FieldError::new(
+            FIELD,
+            "请简要说明纠纷的经过和您的诉求",
+            "Please describe briefly what happened and what you are asking for",
+        ));
     }
     if n < DISPUTE_ACCOUNT_MIN_CHARS {
         return Err(FieldError::new(
             FIELD,
             format!("纠纷情况至少写 {DISPUTE_ACCOUNT_MIN_CHARS} 个字：发生了什么，您希望怎样解决"),
+            format!(
+                "Please write at least {DISPUTE_ACCOUNT_MIN_CHARS} characters: what happened, and \
+                 how you would like it resolved"
+            ),
         ));
     }
     if n > DISPUTE_ACCOUNT_MAX_CHARS {
@@ -271,6 +304,11 @@ fn parse_dispute_account(text: &str) -> Result<String, FieldError> {
             FIELD,
             format!(
                 "纠纷情况最多 {DISPUTE_ACCOUNT_MAX_CHARS} 个字，现在是 {n} 个字，详细情况可以当面谈"
+            ),
+            format!(
+                "The description of the dispute can be at most {DISPUTE_ACCOUNT_MAX_CHARS} \
+                 characters and now has {n}. Please shorten it: the details can wait for the \
+                 meeting"
             ),
         ));
     }
@@ -281,6 +319,8 @@ fn parse_dispute_account(text: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(
             FIELD,
             "纠纷情况里有无法显示的字符，请重新输入",
+            "The description of the dispute contains characters that cannot be shown; please \
+             type it again",
         ));
     }
     Ok(text.to_string())
@@ -295,18 +335,25 @@ fn check_place(
 ) -> Result<i64, FieldError> {
     const FIELD: &str = "location_id";
     let (Some(id), Some(place)) = (id, place) else {
-        return Err(FieldError::new(FIELD, "请选择希望在哪里调解"));
+        return Err(FieldError::new(
+            FIELD,
+            "请选择希望在哪里调解",
+            CHOOSE_PLACE_EN,
+        ));
     };
     match dispute {
         Some(DisputeType::Ip) if place.offers(ServiceCode::IpMediation).is_none() => {
             Err(FieldError::new(
                 FIELD,
                 "知识产权纠纷由知识产权纠纷调解室办理，请选择设有调解室的司法所",
+                "Intellectual property disputes are handled in the IP mediation rooms; please \
+                 choose an office that has one",
             ))
         }
         Some(d) if place.offers(d.service()).is_none() => Err(FieldError::new(
             FIELD,
             "这个地点不受理调解申请，请选择其他地点",
+            "This place does not take mediation requests; please choose another place",
         )),
         _ => Ok(id),
     }
@@ -324,7 +371,7 @@ impl CaseCode {
         CaseCode(BookingCode::generate(rng))
     }
     pub fn parse(text: &str) -> Result<Self, FieldError> {
-        BookingCode::parse_named(text, "案件编号").map(CaseCode)
+        BookingCode::parse_named(text, "案件编号", "case code").map(CaseCode)
     }
     pub fn as_str(&self) -> &str {
         self.0.as_str()
@@ -424,6 +471,23 @@ impl CaseState {
         }
     }
 
+    /// The state in English, as the English pages name it.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            CaseState::Submitted => "Sent, waiting to be accepted",
+            CaseState::Accepted => "Accepted",
+            CaseState::Refused => "Not accepted",
+            CaseState::MediatorAssigned => "Mediator assigned",
+            CaseState::PartyInvited => "Contacting the other party",
+            CaseState::PartyAgreed => "The other party agreed to mediation",
+            CaseState::NotMediated => "The other party declined; not mediated",
+            CaseState::SessionScheduled => "Meeting arranged",
+            CaseState::Settled => "Settled",
+            CaseState::Failed => "Not settled",
+            CaseState::Referred => "Passed on to another body",
+        }
+    }
+
     /// The case has been accepted (受理): statistics count it from the moment it first got
     /// here. A request still waiting, or refused, was never accepted.
     pub const fn counts_as_accepted(self) -> bool {
@@ -501,6 +565,8 @@ impl Fen {
             FieldError::new(
                 FIELD,
                 "涉及金额请填写数字（元），最多两位小数，例如 12000.50",
+                "Enter the amount in yuan as a number with at most two decimal places, for \
+                 example 12000.50",
             )
         };
         let s: String = text
@@ -527,7 +593,11 @@ impl Fen {
         let fen: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
         let total = yuan * 100 + fen;
         if total > MAX_AMOUNT_FEN {
-            return Err(FieldError::new(FIELD, "涉及金额超出范围，请核对"));
+            return Err(FieldError::new(
+                FIELD,
+                "涉及金额超出范围，请核对",
+                AMOUNT_OUT_OF_RANGE_EN,
+            ));
         }
         Ok(Fen(total))
     }
@@ -547,25 +617,47 @@ impl Fen {
     }
 }
 
+const AMOUNT_OUT_OF_RANGE_EN: &str = "The amount is outside the allowed range; please check it";
+
 /// A short text a step needs (a refusal reason, the terms agreed): required, bounded.
+/// `what` names it in Chinese, `what_en` in English, in lower case (`the terms agreed`).
 pub fn parse_text(
     field: &'static str,
     what: &str,
+    what_en: &str,
     text: &str,
     max: usize,
 ) -> Result<String, FieldError> {
     let text = text.trim();
+    let what_en_capital = {
+        let mut c = what_en.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
     if text.is_empty() {
-        return Err(FieldError::new(field, format!("请填写{what}")));
+        return Err(FieldError::new(
+            field,
+            format!("请填写{what}"),
+            format!("Please fill in {what_en}"),
+        ));
     }
     if text.chars().count() > max {
-        return Err(FieldError::new(field, format!("{what}最多 {max} 个字")));
+        return Err(FieldError::new(
+            field,
+            format!("{what}最多 {max} 个字"),
+            format!("{what_en_capital} can be at most {max} characters"),
+        ));
     }
     if text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(FieldError::new(field, format!("{what}里有无法显示的字符")));
+        return Err(FieldError::new(
+            field,
+            format!("{what}里有无法显示的字符"),
+            format!("Some characters in {what_en} cannot be shown; please type them again"),
+        ));
     }
     Ok(text.to_string())
 }
@@ -715,6 +807,22 @@ impl CaseAction {
             CaseAction::FollowUp { .. } => "回访",
         }
     }
+
+    /// The step in English, as a lower-case verb phrase ("you cannot …").
+    pub const fn label_en(&self) -> &'static str {
+        match self {
+            CaseAction::Accept => "accept the case",
+            CaseAction::Refuse { .. } => "refuse the case",
+            CaseAction::AssignMediator { .. } => "assign a mediator",
+            CaseAction::InviteOtherParty => "contact the other party",
+            CaseAction::OtherPartyAgrees => "record that the other party agrees to mediation",
+            CaseAction::OtherPartyRefuses => "record that the other party declines mediation",
+            CaseAction::ScheduleSession { .. } => "arrange a meeting",
+            CaseAction::Conclude { .. } => "record the outcome",
+            CaseAction::Refer { .. } => "pass the case on to another body",
+            CaseAction::FollowUp { .. } => "record a follow-up visit",
+        }
+    }
 }
 
 /// Longest texts a step may carry.
@@ -730,24 +838,52 @@ impl CaseAction {
     pub fn checked(self) -> Result<CaseAction, FieldError> {
         Ok(match self {
             CaseAction::Refuse { reason } => CaseAction::Refuse {
-                reason: parse_text("reason", "不予受理的理由", &reason, REASON_MAX_CHARS)?,
+                reason: parse_text(
+                    "reason",
+                    "不予受理的理由",
+                    "the reason for refusing",
+                    &reason,
+                    REASON_MAX_CHARS,
+                )?,
             },
             CaseAction::Conclude { outcome } => CaseAction::Conclude {
                 outcome: match outcome {
                     CaseOutcome::WrittenAgreement { amount, terms } => {
                         if !(0..=MAX_AMOUNT_FEN).contains(&amount.0) {
-                            return Err(FieldError::new("amount", "涉及金额超出范围，请核对"));
+                            return Err(FieldError::new(
+                                "amount",
+                                "涉及金额超出范围，请核对",
+                                AMOUNT_OUT_OF_RANGE_EN,
+                            ));
                         }
                         CaseOutcome::WrittenAgreement {
                             amount,
-                            terms: parse_text("terms", "协议内容", &terms, TERMS_MAX_CHARS)?,
+                            terms: parse_text(
+                                "terms",
+                                "协议内容",
+                                "the terms agreed",
+                                &terms,
+                                TERMS_MAX_CHARS,
+                            )?,
                         }
                     }
                     CaseOutcome::OralAgreement { terms } => CaseOutcome::OralAgreement {
-                        terms: parse_text("terms", "协议内容", &terms, TERMS_MAX_CHARS)?,
+                        terms: parse_text(
+                            "terms",
+                            "协议内容",
+                            "the terms agreed",
+                            &terms,
+                            TERMS_MAX_CHARS,
+                        )?,
                     },
                     CaseOutcome::Failed { reason } => CaseOutcome::Failed {
-                        reason: parse_text("reason", "调解不成的原因", &reason, FAILURE_MAX_CHARS)?,
+                        reason: parse_text(
+                            "reason",
+                            "调解不成的原因",
+                            "the reason the mediation failed",
+                            &reason,
+                            FAILURE_MAX_CHARS,
+                        )?,
                     },
                     referred @ CaseOutcome::Referred { .. } => referred,
                 },
@@ -757,7 +893,13 @@ impl CaseAction {
                 note: if note.trim().is_empty() {
                     String::new()
                 } else {
-                    parse_text("note", "回访记录", &note, NOTE_MAX_CHARS)?
+                    parse_text(
+                        "note",
+                        "回访记录",
+                        "the note of the follow-up visit",
+                        &note,
+                        NOTE_MAX_CHARS,
+                    )?
                 },
             },
             other => other,
@@ -770,7 +912,24 @@ impl CaseAction {
 #[error("案件现在是「{}」，不能{}", .from.label_zh(), .action)]
 pub struct IllegalStep {
     pub from: CaseState,
+    /// The step, as [`CaseAction::label_zh`] names it.
     pub action: &'static str,
+    /// The step, as [`CaseAction::label_en`] names it.
+    pub action_en: &'static str,
+}
+
+impl IllegalStep {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => self.to_string(),
+            Lang::En => format!(
+                "This case's status is “{}”, so you cannot {}",
+                self.from.label_en(),
+                self.action_en
+            ),
+        }
+    }
 }
 
 /// The one place that decides where a step leads.
@@ -811,6 +970,7 @@ pub fn next_state(from: CaseState, action: &CaseAction) -> Result<CaseState, Ill
             return Err(IllegalStep {
                 from,
                 action: action.label_zh(),
+                action_en: action.label_en(),
             })
         }
     };

@@ -3,7 +3,7 @@
 //! applies them inside a transaction.
 
 use crate::booking::BookingState;
-use crate::ServiceCode;
+use crate::{Lang, ServiceCode};
 use chrono::{DateTime, Duration, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -62,6 +62,19 @@ impl QueueState {
             QueueState::Done => "已完成",
             QueueState::NoShow => "未到",
             QueueState::Transferred => "已分流",
+        }
+    }
+
+    /// The state in English.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            QueueState::Waiting => "Waiting",
+            QueueState::Called => "Called",
+            QueueState::Parked => "Parked",
+            QueueState::Serving => "Being served",
+            QueueState::Done => "Done",
+            QueueState::NoShow => "Did not come",
+            QueueState::Transferred => "Transferred",
         }
     }
 
@@ -134,6 +147,15 @@ impl Outcome {
             Outcome::Other => "其他",
         }
     }
+
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Outcome::AdviceGiven => "Advice given",
+            Outcome::ReferredToMediation => "Passed to mediation",
+            Outcome::ReferredElsewhere => "Referred elsewhere",
+            Outcome::Other => "Other",
+        }
+    }
 }
 
 /// A staff action on one queue entry.
@@ -151,6 +173,16 @@ pub enum Step {
 }
 
 impl Step {
+    pub const ALL: [Step; 7] = [
+        Step::Call,
+        Step::Recall,
+        Step::Park,
+        Step::Serve,
+        Step::Finish,
+        Step::NoShow,
+        Step::Transfer,
+    ];
+
     pub const fn label_zh(self) -> &'static str {
         match self {
             Step::Call => "叫号",
@@ -162,6 +194,19 @@ impl Step {
             Step::Transfer => "分流",
         }
     }
+
+    /// The step in English, as the staff page's buttons name it.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Step::Call => "Call",
+            Step::Recall => "Recall",
+            Step::Park => "Park",
+            Step::Serve => "Serve",
+            Step::Finish => "Finish",
+            Step::NoShow => "No-show",
+            Step::Transfer => "Transfer",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -169,6 +214,20 @@ impl Step {
 pub struct StepError {
     pub from: QueueState,
     pub step: Step,
+}
+
+impl StepError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::ZhCn => self.to_string(),
+            Lang::En => format!(
+                "This person's status is “{}”, so “{}” is not possible",
+                self.from.label_en(),
+                self.step.label_en()
+            ),
+        }
+    }
 }
 
 /// The state after `step`, or why it is not allowed. Only the entry acted on changes: calling

@@ -128,7 +128,8 @@ pub struct WeeklySession {
     pub youth_only: bool,
 }
 
-/// Why a session string is not valid. Messages are in Chinese: data-file authors are staff.
+/// Why a session string is not valid. Messages are in Chinese (data-file authors are staff),
+/// and in English for the English staff pages ([`ScheduleError::message`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
     #[error("时段格式应为“星期 开始-结束 时长min x人数”，例如“mon-fri 09:00-11:30 30min x2”")]
@@ -149,6 +150,42 @@ pub enum ScheduleError {
     BadCapacity(String),
     #[error("无法识别的标记“{0}”，只允许“youth”")]
     UnknownFlag(String),
+}
+
+impl ScheduleError {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        use ScheduleError::*;
+        if lang == crate::Lang::ZhCn {
+            return self.to_string();
+        }
+        match self {
+            Shape => "Write each rule as “days start-end length x people”, for example \
+                      “mon-fri 09:00-11:30 30min x2”"
+                .to_string(),
+            UnknownDay(d) => {
+                format!("Unknown day “{d}”: use mon, tue, wed, thu, fri, sat or sun")
+            }
+            BackwardDayRange(r) => format!(
+                "The days “{r}” are the wrong way round: write the earlier day first, as in mon-fri"
+            ),
+            BadTime(t) => {
+                format!("Unknown time “{t}”: use the 24-hour clock, HH:MM, for example 09:00")
+            }
+            EndNotAfterStart => "The end time must be later than the start time".to_string(),
+            BadSlotLength(l) => {
+                format!("The length “{l}” must be between 5 and 240 minutes, for example “30min”")
+            }
+            NotWholeSlots { minutes, slot } => format!(
+                "{minutes} minutes cannot be divided into slots of {slot} minutes; change the \
+                 times or the slot length"
+            ),
+            BadCapacity(c) => {
+                format!("The number of people “{c}” must be between 1 and 50, for example “x2”")
+            }
+            UnknownFlag(f) => format!("Unknown mark “{f}”: only “youth” is allowed"),
+        }
+    }
 }
 
 impl WeeklySession {

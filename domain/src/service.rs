@@ -63,6 +63,16 @@ impl fmt::Display for ServiceCode {
 #[error("未知的服务代码“{0}”")]
 pub struct UnknownService(pub String);
 
+impl UnknownService {
+    /// The message in `lang`: the Chinese text is the `Display` one.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::ZhCn => self.to_string(),
+            crate::Lang::En => format!("Unknown service code “{}”", self.0),
+        }
+    }
+}
+
 impl FromStr for ServiceCode {
     type Err = UnknownService;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -50,6 +50,17 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code.trim())
     }
 
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Role::WorkroomClerk => "Workroom clerk",
+            Role::OfficeClerk => "Office clerk",
+            Role::OfficeHead => "Head of office",
+            Role::Counsellor => "Counsellor",
+            Role::DistrictAdmin => "District bureau administrator",
+            Role::Auditor => "Auditor",
+        }
+    }
+
     pub const fn label_zh(self) -> &'static str {
         match self {
             Role::WorkroomClerk => "居村工作室工作人员",
@@ -179,6 +190,7 @@ impl Username {
             Err(FieldError::new(
                 "username",
                 "用户名为 3–32 位英文字母、数字、“-”、“_”或“.”",
+                "A username has 3 to 32 characters: English letters, digits, “-”, “_” or “.”",
             ))
         }
     }
@@ -198,18 +210,31 @@ pub fn check_new_password(username: &str, password: &str) -> Result<(), FieldErr
         return Err(FieldError::new(
             "password",
             format!("密码至少 {PASSWORD_MIN_CHARS} 位"),
+            format!("The password must have at least {PASSWORD_MIN_CHARS} characters"),
         ));
     }
     if n > 128 {
-        return Err(FieldError::new("password", "密码最多 128 位"));
+        return Err(FieldError::new(
+            "password",
+            "密码最多 128 位",
+            "The password can have at most 128 characters",
+        ));
     }
     if password.eq_ignore_ascii_case(username) {
-        return Err(FieldError::new("password", "密码不能与用户名相同"));
+        return Err(FieldError::new(
+            "password",
+            "密码不能与用户名相同",
+            "The password cannot be the same as the username",
+        ));
     }
     let mut chars = password.chars();
     let first = chars.next();
     if chars.all(|c| Some(c) == first) {
-        return Err(FieldError::new("password", "密码不能全是同一个字符"));
+        return Err(FieldError::new(
+            "password",
+            "密码不能全是同一个字符",
+            "The password cannot be one character repeated",
+        ));
     }
     Ok(())
 }

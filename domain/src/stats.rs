@@ -73,17 +73,29 @@ impl Period {
                 .ok()
                 .filter(|d| (1970..=2999).contains(&d.year()))
                 .ok_or_else(|| {
-                    FieldError::new(field, "请填写日期，格式为 年-月-日，例如 2026-01-01")
+                    FieldError::new(
+                        field,
+                        "请填写日期，格式为 年-月-日，例如 2026-01-01",
+                        "Enter the date as year-month-day, for example 2026-01-01",
+                    )
                 })
         };
         let from = date("from", from)?;
         let to = date("to", to)?;
         if to < from {
-            return Err(FieldError::new("to", "结束日期不能早于开始日期"));
+            return Err(FieldError::new(
+                "to",
+                "结束日期不能早于开始日期",
+                "The “To” date cannot be earlier than the “From” date",
+            ));
         }
         let period = Period { from, to };
         if period.days() > MAX_PERIOD_DAYS {
-            return Err(FieldError::new("to", "统计期间最长十年"));
+            return Err(FieldError::new(
+                "to",
+                "统计期间最长十年",
+                "The period can be at most ten years long; please choose a shorter one",
+            ));
         }
         Ok(period)
     }
@@ -263,7 +275,13 @@ impl Scope {
             .ok()
             .filter(|id| *id > 0)
             .map(|id| Scope::Place(LocationId(id)))
-            .ok_or_else(|| FieldError::new("scope", "范围应为 district 或网点编号"))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "scope",
+                    "范围应为 district 或网点编号",
+                    "The scope must be “district” or the number of a place",
+                )
+            })
     }
 
     pub fn key(&self) -> String {
@@ -1073,7 +1091,11 @@ impl Ledger {
         match text.trim() {
             "" | "services" => Ok(Ledger::Services),
             "mediation" => Ok(Ledger::Mediation),
-            _ => Err(FieldError::new("ledger", "台账应为 services 或 mediation")),
+            _ => Err(FieldError::new(
+                "ledger",
+                "台账应为 services 或 mediation",
+                "The ledger must be “services” or “mediation”",
+            )),
         }
     }
     pub const fn code(self) -> &'static str {

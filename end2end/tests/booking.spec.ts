@@ -11,6 +11,8 @@ async function chooseFreeDay(page: Page, nth = 0) {
   const days = page.getByRole("region", { name: "第一步：选择日期" }).getByRole("link", { name: /还可预约 \d+ 个号/ });
   await days.nth(nth).click();
   await expect(page).toHaveURL(/day=\d{4}-\d{2}-\d{2}/);
+  // the next step is brought into view, with or without JavaScript
+  await expect(page.locator("#slot-step")).toBeInViewport();
 }
 
 async function chooseFreeSlot(page: Page) {
@@ -19,6 +21,7 @@ async function chooseFreeSlot(page: Page) {
   const label = (await slots.first().textContent()) ?? "";
   await slots.first().click();
   await expect(page).toHaveURL(/time=\d{2}:\d{2}/);
+  await expect(page.locator("#form-step")).toBeInViewport();
   return label;
 }
 

@@ -50,9 +50,10 @@ export async function expectNoAxeViolations(page: Page, testInfo?: TestInfo) {
 /** Signs a demo staff account in (password demo1234) and lands on the staff page. */
 export async function signIn(page: Page, username: string) {
   await page.goto("/staff/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("demo1234");
-  await page.getByRole("button", { name: "登录" }).click();
+  // by id: the same in both languages
+  await page.locator("#f-username").fill(username);
+  await page.locator("#f-password").fill("demo1234");
+  await page.locator("form button[type=submit]").click();
   await expect(page).toHaveURL(/\/staff$/);
 }
 

@@ -73,21 +73,23 @@ test("a clerk checks a resident in by scanning the QR code, where the phone can"
   test.skip(jsOff(testInfo), "scanning needs JavaScript");
 
   // A phone that has one. The browser's detector is the one part played by a stand-in: it
-  // sees nothing twice, then a QR code that is not a booking, then the resident's code. The
-  // camera is Chromium's synthetic one; opening it, reading frames, checking the code and
-  // submitting the form are the portal's own code.
+  // sees nothing twice, then a QR code that is not a booking, until the resident's code is
+  // held up. The camera is Chromium's synthetic one; opening it, reading frames, checking the
+  // code and submitting the form are the portal's own code.
   const code = await bookToday(request, 7);
   const phone = await browser.newContext({ ...testInfo.project.use, permissions: ["camera"] });
   await phone.addInitScript((code: string) => {
-    const coupon = [{ rawValue: "https://example.com/coupon" }];
-    const seen = [[], [], coupon, coupon, coupon, coupon, coupon, [{ rawValue: code.toLowerCase() }]];
+    let frames = 0;
     (window as any).BarcodeDetector = class {
       constructor(options: { formats: string[] }) {
         if (!options.formats.includes("qr_code")) throw new Error("asked for the wrong format");
       }
       async detect(frame: HTMLVideoElement) {
         if (!(frame instanceof HTMLVideoElement) || frame.readyState < 2) throw new Error("no camera frame");
-        return seen.length > 1 ? seen.shift() : seen[0];
+        frames += 1;
+        if (frames <= 2) return [];
+        if ((window as any).residentHoldsUpCode) return [{ rawValue: code.toLowerCase() }];
+        return [{ rawValue: "https://example.com/coupon" }];
       }
     };
   }, code);
@@ -100,8 +102,20 @@ test("a clerk checks a resident in by scanning the QR code, where the phone can"
   await expect(clerk.getByRole("button", { name: "扫码签到" })).toBeHidden();
   await expect(clerk.getByRole("button", { name: "停止扫码" })).toBeVisible();
   await expect(clerk.getByRole("status").filter({ hasText: "不是预约码" })).toBeVisible();
+
+  // meanwhile another desk gives out a ticket: the clerk's queue follows, the scan goes on
   const waiting = clerk.getByRole("region", { name: /等候中/ });
-  await expect(waiting.locator(".queue-line", { hasText: "赵敏" })).toBeVisible();
+  const before = await waiting.locator(".queue-line").count();
+  await page.getByRole("button", { name: "法律咨询 · 现场取号" }).click();
+  await expect(waiting.locator(".queue-line")).toHaveCount(before + 1);
+  await expect(clerk.locator("video.scan-video")).toBeVisible();
+  await expect(clerk.getByRole("button", { name: "停止扫码" })).toBeVisible();
+  await expect(clerk.getByRole("status").filter({ hasText: "不是预约码" })).toBeVisible();
+
+  const residents = waiting.locator(".queue-line", { hasText: "赵敏" });
+  const waitingBefore = await residents.count();
+  await clerk.evaluate(() => ((window as any).residentHoldsUpCode = true));
+  await expect(residents).toHaveCount(waitingBefore + 1);
   // the camera is switched off again once the code is read
   await expect(clerk.locator("video.scan-video")).toBeHidden();
   await expect(clerk.getByRole("button", { name: "扫码签到" })).toBeVisible();

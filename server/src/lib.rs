@@ -6,6 +6,7 @@ pub mod config;
 pub mod csrf;
 pub mod device;
 pub mod migrate;
+pub mod prefs;
 pub mod proxy;
 pub mod rate_limit;
 pub mod sessions;

@@ -181,13 +181,23 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<serde_j
     }
 }
 
+/// The app's routes, listed once per process. Listing them renders the app with resource
+/// loading switched off by a process-wide flag (Leptos' `SuppressResourceLoad`), so listing
+/// them again while another instance in the same process serves a page (the tests run many
+/// at once) left that page's data pending for ever: a hung request.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(
     state: AppState,
     limiter: Option<crate::rate_limit::Limiter>,
     sessions: SessionManagerLayer<SessionStore>,
 ) -> Router {
     let options = state.leptos_options.clone();
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let pkg_dir =
         std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let (directory, bookings) = (state.directory.clone(), state.bookings.clone());
@@ -199,6 +209,7 @@ pub fn router(
     let throttle = backend::throttle::Throttle(limiter.clone());
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/prefs", get(crate::prefs::set_prefs))
         .route(
             "/bookings/{code}/calendar.ics",
             get(crate::device::calendar),

@@ -32,9 +32,9 @@ pub(crate) mod ssr {
     pub async fn throttled() -> Option<Rejection> {
         let throttle = use_context::<backend::throttle::Throttle>().unwrap_or_default();
         match device::client_ip().await {
-            Some(ip) if !throttle.allow(ip) => {
-                Some(Rejection::refused("操作太频繁，请一分钟后再试"))
-            }
+            Some(ip) if !throttle.allow(ip) => Some(Rejection::refused(crate::i18n::t(
+                crate::i18n::Msg::TooManyTries,
+            ))),
             _ => None,
         }
     }
@@ -104,12 +104,12 @@ pub(crate) mod ssr {
                 ..Default::default()
             },
             BookingError::Full { alternatives } => Rejection {
-                refusal: Some("这个时段刚刚约满了，请选择下面的其他时段".into()),
+                refusal: Some(crate::i18n::t(crate::i18n::Msg::SlotJustFull).into()),
                 alternatives: alternatives.into_iter().map(alternative).collect(),
                 ..Default::default()
             },
             e @ (BookingError::Refused(_) | BookingError::NotFound) => {
-                Rejection::refused(e.to_string())
+                Rejection::refused(e.message(crate::i18n::lang()))
             }
             BookingError::Internal => return Err(ServerFnError::new("internal error")),
         })
@@ -438,7 +438,9 @@ pub async fn cancel_booking(code: String) -> Result<FormOutcome, ServerFnError> 
         move |rejection| Flash::Notice { code, rejection }
     };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(backend::booking::BookingError::NotFound.to_string());
+        let r = Rejection::refused(
+            backend::booking::BookingError::NotFound.message(crate::i18n::lang()),
+        );
         return ssr::reject(r, back_to, keep).await;
     };
     match ssr::bookings()?.cancel(&record.code, &record.phone).await {
@@ -508,7 +510,9 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
         move |rejection| Flash::Notice { code, rejection }
     };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(backend::booking::BookingError::NotFound.to_string());
+        let r = Rejection::refused(
+            backend::booking::BookingError::NotFound.message(crate::i18n::lang()),
+        );
         return ssr::reject(r, back_to, keep).await;
     };
     match ssr::bookings()?

@@ -35,7 +35,7 @@ pub(crate) mod ssr {
                 ..Default::default()
             },
             MediationError::Internal => return Err(ServerFnError::new("internal error")),
-            other => Rejection::refused(other.to_string()),
+            other => Rejection::refused(other.message(crate::i18n::lang())),
         })
     }
 
@@ -73,7 +73,7 @@ pub async fn mediation_form(
     dispute_type: Option<String>,
 ) -> Result<MediationFormData, ServerFnError> {
     use crate::device::{self, Flash};
-    use crate::model::{OfficeWithWorkrooms, PlaceCard};
+    use crate::model::{PlaceCard, PlaceChoice, PlaceChoiceGroup};
     use domain::{LocationId, ServiceCode};
     let directory = crate::api::directory()?;
     let chosen = match place {
@@ -86,17 +86,16 @@ pub async fn mediation_form(
         None => None,
     };
     let groups = directory.offices().await.map_err(crate::api::internal)?;
-    let ip_places = groups
-        .iter()
-        .flat_map(|g| std::iter::once(&g.office).chain(&g.workrooms))
-        .filter(|p| p.offers(ServiceCode::IpMediation).is_some())
-        .map(|p| p.id.0)
-        .collect();
+    let choice = |p: &domain::Location| PlaceChoice {
+        id: p.id.0,
+        name: p.name.clone(),
+        ip: p.offers(ServiceCode::IpMediation).is_some(),
+    };
     let offices = groups
         .iter()
-        .map(|g| OfficeWithWorkrooms {
-            office: PlaceCard::from(&g.office),
-            workrooms: g.workrooms.iter().map(PlaceCard::from).collect(),
+        .map(|g| PlaceChoiceGroup {
+            office: choice(&g.office),
+            workrooms: g.workrooms.iter().map(choice).collect(),
         })
         .collect();
     let flash = device::take_flash(&device::session().await?, |f| match f {
@@ -107,7 +106,6 @@ pub async fn mediation_form(
     Ok(MediationFormData {
         place: chosen,
         offices,
-        ip_places,
         dispute_type: dispute_type.filter(|t| domain::mediation::DisputeType::parse(t).is_some()),
         flash,
     })

@@ -32,7 +32,7 @@ mod ssr {
                 errors: vec![f.into()],
                 ..Default::default()
             }),
-            other => Ok(Rejection::refused(other.to_string())),
+            other => Ok(Rejection::refused(other.message(crate::i18n::lang()))),
         }
     }
 
@@ -83,9 +83,12 @@ mod ssr {
                 .booking
                 .as_ref()
                 .filter(|_| account.sees_details_of(e.service))
-                .and_then(|b| domain::booking::topic_label(b.service, &b.topic))
-                .map(str::to_string),
-            outcome: e.outcome.map(|o| o.label_zh().to_string()),
+                .map(|b| crate::i18n::topic_name(crate::i18n::lang(), b.service, &b.topic)),
+            outcome: e.outcome.map(|o| {
+                crate::i18n::lang()
+                    .pick(o.label_zh(), o.label_en())
+                    .to_string()
+            }),
         };
         let by_state = |keep: &dyn Fn(QueueState) -> bool| -> Vec<QueueLine> {
             q.entries
@@ -145,7 +148,7 @@ pub async fn staff_login(username: String, password: String) -> Result<FormOutco
     let throttle = use_context::<backend::throttle::LoginThrottle>().unwrap_or_default();
     if let Some(ip) = crate::device::client_ip().await {
         if !throttle.allow(ip, &username) {
-            return refuse("尝试次数太多，请一分钟后再试".into()).await;
+            return refuse(crate::i18n::t(crate::i18n::Msg::TooManyTries).into()).await;
         }
     }
     let staff = use_context::<backend::staff::Staff>()
@@ -205,7 +208,9 @@ pub async fn load_staff_home() -> Result<Option<StaffHome>, ServerFnError> {
         .collect();
     Ok(Some(StaffHome {
         display_name: account.display_name.clone(),
-        role_label: account.role.label_zh().to_string(),
+        role_label: crate::i18n::lang()
+            .pick(account.role.label_zh(), account.role.label_en())
+            .to_string(),
         places,
         schedule_places,
         sees_audit: account.may(Action::ViewAuditLog, None),
@@ -248,7 +253,11 @@ pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, S
     use crate::model::Rejection;
     let account = crate::device::require_staff().await?;
     let Ok(service) = service.parse() else {
-        return ssr::refuse(place, Rejection::refused("没有这项服务")).await;
+        return ssr::refuse(
+            place,
+            Rejection::refused(crate::i18n::t(crate::i18n::Msg::NoSuchService)),
+        )
+        .await;
     };
     match ssr::queues()?
         .walk_in(&account, domain::LocationId(place), service)
@@ -271,7 +280,13 @@ pub async fn staff_call_next(
         .await
     {
         Ok(Some(_)) => ssr::done(place).await,
-        Ok(None) => ssr::refuse(place, Rejection::refused("现在没有人在等候")).await,
+        Ok(None) => {
+            ssr::refuse(
+                place,
+                Rejection::refused(crate::i18n::t(crate::i18n::Msg::NobodyWaiting)),
+            )
+            .await
+        }
         Err(e) => ssr::refuse(place, ssr::message(e)?).await,
     }
 }
@@ -294,7 +309,11 @@ pub async fn staff_step(
         queues.undo(&account, entry).await
     } else if step == "transfer" {
         let Some(service) = service.as_deref().and_then(|s| s.parse().ok()) else {
-            return ssr::refuse(place, Rejection::refused("请选择要分流到的服务")).await;
+            return ssr::refuse(
+                place,
+                Rejection::refused(crate::i18n::t(crate::i18n::Msg::ChooseTransferService)),
+            )
+            .await;
         };
         queues.transfer(&account, entry, None, service).await
     } else {
@@ -304,7 +323,13 @@ pub async fn staff_step(
             "serve" => Step::Serve,
             "finish" => Step::Finish,
             "no_show" => Step::NoShow,
-            _ => return ssr::refuse(place, Rejection::refused("没有这个操作")).await,
+            _ => {
+                return ssr::refuse(
+                    place,
+                    Rejection::refused(crate::i18n::t(crate::i18n::Msg::NoSuchAction)),
+                )
+                .await
+            }
         };
         let outcome = outcome.as_deref().and_then(Outcome::parse);
         queues
@@ -375,7 +400,7 @@ pub async fn save_schedule(
         .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
     let lines: Vec<String> = rules.lines().map(str::to_string).collect();
     let rejection = match service.parse::<domain::ServiceCode>() {
-        Err(_) => Rejection::refused("没有这项服务"),
+        Err(_) => Rejection::refused(crate::i18n::t(crate::i18n::Msg::NoSuchService)),
         Ok(code) => match schedules
             .change_weekly(
                 &account,
@@ -396,7 +421,7 @@ pub async fn save_schedule(
             Err(ScheduleError::Invalid(f)) => Rejection {
                 errors: vec![FieldMessage {
                     field: format!("rules-{service}"),
-                    message: f.message,
+                    message: f.message_in(crate::i18n::lang()).to_string(),
                 }],
                 ..Default::default()
             },
@@ -406,7 +431,10 @@ pub async fn save_schedule(
                     .map(|b| {
                         format!(
                             "{} {} {}",
-                            domain::slots::to_local(&b.start).format("%-m月%-d日 %H:%M"),
+                            crate::i18n::moment_short(
+                                crate::i18n::lang(),
+                                domain::slots::to_local(&b.start).naive_local()
+                            ),
                             b.name,
                             domain::BookingCode::parse(&b.code)
                                 .map(|c| c.to_string())
@@ -417,10 +445,10 @@ pub async fn save_schedule(
                 Rejection {
                     errors: vec![FieldMessage {
                         field: format!("rules-{service}"),
-                        message: format!(
-                            "这项调整会取消 {} 个已有预约，请勾选确认后再保存：{}",
+                        message: crate::i18n::cancels_bookings(
+                            crate::i18n::lang(),
                             list.len(),
-                            lines.join("；")
+                            &lines,
                         ),
                     }],
                     ..Default::default()
@@ -429,7 +457,7 @@ pub async fn save_schedule(
             Err(e) => Rejection {
                 errors: vec![FieldMessage {
                     field: format!("rules-{service}"),
-                    message: e.to_string(),
+                    message: e.message(crate::i18n::lang()),
                 }],
                 ..Default::default()
             },
@@ -478,7 +506,7 @@ pub async fn staff_change_password(
         Rejection {
             errors: vec![FieldMessage {
                 field: "repeat_password".into(),
-                message: "两次输入的新密码不一致".into(),
+                message: crate::i18n::t(crate::i18n::Msg::PasswordsDiffer).into(),
             }],
             ..Default::default()
         }
@@ -496,7 +524,7 @@ pub async fn staff_change_password(
                 ..Default::default()
             },
             Err(StaffError::Internal) => return Err(ServerFnError::new("internal error")),
-            Err(e) => Rejection::refused(e.to_string()),
+            Err(e) => Rejection::refused(e.message(crate::i18n::lang())),
         }
     };
     if device::is_plain_form_post().await {
@@ -578,8 +606,8 @@ pub async fn staff_close_day(
         service.parse::<domain::ServiceCode>(),
         chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d"),
     ) {
-        (Err(_), _) => field("请选择服务".into()),
-        (_, Err(_)) => field("请选择日期".into()),
+        (Err(_), _) => field(crate::i18n::t(crate::i18n::Msg::ChooseService).into()),
+        (_, Err(_)) => field(crate::i18n::t(crate::i18n::Msg::ChooseDate).into()),
         (Ok(code), Ok(day)) => match schedules
             .close_day(
                 &account,
@@ -598,19 +626,24 @@ pub async fn staff_close_day(
                 return Ok(FormOutcome::Done);
             }
             Err(ScheduleError::Internal) => return Err(ServerFnError::new("internal error")),
-            Err(ScheduleError::NeedsConfirmation(list)) => field(format!(
-                "这一天已有 {} 个预约，请勾选确认后再关闭（预约人会收到通知）：{}",
-                list.len(),
-                list.iter()
-                    .map(|b| format!(
-                        "{} {}",
-                        domain::slots::to_local(&b.start).format("%H:%M"),
-                        b.name
-                    ))
-                    .collect::<Vec<_>>()
-                    .join("；")
-            )),
-            Err(e) => field(e.to_string()),
+            Err(ScheduleError::NeedsConfirmation(list)) => {
+                let lines: Vec<String> = list
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "{} {}",
+                            domain::slots::to_local(&b.start).format("%H:%M"),
+                            b.name
+                        )
+                    })
+                    .collect();
+                field(crate::i18n::closing_cancels(
+                    crate::i18n::lang(),
+                    list.len(),
+                    &lines,
+                ))
+            }
+            Err(e) => field(e.message(crate::i18n::lang())),
         },
     };
     if device::is_plain_form_post().await {

@@ -174,8 +174,13 @@ pub async fn case_step(
     let back = format!("/staff/mediation/{}", code.trim());
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let channel_of = |v: &Option<String>| {
-        Referral::parse(v.as_deref().unwrap_or("").trim())
-            .ok_or_else(|| FieldError::new("channel", "请选择转交的去向"))
+        Referral::parse(v.as_deref().unwrap_or("").trim()).ok_or_else(|| {
+            FieldError::new(
+                "channel",
+                "请选择转交的去向",
+                "Choose where to pass the case on to",
+            )
+        })
     };
     let parsed: Result<CaseAction, FieldError> = match action.as_str() {
         "accept" => Ok(CaseAction::Accept),
@@ -186,7 +191,7 @@ pub async fn case_step(
             .trim()
             .parse()
             .map(|mediator_id| CaseAction::AssignMediator { mediator_id })
-            .map_err(|_| FieldError::new("mediator_id", "请选择调解员")),
+            .map_err(|_| FieldError::new("mediator_id", "请选择调解员", "Choose a mediator")),
         "invite_other_party" => Ok(CaseAction::InviteOtherParty),
         "other_party_agrees" => Ok(CaseAction::OtherPartyAgrees),
         "other_party_refuses" => Ok(CaseAction::OtherPartyRefuses),
@@ -195,7 +200,13 @@ pub async fn case_step(
                 location_id: location_id.unwrap_or_default(),
                 start,
             })
-            .map_err(|_| FieldError::new("start", "请选择调解的时间")),
+            .map_err(|_| {
+                FieldError::new(
+                    "start",
+                    "请选择调解的时间",
+                    "Choose the time of the meeting",
+                )
+            }),
         // the form's one text box holds the terms, or why mediation failed
         "conclude" => match kind.as_deref() {
             Some("written_agreement") => {
@@ -219,14 +230,22 @@ pub async fn case_step(
             Some("referred") => channel_of(&channel).map(|channel| CaseAction::Conclude {
                 outcome: CaseOutcome::Referred { channel },
             }),
-            _ => Err(FieldError::new("kind", "请选择调解结果")),
+            _ => Err(FieldError::new(
+                "kind",
+                "请选择调解结果",
+                "Choose the outcome",
+            )),
         },
         "refer" => channel_of(&channel).map(|channel| CaseAction::Refer { channel }),
         "follow_up" => Ok(CaseAction::FollowUp {
             kept: kept.as_deref() == Some("yes"),
             note: text(&note),
         }),
-        _ => Err(FieldError::new("action", "无法识别的操作")),
+        _ => Err(FieldError::new(
+            "action",
+            "无法识别的操作",
+            "This action is not recognised; please refresh the page and try again",
+        )),
     };
     let refusal = match parsed {
         Ok(step) => {

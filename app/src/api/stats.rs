@@ -58,10 +58,14 @@ pub async fn load_stats(
                 "to" => t(Msg::StatsTo),
                 _ => t(Msg::StatsScope),
             };
-            ServerFnError::new(format!("{field}：{}", f.message))
+            ServerFnError::new(format!(
+                "{field}{}{}",
+                crate::i18n::t(Msg::FieldSeparator),
+                f.message_in(crate::i18n::lang())
+            ))
         }
         StatsError::Internal => ServerFnError::new("internal error"),
-        other => ServerFnError::new(other.to_string()),
+        other => ServerFnError::new(other.message(crate::i18n::lang())),
     };
     let (s, period) = Statistics::parse_query(&scope, &from, &to).map_err(failure)?;
     let dashboard = stats

@@ -1,6 +1,8 @@
 //! Page frame: skip link, header with navigation, main landmark, footer.
 
 use crate::i18n::{t, Msg};
+use crate::prefs::{prefs, switch_href};
+use domain::Lang;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -16,6 +18,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
     view! {
         <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
+        <PrefsBar />
         <header class="site-header">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"法"</span>
@@ -37,4 +40,50 @@ pub fn Layout(children: Children) -> impl IntoView {
         </footer>
     }
     .into_any()
+}
+
+/// Language and elderly-mode switches: plain links through `/prefs`, back to this page.
+#[component]
+fn PrefsBar() -> impl IntoView {
+    let p = prefs();
+    let location = leptos_router::hooks::use_location();
+    let here = move || {
+        let path = location.pathname.get();
+        let query = location.search.get();
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    };
+    // each link is labelled in the language it switches to
+    let (other, other_name) = match p.lang {
+        Lang::ZhCn => (Lang::En, "English"),
+        Lang::En => (Lang::ZhCn, "中文"),
+    };
+    let (mode, mode_text) = if p.elder {
+        ("standard", t(Msg::ElderModeLeave))
+    } else {
+        ("elder", t(Msg::ElderModeEnter))
+    };
+    view! {
+        <nav class="prefs-bar" aria-label=t(Msg::PrefsNav)>
+            <a
+                class="pref elder-switch"
+                rel="external nofollow"
+                href=move || switch_href("mode", mode, &here())
+            >
+                {mode_text}
+            </a>
+            <a
+                class="pref"
+                rel="external nofollow"
+                lang=other.tag()
+                hreflang=other.tag()
+                href=move || switch_href("lang", other.tag(), &here())
+            >
+                {other_name}
+            </a>
+        </nav>
+    }
 }

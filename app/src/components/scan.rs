@@ -10,22 +10,48 @@ use crate::i18n::{t, Msg};
 use leptos::html;
 use leptos::prelude::*;
 
+/// Whether a scan is under way, what the clerk is told, and the camera preview, kept by the
+/// page rather than by the button: the page renders the button again whenever the queue
+/// around it changes (the preview may then be a new element), and a scan under way must go on.
+#[derive(Clone, Copy)]
+pub struct Scanner {
+    scanning: RwSignal<bool>,
+    message: RwSignal<Option<Msg>>,
+    video: NodeRef<html::Video>,
+}
+
+impl Scanner {
+    pub fn new() -> Self {
+        Scanner {
+            scanning: RwSignal::new(false),
+            message: RwSignal::new(None),
+            video: NodeRef::new(),
+        }
+    }
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A scan button for the text field `input_id`, which must sit inside the form to submit.
 #[component]
-pub fn ScanButton(input_id: &'static str) -> impl IntoView {
-    let scanning = RwSignal::new(false);
-    let message = RwSignal::new(None::<Msg>);
-    let video = NodeRef::<html::Video>::new();
+pub fn ScanButton(input_id: &'static str, scanner: Scanner) -> impl IntoView {
+    let Scanner {
+        scanning,
+        message,
+        video,
+    } = scanner;
 
     let start = move |_| {
         message.set(Some(Msg::StaffScanHint));
         scanning.set(true);
         #[cfg(feature = "hydrate")]
-        if let Some(video) = video.get_untracked() {
-            leptos::task::spawn_local(camera::scan(video, input_id, scanning, message));
-        }
+        leptos::task::spawn_local(camera::scan(scanner, input_id));
         #[cfg(not(feature = "hydrate"))]
-        let _ = (input_id, video);
+        let _ = input_id;
     };
     view! {
         // shown by the stylesheet only under <html class="can-scan"> (see `mark_support`)
@@ -62,6 +88,7 @@ pub fn mark_support() {
 
 #[cfg(feature = "hydrate")]
 mod camera {
+    use super::Scanner;
     use crate::i18n::Msg;
     use js_sys::{Array, Function, Object, Promise, Reflect};
     use leptos::prelude::*;
@@ -72,6 +99,8 @@ mod camera {
     /// How often a frame is looked at: often enough to feel instant, rarely enough to
     /// leave an old phone's CPU alone.
     const EVERY_MS: i32 = 200;
+    /// How long the preview may be missing from the page before the camera is switched off.
+    const GONE_MS: i32 = 2_000;
 
     pub fn supported() -> bool {
         let Some(window) = web_sys::window() else {
@@ -81,50 +110,75 @@ mod camera {
             && window.navigator().media_devices().is_ok()
     }
 
-    /// Runs until a booking code is found, the clerk stops, or the camera fails.
-    pub async fn scan(
-        video: HtmlVideoElement,
-        input_id: &'static str,
-        scanning: RwSignal<bool>,
-        message: RwSignal<Option<Msg>>,
-    ) {
-        let stream = match open(&video).await {
+    /// Runs until a booking code is found, the clerk stops, the camera fails, or the preview
+    /// has been gone from the page for a while (the clerk moved on).
+    pub async fn scan(scanner: Scanner, input_id: &'static str) {
+        let Scanner {
+            scanning,
+            message,
+            video,
+        } = scanner;
+        let Some(mut showing) = video.get_untracked() else {
+            let _ = scanning.try_set(false);
+            return;
+        };
+        let stream = match open(&showing).await {
             Ok(stream) => stream,
             Err(_) => {
-                scanning.set(false);
-                message.set(Some(Msg::StaffScanNoCamera));
+                let _ = scanning.try_set(false);
+                let _ = message.try_set(Some(Msg::StaffScanNoCamera));
                 return;
             }
         };
         let detector = detector();
-        // the page re-renders the queue after a check-in; a preview no longer on the page
-        // means the camera must go off too
-        while scanning.try_get_untracked().unwrap_or(false) && video.is_connected() {
-            if let Ok(detector) = &detector {
-                if let Ok(Some(text)) = detect(detector, &video).await {
-                    match domain::BookingCode::parse(&text) {
-                        Ok(code) => {
-                            submit(input_id, code.as_str());
-                            let _ = scanning.try_set(false);
-                            let _ = message.try_set(None);
-                        }
-                        Err(_) => {
-                            let _ = message.try_set(Some(Msg::StaffScanNotACode));
-                        }
+        let mut away = 0;
+        while scanning.try_get_untracked().unwrap_or(false) {
+            match video.try_get_untracked().flatten() {
+                Some(current) if current.is_connected() => {
+                    away = 0;
+                    // the queue was rendered again around a new preview: show the camera there
+                    if current != showing {
+                        showing.set_src_object(None);
+                        current.set_src_object(Some(&stream));
+                        let _ = current.play();
+                        showing = current;
                     }
                 }
-            } else {
+                _ => {
+                    away += 1;
+                    if away * EVERY_MS >= GONE_MS {
+                        break;
+                    }
+                    crate::browser::sleep(EVERY_MS).await;
+                    continue;
+                }
+            }
+            let Ok(detector) = &detector else {
                 let _ = scanning.try_set(false);
                 let _ = message.try_set(Some(Msg::StaffScanNoCamera));
+                break;
+            };
+            if let Ok(Some(text)) = detect(detector, &showing).await {
+                match domain::BookingCode::parse(&text) {
+                    Ok(code) => {
+                        submit(input_id, code.as_str());
+                        let _ = scanning.try_set(false);
+                        let _ = message.try_set(None);
+                    }
+                    Err(_) => {
+                        let _ = message.try_set(Some(Msg::StaffScanNotACode));
+                    }
+                }
             }
-            sleep(EVERY_MS).await;
+            crate::browser::sleep(EVERY_MS).await;
         }
+        let _ = scanning.try_set(false);
         for track in stream.get_tracks().iter() {
             if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
                 track.stop();
             }
         }
-        video.set_src_object(None);
+        showing.set_src_object(None);
     }
 
     /// The back camera, where the phone has one.
@@ -177,14 +231,5 @@ mod camera {
                 let _ = form.request_submit();
             }
         }
-    }
-
-    async fn sleep(ms: i32) {
-        let wait = Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-            }
-        });
-        let _ = JsFuture::from(wait).await;
     }
 }

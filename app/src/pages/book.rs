@@ -7,7 +7,7 @@ use crate::components::forms::{
     described_by, field_id, invalid, Alternatives, ErrorSummary, FieldErrorLine,
 };
 use crate::components::slot_picker::{slot_href, SlotPickerView};
-use crate::i18n::{lang, service_name, t, time_range_label, Msg};
+use crate::i18n::{lang, t, time_range_label, Msg};
 use crate::model::{
     AlternativeChoice, BookingFlash, BookingPageData, FieldMessage, FormOutcome, Rejection,
     SlotChoice,
@@ -78,9 +78,8 @@ fn BookView(data: BookingPageData) -> impl IntoView {
     let chosen = picker.chosen.clone();
     let day_param = picker.day.map(|d| d.format("%Y-%m-%d").to_string());
     let title = format!(
-        "{}{} · {}",
-        t(Msg::BookingFor),
-        service_name(service),
+        "{} · {}",
+        crate::i18n::book_label(lang, service),
         place.name
     );
     let form_step = chosen.map(|slot| {
@@ -124,7 +123,7 @@ fn BookView(data: BookingPageData) -> impl IntoView {
             <p class="place-meta">
                 <a href=format!("/places/{}", place.id)>{place.name.clone()}</a>
             </p>
-            <h1>{t(Msg::BookingFor)}{service_name(service)}</h1>
+            <h1>{crate::i18n::book_label(crate::i18n::lang(), service)}</h1>
             <p class="place-address">{place.address.clone()}</p>
         </header>
         <SlotPickerView picker base />
@@ -183,14 +182,15 @@ fn BookingForm(
     let pending = action.pending();
     let topic_choices = topics(service)
         .iter()
-        .map(|(code, label)| {
+        .map(|(code, _)| {
+            let label = crate::i18n::topic_name(crate::i18n::lang(), service, code);
             let id = format!("topic-{code}");
             let label_for = id.clone();
             let checked = typed.topic == *code;
             view! {
                 <label class="choice" for=label_for>
                     <input type="radio" id=id name="topic" value=*code checked=checked />
-                    <span>{*label}</span>
+                    <span>{label}</span>
                 </label>
             }
         })

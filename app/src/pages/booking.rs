@@ -308,7 +308,7 @@ fn RescheduleView(data: RescheduleData) -> impl IntoView {
             </p>
             <h1>{t(Msg::RescheduleHeading)}</h1>
             <p>
-                {t(Msg::CurrentSlot)}"："
+                {t(Msg::CurrentSlot)}{t(Msg::FieldSeparator)}
                 <strong>{time_range_label(lang, booking.start, booking.end)}</strong>
                 " · "{booking.place_name.clone()}
             </p>

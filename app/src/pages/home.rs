@@ -4,12 +4,14 @@
 use crate::api::{office_summaries, search_places};
 use crate::components::place_card::PlaceItem;
 use crate::i18n::{lang, results_count, t, workroom_count, Msg};
+use crate::prefs::prefs;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let elder = prefs().elder;
     view! {
         // An empty page title: the formatter in App shows the site title alone.
         <Title text="" />
@@ -17,8 +19,33 @@ pub fn HomePage() -> impl IntoView {
             <h1>{t(Msg::SiteTitle)}</h1>
             <p class="tagline">{t(Msg::SiteTagline)}</p>
         </section>
+        // elderly mode: the three things people come for, as big buttons, instead of a grid
+        {elder.then(|| view! { <Tasks /> })}
         <PlaceSearch />
-        <OfficeList />
+        {(!elder).then(|| view! { <OfficeList /> })}
+    }
+}
+
+#[component]
+fn Tasks() -> impl IntoView {
+    let task = |href: &'static str, title: Msg, detail: Msg| {
+        view! {
+            <li>
+                <a class="task" href=href>
+                    {t(title)}
+                    <small>{t(detail)}</small>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav aria-label=t(Msg::TasksNav)>
+            <ul class="tasks">
+                {task("/offices", Msg::TaskBook, Msg::TaskBookDetail)}
+                {task("/mediation/new", Msg::TaskMediation, Msg::TaskMediationDetail)}
+                {task("/bookings", Msg::NavMyBookings, Msg::TaskMineDetail)}
+            </ul>
+        </nav>
     }
 }
 

@@ -10,11 +10,53 @@ use crate::components::forms::{
     described_by, field_id, invalid, no_links, ErrorSummary, FieldErrorLine,
 };
 use crate::i18n::{case_state_name, dispute_name, lang, moment_label, referral_name, t, Msg};
-use crate::model::{CaseProgressView, FieldMessage, FormOutcome, MediationFormData, Rejection};
+use crate::model::{
+    CaseProgressView, FieldMessage, FormOutcome, MediationFormData, PlaceChoice, PlaceChoiceGroup,
+    Rejection,
+};
 use domain::mediation::{DisputeType, MediationForm, DISPUTE_ACCOUNT_MAX_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The district's places as `<option>`s grouped by office, as one piece of HTML: hydrating
+/// its ~280 options one by one held a phone's main thread for long enough to show in
+/// Lighthouse's blocking time; as `inner_html` the browser parses them once and hydration
+/// leaves them alone. Names are data, so they are escaped.
+fn place_options(
+    prompt: &str,
+    offices: &[PlaceChoiceGroup],
+    chosen: Option<i64>,
+    ip_mark: &str,
+) -> String {
+    use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+    use std::fmt::Write;
+    let mut html = format!(r#"<option value="">{}</option>"#, text(prompt));
+    let option = |html: &mut String, p: &PlaceChoice| {
+        let selected = if chosen == Some(p.id) {
+            " selected"
+        } else {
+            ""
+        };
+        let mark = if p.ip { ip_mark } else { "" };
+        let _ = write!(
+            html,
+            r#"<option value="{}"{selected}>{}{}</option>"#,
+            p.id,
+            text(&p.name),
+            text(mark)
+        );
+    };
+    for group in offices {
+        let _ = write!(html, r#"<optgroup label="{}">"#, attr(&group.office.name));
+        option(&mut html, &group.office);
+        for room in &group.workrooms {
+            option(&mut html, room);
+        }
+        html.push_str("</optgroup>");
+    }
+    html
+}
 
 /// `/mediation/new?place=ID&type=ip`
 #[component]
@@ -51,7 +93,6 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
     let MediationFormData {
         place,
         offices,
-        ip_places,
         dispute_type,
         flash,
     } = data;
@@ -117,48 +158,20 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
         }
         .into_any(),
         None => {
-            let mark = |id: i64| {
-                if ip_places.contains(&id) {
-                    t(Msg::IpRoomMark)
-                } else {
-                    ""
-                }
-            };
-            let groups = offices
-                .into_iter()
-                .map(|g| {
-                    let office = g.office;
-                    let rooms = g
-                        .workrooms
-                        .into_iter()
-                        .map(|w| {
-                            view! {
-                                <option value=w.id selected=chosen_place == Some(w.id)>
-                                    {w.name}{mark(w.id)}
-                                </option>
-                            }
-                        })
-                        .collect_view();
-                    view! {
-                        <optgroup label=office.name.clone()>
-                            <option value=office.id selected=chosen_place == Some(office.id)>
-                                {office.name.clone()}{mark(office.id)}
-                            </option>
-                            {rooms}
-                        </optgroup>
-                    }
-                })
-                .collect_view();
+            let options = place_options(
+                t(Msg::ChoosePlace),
+                &offices,
+                chosen_place,
+                t(Msg::IpRoomMark),
+            );
             view! {
                 <select
                     id=field_id("location_id")
                     name="location_id"
                     aria-invalid=invalid(rejection, "location_id")
                     aria-describedby=described_by(rejection, "location_id", Some("place-hint"))
-                >
-                    <option value="">{t(Msg::ChoosePlace)}</option>
-                    {groups}
-                </select>
+                    inner_html=options
+                ></select>
             }
             .into_any()
         }
@@ -469,5 +482,54 @@ pub fn MyCasesPage() -> impl IntoView {
             })}
         </Suspense>
         <CaseLookup code=String::new() action=lookup />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_options;
+    use crate::model::{PlaceChoice, PlaceChoiceGroup};
+
+    fn place(id: i64, name: &str, ip: bool) -> PlaceChoice {
+        PlaceChoice {
+            id,
+            name: name.into(),
+            ip,
+        }
+    }
+
+    #[test]
+    fn places_are_grouped_by_office_with_the_chosen_one_selected() {
+        let offices = vec![PlaceChoiceGroup {
+            office: place(1, "彭浦新村街道司法所", true),
+            workrooms: vec![place(15, "岭南路居委", false)],
+        }];
+        let html = place_options("请选择地点", &offices, Some(15), "（知识产权）");
+        assert_eq!(
+            html,
+            "<option value=\"\">请选择地点</option>\
+             <optgroup label=\"彭浦新村街道司法所\">\
+             <option value=\"1\">彭浦新村街道司法所（知识产权）</option>\
+             <option value=\"15\" selected>岭南路居委</option>\
+             </optgroup>"
+        );
+    }
+
+    #[test]
+    fn names_cannot_inject_markup() {
+        let offices = vec![PlaceChoiceGroup {
+            office: place(1, "a\"><script>x</script>", false),
+            workrooms: vec![place(2, "</option><b>", false)],
+        }];
+        let html = place_options("p", &offices, None, "");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("label=\"a&quot;&gt;&lt;script&gt;x&lt;/script&gt;\""),
+            "{html}"
+        );
+        assert!(html.contains("&lt;/option&gt;&lt;b&gt;"), "{html}");
     }
 }

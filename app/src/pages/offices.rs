@@ -10,6 +10,7 @@ use leptos_meta::Title;
 #[component]
 pub fn OfficesPage() -> impl IntoView {
     let groups = Resource::new(|| (), |_| office_groups());
+    let elder = crate::prefs::prefs().elder;
     view! {
         <Title text=t(Msg::NavOffices) />
         <h1>{t(Msg::OfficesHeading)}</h1>
@@ -29,6 +30,9 @@ pub fn OfficesPage() -> impl IntoView {
                                             <a href=format!("/places/{}", g.office.id)>{g.office.name.clone()}</a>
                                         </h2>
                                         <p class="place-address">{g.office.address.clone()}</p>
+                                        // elderly mode lists the offices only; each office's
+                                        // page lists its workrooms
+                                        {(!elder).then(|| view! {
                                         <details>
                                             <summary>
                                                 {t(Msg::WorkroomsOf)}" ("{workroom_count(lang(), g.workrooms.len())}")"
@@ -40,6 +44,7 @@ pub fn OfficesPage() -> impl IntoView {
                                                     .collect_view()}
                                             </ul>
                                         </details>
+                                        })}
                                     </section>
                                 }
                             })

@@ -104,7 +104,7 @@ fn PlaceView(detail: PlaceDetail) -> impl IntoView {
                                     );
                                     view! {
                                         <a class="button book-link" href=book>
-                                            {t(Msg::BookService)}{service_name(offer.service)}
+                                            {crate::i18n::book_label(crate::i18n::lang(), offer.service)}
                                         </a>
                                         <ul class="hours">
                                             {offer

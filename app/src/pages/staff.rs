@@ -9,7 +9,7 @@ use crate::api::staff::{
     StaffWalkIn,
 };
 use crate::components::forms::{error_text, no_links, ErrorSummary};
-use crate::components::scan::ScanButton;
+use crate::components::scan::{ScanButton, Scanner};
 use crate::i18n::{service_name, t, Msg};
 use crate::model::{FormOutcome, QueueLine, Rejection, StaffHome, StaffQueue};
 use domain::queue::{Outcome, QueueState};
@@ -62,12 +62,29 @@ pub fn StaffLoginPage() -> impl IntoView {
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let home = Resource::new(|| (), |_| load_staff_home());
+    let query = use_query_map();
+    let asked =
+        Memo::new(move |_| query.with(|q| q.get("place").and_then(|p| p.parse::<i64>().ok())));
+    let desk = Desk::new();
+    // Made here beside `home`, not in `StaffDay`: a resource made inside a Suspend can be
+    // made twice while the server renders (the Suspend runs again when `home` arrives), and
+    // the browser, which makes it once, then hydrated from the wrong copy: an error view over
+    // the queue, whose buttons did nothing.
+    let queue = Resource::new(
+        move || (asked.get(), desk.changes()),
+        move |(asked, _)| async move {
+            match home.await? {
+                Some(h) => load_staff_queue(h.place(asked)).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text=t(Msg::StaffTitle) />
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match home.await {
-                    Ok(Some(h)) => view! { <StaffDay home=h /> }.into_any(),
+                    Ok(Some(h)) => view! { <StaffDay home=h asked queue desk /> }.into_any(),
                     Ok(None) => view! {
                         <section class="card">
                             <h1>{t(Msg::StaffTitle)}</h1>
@@ -83,38 +100,76 @@ pub fn StaffPage() -> impl IntoView {
     }
 }
 
+/// A place's queue today (`None` when nobody is signed in), with a refusal kept for the page.
+type QueueData = Result<Option<(StaffQueue, Option<Rejection>)>, ServerFnError>;
+
+/// The forms that change the queue, and a counter the event stream bumps when another desk
+/// changed something: after any of them the queue is loaded again.
+#[derive(Clone, Copy)]
+struct Desk {
+    check_in: ServerAction<StaffCheckIn>,
+    walk_in: ServerAction<StaffWalkIn>,
+    call: ServerAction<StaffCallNext>,
+    step: ServerAction<StaffStep>,
+    revert: ServerAction<StaffRevertNoShow>,
+    outside: RwSignal<u32>,
+}
+
+impl Desk {
+    fn new() -> Self {
+        Desk {
+            check_in: ServerAction::new(),
+            walk_in: ServerAction::new(),
+            call: ServerAction::new(),
+            step: ServerAction::new(),
+            revert: ServerAction::new(),
+            outside: RwSignal::new(0),
+        }
+    }
+
+    /// Tracks every change the queue must follow.
+    fn changes(&self) -> [usize; 6] {
+        [
+            self.check_in.version().get(),
+            self.walk_in.version().get(),
+            self.call.version().get(),
+            self.step.version().get(),
+            self.revert.version().get(),
+            self.outside.get() as usize,
+        ]
+    }
+
+    /// Tracks what each form's last submission came back with.
+    fn outcomes(&self) -> [Option<Result<FormOutcome, ServerFnError>>; 5] {
+        [
+            self.check_in.value().get(),
+            self.walk_in.value().get(),
+            self.call.value().get(),
+            self.step.value().get(),
+            self.revert.value().get(),
+        ]
+    }
+}
+
 #[component]
-fn StaffDay(home: StaffHome) -> impl IntoView {
-    let query = use_query_map();
-    let default_place = home.places.first().map(|p| p.id).unwrap_or_default();
-    let place = Memo::new(move |_| {
-        query
-            .with(|q| q.get("place").and_then(|p| p.parse::<i64>().ok()))
-            .unwrap_or(default_place)
-    });
-    let check_in = ServerAction::<StaffCheckIn>::new();
-    let walk_in = ServerAction::<StaffWalkIn>::new();
-    let call = ServerAction::<StaffCallNext>::new();
-    let step = ServerAction::<StaffStep>::new();
+fn StaffDay(
+    home: StaffHome,
+    asked: Memo<Option<i64>>,
+    queue: Resource<QueueData>,
+    desk: Desk,
+) -> impl IntoView {
+    let place = {
+        let home = home.clone();
+        Memo::new(move |_| home.place(asked.get()))
+    };
     let logout = ServerAction::<StaffLogout>::new();
-    let revert = ServerAction::<StaffRevertNoShow>::new();
-    // bumped by the event stream: another desk changed something
-    let outside = RwSignal::new(0u32);
-    let queue = Resource::new(
-        move || {
-            (
-                place.get(),
-                check_in.version().get(),
-                walk_in.version().get(),
-                call.version().get(),
-                step.version().get(),
-                revert.version().get(),
-                outside.get(),
-            )
-        },
-        |(place, ..)| load_staff_queue(place),
-    );
+    // kept here, not in the scan button: the queue around the button is rendered again on
+    // every change at the place, and a scan under way must go on
+    let scanner = Scanner::new();
     let rejection = RwSignal::new(None::<Rejection>);
+    // what a screen reader hears when the queue changes: the counts, from a region that
+    // stays in the page (a live region re-created with its content is not announced)
+    let announcement = RwSignal::new(String::new());
     let outcome_of = move |v: Option<Result<FormOutcome, ServerFnError>>| match v {
         Some(Ok(FormOutcome::Rejected(r))) => Some(Some(r)),
         Some(Ok(FormOutcome::Done)) => Some(None),
@@ -122,20 +177,29 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
         None => None,
     };
     Effect::new(move |_| {
-        for v in [
-            check_in.value().get(),
-            walk_in.value().get(),
-            call.value().get(),
-            step.value().get(),
-            revert.value().get(),
-        ] {
+        for v in desk.outcomes() {
             if let Some(r) = outcome_of(v) {
                 rejection.set(r);
             }
         }
     });
+    // Derived in an effect (browser only, after hydration), not written while the queue
+    // renders: a write made during hydration could be lost, leaving the region silent.
+    Effect::new(move |_| {
+        let counts = queue.with(|v| match v {
+            Some(Ok(Some((q, _)))) => Some((q.waiting.len(), q.active.len())),
+            _ => None,
+        });
+        if let Some((waiting, active)) = counts {
+            announcement.set(crate::i18n::queue_summary(
+                crate::i18n::lang(),
+                waiting,
+                active,
+            ));
+        }
+    });
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| live::follow(place.get(), outside));
+    Effect::new(move |_| live::follow(place.get(), desk.outside));
     let places = home.places.clone();
     let schedule_places = home.schedule_places.clone();
     view! {
@@ -178,18 +242,17 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
                 </p>
             }
         }}
+        <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok((q, notice)) => {
+                    Ok(Some((q, notice))) => {
                         if notice.is_some() {
                             rejection.set(notice);
                         }
-                        view! {
-                            <QueueView q rejection check_in walk_in call step revert />
-                        }
-                            .into_any()
+                        view! { <QueueView q rejection desk scanner /> }.into_any()
                     }
+                    Ok(None) => ().into_any(),
                     Err(e) => {
                         view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any()
                     }
@@ -203,12 +266,17 @@ fn StaffDay(home: StaffHome) -> impl IntoView {
 fn QueueView(
     q: StaffQueue,
     rejection: RwSignal<Option<Rejection>>,
-    check_in: ServerAction<StaffCheckIn>,
-    walk_in: ServerAction<StaffWalkIn>,
-    call: ServerAction<StaffCallNext>,
-    step: ServerAction<StaffStep>,
-    revert: ServerAction<StaffRevertNoShow>,
+    desk: Desk,
+    scanner: Scanner,
 ) -> impl IntoView {
+    let Desk {
+        check_in,
+        walk_in,
+        call,
+        step,
+        revert,
+        ..
+    } = desk;
     let place = q.place.id;
     let walk_ins = q
         .services
@@ -235,7 +303,7 @@ fn QueueView(
             .collect_view()
     };
     view! {
-        <h1>{q.place.name.clone()}" · "{q.date.format("%-m月%-d日").to_string()}</h1>
+        <h1>{q.place.name.clone()}" · "{crate::i18n::day_short(crate::i18n::lang(), q.date)}</h1>
         <ErrorSummary rejection alternative_href=no_links() />
         <section class="card" aria-labelledby="desk-heading">
             <h2 id="desk-heading">{t(Msg::StaffCallHeading)}</h2>
@@ -243,7 +311,7 @@ fn QueueView(
                 <input type="hidden" name="place" value=place />
                 <div class="field inline">
                     <label for="f-desk">{t(Msg::StaffDesk)}</label>
-                    <input id="f-desk" name="desk" type="text" maxlength="12" placeholder="1号窗口" />
+                    <input id="f-desk" name="desk" type="text" maxlength="12" placeholder=t(Msg::StaffDeskPlaceholder) />
                 </div>
                 <button type="submit" class="button wide">{t(Msg::StaffCallNext)}</button>
             </ActionForm>
@@ -262,7 +330,7 @@ fn QueueView(
                         <input id="f-code" name="code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="16" />
                         <button type="submit" class="button">{t(Msg::StaffCheckIn)}</button>
                     </div>
-                    <ScanButton input_id="f-code" />
+                    <ScanButton input_id="f-code" scanner />
                 </div>
             </ActionForm>
             <div class="actions">{walk_ins}</div>
@@ -304,7 +372,7 @@ fn QueueView(
                             <li class="queue-line">
                                 <span class="queue-ticket">{b.start.format("%H:%M").to_string()}</span>
                                 <span>{service_name(b.service)}" · "{b.who}</span>
-                                <span class="queue-who">{b.code}" · "{b.state.label_zh()}</span>
+                                <span class="queue-who">{b.code}" · "{crate::i18n::lang().pick(b.state.label_zh(), b.state.label_en())}</span>
                                 <div class="queue-actions">{actions}{revert}</div>
                             </li>
                         }
@@ -358,7 +426,7 @@ fn Line(
                 <select id=select_id name="outcome">
                     {Outcome::ALL
                         .iter()
-                        .map(|o| view! { <option value=o.code()>{o.label_zh()}</option> })
+                        .map(|o| view! { <option value=o.code()>{crate::i18n::lang().pick(o.label_zh(), o.label_en())}</option> })
                         .collect_view()}
                 </select>
                 <label class="visually-hidden" for=note_id.clone()>{t(Msg::StaffNote)}</label>
@@ -426,7 +494,7 @@ fn Line(
     view! {
         <li class="queue-line" data-state=line.state.code()>
             <span class="queue-ticket">{line.ticket.clone()}</span>
-            <span class="queue-state">{line.state.label_zh()}</span>
+            <span class="queue-state">{crate::i18n::lang().pick(line.state.label_zh(), line.state.label_en())}</span>
             <span class="queue-who">{detail}</span>
             <div class="queue-actions">{actions}{finish}{to_case}{transfer}{undo}</div>
         </li>

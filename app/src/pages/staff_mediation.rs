@@ -448,21 +448,21 @@ pub fn AgreementPage() -> impl IntoView {
                         </p>
                         <article class="agreement">
                             <h1>{t(Msg::AgreementTitle)}</h1>
-                            <p class="agreement-no">{t(Msg::AgreementNumber)}"："{a.number.clone()}</p>
+                            <p class="agreement-no">{t(Msg::AgreementNumber)}{t(Msg::FieldSeparator)}{a.number.clone()}</p>
                             <h2>{t(Msg::AgreementParties)}</h2>
-                            <p>{t(Msg::CaseApplicant)}"："{a.applicant.clone()}</p>
-                            <p>{t(Msg::CaseOtherParty)}"："{a.other_party.clone()}</p>
+                            <p>{t(Msg::CaseApplicant)}{t(Msg::FieldSeparator)}{a.applicant.clone()}</p>
+                            <p>{t(Msg::CaseOtherParty)}{t(Msg::FieldSeparator)}{a.other_party.clone()}</p>
                             <h2>{t(Msg::AgreementFacts)}</h2>
                             <p>{dispute_name(a.dispute_type)}</p>
                             <p class="prewrap">{a.facts.clone()}</p>
                             <h2>{t(Msg::AgreementTerms)}</h2>
                             <p class="prewrap">{a.terms.clone()}</p>
-                            <p>{t(Msg::AgreementAmount)}"："{yuan_amount(lang, &a.amount_yuan)}</p>
+                            <p>{t(Msg::AgreementAmount)}{t(Msg::FieldSeparator)}{yuan_amount(lang, &a.amount_yuan)}</p>
                             <p>{t(Msg::AgreementCopies)}</p>
                             <div class="signatures">
-                                <p>{t(Msg::AgreementSignParty)}"：________________"</p>
-                                <p>{t(Msg::AgreementSignParty)}"：________________"</p>
-                                <p>{t(Msg::AgreementSignMediator)}"：________________"<span class="hint">"（"{a.mediator.clone()}"）"</span></p>
+                                <p>{t(Msg::AgreementSignParty)}{t(Msg::FieldSeparator)}"________________"</p>
+                                <p>{t(Msg::AgreementSignParty)}{t(Msg::FieldSeparator)}"________________"</p>
+                                <p>{t(Msg::AgreementSignMediator)}{t(Msg::FieldSeparator)}"________________"<span class="hint">{crate::i18n::in_brackets(lang, &a.mediator)}</span></p>
                             </div>
                             <p class="committee">{a.committee.clone()}{t(Msg::AgreementSeal)}</p>
                             <p class="committee">{long_date(lang, a.date)}</p>
@@ -528,7 +528,7 @@ fn ConsultationForm(d: DeskConsultation) -> impl IntoView {
             <ErrorSummary rejection alternative_href=no_links() />
             <input type="hidden" name="entry" value=d.entry_id />
             <DisputeFields typed=d.typed.clone() rejection>
-                <p class="field">{t(Msg::FieldMediationPlace)}"："<strong>{place_name}</strong></p>
+                <p class="field">{t(Msg::FieldMediationPlace)}{t(Msg::FieldSeparator)}<strong>{place_name}</strong></p>
             </DisputeFields>
             <div class="field">
                 <FieldErrorLine rejection field="consent" />

@@ -126,7 +126,7 @@ fn StatsView(p: StatsPage) -> impl IntoView {
                 </nav>
             })}
             <h1>{t(Msg::StatsTitle)}" · "{scope_name}</h1>
-            <p>{t(Msg::StatsPeriod)}"："{period_label}" · "{t(Msg::StatsPrevious)}"："{previous_label}</p>
+            <p>{t(Msg::StatsPeriod)}{t(Msg::FieldSeparator)}{period_label}" · "{t(Msg::StatsPrevious)}{t(Msg::FieldSeparator)}{previous_label}</p>
         </header>
         <PeriodForm scope=p.scope.clone() from=p.from.clone() to=p.to.clone() />
         <p class="quick-periods">

@@ -101,22 +101,6 @@ async fn columns(pg: &PgStore, table: &str) -> StoreResult<Vec<(String, Kind)>> 
         .collect()
 }
 
-fn read<R: Row>(row: &R, i: usize, kind: Kind) -> Result<Value, sqlx::Error>
-where
-    usize: sqlx::ColumnIndex<R>,
-    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<Vec<u8>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    Ok(match kind {
-        Kind::Int => Value::Int(row.try_get(i)?),
-        Kind::Text => Value::Text(row.try_get(i)?),
-        Kind::Bool => Value::Bool(row.try_get(i)?),
-        Kind::Bytes => Value::Bytes(row.try_get(i)?),
-    })
-}
-
 /// A row's values, read by the kinds of `cols`, starting at column `first`.
 fn row_values<R: Row>(
     row: &R,
@@ -132,7 +116,15 @@ where
 {
     cols.iter()
         .enumerate()
-        .map(|(i, (_, kind))| read(row, first + i, *kind))
+        .map(|(i, (_, kind))| {
+            let i = first + i;
+            Ok(match kind {
+                Kind::Int => Value::Int(row.try_get(i)?),
+                Kind::Text => Value::Text(row.try_get(i)?),
+                Kind::Bool => Value::Bool(row.try_get(i)?),
+                Kind::Bytes => Value::Bytes(row.try_get(i)?),
+            })
+        })
         .collect()
 }
 

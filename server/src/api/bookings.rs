@@ -210,7 +210,9 @@ pub(crate) fn booking_error(e: BookingError) -> ApiError {
         BookingError::Full { alternatives } => ApiError::Full {
             alternatives: alternatives.iter().map(AlternativeJson::from).collect(),
         },
-        BookingError::Refused(message) => ApiError::Refused { message },
+        BookingError::Refused(reason) => ApiError::Refused {
+            message: reason.to_string(),
+        },
         BookingError::NotFound => ApiError::NotFound,
         BookingError::Internal => ApiError::Internal,
     }

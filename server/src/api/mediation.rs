@@ -30,7 +30,9 @@ pub(crate) fn mediation_error(e: MediationError) -> ApiError {
         },
         MediationError::NotFound => ApiError::NotFound,
         MediationError::Forbidden => ApiError::Forbidden,
-        MediationError::Conflict(message) => ApiError::Refused { message },
+        MediationError::Conflict(reason) => ApiError::Refused {
+            message: reason.to_string(),
+        },
         MediationError::Internal => ApiError::Internal,
     }
 }

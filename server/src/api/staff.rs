@@ -72,7 +72,9 @@ pub(crate) fn queue_error(e: QueueError) -> ApiError {
     match e {
         QueueError::Forbidden => ApiError::Forbidden,
         QueueError::NotFound => ApiError::NotFound,
-        QueueError::Conflict(message) => ApiError::Refused { message },
+        QueueError::Conflict(reason) => ApiError::Refused {
+            message: reason.to_string(),
+        },
         QueueError::Invalid(f) => ApiError::Invalid {
             field: f.field.into(),
             message: f.message,
