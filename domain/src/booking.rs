@@ -1172,7 +1172,7 @@ mod tests {
     fn every_message_has_an_english_text() {
         use crate::mediation::{
             next_state as case_next_state, CaseAction, CaseCode, CaseOutcome, CaseState, Fen,
-            MediationForm, Referral,
+            MediationForm,
         };
         use crate::queue::{next_state as queue_next_state, QueueState, Step};
         use crate::schedule::ScheduleError;
@@ -1239,29 +1239,7 @@ mod tests {
                 }
             }
         }
-        let at = t("2026-12-08T09:00:00+08:00");
-        let actions = [
-            CaseAction::Accept,
-            CaseAction::Refuse { reason: "r".into() },
-            CaseAction::AssignMediator { mediator_id: 1 },
-            CaseAction::InviteOtherParty,
-            CaseAction::OtherPartyAgrees,
-            CaseAction::OtherPartyRefuses,
-            CaseAction::ScheduleSession {
-                location_id: 4,
-                start: at,
-            },
-            CaseAction::Conclude {
-                outcome: CaseOutcome::Failed { reason: "r".into() },
-            },
-            CaseAction::Refer {
-                channel: Referral::Court,
-            },
-            CaseAction::FollowUp {
-                kept: true,
-                note: String::new(),
-            },
-        ];
+        let actions = crate::mediation::one_of_each_action();
         let mut illegal = 0;
         for from in CaseState::ALL {
             for action in &actions {

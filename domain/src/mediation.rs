@@ -1103,6 +1103,43 @@ pub fn masked_name(name: &str) -> String {
     }
 }
 
+/// One example of every kind of step (and of every way a case concludes), for tests that walk
+/// the workflow.
+#[cfg(test)]
+pub(crate) fn one_of_each_action() -> Vec<CaseAction> {
+    let at = DateTime::parse_from_rfc3339("2026-12-08T09:00:00+08:00").unwrap();
+    vec![
+        CaseAction::Accept,
+        CaseAction::Refuse { reason: "r".into() },
+        CaseAction::AssignMediator { mediator_id: 1 },
+        CaseAction::InviteOtherParty,
+        CaseAction::OtherPartyAgrees,
+        CaseAction::OtherPartyRefuses,
+        CaseAction::ScheduleSession {
+            location_id: 4,
+            start: at,
+        },
+        CaseAction::Conclude {
+            outcome: CaseOutcome::OralAgreement { terms: "t".into() },
+        },
+        CaseAction::Conclude {
+            outcome: CaseOutcome::Failed { reason: "r".into() },
+        },
+        CaseAction::Conclude {
+            outcome: CaseOutcome::Referred {
+                channel: Referral::Court,
+            },
+        },
+        CaseAction::Refer {
+            channel: Referral::Department,
+        },
+        CaseAction::FollowUp {
+            kept: false,
+            note: String::new(),
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1534,37 +1571,7 @@ mod tests {
     #[test]
     fn every_state_and_edge_is_reachable() {
         // breadth-first over one example of each action: nothing in the workflow is dead
-        let at = DateTime::parse_from_rfc3339("2026-12-08T09:00:00+08:00").unwrap();
-        let actions = [
-            CaseAction::Accept,
-            CaseAction::Refuse { reason: "r".into() },
-            CaseAction::AssignMediator { mediator_id: 1 },
-            CaseAction::InviteOtherParty,
-            CaseAction::OtherPartyAgrees,
-            CaseAction::OtherPartyRefuses,
-            CaseAction::ScheduleSession {
-                location_id: 4,
-                start: at,
-            },
-            CaseAction::Conclude {
-                outcome: CaseOutcome::OralAgreement { terms: "t".into() },
-            },
-            CaseAction::Conclude {
-                outcome: CaseOutcome::Failed { reason: "r".into() },
-            },
-            CaseAction::Conclude {
-                outcome: CaseOutcome::Referred {
-                    channel: Referral::Court,
-                },
-            },
-            CaseAction::Refer {
-                channel: Referral::Department,
-            },
-            CaseAction::FollowUp {
-                kept: false,
-                note: String::new(),
-            },
-        ];
+        let actions = one_of_each_action();
         let mut seen = vec![CaseState::Submitted];
         let mut edges = Vec::new();
         let mut i = 0;
