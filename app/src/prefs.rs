@@ -12,6 +12,18 @@ use domain::Lang;
 pub const LANG_COOKIE: &str = "lang";
 /// Cookie holding `elder` or `standard`.
 pub const MODE_COOKIE: &str = "mode";
+/// The mode cookie's values, also taken by `/prefs?mode=`.
+pub const MODE_ELDER: &str = "elder";
+pub const MODE_STANDARD: &str = "standard";
+
+/// Whether a mode value means elderly-friendly mode; `None` when it is neither value.
+pub fn parse_mode(value: &str) -> Option<bool> {
+    match value {
+        MODE_ELDER => Some(true),
+        MODE_STANDARD => Some(false),
+        _ => None,
+    }
+}
 /// Class on `<html>` in elderly-friendly mode.
 pub const ELDER_CLASS: &str = "elder";
 
@@ -38,7 +50,9 @@ impl Prefs {
             .and_then(|v| Lang::from_tag(&v))
             .or_else(|| accept_language.and_then(Lang::from_accept_language))
             .unwrap_or_default();
-        let elder = cookie_value(MODE_COOKIE).as_deref() == Some("elder");
+        let elder = cookie_value(MODE_COOKIE)
+            .and_then(|v| parse_mode(&v))
+            .unwrap_or(false);
         Prefs { lang, elder }
     }
 
@@ -120,6 +134,14 @@ pub fn from_document() -> Prefs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mode_values_are_the_two_the_switch_sends() {
+        assert_eq!(parse_mode(MODE_ELDER), Some(true));
+        assert_eq!(parse_mode(MODE_STANDARD), Some(false));
+        assert_eq!(parse_mode("Elder"), None);
+        assert_eq!(parse_mode(""), None);
+    }
 
     #[test]
     fn a_remembered_choice_beats_the_browser_language() {

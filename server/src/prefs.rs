@@ -2,7 +2,7 @@
 //! preference in a cookie for a year and sends the browser back to the page it was on. A
 //! plain link, so it is one tap from every page and works without JavaScript.
 
-use app::prefs::{safe_back, LANG_COOKIE, MODE_COOKIE};
+use app::prefs::{parse_mode, safe_back, LANG_COOKIE, MODE_COOKIE};
 use axum::extract::Query;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,9 +27,9 @@ pub async fn set_prefs(Query(q): Query<PrefsQuery>) -> Response {
         }
     }
     if let Some(mode) = q.mode.as_deref() {
-        match mode {
-            "elder" | "standard" => cookies.push(cookie(MODE_COOKIE, mode)),
-            _ => {
+        match parse_mode(mode) {
+            Some(_) => cookies.push(cookie(MODE_COOKIE, mode)),
+            None => {
                 return refuse(
                     "mode",
                     "模式应为 elder 或 standard / mode must be elder or standard",

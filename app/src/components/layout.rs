@@ -62,9 +62,9 @@ fn PrefsBar() -> impl IntoView {
         Lang::En => (Lang::ZhCn, "中文"),
     };
     let (mode, mode_text) = if p.elder {
-        ("standard", t(Msg::ElderModeLeave))
+        (crate::prefs::MODE_STANDARD, t(Msg::ElderModeLeave))
     } else {
-        ("elder", t(Msg::ElderModeEnter))
+        (crate::prefs::MODE_ELDER, t(Msg::ElderModeEnter))
     };
     view! {
         <nav class="prefs-bar" aria-label=t(Msg::PrefsNav)>
