@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use domain::booking::{FieldError, MobilePhone};
 use domain::mediation::{
     agreement_year, applicant_timeline, committee_short_name, is_overdue, may_assign, may_mediate,
-    meetings_in, next_state, sees_case, CaseAction, CaseCode, CaseOutcome, CaseState, Ending,
-    IllegalStep, MediationForm,
+    meeting_place_fits, meetings_in, next_state, sees_case, CaseAction, CaseCode, CaseOutcome,
+    CaseState, Ending, IllegalStep, MediationForm,
 };
 use domain::staff::StaffAccount;
 use domain::{Lang, Location, LocationId};
@@ -270,6 +270,12 @@ impl Mediation {
         form: &MediationForm,
     ) -> Result<CaseRecord, MediationError> {
         let (entry, place) = self.desk_entry(account, queue_entry_id).await?;
+        // the account takes the new case's intake (accepts it below): check that before the
+        // case is stored, so a refusal leaves no case behind (a counsellor serves the desk of
+        // the psychology room but handles no case)
+        if !sees_case(account, &place, CaseState::Submitted, None) {
+            return Err(MediationError::Forbidden);
+        }
         let form = MediationForm {
             location_id: Some(place.id.0),
             ..form.clone()
@@ -568,7 +574,8 @@ impl Mediation {
     }
 
     /// Checks a step's own fields: texts present and bounded, the mediator eligible, the
-    /// session at a place that mediates and in the future.
+    /// session at a place the case may be held at ([`meeting_place_fits`]), within the
+    /// account's scope, in one of its open slots.
     async fn checked(
         &self,
         account: &StaffAccount,
@@ -591,10 +598,11 @@ impl Mediation {
                 }
             }
             CaseAction::ScheduleSession { location_id, start } => {
+                // a place the case may be held at, and one the account works at
                 let at = self
                     .place(*location_id)
                     .await?
-                    .filter(|p| p.offers(case.dispute_type.service()).is_some())
+                    .filter(|p| meeting_place_fits(place, p, case.dispute_type))
                     .ok_or_else(|| {
                         invalid(FieldError::new(
                             "location_id",
@@ -602,6 +610,9 @@ impl Mediation {
                             "Choose the place where the mediation will be held",
                         ))
                     })?;
+                if !account.covers(&at) {
+                    return Err(MediationError::Forbidden);
+                }
                 // meetings are held in the place's open hours
                 if !self
                     .session_times(&at)

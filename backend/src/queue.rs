@@ -11,8 +11,8 @@ use crate::{Directory, ServiceError};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{BookingCode, FieldError, MobilePhone};
 use domain::queue::{
-    estimated_wait_minutes, next_state, next_to_call, DisplayBoard, DisplayCall, Outcome,
-    QueueState, Step, StepError, Waiting,
+    estimated_wait_minutes, next_state, next_to_call, on_public_board, DisplayBoard, DisplayCall,
+    Outcome, QueueState, Step, StepError, Waiting,
 };
 use domain::slots::{days_span, local_date, to_local};
 use domain::staff::{Action, StaffAccount};
@@ -473,7 +473,8 @@ impl Queues {
     }
 
     /// Hands a person over to another service, here or at another place (访调联动 分流): they
-    /// leave this queue as transferred and wait at the other one with a new ticket.
+    /// leave this queue as transferred and wait at the other one with a new ticket. The account
+    /// must serve the person here and may operate the target place's queue.
     pub async fn transfer(
         &self,
         account: &StaffAccount,
@@ -495,6 +496,10 @@ impl Queues {
             }
             _ => from.clone(),
         };
+        // the new ticket is taken at the target's desk: the account must work there too
+        if !account.may(Action::OperateQueue, Some(&target)) {
+            return Err(QueueError::Forbidden);
+        }
         if target.offers(to_service).is_none() {
             return Err(QueueError::Invalid(FieldError::new(
                 "service",
@@ -571,10 +576,17 @@ impl Queues {
         Ok(updated)
     }
 
-    /// The call display of a place: public, so tickets and desks only.
+    /// The call display of a place: public, so tickets and desks only, and nothing of the
+    /// services kept off the board ([`on_public_board`]: psychology), not even in its counts.
     pub async fn display(&self, place: LocationId) -> Result<DisplayBoard, QueueError> {
         let place = self.directory.location(place).await?;
-        let entries = self.store.queue_entries(place.id, self.today()).await?;
+        let entries: Vec<QueueEntryRecord> = self
+            .store
+            .queue_entries(place.id, self.today())
+            .await?
+            .into_iter()
+            .filter(|e| on_public_board(e.service))
+            .collect();
         let mut calling: Vec<&QueueEntryRecord> = entries
             .iter()
             .filter(|e| e.state == QueueState::Called)
@@ -592,7 +604,11 @@ impl Queues {
                 arrived_at: to_local(&e.arrived_at),
             })
             .collect();
-        let services = place.service_codes();
+        let services: Vec<ServiceCode> = place
+            .service_codes()
+            .into_iter()
+            .filter(|s| on_public_board(*s))
+            .collect();
         let mut next = Vec::new();
         while let Some(w) = next_to_call(&waiting, &services, now).cloned() {
             if let Some(e) = entries.iter().find(|e| e.id == w.id) {
@@ -664,8 +680,9 @@ impl Queues {
             .booking_by_code(code.as_str())
             .await?
             .ok_or(QueueError::NotFound)?;
+        // the place and the service, as for checking the booking in
         let place = self
-            .place_for(account, Action::OperateQueue, booking.location_id)
+            .desk_place(account, booking.location_id, booking.service)
             .await?;
         if booking.state != BookingState::NoShow
             || !self.store.revert_no_show(booking.id, self.now()).await?

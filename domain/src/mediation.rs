@@ -1082,6 +1082,16 @@ pub fn meetings_in(service: ServiceCode) -> bool {
     service != ServiceCode::Psychology
 }
 
+/// Whether a case's meeting may be held at `at`: a place that takes this kind of dispute (as
+/// the request's own place must) in the case's street, i.e. the case's office or one of that
+/// office's workrooms. The time must also be one of `at`'s open slots of a service
+/// [`meetings_in`] allows, and the account arranging it must cover `at`
+/// ([`StaffAccount::covers`]); the caller checks both.
+pub fn meeting_place_fits(case_place: &Location, at: &Location, dispute: DisputeType) -> bool {
+    let office = |p: &Location| p.office_id.unwrap_or(p.id);
+    at.offers(dispute.service()).is_some() && office(at) == office(case_place)
+}
+
 /// What the applicant's timeline shows of a case's steps: each state once when reached. A
 /// second meeting or a new mediator is not news for the applicant.
 pub fn applicant_timeline<T: Copy>(steps: &[(CaseState, T)]) -> Vec<(CaseState, T)> {
@@ -1374,6 +1384,33 @@ mod tests {
         assert!(!may_mediate(&psy, &office));
         assert!(!may_mediate(&foreign_head, &office));
         assert!(!may_mediate(&auditor, &office));
+    }
+
+    #[test]
+    fn meetings_are_held_in_the_cases_street_where_its_dispute_is_taken() {
+        let mut office = place(&[ServiceCode::Mediation, ServiceCode::IpMediation]);
+        office.id = LocationId(4);
+        let mut workroom = place(&[ServiceCode::Mediation]);
+        workroom.id = LocationId(401);
+        workroom.kind = LocationKind::Workroom;
+        workroom.office_id = Some(LocationId(4));
+        let mut other_office = place(&[ServiceCode::Mediation]);
+        other_office.id = LocationId(5);
+        let mut psychology_room = place(&[ServiceCode::Psychology]);
+        psychology_room.id = LocationId(402);
+        psychology_room.kind = LocationKind::Workroom;
+        psychology_room.office_id = Some(LocationId(4));
+        let neighbour = DisputeType::Neighbour;
+        assert!(meeting_place_fits(&office, &office, neighbour));
+        assert!(meeting_place_fits(&office, &workroom, neighbour));
+        assert!(meeting_place_fits(&workroom, &office, neighbour));
+        assert!(
+            !meeting_place_fits(&office, &other_office, neighbour),
+            "another street's office"
+        );
+        assert!(!meeting_place_fits(&office, &psychology_room, neighbour));
+        assert!(meeting_place_fits(&office, &office, DisputeType::Ip));
+        assert!(!meeting_place_fits(&office, &workroom, DisputeType::Ip));
     }
 
     #[test]

@@ -259,6 +259,15 @@ pub const fn ticket_letter(service: ServiceCode) -> char {
     }
 }
 
+/// Whether a service's tickets appear on a place's public call display. Psychology's do not:
+/// its letter alone would tell the waiting room who came for counselling (and, on the
+/// youth-only Fridays, that they are a minor). Counsellors fetch their clients in person;
+/// their tickets, calls and waits stay on the staff pages only, and the public board's
+/// counts and estimate leave them out.
+pub const fn on_public_board(service: ServiceCode) -> bool {
+    !matches!(service, ServiceCode::Psychology)
+}
+
 /// `A001`: the `n`-th ticket of a service at a place on a day.
 pub fn ticket(service: ServiceCode, n: u32) -> String {
     format!("{}{n:03}", ticket_letter(service))
@@ -406,6 +415,10 @@ mod tests {
     fn tickets_and_no_shows_and_waits() {
         assert_eq!(ticket(ServiceCode::LegalConsultation, 1), "A001");
         assert_eq!(ticket(ServiceCode::Notary, 42), "D042");
+        // every service is on the public board but the confidential psychology room
+        for s in ServiceCode::ALL {
+            assert_eq!(on_public_board(s), s != ServiceCode::Psychology, "{s:?}");
+        }
         let grace = Duration::minutes(15);
         assert!(!no_show_due(
             BookingState::Booked,
@@ -438,7 +451,8 @@ mod tests {
     }
 }
 
-/// What a place's call display shows: tickets and desks, never names or phone numbers.
+/// What a place's call display shows: tickets and desks, never names or phone numbers, and
+/// only of services [`on_public_board`] allows (never psychology).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisplayBoard {
     pub location_id: i64,

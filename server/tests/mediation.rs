@@ -396,3 +396,144 @@ async fn a_consultation_at_the_desk_becomes_an_accepted_case_linked_to_it() {
         404
     );
 }
+
+/// Takes the case `code` through intake, with the account signed in as `c` as its mediator,
+/// to where a meeting is arranged; returns the path of its steps.
+async fn ready_for_a_meeting(c: &Client, code: &str) -> String {
+    let me = my_id(c).await;
+    let steps = format!("/api/v1/staff/mediation-cases/{code}/steps");
+    for step in [
+        json!({"action": "accept"}),
+        json!({"action": "assign_mediator", "mediator_id": me}),
+        json!({"action": "invite_other_party"}),
+        json!({"action": "other_party_agrees"}),
+    ] {
+        let (status, body) = c.post(&steps, &step).await;
+        assert_eq!(status, 200, "{step}: {body}");
+    }
+    steps
+}
+
+/// A meeting is held at a place the case may be held at (one that takes the dispute, in the
+/// case's street) and that the account arranging it works at, not just at an open time.
+#[tokio::test]
+async fn a_meeting_is_arranged_only_where_the_case_may_be_held_and_the_account_works() {
+    use domain::staff::Role;
+    let app = spawn_app().await;
+    app.add_user("room201", Role::WorkroomClerk, 201).await;
+    let meeting = |place: i64, start: &str| json!({"action": "schedule_session", "location_id": place, "start": start});
+    // open slots: office 1 and office 2 on weekdays, workroom 201 on Monday afternoons
+    let wednesday = "2026-12-09T10:00:00+08:00";
+    let monday_pm = "2026-12-14T13:30:00+08:00";
+    let mut failures = Vec::new();
+    let mut expect = |what: &str, (status, body): (u16, Value), expected: u16| {
+        if status != expected {
+            failures.push(format!("{what}: {status}, expected {expected}: {body}"));
+        }
+    };
+
+    // a case at workroom 201, its clerk the mediator: the office is outside the clerk's scope
+    let mut at_workroom = request();
+    at_workroom["location_id"] = json!(201);
+    let code = file_request(&app, &at_workroom).await;
+    let room = app.signed_in("room201").await;
+    let steps = ready_for_a_meeting(&room, &code).await;
+    expect(
+        "room201 at office 2",
+        room.post(&steps, &meeting(2, wednesday)).await,
+        403,
+    );
+    expect(
+        "room201 at workroom 201",
+        room.post(&steps, &meeting(201, monday_pm)).await,
+        200,
+    );
+
+    // a case at office 2: another street's office is no place for it, whoever arranges it
+    let code = file_request(&app, &request()).await;
+    let clerk = app.signed_in("o2-clerk").await;
+    let steps = ready_for_a_meeting(&clerk, &code).await;
+    let district = app.signed_in("district").await;
+    expect(
+        "o2-clerk at office 1",
+        clerk.post(&steps, &meeting(1, wednesday)).await,
+        422,
+    );
+    expect(
+        "district at office 1",
+        district.post(&steps, &meeting(1, wednesday)).await,
+        422,
+    );
+    // the office's own workroom is fine for the office's clerk
+    expect(
+        "o2-clerk at workroom 201",
+        clerk.post(&steps, &meeting(201, monday_pm)).await,
+        200,
+    );
+    expect(
+        "o2-clerk at office 2",
+        clerk.post(&steps, &meeting(2, wednesday)).await,
+        200,
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let (_, view) = app
+        .client()
+        .get(&format!(
+            "/api/v1/mediation-requests/{code}?phone=13812345678"
+        ))
+        .await;
+    assert_eq!(view["next_session"]["start"], wednesday, "{view}");
+}
+
+/// Turning a visitor into a case is refused for an account that may not take the case's
+/// intake (the counsellor serves the psychology room's desk but handles no cases); the
+/// refusal leaves no case behind.
+#[tokio::test]
+async fn a_refused_conversion_leaves_no_case_behind() {
+    let app = spawn_app().await;
+    app.set_now(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 8, 5, 20, 0).unwrap()); // Tuesday 13:20, the psychology room is open
+    let psy = app.signed_in("psy").await;
+    let (status, entry) = psy
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": 3, "service": "psychology"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{entry}");
+    let body = json!({
+        "queue_entry_id": entry["id"],
+        "applicant_name": "赵敏",
+        "applicant_phone": "13700005678",
+        "other_party_name": "钱多多",
+        "dispute_type": "family",
+        "account": "与家人因赡养问题多次争吵，希望有人居中调解。",
+        "consent": true
+    });
+    let (status, refused) = psy.post("/api/v1/staff/mediation-cases", &body).await;
+    assert_eq!(status, 403, "{refused}");
+    let (status, list) = app
+        .signed_in("district")
+        .await
+        .get("/api/v1/staff/mediation-cases?location_id=3")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            list["cases"].as_array().map(Vec::len),
+            list["hidden"].as_i64()
+        ),
+        (Some(0), Some(0)),
+        "an orphan case was left: {list}"
+    );
+    // the office's clerk, who serves that desk too, may take it
+    let (status, case) = app
+        .signed_in("o3-clerk")
+        .await
+        .post("/api/v1/staff/mediation-cases", &body)
+        .await;
+    assert_eq!(
+        (status, case["state"].as_str()),
+        (201, Some("accepted")),
+        "{case}"
+    );
+}

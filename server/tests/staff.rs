@@ -146,6 +146,35 @@ async fn authorisation_matrix() {
     let mut used: std::collections::HashMap<i64, usize> = Default::default();
     for (who, own, service, own_allowed) in roles {
         let c = app.signed_in(who).await;
+        // a hand-over from the own place: the target's desk must be the account's too
+        // (another office's never, a workroom of the own office for the office's staff)
+        for (target, to_service, may) in [
+            (foreign, "legal_consultation", who == "district"),
+            (
+                101,
+                "mediation",
+                matches!(who, "district" | "o1-head" | "o1-clerk" | "room101"),
+            ),
+        ] {
+            let (_, entry) = admin
+                .post(
+                    "/api/v1/staff/walk-ins",
+                    &json!({"location_id": own, "service": service}),
+                )
+                .await;
+            let id = entry["id"].as_i64().unwrap();
+            let (s, body) = c
+                .post(
+                    &format!("/api/v1/staff/queue/{id}/transfer"),
+                    &json!({"service": to_service, "location_id": target}),
+                )
+                .await;
+            if (may && s != 200) || (!may && s != 403) {
+                failures.push(format!(
+                    "{who} own → {target} POST queue/{{id}}/transfer: {s} {body}"
+                ));
+            }
+        }
         for (place, allowed, svc) in [
             (own, own_allowed, service),
             (foreign, who == "district", "legal_consultation"),
@@ -485,6 +514,161 @@ async fn a_no_show_is_marked_after_the_grace_period_and_can_be_reverted() {
     assert_eq!((s, e["state"].as_str()), (200, Some("waiting")));
 }
 
+/// Reverting a no-show is the desk's work for the booking's place and service, as checking
+/// it in is: the counsellor may not touch the office's consultations.
+#[tokio::test]
+async fn a_no_show_is_reverted_only_by_those_who_serve_its_service() {
+    let app = spawn_app().await;
+    let consultation = app
+        .book(3, "legal_consultation", MONDAY_9, "13955550001")
+        .await;
+    let psychology = app.book(3, "psychology", TUESDAY_1330, "13955550002").await;
+    // Tuesday 14:00: both are past the grace period
+    app.set_now(Utc.with_ymd_and_hms(2026, 12, 8, 6, 0, 0).unwrap());
+    let state = |code: String, phone: &'static str| {
+        let c = app.client();
+        async move {
+            c.get(&format!("/api/v1/bookings/{code}?phone={phone}"))
+                .await
+                .1["state"]
+                .clone()
+        }
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while state(consultation.clone(), "13955550001").await != "no_show"
+        || state(psychology.clone(), "13955550002").await != "no_show"
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not marked after the grace period"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let revert = |who: &'static str, code: String| {
+        let app = &app;
+        async move {
+            app.signed_in(who)
+                .await
+                .post(&format!("/api/v1/staff/no-shows/{code}/revert"), &json!({}))
+                .await
+                .0
+        }
+    };
+    let mut failures = Vec::new();
+    for (who, code, expected) in [
+        // the counsellor serves psychology only
+        ("psy", consultation.clone(), 403),
+        // another office's staff: not their place
+        ("o1-clerk", consultation.clone(), 403),
+        ("o1-clerk", psychology.clone(), 403),
+        ("auditor", psychology.clone(), 403),
+        ("o3-clerk", consultation.clone(), 204),
+        ("psy", psychology.clone(), 204),
+    ] {
+        let s = revert(who, code.clone()).await;
+        if s != expected {
+            failures.push(format!("{who} revert {code}: {s}, expected {expected}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The call display is public: a psychology ticket's letter would tell the waiting room who
+/// came for counselling (and on youth-only Fridays, that they are a minor). Psychology is
+/// left off the board entirely; the staff pages keep its tickets.
+#[tokio::test]
+async fn the_public_display_never_shows_psychology_tickets() {
+    let app = spawn_app().await;
+    let code = app.book(3, "psychology", TUESDAY_1330, "13966660001").await;
+    app.set_now(Utc.with_ymd_and_hms(2026, 12, 8, 5, 20, 0).unwrap()); // Tuesday 13:20
+    let mut stream = reqwest::get(format!("{}/api/v1/display/3/events", app.base))
+        .await
+        .unwrap();
+    assert_eq!(stream.status().as_u16(), 200);
+    event_containing(
+        &mut stream,
+        "event: board",
+        std::time::Duration::from_secs(2),
+    )
+    .await;
+
+    let psy = app.signed_in("psy").await;
+    let (s, entry) = psy
+        .post("/api/v1/staff/check-in", &json!({"code": code}))
+        .await;
+    assert_eq!(s, 200, "{entry}");
+    // the staff side keeps the real service and its own numbering
+    assert_eq!(entry["ticket"], "F001");
+    let (_, q) = psy.get("/api/v1/staff/queue?location_id=3").await;
+    let mine = q["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["ticket"] == "F001")
+        .unwrap_or_else(|| panic!("the counsellor sees the ticket: {q}"));
+    assert_eq!(mine["service"], "psychology", "{mine}");
+
+    // a consultation walk-in after it: the board's next event must show it, and only it
+    let clerk = app.signed_in("o3-clerk").await;
+    let (s, walk) = clerk
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": 3, "service": "legal_consultation"}),
+        )
+        .await;
+    assert_eq!((s, walk["ticket"].as_str()), (201, Some("A001")));
+    let shown = event_containing(&mut stream, "A001", std::time::Duration::from_secs(2)).await;
+    let leaks = |text: &str| -> Vec<&'static str> {
+        ["F001", "psychology", "心理", "青少年", "youth"]
+            .into_iter()
+            .filter(|w| text.contains(w))
+            .collect()
+    };
+    assert!(
+        leaks(&shown).is_empty(),
+        "the stream shows {:?}: {shown}",
+        leaks(&shown)
+    );
+    let (s, board) = app.client().get("/api/v1/display/3").await;
+    assert_eq!(s, 200);
+    let text = board.to_string();
+    assert!(
+        leaks(&text).is_empty(),
+        "the board shows {:?}: {text}",
+        leaks(&text)
+    );
+    assert_eq!(board["next"], json!(["A001"]), "{board}");
+    assert_eq!(
+        board["waiting"], 1,
+        "psychology is not counted either: {board}"
+    );
+
+    // the counsellor fetches the client: the call is not on the board either
+    let (s, called) = psy
+        .post(
+            "/api/v1/staff/call-next",
+            &json!({"location_id": 3, "desk": "心理咨询室"}),
+        )
+        .await;
+    assert_eq!(
+        (s, called["ticket"].as_str()),
+        (200, Some("F001")),
+        "{called}"
+    );
+    let (_, board) = app.client().get("/api/v1/display/3").await;
+    let text = board.to_string();
+    assert!(
+        leaks(&text).is_empty(),
+        "the board shows {:?}: {text}",
+        leaks(&text)
+    );
+    assert_eq!(board["calling"], json!([]), "{board}");
+    assert_eq!(
+        board["version"], 0,
+        "no chime for a psychology call: {board}"
+    );
+}
+
 #[tokio::test]
 async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
     let app = spawn_app().await;
@@ -590,7 +774,8 @@ async fn a_person_is_handed_over_to_mediation_with_a_new_ticket() {
     };
     assert_eq!(state_of("A001"), "transferred");
     assert_eq!(state_of("B001"), "waiting");
-    // a place outside the clerk's office is fine as a destination, an unknown one is not
+    // an unknown place is no destination, nor one outside the clerk's office: the clerk
+    // does not work there (a workroom of the office is fine)
     let (_, walk2) = clerk
         .post(
             "/api/v1/staff/walk-ins",
@@ -605,13 +790,30 @@ async fn a_person_is_handed_over_to_mediation_with_a_new_ticket() {
         )
         .await;
     assert_eq!(s, 422);
-    let (s, there) = clerk
+    let (s, _) = clerk
         .post(
             &format!("/api/v1/staff/queue/{id2}/transfer"),
             &json!({"service": "legal_consultation", "location_id": 2}),
         )
         .await;
+    assert_eq!(s, 403, "another office's desk");
+    let (s, there) = clerk
+        .post(
+            &format!("/api/v1/staff/queue/{id2}/transfer"),
+            &json!({"service": "legal_consultation", "location_id": 101}),
+        )
+        .await;
     assert_eq!((s, there["ticket"].as_str()), (200, Some("A001")));
+    let (_, q2) = app
+        .signed_in("o2-clerk")
+        .await
+        .get("/api/v1/staff/queue?location_id=2")
+        .await;
+    assert_eq!(
+        q2["entries"].as_array().unwrap().len(),
+        0,
+        "nothing reached office 2: {q2}"
+    );
 }
 
 #[tokio::test]
