@@ -8,7 +8,7 @@ DATABASE_URL ?= sqlite://data/portal.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 RUST_LOG ?= info,sqlx=warn
 
-.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-stats bench-pg bench-lighthouse clean-e2e
+.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-stats bench-pg bench-lighthouse bench-abuse clean-e2e
 
 setup:
 	@bash scripts/setup.sh
@@ -60,6 +60,11 @@ bench-lighthouse: build
 ## Booking throughput on SQLite and on PostgreSQL with one and two instances.
 bench-pg: build
 	bash bench/booking-engines.sh
+
+## Hostile traffic (oversized bodies, deep JSON, 2,000 display streams, a sign-in flood, ...)
+## against the release server while bookings go on: memory, disk, 5xx (issue 17).
+bench-abuse: build
+	bash bench/abuse.sh
 
 ## Statistics at district size: three years of generated history, dashboard timings.
 bench-stats: setup

@@ -1,6 +1,6 @@
 //! What the server remembers about one browser, in its server-side session (the cookie holds
 //! only a random id): the bookings this device made or looked up, and a rejected form kept
-//! for the next page when JavaScript is off. Server only.
+//! for the next page when JavaScript is off (in sealed cookies, not the session). Server only.
 
 use crate::model::{BookingFlash, MediationFlash, Rejection};
 use leptos::prelude::ServerFnError;
@@ -9,9 +9,8 @@ use tower_sessions::Session;
 
 const MY_BOOKINGS: &str = "my_bookings";
 const MY_CASES: &str = "my_cases";
-/// The signed-in staff member's account id (shared with the REST API's sign-in).
-pub const STAFF_ID: &str = "staff_id";
-const FLASH: &str = "flash";
+/// The signed-in staff member's session ticket (shared with the REST API's sign-in).
+pub const STAFF_SESSION: &str = "staff";
 /// Enough for any resident; the oldest are forgotten first.
 const MAX_REMEMBERED: usize = 20;
 
@@ -101,20 +100,141 @@ async fn keep_code(session: &Session, key: &str, code: &str) -> Result<(), Serve
     session.insert(key, codes).await.map_err(failed)
 }
 
-pub async fn save_flash(session: &Session, flash: Flash) -> Result<(), ServerFnError> {
-    session.insert(FLASH, flash).await.map_err(failed)
+/// Cookies that carry a flash: a sealed value split into chunks that each fit a cookie.
+const FLASH_COOKIE: &str = "portal_flash";
+const FLASH_CHUNK: usize = 3800;
+const FLASH_CHUNKS: usize = 3;
+/// Long enough to follow a redirect on a slow phone, short enough to be gone afterwards.
+const FLASH_SECONDS: i64 = 120;
+
+impl Flash {
+    /// The flash with every typed text cut to what its field accepts, so that it fits the
+    /// cookies that carry it (a field typed longer than allowed is refused anyway).
+    fn clipped(mut self) -> Self {
+        use domain::booking::{ACCOUNT_MAX_CHARS, NAME_MAX_CHARS};
+        use domain::mediation::{DISPUTE_ACCOUNT_MAX_CHARS, RELATION_MAX_CHARS};
+        fn clip(s: &mut String, max: usize) {
+            if let Some((i, _)) = s.char_indices().nth(max) {
+                s.truncate(i);
+            }
+        }
+        const SHORT: usize = 40;
+        match &mut self {
+            Flash::Booking(b) => {
+                clip(&mut b.start, SHORT);
+                clip(&mut b.form.name, NAME_MAX_CHARS);
+                clip(&mut b.form.phone, SHORT);
+                clip(&mut b.form.topic, SHORT);
+                clip(&mut b.form.account, ACCOUNT_MAX_CHARS);
+            }
+            Flash::Lookup { code, phone, .. } | Flash::CaseLookup { code, phone, .. } => {
+                clip(code, SHORT);
+                clip(phone, SHORT);
+            }
+            Flash::Notice { code, .. } => clip(code, 2 * SHORT),
+            Flash::Mediation(m) => {
+                let f = &mut m.form;
+                clip(&mut f.applicant_name, NAME_MAX_CHARS);
+                clip(&mut f.applicant_phone, SHORT);
+                clip(&mut f.other_party_name, NAME_MAX_CHARS);
+                if let Some(p) = f.other_party_phone.as_mut() {
+                    clip(p, SHORT);
+                }
+                if let Some(r) = f.relation.as_mut() {
+                    clip(r, RELATION_MAX_CHARS);
+                }
+                clip(&mut f.dispute_type, SHORT);
+                clip(&mut f.account, DISPUTE_ACCOUNT_MAX_CHARS);
+            }
+            Flash::Schedule { service, text, .. } => {
+                clip(service, SHORT);
+                clip(text, 2000);
+            }
+        }
+        self
+    }
+}
+
+fn sealer() -> Result<backend::seal::Sealer, ServerFnError> {
+    leptos::prelude::use_context().ok_or_else(|| ServerFnError::new("sealer missing from context"))
+}
+
+fn set_cookie(value: String) {
+    if let (Some(response), Ok(v)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// Keeps a rejected form for the page the browser is sent back to. It travels in short-lived,
+/// sealed cookies, never in a session row: a refused anonymous post leaves nothing behind on
+/// the server, however often it is sent.
+pub async fn save_flash(flash: Flash) -> Result<(), ServerFnError> {
+    let json = serde_json::to_vec(&flash.clipped()).map_err(|e| {
+        tracing::error!(error = %e, "flash encoding");
+        ServerFnError::new("internal error")
+    })?;
+    let expires = chrono::Utc::now() + chrono::Duration::seconds(FLASH_SECONDS);
+    let sealed = sealer()?.seal("flash", &json, expires);
+    let chunks: Vec<&str> = sealed
+        .as_bytes()
+        .chunks(FLASH_CHUNK)
+        // the sealed text is ASCII, so byte chunks are whole characters
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    if chunks.len() > FLASH_CHUNKS {
+        tracing::warn!(bytes = sealed.len(), "flash too large to keep; dropped");
+        return Ok(());
+    }
+    for i in 0..FLASH_CHUNKS {
+        set_cookie(match chunks.get(i) {
+            Some(c) => format!(
+                "{FLASH_COOKIE}{i}={c}; Path=/; Max-Age={FLASH_SECONDS}; HttpOnly; SameSite=Lax"
+            ),
+            None => format!("{FLASH_COOKIE}{i}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+        });
+    }
+    Ok(())
+}
+
+/// The request's flash cookies joined, if any.
+async fn flash_cookie() -> Option<String> {
+    let headers = leptos_axum::extract::<http::HeaderMap>().await.ok()?;
+    let mut parts: [Option<String>; FLASH_CHUNKS] = Default::default();
+    for value in headers.get_all(http::header::COOKIE) {
+        for pair in value.to_str().ok()?.split(';') {
+            let Some((name, v)) = pair.trim().split_once('=') else {
+                continue;
+            };
+            let Some(i) = name.strip_prefix(FLASH_COOKIE) else {
+                continue;
+            };
+            if let Some(slot) = i.parse::<usize>().ok().and_then(|i| parts.get_mut(i)) {
+                *slot = Some(v.to_string());
+            }
+        }
+    }
+    parts[0].as_ref()?;
+    Some(parts.into_iter().map_while(|p| p).collect())
 }
 
 /// Takes the kept form if `want` accepts it; any flash is shown once at most.
 pub async fn take_flash<T>(
-    session: &Session,
     want: impl FnOnce(Flash) -> Option<T>,
 ) -> Result<Option<T>, ServerFnError> {
-    // Reading first keeps sessions of visitors without a flash untouched (no cookie, no write).
-    if session.get_value(FLASH).await.map_err(failed)?.is_none() {
+    let Some(sealed) = flash_cookie().await else {
         return Ok(None);
+    };
+    for i in 0..FLASH_CHUNKS {
+        set_cookie(format!(
+            "{FLASH_COOKIE}{i}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+        ));
     }
-    let flash: Option<Flash> = session.remove(FLASH).await.map_err(failed)?;
+    let flash = sealer()?
+        .open("flash", &sealed, chrono::Utc::now())
+        .and_then(|json| serde_json::from_slice::<Flash>(&json).ok());
     Ok(flash.and_then(want))
 }
 
@@ -140,16 +260,75 @@ pub async fn client_ip() -> Option<std::net::IpAddr> {
         .map(|c| c.0.ip())
 }
 
-/// The signed-in staff member, if any (and not disabled since).
-pub async fn staff_account() -> Result<Option<domain::staff::StaffAccount>, ServerFnError> {
-    let session = session().await?;
-    let Some(id) = session.get::<i64>(STAFF_ID).await.map_err(failed)? else {
+fn session_failed(e: tower_sessions::session::Error) -> backend::staff::StaffError {
+    tracing::error!(error = %e, "session store");
+    backend::staff::StaffError::Internal
+}
+
+/// The staff account signed in on `session`, unless its session has ended (idle, too old,
+/// password changed or reset, account disabled); an ended one is signed out. Pages and the
+/// REST API both ask here.
+pub async fn staff_on(
+    session: &Session,
+    staff: &backend::staff::Staff,
+) -> Result<Option<domain::staff::StaffAccount>, backend::staff::StaffError> {
+    use domain::staff::SessionTicket;
+    let ticket: Option<SessionTicket> = session.get(STAFF_SESSION).await.map_err(session_failed)?;
+    let Some(ticket) = ticket else {
         return Ok(None);
     };
-    let staff = leptos::prelude::use_context::<backend::staff::Staff>()
-        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
-    staff
-        .account(id)
+    match staff.resume(&ticket).await? {
+        Some((account, touched)) => {
+            if let Some(t) = touched {
+                session
+                    .insert(STAFF_SESSION, t)
+                    .await
+                    .map_err(session_failed)?;
+            }
+            Ok(Some(account))
+        }
+        None => {
+            session
+                .remove::<SessionTicket>(STAFF_SESSION)
+                .await
+                .map_err(session_failed)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Signs `account` in on `session` (after its password was checked, or changed), with a fresh
+/// session id: a planted session id is worth nothing.
+pub async fn start_staff_session(
+    session: &Session,
+    staff: &backend::staff::Staff,
+    account: &domain::staff::StaffAccount,
+) -> Result<(), backend::staff::StaffError> {
+    let ticket = staff.open_session(account).await?;
+    session.cycle_id().await.map_err(session_failed)?;
+    session
+        .insert(STAFF_SESSION, ticket)
+        .await
+        .map_err(session_failed)
+}
+
+/// Signs out whoever is signed in on `session`.
+pub async fn end_staff_session(session: &Session) -> Result<(), backend::staff::StaffError> {
+    session
+        .remove::<domain::staff::SessionTicket>(STAFF_SESSION)
+        .await
+        .map_err(session_failed)?;
+    session.cycle_id().await.map_err(session_failed)
+}
+
+fn staff_context() -> Result<backend::staff::Staff, ServerFnError> {
+    leptos::prelude::use_context::<backend::staff::Staff>()
+        .ok_or_else(|| ServerFnError::new("staff missing from context"))
+}
+
+/// The signed-in staff member, if any (and the session has not ended).
+pub async fn staff_account() -> Result<Option<domain::staff::StaffAccount>, ServerFnError> {
+    staff_on(&session().await?, &staff_context()?)
         .await
         .map_err(|_| ServerFnError::new("internal error"))
 }
@@ -162,15 +341,15 @@ pub async fn require_staff() -> Result<domain::staff::StaffAccount, ServerFnErro
         .ok_or_else(|| ServerFnError::new(crate::i18n::t(crate::i18n::Msg::StaffSignInFirst)))
 }
 
-/// Signs a staff member in on this session, with a fresh session id.
-pub async fn sign_in(account_id: i64) -> Result<(), ServerFnError> {
-    let session = session().await?;
-    session.cycle_id().await.map_err(failed)?;
-    session.insert(STAFF_ID, account_id).await.map_err(failed)
+/// Signs a staff member in on this session.
+pub async fn sign_in(account: &domain::staff::StaffAccount) -> Result<(), ServerFnError> {
+    start_staff_session(&session().await?, &staff_context()?, account)
+        .await
+        .map_err(|_| ServerFnError::new("session unavailable"))
 }
 
 pub async fn sign_out() -> Result<(), ServerFnError> {
-    let session = session().await?;
-    session.remove::<i64>(STAFF_ID).await.map_err(failed)?;
-    session.cycle_id().await.map_err(failed)
+    end_staff_session(&session().await?)
+        .await
+        .map_err(|_| ServerFnError::new("session unavailable"))
 }

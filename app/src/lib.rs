@@ -11,12 +11,14 @@ pub mod api;
 #[cfg(feature = "hydrate")]
 mod browser;
 pub mod components;
+pub mod csp;
 #[cfg(feature = "ssr")]
 pub mod device;
 pub mod i18n;
 pub mod model;
 pub mod pages;
 pub mod prefs;
+pub mod redirect;
 
 use components::layout::Layout;
 use i18n::{t, Msg};
@@ -31,6 +33,9 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = prefs::prefs();
     provide_context(prefs);
+    #[cfg(feature = "ssr")]
+    csp::set_page_policy();
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=prefs.lang.tag() class=prefs.html_class()>
@@ -44,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 // the installable app's service worker (public/sw.js), once the page is loaded
-                <script>
+                <script nonce=nonce>
                     "if('serviceWorker' in navigator){addEventListener('load',()=>navigator.serviceWorker.register('/sw.js'))}"
                 </script>
                 <AutoReload options=options.clone() />
@@ -74,7 +79,7 @@ fn Hydration(options: LeptosOptions) -> impl IntoView {
     let script = format!(
         r#"(function(pkg,js,wasm){{const go=()=>import(`/${{pkg}}/${{js}}.js`).then(m=>m.default({{module_or_path:`/${{pkg}}/${{wasm}}.wasm`}}).then(()=>new Promise(r=>setTimeout(r,0))).then(()=>m.hydrate()));if("requestIdleCallback" in window){{requestIdleCallback(go,{{timeout:2000}})}}else{{setTimeout(go,0)}}}})({pkg:?},{js:?},{wasm:?});"#
     );
-    view! { <script type="module">{script}</script> }
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
 /// File names of the JS glue and the WebAssembly, with content hashes when cargo-leptos

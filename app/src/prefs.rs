@@ -63,12 +63,9 @@ impl Prefs {
 }
 
 /// Where a preference link sends the browser after setting the cookie: the page it was on,
-/// if that is a path on this site (never another site: `//evil.example` is refused).
+/// if that is a path on this site (see [`crate::redirect`]).
 pub fn safe_back(back: Option<&str>) -> &str {
-    match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b,
-        _ => "/",
-    }
+    crate::redirect::local_or_root(back)
 }
 
 /// Link that switches one preference and returns to `back` (a path with its query).

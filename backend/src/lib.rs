@@ -5,6 +5,7 @@
 //!
 //! Data flows one way: page / REST handler → use case here → domain rules + store.
 
+pub mod boards;
 pub mod booking;
 pub mod confirmation;
 pub mod directory;
@@ -15,7 +16,9 @@ pub mod history;
 pub mod mediation;
 pub mod notify;
 pub mod queue;
+pub mod retention;
 pub mod schedules;
+pub mod seal;
 pub mod staff;
 pub mod stats;
 pub mod store;

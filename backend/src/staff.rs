@@ -10,7 +10,10 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use domain::booking::FieldError;
-use domain::staff::{check_new_password, Action, Role, StaffAccount, Username};
+use domain::staff::{
+    check_new_password, Action, Role, SessionCheck, SessionLimits, SessionTicket, StaffAccount,
+    Username,
+};
 use domain::LocationId;
 use std::sync::Arc;
 
@@ -26,6 +29,9 @@ pub enum StaffError {
     Invalid(FieldError),
     #[error("没有权限进行这项操作")]
     Forbidden,
+    /// Too many passwords being checked at once (a sign-in flood): try again shortly.
+    #[error("登录的人太多，请稍后再试")]
+    Busy,
     #[error("internal error")]
     Internal,
 }
@@ -42,6 +48,9 @@ impl StaffError {
             (Lang::En, StaffError::Invalid(f)) => f.message_in(lang).to_string(),
             (Lang::En, StaffError::Forbidden) => {
                 "You do not have permission to do this".to_string()
+            }
+            (Lang::En, StaffError::Busy) => {
+                "Too many people are signing in; please try again in a moment".to_string()
             }
             (Lang::En, StaffError::Internal) => "internal error".to_string(),
         }
@@ -60,7 +69,35 @@ impl From<crate::store::StoreError> for StaffError {
     }
 }
 
+/// Password hashing is deliberately slow (tens of milliseconds of a core each): at most this
+/// many run at once, about one per core, so a sign-in flood queues instead of taking every
+/// core from the residents' requests; one that waits too long is refused.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::sync::Semaphore::new(cores.clamp(1, 4))
+});
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, StaffError> {
+    match tokio::time::timeout(HASH_WAIT, HASHING.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(_)) => Err(StaffError::Internal),
+        Err(_) => Err(StaffError::Busy),
+    }
+}
+
+/// A short fingerprint of a stored password hash: what ties a session to the password it was
+/// opened with (the hash itself never leaves the store).
+fn password_key(hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(hash.as_bytes())[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 async fn hash_password(password: String) -> Result<String, StaffError> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -75,8 +112,9 @@ async fn hash_password(password: String) -> Result<String, StaffError> {
     })
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+async fn verify_password(password: String, hash: String) -> Result<bool, StaffError> {
+    let _slot = hashing_slot().await?;
+    Ok(tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| {
                 Argon2::default()
@@ -86,7 +124,7 @@ async fn verify_password(password: String, hash: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false))
 }
 
 /// Checked for unknown usernames too, so response time does not reveal which names exist.
@@ -98,7 +136,11 @@ pub struct Staff {
     store: Arc<dyn Store>,
     directory: Directory,
     clock: Clock,
+    limits: SessionLimits,
 }
+
+/// Who did something from the command line (`server user …`), in the audit log.
+const CLI_ACTOR: &str = "(command line)";
 
 impl Staff {
     pub fn new(store: Arc<dyn Store>, directory: Directory, clock: Clock) -> Self {
@@ -106,7 +148,51 @@ impl Staff {
             store,
             directory,
             clock,
+            limits: SessionLimits::default(),
         }
+    }
+
+    /// With other session limits than the defaults (configuration).
+    pub fn with_session_limits(mut self, limits: SessionLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// A new session's ticket for an account that just proved its password.
+    pub async fn open_session(&self, account: &StaffAccount) -> Result<SessionTicket, StaffError> {
+        let found = self
+            .store
+            .staff_user_by_id(account.id)
+            .await?
+            .ok_or(StaffError::BadCredentials)?;
+        let now = (self.clock)().timestamp();
+        Ok(SessionTicket {
+            account_id: account.id,
+            key: password_key(&found.password_hash),
+            since: now,
+            seen: now,
+        })
+    }
+
+    /// The account behind a session's ticket, if the session has not ended (idle, too old,
+    /// password changed since, account disabled), with the ticket to store when it moved on.
+    pub async fn resume(
+        &self,
+        ticket: &SessionTicket,
+    ) -> Result<Option<(StaffAccount, Option<SessionTicket>)>, StaffError> {
+        let Some(found) = self.store.staff_user_by_id(ticket.account_id).await? else {
+            return Ok(None);
+        };
+        if found.disabled {
+            return Ok(None);
+        }
+        let now = (self.clock)().timestamp();
+        Ok(
+            match ticket.check(now, &password_key(&found.password_hash), self.limits) {
+                SessionCheck::Live(touched) => Some((found.account, touched)),
+                SessionCheck::Ended => None,
+            },
+        )
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Result<StaffAccount, StaffError> {
@@ -118,7 +204,9 @@ impl Staff {
             .as_ref()
             .map(|f| f.password_hash.clone())
             .unwrap_or_else(|| DUMMY_HASH.to_string());
-        let ok = verify_password(password.to_string(), hash).await;
+        // an absurd password is not hashed at all (hashing time grows with its length)
+        let ok = password.len() <= domain::staff::PASSWORD_MAX_BYTES
+            && verify_password(password.to_string(), hash).await?;
         match found {
             Some(f) if ok && !f.disabled => {
                 self.audit(&f.account, "login", None, None, None).await;
@@ -223,7 +311,9 @@ impl Staff {
         let Some(found) = self.store.staff_user_by_id(account.id).await? else {
             return Err(StaffError::BadCredentials);
         };
-        if !verify_password(old.to_string(), found.password_hash).await {
+        if old.len() > domain::staff::PASSWORD_MAX_BYTES
+            || !verify_password(old.to_string(), found.password_hash).await?
+        {
             return Err(StaffError::Invalid(FieldError::new(
                 "old_password",
                 "原密码不正确",
@@ -294,6 +384,83 @@ impl Staff {
                 .await?;
         }
         Ok(users.len())
+    }
+
+    /// Every account (`server user list`).
+    pub async fn list_users(&self) -> Result<Vec<crate::store::StaffUserRecord>, StaffError> {
+        Ok(self.store.staff_users().await?)
+    }
+
+    async fn by_name(&self, username: &str) -> Result<crate::store::StaffUserRecord, StaffError> {
+        let name = Username::parse(username).map_err(StaffError::Invalid)?;
+        self.store
+            .staff_user_by_name(name.as_str())
+            .await?
+            .ok_or_else(|| {
+                StaffError::Invalid(FieldError::new(
+                    "username",
+                    "没有这个用户",
+                    "There is no such user",
+                ))
+            })
+    }
+
+    /// Disables (`true`) or enables an account from the command line; a disabled account's
+    /// sessions end at their next request.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StaffError> {
+        let user = self.by_name(username).await?;
+        self.store
+            .set_staff_disabled(user.account.id, disabled)
+            .await?;
+        let action = if disabled {
+            "user_disabled"
+        } else {
+            "user_enabled"
+        };
+        self.audit_cli(action, &user.account).await;
+        Ok(())
+    }
+
+    /// Sets a new password from the command line; every session of the account ends.
+    pub async fn reset_password(&self, username: &str, password: &str) -> Result<(), StaffError> {
+        let user = self.by_name(username).await?;
+        check_new_password(&user.account.username, password).map_err(StaffError::Invalid)?;
+        let hash = hash_password(password.to_string()).await?;
+        self.store
+            .set_staff_password(user.account.id, &hash, (self.clock)())
+            .await?;
+        self.audit_cli("password_reset", &user.account).await;
+        Ok(())
+    }
+
+    /// Accounts that still have the published demo password (warned about at start-up when
+    /// demo mode is off).
+    pub async fn with_demo_password(&self) -> Result<Vec<String>, StaffError> {
+        let mut found = Vec::new();
+        for user in self.store.staff_users().await? {
+            if !user.disabled
+                && verify_password(DEMO_PASSWORD.to_string(), user.password_hash).await?
+            {
+                found.push(user.account.username);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn audit_cli(&self, action: &str, subject: &StaffAccount) {
+        let entry = AuditEntry {
+            at: (self.clock)(),
+            staff_id: None,
+            username: CLI_ACTOR.to_string(),
+            action: action.to_string(),
+            location_id: subject.place,
+            subject: Some(subject.username.clone()),
+            before: None,
+            after: None,
+        };
+        if let Err(e) = self.store.audit(&entry).await {
+            tracing::error!(error = %e, action, "audit log write failed");
+        }
     }
 
     pub async fn audit_log(

@@ -12,6 +12,7 @@ pub mod location;
 pub mod mediation;
 pub mod notify;
 pub mod queue;
+pub mod retention;
 pub mod schedule;
 pub mod search;
 pub mod service;

@@ -202,6 +202,9 @@ impl Username {
 
 /// Shortest password accepted for a new or changed password.
 pub const PASSWORD_MIN_CHARS: usize = 8;
+/// Longest password ever hashed: 128 characters of up to four bytes. A longer one is refused
+/// before hashing, so sign-in attempts cannot be made expensive by their length.
+pub const PASSWORD_MAX_BYTES: usize = 512;
 
 /// Checks a new password: long enough, not the username, not all one character.
 pub fn check_new_password(username: &str, password: &str) -> Result<(), FieldError> {
@@ -237,6 +240,64 @@ pub fn check_new_password(username: &str, password: &str) -> Result<(), FieldErr
         ));
     }
     Ok(())
+}
+
+/// How long a staff session lasts: it ends after `idle` without a request, and `absolute`
+/// after sign-in however busy it is (a shared office computer left signed in overnight is
+/// signed out by the morning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub idle: chrono::Duration,
+    pub absolute: chrono::Duration,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        SessionLimits {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+        }
+    }
+}
+
+/// A signed-in staff session as its cookie's server-side record keeps it. `key` ties it to
+/// the password it was opened with: a password change or reset makes every other session's
+/// key stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionTicket {
+    pub account_id: i64,
+    pub key: String,
+    /// Unix seconds of the sign-in.
+    pub since: i64,
+    /// Unix seconds of the last request.
+    pub seen: i64,
+}
+
+/// What a session's next request finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionCheck {
+    /// Still good; `Some` with the ticket to store when its last-seen time should move on
+    /// (at most once a minute, so busy pages do not write on every request).
+    Live(Option<SessionTicket>),
+    /// Over the idle time, over the absolute limit, or opened with an old password.
+    Ended,
+}
+
+impl SessionTicket {
+    pub fn check(&self, now: i64, current_key: &str, limits: SessionLimits) -> SessionCheck {
+        let idle = now - self.seen;
+        let age = now - self.since;
+        if self.key != current_key
+            || idle > limits.idle.num_seconds()
+            || age > limits.absolute.num_seconds()
+        {
+            return SessionCheck::Ended;
+        }
+        SessionCheck::Live((idle >= 60).then(|| SessionTicket {
+            seen: now,
+            ..self.clone()
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -366,5 +427,53 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.code()), Some(r));
         }
+    }
+
+    #[test]
+    fn staff_sessions_end_when_idle_too_old_or_the_password_changed() {
+        use super::{SessionCheck, SessionLimits, SessionTicket};
+        let limits = SessionLimits::default();
+        let t0 = 1_800_000_000;
+        let ticket = SessionTicket {
+            account_id: 7,
+            key: "k1".into(),
+            since: t0,
+            seen: t0,
+        };
+        assert_eq!(
+            ticket.check(t0 + 30, "k1", limits),
+            SessionCheck::Live(None)
+        );
+        // busy: the last-seen time moves on, at most once a minute
+        let SessionCheck::Live(Some(later)) = ticket.check(t0 + 29 * 60, "k1", limits) else {
+            panic!("live after 29 minutes");
+        };
+        assert_eq!(later.seen, t0 + 29 * 60);
+        assert_eq!(
+            ticket.check(t0 + 31 * 60, "k1", limits),
+            SessionCheck::Ended,
+            "idle"
+        );
+        // kept busy every 20 minutes, it still ends 12 hours after sign-in
+        let mut t = ticket.clone();
+        let mut now = t0;
+        while let SessionCheck::Live(next) = t.check(now, "k1", limits) {
+            if let Some(n) = next {
+                t = n;
+            }
+            now += 20 * 60;
+        }
+        assert!(
+            now > t0 + 12 * 3600 && now <= t0 + 12 * 3600 + 20 * 60,
+            "{}",
+            now - t0
+        );
+        assert_eq!(
+            ticket.check(t0 + 60, "k2", limits),
+            SessionCheck::Ended,
+            "new password"
+        );
+        // a clock set back (NTP) neither ends a session nor moves it
+        assert_eq!(later.check(t0, "k1", limits), SessionCheck::Live(None));
     }
 }

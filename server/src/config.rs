@@ -28,6 +28,9 @@ pub struct Config {
     /// `PORTAL_MEDIATION_DEADLINE_DAYS`: days a mediation case may stay open before it is
     /// flagged as overdue (default 30).
     pub mediation_deadline_days: i64,
+    /// `PORTAL_RETENTION_DAYS`: days after a visit, a case's closing or a message before the
+    /// resident's name, phone number and texts are anonymised (default 365).
+    pub retention_days: u32,
     /// How often the no-show rule runs (60 s; tests run it every second).
     pub no_show_check_every: std::time::Duration,
     /// `PORTAL_SMS_WEBHOOK`: URL of an SMS gateway that takes `{"phone","message"}` JSON
@@ -41,6 +44,9 @@ pub struct Config {
     pub trusted_proxies: crate::proxy::TrustedProxies,
     /// `PORTAL_SECURE_COOKIES=1`: mark session cookies Secure (set it when served over HTTPS).
     pub secure_cookies: bool,
+    /// `PORTAL_STAFF_IDLE_MINUTES` (default 30) and `PORTAL_STAFF_MAX_HOURS` (default 12):
+    /// a staff session ends after that long without a request, and that long after sign-in.
+    pub staff_sessions: domain::staff::SessionLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +67,29 @@ fn flag(name: &'static str) -> Result<bool, ConfigError> {
             var: name,
             message: format!("expected 1 or 0, got {other:?}"),
         }),
+    }
+}
+
+/// A whole number in `range`, or `default` when unset.
+fn number_in(
+    name: &'static str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+    unit: &str,
+) -> Result<i64, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => Err(ConfigError::Invalid {
+                var: name,
+                message: format!(
+                    "expected {unit} ({}–{}), e.g. {default}, got {v:?}",
+                    range.start(),
+                    range.end()
+                ),
+            }),
+        },
     }
 }
 
@@ -93,6 +122,20 @@ impl Config {
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".into()),
             demo: flag("PORTAL_DEMO")?,
             secure_cookies: flag("PORTAL_SECURE_COOKIES")?,
+            staff_sessions: domain::staff::SessionLimits {
+                idle: chrono::Duration::minutes(number_in(
+                    "PORTAL_STAFF_IDLE_MINUTES",
+                    30,
+                    1..=24 * 60,
+                    "minutes",
+                )?),
+                absolute: chrono::Duration::hours(number_in(
+                    "PORTAL_STAFF_MAX_HOURS",
+                    12,
+                    1..=24 * 7,
+                    "hours",
+                )?),
+            },
             trusted_proxies: var("PORTAL_TRUSTED_PROXIES")
                 .unwrap_or_default()
                 .parse()
@@ -143,6 +186,7 @@ impl Config {
                     }
                 },
             },
+            retention_days: retention_days(var("PORTAL_RETENTION_DAYS").as_deref())?,
             no_show_check_every: std::time::Duration::from_secs(60),
             district_file: var("PORTAL_DISTRICT_FILE").map(PathBuf::from),
             rate_limit: match var("PORTAL_RATE_LIMIT").as_deref() {
@@ -168,12 +212,55 @@ impl Config {
             district_file: None,
             rate_limit: None,
             secure_cookies: false,
+            // the tests move the clock by hours within a day; those about session limits
+            // set them
+            staff_sessions: domain::staff::SessionLimits {
+                idle: chrono::Duration::days(7),
+                absolute: chrono::Duration::days(30),
+            },
             trusted_proxies: Default::default(),
             sms_webhook: None,
             fake_now: None,
             no_show_grace_minutes: 15,
             mediation_deadline_days: domain::mediation::DEFAULT_DEADLINE_DAYS,
             no_show_check_every: std::time::Duration::from_secs(1),
+            retention_days: domain::retention::DEFAULT_RETENTION_DAYS,
+        }
+    }
+}
+
+/// `PORTAL_RETENTION_DAYS`: whole days, 1 to 36,500; the default when unset.
+fn retention_days(value: Option<&str>) -> Result<u32, ConfigError> {
+    use domain::retention::{DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS};
+    let Some(v) = value else {
+        return Ok(DEFAULT_RETENTION_DAYS);
+    };
+    match v.trim().parse() {
+        Ok(days) if (1..=MAX_RETENTION_DAYS).contains(&days) => Ok(days),
+        _ => Err(ConfigError::Invalid {
+            var: "PORTAL_RETENTION_DAYS",
+            message: format!(
+                "expected days (1–{MAX_RETENTION_DAYS}), e.g. {DEFAULT_RETENTION_DAYS}, got {v:?}"
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod retention_tests {
+    use super::retention_days;
+
+    #[test]
+    fn retention_days_default_to_a_year_and_refuse_bad_values() {
+        assert_eq!(retention_days(None).unwrap(), 365);
+        assert_eq!(retention_days(Some(" 730 ")).unwrap(), 730);
+        assert_eq!(retention_days(Some("1")).unwrap(), 1);
+        for bad in ["0", "-30", "abc", "1.5", "365d", "36501", "99999999999"] {
+            let e = retention_days(Some(bad)).unwrap_err().to_string();
+            assert!(
+                e.starts_with("PORTAL_RETENTION_DAYS: expected days"),
+                "{bad}: {e}"
+            );
         }
     }
 }

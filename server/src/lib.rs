@@ -5,6 +5,7 @@ pub mod assets;
 pub mod config;
 pub mod csrf;
 pub mod device;
+pub mod hardening;
 pub mod migrate;
 pub mod prefs;
 pub mod proxy;

@@ -53,6 +53,12 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Write a consistent copy of the live SQLite database of DATABASE_URL to FILE (a new
+    /// file), while the portal keeps running. For PostgreSQL use pg_dump.
+    Backup {
+        /// Where the copy goes, e.g. backups/portal-2026-12-07.db; must not exist.
+        file: std::path::PathBuf,
+    },
     /// Staff accounts.
     User {
         #[command(subcommand)]
@@ -77,6 +83,15 @@ enum UserCommand {
         #[arg(long, default_value = "")]
         name: String,
     },
+    /// List every account: username, role, place, and whether it is disabled.
+    List,
+    /// Disable an account: it can no longer sign in and its sessions end at once.
+    Disable { username: String },
+    /// Enable a disabled account again.
+    Enable { username: String },
+    /// Set a new password, read from the first line of standard input; every session of the
+    /// account ends.
+    ResetPassword { username: String },
 }
 
 #[tokio::main]
@@ -94,15 +109,8 @@ async fn main() -> ExitCode {
         Command::LoadHolidays { file } => load_holidays(&file).await,
         Command::DemoHistory { years, seed, scale } => demo_history(years, seed, scale).await,
         Command::MigrateDb { from, to } => migrate_db(&from, &to).await,
-        Command::User {
-            action:
-                UserCommand::Add {
-                    username,
-                    role,
-                    place,
-                    name,
-                },
-        } => add_user(&username, &role, place, &name).await,
+        Command::Backup { file } => backup(&file).await,
+        Command::User { action } => manage_user(action).await,
     }
 }
 
@@ -231,6 +239,159 @@ async fn migrate_db(from: &str, to: &str) -> ExitCode {
     } else {
         eprintln!("some tables differ: do not switch DATABASE_URL");
         ExitCode::FAILURE
+    }
+}
+
+/// `server backup FILE`: `VACUUM INTO` a new file, from one snapshot of the live database.
+async fn backup(file: &std::path::Path) -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let url = config.database_url.as_str();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        eprintln!(
+            "DATABASE_URL names a PostgreSQL database: back it up with pg_dump \
+             (e.g. pg_dump -Fc -f portal.dump \"$DATABASE_URL\"; see docs/deployment.md)"
+        );
+        return ExitCode::from(2);
+    }
+    if file.exists() {
+        eprintln!("{}: already exists; name a new file", file.display());
+        return ExitCode::from(2);
+    }
+    // a missing database would be created (empty) by opening it
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = path.split('?').next().unwrap_or(path);
+    if !std::path::Path::new(path).exists() {
+        eprintln!("{url}: there is no database there");
+        return ExitCode::FAILURE;
+    }
+    let db = match server::startup::open_database(&config).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("cannot open the database: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match &db {
+        backend::store::Database::Sqlite(sqlite) => sqlite.backup_to(file).await,
+        backend::store::Database::Postgres(_) => Err(backend::StoreError::WriteFailed(
+            "PostgreSQL: use pg_dump".into(),
+        )),
+    };
+    db.close().await;
+    match result {
+        Ok(()) => {
+            println!("{}: 备份完成 / backup written", file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: backup failed: {e}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The staff use cases on the database of `DATABASE_URL`, for the `user` commands.
+async fn staff_of_env() -> Result<backend::staff::Staff, String> {
+    let config = Config::from_env().map_err(|e| format!("configuration error: {e}"))?;
+    let store = server::startup::open_store(&config)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    Ok(backend::staff::Staff::new(
+        store.clone(),
+        backend::Directory::new(store),
+        backend::booking::system_clock(),
+    ))
+}
+
+/// The first line of standard input, without its line end.
+fn password_from_stdin() -> Option<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    Some(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// `server user …`; each change is in the audit log.
+async fn manage_user(action: UserCommand) -> ExitCode {
+    if let UserCommand::Add {
+        username,
+        role,
+        place,
+        name,
+    } = &action
+    {
+        return add_user(username, role, *place, name).await;
+    }
+    let staff = match staff_of_env().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (result, done) = match &action {
+        UserCommand::List => {
+            return match staff.list_users().await {
+                Ok(users) => {
+                    println!("{:<24} {:<16} {:>6}  state", "username", "role", "place");
+                    for u in users {
+                        let place = u.account.place.map(|p| p.0.to_string()).unwrap_or_default();
+                        let state = if u.disabled { "disabled" } else { "active" };
+                        println!(
+                            "{:<24} {:<16} {:>6}  {state}",
+                            u.account.username,
+                            u.account.role.code(),
+                            place
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        UserCommand::Disable { username } => (
+            staff.set_disabled(username, true).await,
+            format!("账号 {username} 已停用，其登录已全部失效 / disabled; its sessions have ended"),
+        ),
+        UserCommand::Enable { username } => (
+            staff.set_disabled(username, false).await,
+            format!("账号 {username} 已启用 / enabled"),
+        ),
+        UserCommand::ResetPassword { username } => {
+            let Some(password) = password_from_stdin() else {
+                eprintln!("could not read the password from standard input");
+                return ExitCode::from(2);
+            };
+            (
+                staff.reset_password(username, &password).await,
+                format!(
+                    "账号 {username} 的密码已重设，其登录已全部失效 / password reset; its sessions have ended"
+                ),
+            )
+        }
+        // handled above, before the database is opened here
+        UserCommand::Add { .. } => return ExitCode::FAILURE,
+    };
+    match result {
+        Ok(()) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

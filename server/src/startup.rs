@@ -35,6 +35,10 @@ pub struct AppState {
     pub mediation: backend::Mediation,
     pub stats: backend::Statistics,
     pub login_throttle: backend::throttle::LoginThrottle,
+    /// Seals what the server hands to browsers in cookies (flash messages).
+    pub sealer: backend::seal::Sealer,
+    /// The call displays' live boards, shared by their open streams.
+    pub boards: backend::boards::Boards,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,6 +199,7 @@ pub fn router(
     state: AppState,
     limiter: Option<crate::rate_limit::Limiter>,
     sessions: SessionManagerLayer<SessionStore>,
+    secure: bool,
 ) -> Router {
     let options = state.leptos_options.clone();
     let routes = route_list();
@@ -204,6 +209,7 @@ pub fn router(
     let (staff, queues) = (state.staff.clone(), state.queues.clone());
     let (schedules, mediation) = (state.schedules.clone(), state.mediation.clone());
     let login_throttle = state.login_throttle.clone();
+    let sealer = state.sealer.clone();
     let stats = state.stats.clone();
     // pages and the REST API count against the same per-client budget
     let throttle = backend::throttle::Throttle(limiter.clone());
@@ -233,6 +239,7 @@ pub fn router(
                 provide_context(stats.clone());
                 provide_context(mediation.clone());
                 provide_context(login_throttle.clone());
+                provide_context(sealer.clone());
             },
             {
                 let options = options.clone();
@@ -244,6 +251,7 @@ pub fn router(
         ))
         .layer(axum::middleware::from_fn(crate::csrf::same_origin_only))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(crate::hardening::bounded_body))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -256,6 +264,13 @@ pub fn router(
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::hardening::response_headers(secure, req, next)
+        }))
+        // outermost: a panic anywhere below is a logged 500, never a dropped connection
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            crate::hardening::on_panic,
         ))
         .with_state(state)
 }
@@ -281,6 +296,24 @@ fn spawn_outbox(notifier: backend::notify::Notifier, directory: Directory) {
     });
 }
 
+/// Outside demo mode, names every account that still has the published demo password (in
+/// the background: checking a password takes a while, and start-up should not wait for it).
+fn warn_of_demo_passwords(staff: backend::staff::Staff) {
+    tokio::spawn(async move {
+        match staff.with_demo_password().await {
+            Ok(names) => {
+                for name in names {
+                    tracing::warn!(
+                        account = %name,
+                        "this account still has the demo password: reset it with `server user reset-password`"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "demo password check failed"),
+        }
+    });
+}
+
 /// Marks booked residents who did not come, every `every` (a minute in production).
 fn spawn_no_show_marker(queues: backend::queue::Queues, every: std::time::Duration) {
     tokio::spawn(async move {
@@ -291,6 +324,19 @@ fn spawn_no_show_marker(queues: backend::queue::Queues, every: std::time::Durati
                 Ok(0) => {}
                 Ok(n) => tracing::info!(bookings = n, "marked as not come"),
                 Err(e) => tracing::error!(error = %e, "no-show marking failed"),
+            }
+        }
+    });
+}
+
+/// Anonymises residents' personal data that is past its retention, every `every` (hourly).
+fn spawn_retention(retention: backend::retention::Retention, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = retention.run().await {
+                tracing::error!(error = %e, "anonymising personal data failed");
             }
         }
     });
@@ -326,6 +372,7 @@ impl Application {
         let sessions = session_layer(SessionStore::of(&db).await?, config.secure_cookies);
         let events = events_for(&db).await?;
         let store = db.store();
+        let sealer = backend::seal::Sealer::load(store.as_ref()).await?;
         let directory = Directory::new(store.clone()).follow(&events);
         seed(&config, &directory).await?;
         let sender: Arc<dyn backend::notify::Sender> = match &config.sms_webhook {
@@ -350,7 +397,8 @@ impl Application {
         if let Some(warning) = bookings.holiday_warning() {
             tracing::warn!("{warning}");
         }
-        let staff = backend::staff::Staff::new(store.clone(), directory.clone(), clock.clone());
+        let staff = backend::staff::Staff::new(store.clone(), directory.clone(), clock.clone())
+            .with_session_limits(config.staff_sessions);
         if config.demo {
             let n = staff
                 .seed_demo_accounts()
@@ -362,6 +410,8 @@ impl Application {
                     "demo staff accounts created (password demo1234)"
                 );
             }
+        } else {
+            warn_of_demo_passwords(staff.clone());
         }
         let queues = backend::queue::Queues::new(
             store.clone(),
@@ -372,6 +422,10 @@ impl Application {
             events,
         );
         spawn_no_show_marker(queues.clone(), config.no_show_check_every);
+        spawn_retention(
+            backend::retention::Retention::new(store.clone(), config.retention_days, clock.clone()),
+            std::time::Duration::from_secs(60 * 60),
+        );
         let mediation = backend::Mediation::new(
             store.clone(),
             directory.clone(),
@@ -391,6 +445,7 @@ impl Application {
             clock.clone(),
         );
 
+        let boards = backend::boards::Boards::new(queues.clone());
         let options = leptos_options(&config);
         assets::precompress_in_background(config.site_root.join("pkg"));
         let limiter = config
@@ -407,9 +462,12 @@ impl Application {
                 mediation,
                 stats,
                 login_throttle: backend::throttle::LoginThrottle::default(),
+                sealer,
+                boards,
             },
             limiter,
             sessions,
+            config.secure_cookies,
         );
         let router = if config.trusted_proxies.0.is_empty() {
             router

@@ -207,8 +207,8 @@ pub(crate) mod ssr {
         flash: impl FnOnce(Rejection) -> Flash,
     ) -> Result<crate::model::FormOutcome, ServerFnError> {
         if device::is_plain_form_post().await {
-            device::save_flash(&device::session().await?, flash(rejection.clone())).await?;
-            leptos_axum::redirect(&back_to);
+            device::save_flash(flash(rejection.clone())).await?;
+            crate::redirect::to(&back_to);
         }
         Ok(crate::model::FormOutcome::Rejected(rejection))
     }
@@ -254,8 +254,7 @@ pub async fn booking_page(
             .collect(),
         _ => vec![],
     };
-    let session = device::session().await?;
-    let flash = device::take_flash(&session, |f| match f {
+    let flash = device::take_flash(|f| match f {
         Flash::Booking(b) => Some(b),
         _ => None,
     })
@@ -298,7 +297,8 @@ pub async fn book_slot(
         consent: consent.is_some(),
     };
     let back_to = format!(
-        "/places/{location_id}/book/{service}{}#booking-form",
+        "/places/{location_id}/book/{}{}#booking-form",
+        crate::redirect::segment(&service),
         ssr::slot_query(&start)
     );
     let keep = {
@@ -338,7 +338,7 @@ pub async fn book_slot(
     match ssr::bookings()?.book(&request).await {
         Ok(record) => {
             device::remember(&device::session().await?, &record.code).await?;
-            leptos_axum::redirect(&format!("/bookings/{}?new=1", record.code));
+            crate::redirect::to(&format!("/bookings/{}?new=1", record.code));
             Ok(FormOutcome::Done)
         }
         Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
@@ -375,7 +375,7 @@ pub async fn booking_detail(
     };
     let view = ssr::view(&ssr::bookings()?, &record).await?;
     let wanted = view.code.clone();
-    let notice = device::take_flash(&device::session().await?, |f| match f {
+    let notice = device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == wanted => Some(rejection),
         _ => None,
     })
@@ -388,7 +388,7 @@ pub async fn booking_detail(
 pub async fn lookup_flash(
 ) -> Result<Option<(String, String, crate::model::Rejection)>, ServerFnError> {
     use crate::device::{self, Flash};
-    device::take_flash(&device::session().await?, |f| match f {
+    device::take_flash(|f| match f {
         Flash::Lookup {
             code,
             phone,
@@ -419,7 +419,7 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Se
     match ssr::bookings()?.find(&code, &phone).await {
         Ok(record) => {
             device::remember(&device::session().await?, &record.code).await?;
-            leptos_axum::redirect(&format!("/bookings/{}", record.code));
+            crate::redirect::to(&format!("/bookings/{}", record.code));
             Ok(FormOutcome::Done)
         }
         Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
@@ -432,7 +432,7 @@ pub async fn cancel_booking(code: String) -> Result<FormOutcome, ServerFnError> 
     use crate::device::Flash;
     use crate::model::Rejection;
     let shown = ssr::shown_code(&code);
-    let back_to = format!("/bookings/{}", code.trim());
+    let back_to = format!("/bookings/{}", crate::redirect::segment(code.trim()));
     let keep = {
         let code = shown.clone();
         move |rejection| Flash::Notice { code, rejection }
@@ -445,7 +445,7 @@ pub async fn cancel_booking(code: String) -> Result<FormOutcome, ServerFnError> 
     };
     match ssr::bookings()?.cancel(&record.code, &record.phone).await {
         Ok(_) => {
-            leptos_axum::redirect(&format!("/bookings/{}?cancelled=1", record.code));
+            crate::redirect::to(&format!("/bookings/{}?cancelled=1", record.code));
             Ok(FormOutcome::Done)
         }
         Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
@@ -481,7 +481,7 @@ pub async fn reschedule_page(
         _ => vec![],
     };
     let shown = ssr::shown_code(&record.code);
-    let flash = device::take_flash(&device::session().await?, |f| match f {
+    let flash = device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == shown => Some(rejection),
         _ => None,
     })
@@ -502,7 +502,7 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
     let shown = ssr::shown_code(&code);
     let back_to = format!(
         "/bookings/{}/reschedule{}",
-        code.trim(),
+        crate::redirect::segment(code.trim()),
         ssr::slot_query(&start)
     );
     let keep = {
@@ -520,7 +520,7 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
         .await
     {
         Ok(_) => {
-            leptos_axum::redirect(&format!("/bookings/{}?moved=1", record.code));
+            crate::redirect::to(&format!("/bookings/{}?moved=1", record.code));
             Ok(FormOutcome::Done)
         }
         Err(e) => {

@@ -98,7 +98,7 @@ pub async fn mediation_form(
             workrooms: g.workrooms.iter().map(choice).collect(),
         })
         .collect();
-    let flash = device::take_flash(&device::session().await?, |f| match f {
+    let flash = device::take_flash(|f| match f {
         Flash::Mediation(m) => Some(m),
         _ => None,
     })
@@ -153,7 +153,7 @@ pub async fn file_mediation(
     match ssr::mediation()?.submit(&form).await {
         Ok(case) => {
             device::remember_case(&device::session().await?, &case.code).await?;
-            leptos_axum::redirect(&format!("/mediation/{}?new=1", case.code));
+            crate::redirect::to(&format!("/mediation/{}?new=1", case.code));
             Ok(FormOutcome::Done)
         }
         Err(e) => reject(ssr::rejection(e)?, back_to, keep).await,
@@ -198,7 +198,7 @@ pub async fn my_cases() -> Result<Vec<CaseProgressView>, ServerFnError> {
 pub async fn case_lookup_flash(
 ) -> Result<Option<(String, String, crate::model::Rejection)>, ServerFnError> {
     use crate::device::{self, Flash};
-    device::take_flash(&device::session().await?, |f| match f {
+    device::take_flash(|f| match f {
         Flash::CaseLookup {
             code,
             phone,
@@ -232,7 +232,7 @@ pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, Serve
         Ok(p) => {
             let plain = p.code.clone();
             device::remember_case(&device::session().await?, &plain).await?;
-            leptos_axum::redirect(&format!("/mediation/{plain}"));
+            crate::redirect::to(&format!("/mediation/{plain}"));
             Ok(FormOutcome::Done)
         }
         Err(backend::mediation::MediationError::NotFound) => {

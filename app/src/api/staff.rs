@@ -39,15 +39,12 @@ mod ssr {
     /// A refused action: returned to a hydrated page, kept for the next page otherwise.
     pub async fn refuse(place: i64, r: Rejection) -> Result<FormOutcome, ServerFnError> {
         if device::is_plain_form_post().await {
-            device::save_flash(
-                &device::session().await?,
-                Flash::Notice {
-                    code: notice_key(place),
-                    rejection: r.clone(),
-                },
-            )
+            device::save_flash(Flash::Notice {
+                code: notice_key(place),
+                rejection: r.clone(),
+            })
             .await?;
-            leptos_axum::redirect(&format!("/staff?place={place}"));
+            crate::redirect::to(&format!("/staff?place={place}"));
         }
         Ok(FormOutcome::Rejected(r))
     }
@@ -55,7 +52,7 @@ mod ssr {
     /// Done: without JavaScript, back to the queue page.
     pub async fn done(place: i64) -> Result<FormOutcome, ServerFnError> {
         if device::is_plain_form_post().await {
-            leptos_axum::redirect(&format!("/staff?place={place}"));
+            crate::redirect::to(&format!("/staff?place={place}"));
         }
         Ok(FormOutcome::Done)
     }
@@ -133,34 +130,33 @@ pub async fn staff_login(username: String, password: String) -> Result<FormOutco
     let refuse = |m: String| async move {
         let r = Rejection::refused(m);
         if crate::device::is_plain_form_post().await {
-            crate::device::save_flash(
-                &crate::device::session().await?,
-                crate::device::Flash::Notice {
-                    code: "staff:login".into(),
-                    rejection: r.clone(),
-                },
-            )
+            crate::device::save_flash(crate::device::Flash::Notice {
+                code: "staff:login".into(),
+                rejection: r.clone(),
+            })
             .await?;
-            leptos_axum::redirect("/staff/login");
+            crate::redirect::to("/staff/login");
         }
         Ok(FormOutcome::Rejected(r))
     };
     let throttle = use_context::<backend::throttle::LoginThrottle>().unwrap_or_default();
-    if let Some(ip) = crate::device::client_ip().await {
-        if !throttle.allow(ip, &username) {
-            return refuse(crate::i18n::t(crate::i18n::Msg::TooManyTries).into()).await;
-        }
+    // a request without a known address still counts, under one shared key
+    let ip = crate::device::client_ip()
+        .await
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    if !throttle.allow(ip, &username) {
+        return refuse(crate::i18n::t(crate::i18n::Msg::TooManyTries).into()).await;
     }
     let staff = use_context::<backend::staff::Staff>()
         .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
     match staff.login(&username, &password).await {
         Ok(account) => {
-            crate::device::sign_in(account.id).await?;
-            leptos_axum::redirect("/staff");
+            crate::device::sign_in(&account).await?;
+            crate::redirect::to("/staff");
             Ok(FormOutcome::Done)
         }
         Err(backend::staff::StaffError::Internal) => Err(ServerFnError::new("internal error")),
-        Err(e) => refuse(e.to_string()).await,
+        Err(e) => refuse(e.message(crate::i18n::lang())).await,
     }
 }
 
@@ -168,7 +164,7 @@ pub async fn staff_login(username: String, password: String) -> Result<FormOutco
 #[server]
 pub async fn login_notice() -> Result<Option<crate::model::Rejection>, ServerFnError> {
     use crate::device::{self, Flash};
-    device::take_flash(&device::session().await?, |f| match f {
+    device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == "staff:login" => Some(rejection),
         _ => None,
     })
@@ -178,7 +174,7 @@ pub async fn login_notice() -> Result<Option<crate::model::Rejection>, ServerFnE
 #[server]
 pub async fn staff_logout() -> Result<(), ServerFnError> {
     crate::device::sign_out().await?;
-    leptos_axum::redirect("/staff/login");
+    crate::redirect::to("/staff/login");
     Ok(())
 }
 
@@ -231,7 +227,7 @@ pub async fn load_staff_queue(
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?;
     let key = ssr::notice_key(place);
-    let notice = device::take_flash(&device::session().await?, |f| match f {
+    let notice = device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == key => Some(rejection),
         _ => None,
     })
@@ -358,7 +354,7 @@ pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, Se
         .location(domain::LocationId(place))
         .await
         .map_err(crate::api::internal)?;
-    let flash = device::take_flash(&device::session().await?, Some).await?;
+    let flash = device::take_flash(Some).await?;
     let (kept, closure) = match flash {
         Some(Flash::Schedule {
             place: p,
@@ -413,7 +409,7 @@ pub async fn save_schedule(
         {
             Ok(_) => {
                 if device::is_plain_form_post().await {
-                    leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+                    crate::redirect::to(&format!("/staff/schedules?place={place}"));
                 }
                 return Ok(FormOutcome::Done);
             }
@@ -464,17 +460,14 @@ pub async fn save_schedule(
         },
     };
     if device::is_plain_form_post().await {
-        device::save_flash(
-            &device::session().await?,
-            Flash::Schedule {
-                place,
-                service,
-                text: rules,
-                rejection: rejection.clone(),
-            },
-        )
+        device::save_flash(Flash::Schedule {
+            place,
+            service,
+            text: rules,
+            rejection: rejection.clone(),
+        })
         .await?;
-        leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+        crate::redirect::to(&format!("/staff/schedules?place={place}"));
     }
     Ok(FormOutcome::Rejected(rejection))
 }
@@ -516,7 +509,9 @@ pub async fn staff_change_password(
             .await
         {
             Ok(()) => {
-                leptos_axum::redirect("/staff/password?changed=1");
+                // this session goes on with the new password; every other one has ended
+                crate::device::sign_in(&account).await?;
+                crate::redirect::to("/staff/password?changed=1");
                 return Ok(FormOutcome::Done);
             }
             Err(StaffError::Invalid(f)) => Rejection {
@@ -528,15 +523,12 @@ pub async fn staff_change_password(
         }
     };
     if device::is_plain_form_post().await {
-        device::save_flash(
-            &device::session().await?,
-            Flash::Notice {
-                code: "staff:password".into(),
-                rejection: rejection.clone(),
-            },
-        )
+        device::save_flash(Flash::Notice {
+            code: "staff:password".into(),
+            rejection: rejection.clone(),
+        })
         .await?;
-        leptos_axum::redirect("/staff/password");
+        crate::redirect::to("/staff/password");
     }
     Ok(FormOutcome::Rejected(rejection))
 }
@@ -546,7 +538,7 @@ pub async fn staff_change_password(
 pub async fn password_notice() -> Result<Option<crate::model::Rejection>, ServerFnError> {
     use crate::device::{self, Flash};
     crate::device::require_staff().await?;
-    device::take_flash(&device::session().await?, |f| match f {
+    device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == "staff:password" => Some(rejection),
         _ => None,
     })
@@ -621,7 +613,7 @@ pub async fn staff_close_day(
         {
             Ok(_) => {
                 if device::is_plain_form_post().await {
-                    leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+                    crate::redirect::to(&format!("/staff/schedules?place={place}"));
                 }
                 return Ok(FormOutcome::Done);
             }
@@ -647,15 +639,12 @@ pub async fn staff_close_day(
         },
     };
     if device::is_plain_form_post().await {
-        device::save_flash(
-            &device::session().await?,
-            Flash::Notice {
-                code: format!("closure:{place}"),
-                rejection: rejection.clone(),
-            },
-        )
+        device::save_flash(Flash::Notice {
+            code: format!("closure:{place}"),
+            rejection: rejection.clone(),
+        })
         .await?;
-        leptos_axum::redirect(&format!("/staff/schedules?place={place}"));
+        crate::redirect::to(&format!("/staff/schedules?place={place}"));
     }
     Ok(FormOutcome::Rejected(rejection))
 }

@@ -119,7 +119,7 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
         });
     }
     let key = ssr::notice_key(&file.case.code);
-    let notice = device::take_flash(&device::session().await?, |f| match f {
+    let notice = device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == key => Some(rejection),
         _ => None,
     })
@@ -171,7 +171,7 @@ pub async fn case_step(
     use domain::booking::FieldError;
     use domain::mediation::{CaseAction, CaseOutcome, Fen, Referral};
     let account = crate::device::require_staff().await?;
-    let back = format!("/staff/mediation/{}", code.trim());
+    let back = format!("/staff/mediation/{}", crate::redirect::segment(code.trim()));
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let channel_of = |v: &Option<String>| {
         Referral::parse(v.as_deref().unwrap_or("").trim()).ok_or_else(|| {
@@ -281,7 +281,7 @@ pub async fn case_step(
     match refusal {
         None => {
             if device::is_plain_form_post().await {
-                leptos_axum::redirect(&back);
+                crate::redirect::to(&back);
             }
             Ok(FormOutcome::Done)
         }
@@ -344,7 +344,7 @@ pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, ServerFnE
         .desk_entry(&account, entry)
         .await
         .map_err(crate::api::mediation::ssr::failure)?;
-    let kept = device::take_flash(&device::session().await?, |f| match f {
+    let kept = device::take_flash(|f| match f {
         Flash::Mediation(m) if m.form.location_id == Some(place.id.0) => Some(m),
         _ => None,
     })
@@ -415,7 +415,7 @@ pub async fn case_from_consultation(
     };
     match mediation.from_consultation(&staff, entry, &form).await {
         Ok(case) => {
-            leptos_axum::redirect(&format!("/staff/mediation/{}", case.code));
+            crate::redirect::to(&format!("/staff/mediation/{}", case.code));
             Ok(FormOutcome::Done)
         }
         Err(e) => {

@@ -32,6 +32,7 @@ pub const TABLES: &[&str] = &[
     "agreement_counters",
     "stats_rollups",
     "stats_stale",
+    "secrets",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

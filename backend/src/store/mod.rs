@@ -108,6 +108,9 @@ pub trait Store: Send + Sync + 'static {
     async fn migrate(&self) -> StoreResult<()>;
     /// Cheap round trip for health checks.
     async fn ping(&self) -> StoreResult<()>;
+    /// The secret called `name`: `fresh` is stored when there is none yet, and whichever was
+    /// stored first is returned (so concurrent instances agree on one).
+    async fn secret(&self, name: &str, fresh: &[u8]) -> StoreResult<Vec<u8>>;
     /// `None` until a district file has been loaded.
     async fn district(&self) -> StoreResult<Option<DistrictInfo>>;
     /// Saves a whole district (places, services, schedules) in one transaction.
@@ -174,6 +177,8 @@ pub trait Store: Send + Sync + 'static {
     async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>>;
     async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
     async fn staff_user_count(&self) -> StoreResult<i64>;
+    /// Disables or enables an account; `false` when there is no such account.
+    async fn set_staff_disabled(&self, id: i64, disabled: bool) -> StoreResult<bool>;
     /// Every account, by username (a district has dozens, not thousands).
     async fn staff_users(&self) -> StoreResult<Vec<StaffUserRecord>>;
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
@@ -322,6 +327,39 @@ pub trait Store: Send + Sync + 'static {
     async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)>;
     /// Writes generated history in one transaction (`server demo-history`).
     async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()>;
+
+    // ---- retention (PIPL) -------------------------------------------------------------
+    /// Anonymises up to `limit` due rows of each kind (bookings, cases, messages, queue
+    /// notes; what is due is `domain::retention::Cutoff`), marking them with `at`. Columns
+    /// the statistics count are never written. Returns how many rows of each kind.
+    async fn anonymise_due(
+        &self,
+        cutoff: &domain::retention::Cutoff,
+        at: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Anonymised>;
+}
+
+/// How many rows a retention pass anonymised, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Anonymised {
+    pub bookings: u64,
+    pub cases: u64,
+    pub notifications: u64,
+    pub queue_notes: u64,
+}
+
+impl Anonymised {
+    pub fn total(&self) -> u64 {
+        self.bookings + self.cases + self.notifications + self.queue_notes
+    }
+
+    pub fn add(&mut self, other: Anonymised) {
+        self.bookings += other.bookings;
+        self.cases += other.cases;
+        self.notifications += other.notifications;
+        self.queue_notes += other.queue_notes;
+    }
 }
 
 /// A place-month whose roll-up is out of date, and the change generation it was seen at.

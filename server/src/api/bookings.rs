@@ -1,6 +1,7 @@
 //! Residents' booking API: free slots, book, look up, cancel, reschedule.
 
 use super::error::{ApiError, ErrorBody};
+use super::extract::ResidentPhone;
 use crate::startup::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -269,26 +270,42 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
 async fn holder_booking(
     state: &AppState,
     code: &str,
-    q: &PhoneQuery,
+    phone: &str,
 ) -> Result<BookingRecord, ApiError> {
     state
         .bookings
-        .find(code, q.phone.as_deref().unwrap_or(""))
+        .find(code, phone)
         .await
         .map_err(booking_error)
 }
 
-/// A booking, by code and the phone number it was made with.
+/// A booking, by code and the phone number it was made with (in the `X-Resident-Phone`
+/// header, which keeps it out of logs, or the `phone` query).
 #[utoipa::path(get, path = "/api/v1/bookings/{code}", tag = "booking",
-    params(("code" = String, Path, description = "Booking code"), PhoneQuery),
+    params(("code" = String, Path, description = "Booking code"), PhoneQuery,
+        ("X-Resident-Phone" = Option<String>, Header, description = "The phone number, instead of the query")),
     responses((status = 200, body = BookingJson), (status = 404, description = "Unknown code or wrong phone", body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<PhoneQuery>,
+    ResidentPhone(phone): ResidentPhone,
 ) -> Result<Json<BookingJson>, ApiError> {
-    let b = holder_booking(&state, &code, &q).await?;
+    let b = holder_booking(&state, &code, &phone).await?;
     Ok(Json(BookingJson::from(&b)))
+}
+
+/// The same look-up with the phone number in the body, so it stands in no URL.
+#[utoipa::path(post, path = "/api/v1/bookings/{code}/lookup", tag = "booking", request_body = PhoneBody,
+    params(("code" = String, Path, description = "Booking code")),
+    responses((status = 200, body = BookingJson), (status = 404, description = "Unknown code or wrong phone", body = ErrorBody)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Json<BookingJson>, ApiError> {
+    let b: PhoneBody = json_body(&body)?;
+    let booking = holder_booking(&state, &code, b.phone.as_deref().unwrap_or("")).await?;
+    Ok(Json(BookingJson::from(&booking)))
 }
 
 /// Cancels a booking; its history is kept.
@@ -338,9 +355,9 @@ pub async fn reschedule(
 pub async fn calendar(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<PhoneQuery>,
+    ResidentPhone(phone): ResidentPhone,
 ) -> Result<Response, ApiError> {
-    let b = holder_booking(&state, &code, &q).await?;
+    let b = holder_booking(&state, &code, &phone).await?;
     let place = state.directory.location(b.location_id).await?;
     Ok(ics_response(backend::confirmation::ics(&b, &place)))
 }
@@ -370,9 +387,9 @@ pub(crate) fn ics_response(body: String) -> Response {
 pub async fn qr(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<PhoneQuery>,
+    ResidentPhone(phone): ResidentPhone,
 ) -> Result<Response, ApiError> {
-    let b = holder_booking(&state, &code, &q).await?;
+    let b = holder_booking(&state, &code, &phone).await?;
     let code = domain::BookingCode::parse(&b.code).map_err(|_| ApiError::Internal)?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "image/svg+xml")],

@@ -8,13 +8,11 @@ use crate::startup::AppState;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
-use backend::events::Event as QueueEvent;
 use domain::queue::DisplayBoard;
 use domain::LocationId;
 use futures::stream::{self, Stream};
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 
 /// The board of a place now.
 #[utoipa::path(get, path = "/api/v1/display/{location_id}", tag = "display",
@@ -48,32 +46,24 @@ fn board_event(board: &DisplayBoard) -> Event {
 pub async fn events(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let place = LocationId(id);
-    let first = state.queues.display(place).await.map_err(queue_error)?;
-    let changes = state.queues.subscribe();
-    let queues = state.queues.clone();
-    let stream = stream::unfold((Some(first), changes), move |(pending, mut changes)| {
-        let queues = queues.clone();
-        async move {
-            if let Some(board) = pending {
-                return Some((Ok(board_event(&board)), (None, changes)));
-            }
-            loop {
-                match changes.recv().await {
-                    Ok(QueueEvent::QueueChanged(id)) if id == place => break,
-                    // events may have been missed (another instance's connection dropped)
-                    Ok(QueueEvent::Resync) => break,
-                    Ok(_) => continue,
-                    // missed some: send the current board anyway
-                    Err(RecvError::Lagged(_)) => break,
-                    Err(RecvError::Closed) => return None,
-                }
-            }
-            // on a failure the stream ends and the browser reconnects
-            let board = queues.display(place).await.ok()?;
-            Some((Ok(board_event(&board)), (None, changes)))
+    use backend::boards::WatchError;
+    // every stream of a place shares one board, computed once per change (backend::boards)
+    let watch = state
+        .boards
+        .watch(LocationId(id), peer.ip())
+        .await
+        .map_err(|e| match e {
+            WatchError::Queue(e) => queue_error(e),
+            WatchError::TooMany => ApiError::TooManyRequests,
+        })?;
+    let stream = stream::unfold((watch, true), |(mut watch, first)| async move {
+        if !first && watch.board.changed().await.is_err() {
+            return None;
         }
+        let board = watch.board.borrow_and_update().clone();
+        Some((Ok(board_event(&board)), (watch, false)))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -2,8 +2,9 @@
 //! place's cases, read one, and take the workflow's steps. Case details go only to those
 //! `domain::mediation::sees_case` allows; the use case checks it.
 
-use super::bookings::{json_body, PhoneQuery};
+use super::bookings::{json_body, PhoneBody, PhoneQuery};
 use super::error::{ApiError, ErrorBody};
+use super::extract::ResidentPhone;
 use super::staff::{require_json, CurrentStaff};
 use crate::startup::AppState;
 use axum::body::Bytes;
@@ -175,17 +176,38 @@ impl From<CaseProgress> for ProgressJson {
 }
 
 /// A case as its applicant follows it, by code and phone (the same 404 for either wrong).
+/// The phone number may come in the `X-Resident-Phone` header instead of the query.
 #[utoipa::path(get, path = "/api/v1/mediation-requests/{code}", tag = "mediation",
-    params(("code" = String, Path, description = "Case code"), PhoneQuery),
+    params(("code" = String, Path, description = "Case code"), PhoneQuery,
+        ("X-Resident-Phone" = Option<String>, Header, description = "The phone number, instead of the query")),
     responses((status = 200, body = ProgressJson), (status = 404, description = "Unknown code or wrong phone", body = ErrorBody)))]
 pub async fn progress(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    Query(q): Query<PhoneQuery>,
+    ResidentPhone(phone): ResidentPhone,
 ) -> Result<Json<ProgressJson>, ApiError> {
     let p = state
         .mediation
-        .progress(&code, q.phone.as_deref().unwrap_or(""))
+        .progress(&code, &phone)
+        .await
+        .map_err(mediation_error)?;
+    Ok(Json(p.into()))
+}
+
+/// The same look-up with the phone number in the body, so it stands in no URL.
+#[utoipa::path(post, path = "/api/v1/mediation-requests/{code}/lookup", tag = "mediation",
+    request_body = PhoneBody,
+    params(("code" = String, Path, description = "Case code")),
+    responses((status = 200, body = ProgressJson), (status = 404, description = "Unknown code or wrong phone", body = ErrorBody)))]
+pub async fn lookup(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Json<ProgressJson>, ApiError> {
+    let b: PhoneBody = json_body(&body)?;
+    let p = state
+        .mediation
+        .progress(&code, b.phone.as_deref().unwrap_or(""))
         .await
         .map_err(mediation_error)?;
     Ok(Json(p.into()))

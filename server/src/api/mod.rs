@@ -4,6 +4,7 @@
 pub mod bookings;
 pub mod display;
 pub mod error;
+pub mod extract;
 pub mod locations;
 pub mod mediation;
 pub mod openapi;
@@ -21,12 +22,14 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
     let mut limited = Router::new()
         .route("/bookings", post(bookings::create))
         .route("/bookings/{code}", get(bookings::get_one))
+        .route("/bookings/{code}/lookup", post(bookings::lookup))
         .route("/bookings/{code}/cancel", post(bookings::cancel))
         .route("/bookings/{code}/reschedule", post(bookings::reschedule))
         .route("/bookings/{code}/calendar.ics", get(bookings::calendar))
         .route("/bookings/{code}/qr.svg", get(bookings::qr))
         .route("/mediation-requests", post(mediation::create))
-        .route("/mediation-requests/{code}", get(mediation::progress));
+        .route("/mediation-requests/{code}", get(mediation::progress))
+        .route("/mediation-requests/{code}/lookup", post(mediation::lookup));
     if let Some(limiter) = limiter {
         limited = limited.layer(middleware::from_fn_with_state(limiter, rate_limit::limit));
     }

@@ -23,9 +23,6 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use utoipa::{IntoParams, ToSchema};
 
-/// Session key of the signed-in staff member's id (the same for pages and API).
-pub use app::device::STAFF_ID;
-
 /// The signed-in staff member; `401` when nobody is.
 pub struct CurrentStaff(pub StaffAccount);
 
@@ -36,21 +33,15 @@ impl FromRequestParts<AppState> for CurrentStaff {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::Internal)?;
-        let id: Option<i64> = session
-            .get(STAFF_ID)
-            .await
-            .map_err(|_| ApiError::Internal)?;
-        let unauthorized = || ApiError::Unauthorized {
-            message: "请先登录".into(),
-        };
-        let id = id.ok_or_else(unauthorized)?;
-        let account = state
-            .staff
-            .account(id)
+        // the same check as the pages': ended sessions (idle, too old, password changed,
+        // account disabled) are signed out here
+        app::device::staff_on(&session, &state.staff)
             .await
             .map_err(staff_error)?
-            .ok_or_else(unauthorized)?;
-        Ok(CurrentStaff(account))
+            .map(CurrentStaff)
+            .ok_or_else(|| ApiError::Unauthorized {
+                message: "请先登录".into(),
+            })
     }
 }
 
@@ -64,6 +55,7 @@ pub(crate) fn staff_error(e: StaffError) -> ApiError {
             message: f.message,
         },
         StaffError::Forbidden => ApiError::Forbidden,
+        StaffError::Busy => ApiError::TooManyRequests,
         StaffError::Internal => ApiError::Internal,
     }
 }
@@ -151,12 +143,9 @@ pub async fn login(
         .login(&b.username, &b.password)
         .await
         .map_err(staff_error)?;
-    // a new session id at sign-in: a planted session id is worth nothing
-    session.cycle_id().await.map_err(|_| ApiError::Internal)?;
-    session
-        .insert(STAFF_ID, account.id)
+    app::device::start_staff_session(&session, &state.staff, &account)
         .await
-        .map_err(|_| ApiError::Internal)?;
+        .map_err(staff_error)?;
     Ok(Json(AccountJson::from(&account)))
 }
 
@@ -164,11 +153,9 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/staff/logout", tag = "staff",
     responses((status = 204, description = "Signed out")))]
 pub async fn logout(session: Session) -> Result<StatusCode, ApiError> {
-    session
-        .remove::<i64>(STAFF_ID)
+    app::device::end_staff_session(&session)
         .await
-        .map_err(|_| ApiError::Internal)?;
-    session.cycle_id().await.map_err(|_| ApiError::Internal)?;
+        .map_err(staff_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -191,6 +178,7 @@ pub struct PasswordBody {
 pub async fn change_password(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
+    session: Session,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
@@ -199,6 +187,10 @@ pub async fn change_password(
     state
         .staff
         .change_password(&account, &b.old_password, &b.new_password)
+        .await
+        .map_err(staff_error)?;
+    // this session goes on with the new password; every other one of the account has ended
+    app::device::start_staff_session(&session, &state.staff, &account)
         .await
         .map_err(staff_error)?;
     Ok(StatusCode::NO_CONTENT)

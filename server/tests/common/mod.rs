@@ -35,15 +35,33 @@ pub async fn spawn_app_on(engine: Engine) -> TestApp {
     spawn_instance(&db, &now).await
 }
 
+/// The portal on port 0 with a fresh SQLite database and the test configuration changed by
+/// `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let db = Arc::new(TestDatabase::new(Engine::Sqlite).await);
+    let now = Arc::new(AtomicI64::new(monday_6am().timestamp()));
+    spawn_configured(&db, &now, configure).await
+}
+
 /// Another instance of the portal on the same database and clock (as behind a load
 /// balancer).
 pub async fn spawn_instance(db: &Arc<TestDatabase>, now: &Arc<AtomicI64>) -> TestApp {
+    spawn_configured(db, now, |_| {}).await
+}
+
+async fn spawn_configured(
+    db: &Arc<TestDatabase>,
+    now: &Arc<AtomicI64>,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     let clock_now = now.clone();
     let clock: backend::booking::Clock = Arc::new(move || {
         Utc.timestamp_opt(clock_now.load(Ordering::SeqCst), 0)
             .unwrap()
     });
-    let app = Application::build_at(Config::for_tests(db.url.clone()), clock)
+    let mut config = Config::for_tests(db.url.clone());
+    configure(&mut config);
+    let app = Application::build_at(config, clock)
         .await
         .expect("app starts");
     let base = format!("http://{}", app.addr);
@@ -127,15 +145,20 @@ impl TestApp {
         body["code"].as_str().unwrap().to_string()
     }
 
-    /// Adds an account straight into the database (there is no user-management API yet).
-    pub async fn add_user(&self, username: &str, role: domain::staff::Role, place: i64) {
+    /// The staff use cases on this portal's database, as the `server user` commands use them.
+    pub async fn staff(&self) -> backend::staff::Staff {
         let store = backend::store::open(&self.db.url, 2).await.unwrap().store();
-        let staff = backend::staff::Staff::new(
+        backend::staff::Staff::new(
             store.clone(),
             backend::Directory::new(store),
             backend::booking::system_clock(),
-        );
-        staff
+        )
+    }
+
+    /// Adds an account straight into the database (there is no user-management API yet).
+    pub async fn add_user(&self, username: &str, role: domain::staff::Role, place: i64) {
+        self.staff()
+            .await
             .add_user(
                 username,
                 "",

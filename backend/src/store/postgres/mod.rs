@@ -29,6 +29,9 @@ mod dispatch;
 #[path = "../sql/mediation.rs"]
 mod mediation;
 #[allow(clippy::duplicate_mod)]
+#[path = "../sql/retention.rs"]
+mod retention;
+#[allow(clippy::duplicate_mod)]
 #[path = "../sql/staff.rs"]
 mod staff;
 #[allow(clippy::duplicate_mod)]

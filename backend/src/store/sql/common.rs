@@ -134,6 +134,21 @@ impl This {
         Ok(())
     }
 
+    pub(super) async fn secret_impl(&self, name: &str, fresh: &[u8]) -> StoreResult<Vec<u8>> {
+        sqlx::query(
+            "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .execute(&self.writer)
+        .await?;
+        let (value,): (Vec<u8>,) = sqlx::query_as("SELECT value FROM secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.writer)
+            .await?;
+        Ok(value)
+    }
+
     pub(super) async fn district_impl(&self) -> StoreResult<Option<DistrictInfo>> {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT name, bureau FROM district WHERE id = 1")

@@ -24,6 +24,9 @@ impl Store for This {
     async fn ping(&self) -> StoreResult<()> {
         self.ping_impl().await
     }
+    async fn secret(&self, name: &str, fresh: &[u8]) -> StoreResult<Vec<u8>> {
+        self.secret_impl(name, fresh).await
+    }
     async fn district(&self) -> StoreResult<Option<DistrictInfo>> {
         self.district_impl().await
     }
@@ -109,6 +112,9 @@ impl Store for This {
     }
     async fn staff_user_count(&self) -> StoreResult<i64> {
         self.staff_user_count_impl().await
+    }
+    async fn set_staff_disabled(&self, id: i64, disabled: bool) -> StoreResult<bool> {
+        self.set_staff_disabled_impl(id, disabled).await
     }
     async fn audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         self.audit_impl(entry).await
@@ -291,5 +297,13 @@ impl Store for This {
     }
     async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()> {
         self.insert_history_impl(batch).await
+    }
+    async fn anonymise_due(
+        &self,
+        cutoff: &domain::retention::Cutoff,
+        at: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<crate::store::Anonymised> {
+        dialect::retrying(|| self.anonymise_due_impl(cutoff, at, limit)).await
     }
 }

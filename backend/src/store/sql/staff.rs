@@ -260,6 +260,19 @@ impl This {
         rows.into_iter().map(StaffRow::into_record).collect()
     }
 
+    pub(super) async fn set_staff_disabled_impl(
+        &self,
+        id: i64,
+        disabled: bool,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query("UPDATE staff_users SET disabled = $2 WHERE id = $1")
+            .bind(id)
+            .bind(disabled)
+            .execute(&self.writer)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
     pub(super) async fn staff_user_count_impl(&self) -> StoreResult<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_users")
             .fetch_one(&self.pool)

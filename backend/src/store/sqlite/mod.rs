@@ -21,6 +21,9 @@ mod dispatch;
 #[path = "../sql/mediation.rs"]
 mod mediation;
 #[allow(clippy::duplicate_mod)]
+#[path = "../sql/retention.rs"]
+mod retention;
+#[allow(clippy::duplicate_mod)]
 #[path = "../sql/staff.rs"]
 mod staff;
 #[allow(clippy::duplicate_mod)]
@@ -126,6 +129,26 @@ impl SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Writes a consistent copy of the whole database to the new file `file` with
+    /// `VACUUM INTO` while the portal keeps running: the copy is one snapshot (what the WAL
+    /// holds included) and writers are never blocked. An existing `file` is refused.
+    pub async fn backup_to(&self, file: &std::path::Path) -> StoreResult<()> {
+        if file.exists() {
+            return Err(StoreError::WriteFailed(format!(
+                "{} already exists",
+                file.display()
+            )));
+        }
+        let path = file.to_str().ok_or_else(|| {
+            StoreError::WriteFailed(format!("{}: not a UTF-8 path", file.display()))
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Closes both pools (tests reopen the file afterwards).
