@@ -159,7 +159,21 @@ fn sealer() -> Result<backend::seal::Sealer, ServerFnError> {
     leptos::prelude::use_context().ok_or_else(|| ServerFnError::new("sealer missing from context"))
 }
 
+/// Whether cookies this server sets must be `Secure` (`PORTAL_SECURE_COOKIES=1`, behind
+/// HTTPS); provided by the server to every page and server function.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecureCookies(pub bool);
+
+/// `; Secure` when the portal is served over HTTPS.
+fn secure_attribute() -> &'static str {
+    match leptos::prelude::use_context::<SecureCookies>() {
+        Some(SecureCookies(true)) => "; Secure",
+        _ => "",
+    }
+}
+
 fn set_cookie(value: String) {
+    let value = format!("{value}{}", secure_attribute());
     if let (Some(response), Ok(v)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&value),

@@ -5,9 +5,7 @@
 use crate::booking::Clock;
 use crate::store::{AuditEntry, NewStaffUser, Store};
 use crate::{Directory, ServiceError};
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::Argon2;
 use domain::booking::FieldError;
 use domain::staff::{
@@ -112,19 +110,69 @@ async fn hash_password(password: String) -> Result<String, StaffError> {
     })
 }
 
+/// Work areas of password checks, one per hashing slot, kept between checks. Argon2 needs
+/// about 19 MiB per check: allocated afresh each time, a flood of sign-ins left hundreds of
+/// megabytes with the process (the allocator kept the freed areas), and anyone can cause
+/// sign-in checks. Reused, a flood costs no memory beyond the slots'.
+static WORK_AREAS: std::sync::Mutex<Vec<Vec<argon2::Block>>> = std::sync::Mutex::new(Vec::new());
+
+/// Whether `password` matches the PHC string `phc`, computed in `memory`.
+fn verify_in(password: &[u8], phc: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    use argon2::password_hash::Output;
+    use argon2::{Algorithm, Params, Version};
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let algorithm = Algorithm::try_from(hash.algorithm);
+    let version = hash
+        .version
+        .map(Version::try_from)
+        .transpose()
+        .map(Option::unwrap_or_default);
+    let (Ok(algorithm), Ok(version), Ok(params), Some(salt), Some(expected)) = (
+        algorithm,
+        version,
+        Params::try_from(&hash),
+        hash.salt,
+        hash.hash,
+    ) else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    memory.resize(params.block_count(), argon2::Block::default());
+    let computed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password,
+        salt,
+        &mut out,
+        &mut memory[..],
+    );
+    // Output's comparison takes the same time wherever the bytes differ
+    computed.is_ok() && Output::new(&out).is_ok_and(|o| o == expected)
+}
+
 async fn verify_password(password: String, hash: String) -> Result<bool, StaffError> {
     let _slot = hashing_slot().await?;
-    Ok(tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false)
+    // at most one work area per slot is ever out of the pool
+    let mut memory = WORK_AREAS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .pop()
+        .unwrap_or_default();
+    let (ok, memory) = tokio::task::spawn_blocking(move || {
+        let ok = verify_in(password.as_bytes(), &hash, &mut memory);
+        (ok, memory)
     })
     .await
-    .unwrap_or(false))
+    .map_err(|_| StaffError::Internal)?;
+    WORK_AREAS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(memory);
+    Ok(ok)
 }
 
 /// Checked for unknown usernames too, so response time does not reveal which names exist.
@@ -448,7 +496,7 @@ impl Staff {
     }
 
     async fn audit_cli(&self, action: &str, subject: &StaffAccount) {
-        let entry = AuditEntry {
+        self.record(AuditEntry {
             at: (self.clock)(),
             staff_id: None,
             username: CLI_ACTOR.to_string(),
@@ -457,10 +505,8 @@ impl Staff {
             subject: Some(subject.username.clone()),
             before: None,
             after: None,
-        };
-        if let Err(e) = self.store.audit(&entry).await {
-            tracing::error!(error = %e, action, "audit log write failed");
-        }
+        })
+        .await;
     }
 
     pub async fn audit_log(
@@ -484,7 +530,7 @@ impl Staff {
         change: Option<(String, String)>,
     ) {
         let (before, after) = change.map(|(b, a)| (Some(b), Some(a))).unwrap_or_default();
-        let entry = AuditEntry {
+        self.record(AuditEntry {
             at: (self.clock)(),
             staff_id: Some(account.id),
             username: account.username.clone(),
@@ -493,9 +539,45 @@ impl Staff {
             subject,
             before,
             after,
-        };
+        })
+        .await;
+    }
+
+    /// Writes an audit entry; a failure is logged, never stops the action.
+    async fn record(&self, entry: AuditEntry) {
         if let Err(e) = self.store.audit(&entry).await {
-            tracing::error!(error = %e, action, "audit log write failed");
+            tracing::error!(error = %e, action = entry.action, "audit log write failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_in_reused_memory_agrees_with_the_library() {
+        let salt = SaltString::generate(&mut OsRng);
+        let phc = Argon2::default()
+            .hash_password(b"correct horse", &salt)
+            .unwrap()
+            .to_string();
+        let mut memory = Vec::new();
+        assert!(verify_in(b"correct horse", &phc, &mut memory));
+        assert!(
+            !verify_in(b"correct hors", &phc, &mut memory),
+            "one letter off"
+        );
+        assert!(
+            verify_in(b"correct horse", &phc, &mut memory),
+            "the area is reused"
+        );
+        assert!(!verify_in(b"anything", DUMMY_HASH, &mut memory));
+        assert!(!verify_in(b"anything", "not a hash", &mut memory));
+        assert!(!verify_in(
+            b"",
+            "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$",
+            &mut memory
+        ));
     }
 }

@@ -5,6 +5,11 @@ use server::config::Config;
 use server::startup::Application;
 use std::process::ExitCode;
 
+/// mimalloc returns freed memory to the system soon after a burst (a thousand display streams,
+/// a sign-in flood) instead of keeping it in the process as glibc's allocator did.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "server",

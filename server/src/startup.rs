@@ -210,6 +210,7 @@ pub fn router(
     let (schedules, mediation) = (state.schedules.clone(), state.mediation.clone());
     let login_throttle = state.login_throttle.clone();
     let sealer = state.sealer.clone();
+    let secure_cookies = app::device::SecureCookies(secure);
     let stats = state.stats.clone();
     // pages and the REST API count against the same per-client budget
     let throttle = backend::throttle::Throttle(limiter.clone());
@@ -240,6 +241,7 @@ pub fn router(
                 provide_context(mediation.clone());
                 provide_context(login_throttle.clone());
                 provide_context(sealer.clone());
+                provide_context(secure_cookies);
             },
             {
                 let options = options.clone();

@@ -87,6 +87,23 @@ async fn a_whole_portal_moves_to_postgresql_and_nothing_is_lost() {
         "roll-ups computed before the move"
     );
 
+    // The portal is stopped before a move (the command says so); this one keeps running, so
+    // let its outbox send the booking messages first, or a send between the copy and the
+    // comparison would change a row under the checksum.
+    let source = sqlx::SqlitePool::connect(&old.db.url).await.unwrap();
+    for _ in 0..100 {
+        let (unsent,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE sent_at IS NULL")
+                .fetch_one(&source)
+                .await
+                .unwrap();
+        if unsent == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    source.close().await;
+
     // the move
     let target = Arc::new(TestDatabase::new(Engine::Postgres).await);
     let mut seen = Vec::new();

@@ -134,11 +134,38 @@ async fn disabling_an_account_ends_its_sessions_at_once_and_every_change_is_audi
 }
 
 #[tokio::test]
-async fn over_https_the_browser_is_told_to_stay_on_https() {
+async fn over_https_the_browser_is_told_to_stay_on_https_and_cookies_are_secure() {
     let app = spawn_app_with(|c| c.secure_cookies = true).await;
     let r = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();
     assert!(r.headers()["strict-transport-security"]
         .to_str()
         .unwrap()
         .starts_with("max-age="));
+    // the flash of a rejected form (name and phone inside) is a Secure cookie too
+    use leptos::server_fn::ServerFn;
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!(
+            "{}{}",
+            app.base,
+            app::api::bookings::OpenBooking::PATH
+        ))
+        .header("accept", "text/html")
+        .header("origin", app.base.as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("code=ABCDE-12345&phone=13800000000")
+        .send()
+        .await
+        .unwrap();
+    let flash: Vec<&str> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .filter(|c| c.starts_with("portal_flash0="))
+        .collect();
+    assert_eq!(flash.len(), 1);
+    assert!(flash[0].contains("; Secure"), "{}", flash[0]);
 }
