@@ -37,10 +37,8 @@ mod tests {
     fn pages_run_only_their_own_scripts() {
         let p = super::page_policy("abc");
         assert!(p.contains("script-src 'nonce-abc' 'strict-dynamic'"));
-        assert!(!p.contains("'unsafe-inline' 'strict"), "{p}");
-        assert!(!p
-            .split(';')
-            .any(|d| d.contains("script-src") && d.contains("unsafe-inline")));
+        let scripts = p.split(';').find(|d| d.contains("script-src")).unwrap();
+        assert!(!scripts.contains("unsafe-inline"), "{p}");
         assert!(p.contains("frame-ancestors 'none'"));
     }
 }

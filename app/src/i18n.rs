@@ -363,6 +363,9 @@ messages! {
     StatsKeyFigures,
     StatsScope,
     StatsWanYuan,
+    RequestTooLarge,
+    CrossSiteRefused,
+    ServerFault,
 }
 
 /// A message in the visitor's language, in its plainer wording in elderly-friendly mode.
@@ -778,6 +781,9 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StatsKeyFigures => "主要数据",
             StatsScope => "统计范围",
             StatsWanYuan => "万元",
+            RequestTooLarge => "提交的内容太大（最多 16 KB），请删减后再试",
+            CrossSiteRefused => "请从本平台的页面提交（跨站请求已拒绝）",
+            ServerFault => "服务器暂时出错，请稍后再试",
         },
         Lang::En => match msg {
             SiteTitle => "District Public Legal Services",
@@ -1115,6 +1121,9 @@ pub fn text(lang: Lang, msg: Msg) -> &'static str {
             StatsKeyFigures => "Key figures",
             StatsScope => "Scope",
             StatsWanYuan => "× ¥10,000",
+            RequestTooLarge => "What was sent is too large (16 KB at most); please shorten it and try again",
+            CrossSiteRefused => "Please send this from the portal's own pages (cross-site requests are refused)",
+            ServerFault => "The server had a problem; please try again later",
         },
     }
 }

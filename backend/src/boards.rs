@@ -72,12 +72,6 @@ impl Boards {
         }
     }
 
-    /// Streams open now, and clients and places they are counted under (tests, bench).
-    pub fn open_counts(&self) -> (usize, usize, usize) {
-        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        (open.total, open.per_client.len(), open.places.len())
-    }
-
     fn take_slot(&self, client: IpAddr) -> Result<StreamSlot, WatchError> {
         let client = client_key(client);
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());

@@ -25,10 +25,6 @@ impl Retention {
         Retention { store, days, clock }
     }
 
-    pub fn days(&self) -> u32 {
-        self.days
-    }
-
     /// Anonymises everything that is due now, in batches; returns how many rows of each
     /// kind. Running it again right away changes nothing.
     pub async fn run(&self) -> StoreResult<Anonymised> {

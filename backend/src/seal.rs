@@ -39,8 +39,8 @@ impl Sealer {
         Ok(Sealer { key: Arc::new(key) })
     }
 
-    /// A sealer with a given key (tests).
-    pub fn with_key(key: &[u8]) -> Self {
+    #[cfg(test)]
+    fn with_key(key: &[u8]) -> Self {
         Sealer {
             key: Arc::new(key.to_vec()),
         }

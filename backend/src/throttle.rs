@@ -61,11 +61,6 @@ impl Limiter {
     pub fn allow(&self, client: IpAddr) -> bool {
         self.0.check_key(&client_key(client)).is_ok()
     }
-
-    /// How many clients the table holds now.
-    pub fn clients(&self) -> usize {
-        self.0.len()
-    }
 }
 
 /// The limiter in use, or none when limits are off (`PORTAL_RATE_LIMIT=off`).
@@ -135,7 +130,8 @@ impl LoginThrottle {
     }
 
     /// How many usernames and clients the tables hold now.
-    pub fn keys(&self) -> (usize, usize) {
+    #[cfg(test)]
+    fn keys(&self) -> (usize, usize) {
         (self.by_name.len(), self.by_client.len())
     }
 }

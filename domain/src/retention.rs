@@ -27,17 +27,6 @@ pub const ANONYMISED_NAME: &str = "（已匿名）";
 /// booking limits of real residents never count these rows.
 pub const ANONYMISED_PHONE: &str = "00000000000";
 
-/// Booking states after which nothing more happens to a booking.
-pub const fn booking_is_final(state: BookingState) -> bool {
-    match state {
-        BookingState::Cancelled | BookingState::Done | BookingState::NoShow => true,
-        BookingState::Booked
-        | BookingState::CheckedIn
-        | BookingState::Called
-        | BookingState::Serving => false,
-    }
-}
-
 /// Case steps whose stored detail carries text staff typed about the matter (a refusal's
 /// reason, an agreement's terms, a failure's reason, a follow-up note): emptied with the case.
 /// The other steps record only ids, places, times and channels.
@@ -94,7 +83,7 @@ impl Cutoff {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> bool {
-        end < self.before && (booking_is_final(state) || start < self.today_start)
+        end < self.before && (!state.is_active() || start < self.today_start)
     }
 
     /// A case is due when it is closed and its last step (its closing, or a later follow-up

@@ -7,7 +7,7 @@
 //! without the browser asking first (and this server never says yes), and no browser sends
 //! a post without `Origin` today, so that is a program (a test, a kiosk), not a forged form. Session cookies are also `SameSite=Lax`: this is the second line.
 
-use crate::hardening::{lang_of, refusal};
+use crate::hardening::{is_api, lang_of, refusal};
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -49,10 +49,8 @@ pub async fn same_origin_only(req: Request, next: Next) -> Response {
     refusal(
         StatusCode::FORBIDDEN,
         "cross_site",
-        req.uri().path().starts_with("/api/"),
-        lang_of(req.headers()),
-        "请从本平台的页面提交（跨站请求已拒绝）",
-        "Please send this from the portal's own pages (cross-site requests are refused)",
+        is_api(&req),
+        app::i18n::text(lang_of(req.headers()), app::i18n::Msg::CrossSiteRefused).into(),
     )
 }
 

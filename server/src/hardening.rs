@@ -3,6 +3,7 @@
 //! 500 instead of a dropped connection. Refusals made here answer in the visitor's language
 //! (their `lang` cookie, else their browser's), as JSON under `/api/` and as text elsewhere.
 
+use app::i18n::{text, Msg};
 use app::prefs::Prefs;
 use axum::body::Body;
 use axum::extract::Request;
@@ -21,27 +22,18 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
     Prefs::from_headers(get(header::COOKIE), get(header::ACCEPT_LANGUAGE)).lang
 }
 
-/// A refusal made before any handler ran: `error` is the API's machine-readable code.
-pub fn refusal(
-    status: StatusCode,
-    error: &'static str,
-    api: bool,
-    lang: Lang,
-    zh: &str,
-    en: &str,
-) -> Response {
-    let message = match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    };
+/// A refusal made before any handler ran, in the visitor's language: the API's error shape
+/// (`error` is its machine-readable code) under `/api/`, plain text elsewhere.
+pub fn refusal(status: StatusCode, error: &'static str, api: bool, message: String) -> Response {
     let mut response = if api {
-        (
-            status,
-            axum::Json(serde_json::json!({ "error": error, "message": message })),
-        )
-            .into_response()
+        let body = crate::api::error::ErrorBody {
+            error,
+            message,
+            field: None,
+        };
+        (status, axum::Json(body)).into_response()
     } else {
-        (status, message.to_string()).into_response()
+        (status, message).into_response()
     };
     response
         .headers_mut()
@@ -49,7 +41,7 @@ pub fn refusal(
     response
 }
 
-fn is_api(req: &Request) -> bool {
+pub(crate) fn is_api(req: &Request) -> bool {
     req.uri().path().starts_with("/api/")
 }
 
@@ -66,9 +58,7 @@ pub async fn bounded_body(req: Request, next: Next) -> Response {
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             is_api(&req),
-            lang_of(req.headers()),
-            "提交的内容太大（最多 16 KB），请删减后再试",
-            "What was sent is too large (16 KB at most); please shorten it and try again",
+            text(lang_of(req.headers()), Msg::RequestTooLarge).into(),
         );
     }
     let (parts, body) = req.into_parts();
@@ -118,10 +108,6 @@ pub async fn response_headers(secure: bool, req: Request, next: Next) -> Respons
     response
 }
 
-/// No request says which language it wants once it has panicked: both.
-const PANIC_MESSAGE: &str =
-    "服务器暂时出错，请稍后再试 / The server had a problem; please try again later";
-
 /// A panic in a handler: logged with its message, answered with a plain 500.
 pub fn on_panic(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let detail = err
@@ -130,13 +116,17 @@ pub fn on_panic(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("unknown");
     tracing::error!(panic = detail, "request handler panicked");
+    // the request, and so its language, is gone by now: both
+    let message = format!(
+        "{} / {}",
+        text(Lang::ZhCn, Msg::ServerFault),
+        text(Lang::En, Msg::ServerFault)
+    );
     refusal(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",
         false,
-        Lang::ZhCn,
-        PANIC_MESSAGE,
-        PANIC_MESSAGE,
+        message,
     )
 }
 

@@ -326,15 +326,6 @@ fn password_from_stdin() -> Option<String> {
 
 /// `server user …`; each change is in the audit log.
 async fn manage_user(action: UserCommand) -> ExitCode {
-    if let UserCommand::Add {
-        username,
-        role,
-        place,
-        name,
-    } = &action
-    {
-        return add_user(username, role, *place, name).await;
-    }
     let staff = match staff_of_env().await {
         Ok(s) => s,
         Err(e) => {
@@ -385,8 +376,12 @@ async fn manage_user(action: UserCommand) -> ExitCode {
                 ),
             )
         }
-        // handled above, before the database is opened here
-        UserCommand::Add { .. } => return ExitCode::FAILURE,
+        UserCommand::Add {
+            username,
+            role,
+            place,
+            name,
+        } => return add_user(&staff, username, role, *place, name).await,
     };
     match result {
         Ok(()) => {
@@ -400,56 +395,38 @@ async fn manage_user(action: UserCommand) -> ExitCode {
     }
 }
 
-async fn add_user(username: &str, role: &str, place: Option<i64>, name: &str) -> ExitCode {
+async fn add_user(
+    staff: &backend::staff::Staff,
+    username: &str,
+    role: &str,
+    place: Option<i64>,
+    name: &str,
+) -> ExitCode {
     let Some(role) = domain::staff::Role::parse(role) else {
         let codes: Vec<&str> = domain::staff::Role::ALL.iter().map(|r| r.code()).collect();
         eprintln!("--role: expected one of {}", codes.join(", "));
         return ExitCode::from(2);
     };
-    let mut password = String::new();
-    if std::io::stdin().read_line(&mut password).is_err() {
+    let Some(password) = password_from_stdin() else {
         eprintln!("could not read the password from standard input");
         return ExitCode::from(2);
-    }
-    let password = password.trim_end_matches(['\n', '\r']);
-    let config = match Config::from_env() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("configuration error: {e}");
-            return ExitCode::from(2);
-        }
     };
-    let result = async {
-        let store = server::startup::open_store(&config).await?;
-        let staff = backend::staff::Staff::new(
-            store.clone(),
-            backend::Directory::new(store),
-            backend::booking::system_clock(),
-        );
-        Ok::<_, server::startup::StartupError>(
-            staff
-                .add_user(
-                    username,
-                    name,
-                    password,
-                    role,
-                    place.map(domain::LocationId),
-                )
-                .await,
+    match staff
+        .add_user(
+            username,
+            name,
+            &password,
+            role,
+            place.map(domain::LocationId),
         )
-    }
-    .await;
-    match result {
-        Ok(Ok(id)) => {
+        .await
+    {
+        Ok(id) => {
             println!("账号 {username}（{}）已创建，编号 {id}", role.label_zh());
             ExitCode::SUCCESS
         }
-        Ok(Err(e)) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
         Err(e) => {
-            eprintln!("cannot add the account: {e}");
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }

@@ -9,9 +9,7 @@ use super::This;
 use crate::store::{Anonymised, StoreResult};
 use chrono::{DateTime, Utc};
 use domain::mediation::CaseState;
-use domain::retention::{
-    booking_is_final, Cutoff, ANONYMISED_NAME, ANONYMISED_PHONE, STEPS_WITH_TYPED_TEXT,
-};
+use domain::retention::{Cutoff, ANONYMISED_NAME, ANONYMISED_PHONE, STEPS_WITH_TYPED_TEXT};
 use domain::BookingState;
 
 /// `('a', 'b')` of fixed codes (never user input).
@@ -31,7 +29,7 @@ impl This {
         let final_states = codes(
             BookingState::ALL
                 .into_iter()
-                .filter(|s| booking_is_final(*s))
+                .filter(|s| !s.is_active())
                 .map(BookingState::code),
         );
         let closed_states = codes(
