@@ -169,3 +169,64 @@ async fn over_https_the_browser_is_told_to_stay_on_https_and_cookies_are_secure(
     assert_eq!(flash.len(), 1);
     assert!(flash[0].contains("; Secure"), "{}", flash[0]);
 }
+
+/// Runs `server user ARGS` on the test portal's database, with `stdin` as standard input.
+fn user_command(app: &common::TestApp, args: &[&str], stdin: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("user")
+        .args(args)
+        .env("DATABASE_URL", &app.db.url)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_user_commands_disable_enable_reset_and_list_accounts_of_a_running_portal() {
+    let app = spawn_app().await;
+    let clerk = app.signed_in("o4-clerk").await;
+    let (ok, out) = user_command(&app, &["disable", "o4-clerk"], "");
+    assert!(ok, "{out}");
+    assert_eq!(me(&clerk).await, 401, "signed out at once");
+    let (ok, out) = user_command(&app, &["list"], "");
+    assert!(ok, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("o4-clerk "))
+        .expect(&out);
+    assert!(line.ends_with("disabled"), "{line}");
+
+    let (ok, out) = user_command(&app, &["enable", "o4-clerk"], "");
+    assert!(ok, "{out}");
+    let clerk = app.signed_in("o4-clerk").await;
+    let (ok, out) = user_command(&app, &["reset-password", "o4-clerk"], "short\n");
+    assert!(!ok, "a too-short password is refused: {out}");
+    assert_eq!(me(&clerk).await, 200, "and nothing changed");
+    let (ok, out) = user_command(&app, &["reset-password", "o4-clerk"], "a-fresh-start-26\n");
+    assert!(ok, "{out}");
+    assert_eq!(me(&clerk).await, 401, "the reset ended the session");
+    let (status, _) = app
+        .client()
+        .post(
+            "/api/v1/staff/login",
+            &json!({"username": "o4-clerk", "password": "a-fresh-start-26"}),
+        )
+        .await;
+    assert_eq!(status, 200, "the new password signs in");
+    let (ok, _) = user_command(&app, &["disable", "nobody-here"], "");
+    assert!(!ok, "an unknown account is an error");
+}
