@@ -1,0 +1,146 @@
+//! The dashboard: the figures of a scope over a period, with its drill-down rows and months.
+
+use super::{
+    report_en, report_zh, scope_includes, Figures, Month, Period, ReportSubject, Scope, Tally,
+};
+use crate::{Location, LocationId};
+use serde::{Deserialize, Serialize};
+
+/// One line of a drill-down table: an office with its workrooms (district view), or one place
+/// (office view).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceRow {
+    pub location_id: LocationId,
+    pub name: String,
+    pub figures: Figures,
+}
+
+/// One month of the period (partial at the ends), for the trend chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthRow {
+    /// `YYYY-MM`
+    pub month: String,
+    pub figures: Figures,
+}
+
+/// Everything a statistics page, the API and the exports show for a scope and a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub scope: Scope,
+    pub scope_name: String,
+    /// The office a workroom belongs to (for the way back up).
+    pub parent: Option<(LocationId, String)>,
+    pub period: Period,
+    pub previous_period: Period,
+    pub figures: Figures,
+    pub previous: Figures,
+    pub rows: Vec<PlaceRow>,
+    pub months: Vec<MonthRow>,
+    pub report_zh: Vec<String>,
+    pub report_en: Vec<String>,
+}
+
+impl Dashboard {
+    /// Adds up `current` (per month and place) for `scope`: the scope's total, its drill-down
+    /// rows and its months; `previous` is the previous period's counts. `places` is the whole
+    /// directory, in the order pages list it.
+    pub fn build(
+        scope: Scope,
+        period: Period,
+        places: &[Location],
+        current: &[(Month, LocationId, Tally)],
+        previous: &[(Month, LocationId, Tally)],
+    ) -> Dashboard {
+        let index: std::collections::HashMap<LocationId, &Location> =
+            places.iter().map(|p| (p.id, p)).collect();
+        let place = |id: LocationId| index.get(&id).copied();
+        let in_scope = |id: LocationId| place(id).is_some_and(|p| scope_includes(scope, p));
+        let scope_place = match scope {
+            Scope::District => None,
+            Scope::Place(id) => place(id),
+        };
+        // The drill-down row a place adds to: in the district, its office's; in an office,
+        // its own; a workroom has no rows. A place heads a row when it is its own row.
+        let row_of = |p: &Location| -> Option<LocationId> {
+            match (scope, scope_place) {
+                (Scope::District, _) => Some(p.office_id.unwrap_or(p.id)),
+                (Scope::Place(_), Some(sp)) if sp.office_id.is_none() && in_scope(p.id) => {
+                    Some(p.id)
+                }
+                _ => None,
+            }
+        };
+        let mut total = Tally::default();
+        let mut months: Vec<(Month, Tally)> = Vec::new();
+        let mut rows: Vec<(LocationId, Tally)> = Vec::new();
+        for (month, id, tally) in current.iter().filter(|(_, id, _)| in_scope(*id)) {
+            total.merge(tally);
+            match months.iter_mut().find(|(m, _)| m == month) {
+                Some((_, t)) => t.merge(tally),
+                None => months.push((*month, tally.clone())),
+            }
+            if let Some(row) = place(*id).and_then(row_of) {
+                match rows.iter_mut().find(|(r, _)| *r == row) {
+                    Some((_, t)) => t.merge(tally),
+                    None => rows.push((row, tally.clone())),
+                }
+            }
+        }
+        let mut before = Tally::default();
+        for (_, _, tally) in previous.iter().filter(|(_, id, _)| in_scope(*id)) {
+            before.merge(tally);
+        }
+        // every row of the scope is listed, quiet ones with zeros, in directory order
+        let row_places: Vec<&Location> =
+            places.iter().filter(|p| row_of(p) == Some(p.id)).collect();
+        let rows = row_places
+            .into_iter()
+            .map(|p| PlaceRow {
+                location_id: p.id,
+                name: p.name.clone(),
+                figures: Figures::of(
+                    &rows
+                        .iter()
+                        .find(|(r, _)| *r == p.id)
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or_default(),
+                ),
+            })
+            .collect();
+        let (whole, partial) = period.split();
+        let mut all_months: Vec<Month> = whole;
+        all_months.extend(partial.iter().map(|p| Month::of(p.from)));
+        all_months.sort();
+        let months = all_months
+            .into_iter()
+            .map(|m| MonthRow {
+                month: m.key(),
+                figures: Figures::of(
+                    &months
+                        .iter()
+                        .find(|(k, _)| *k == m)
+                        .map(|(_, t)| t.clone())
+                        .unwrap_or_default(),
+                ),
+            })
+            .collect();
+        let figures = Figures::of(&total);
+        let subject = ReportSubject::of(scope, scope_place);
+        Dashboard {
+            scope,
+            scope_name: scope_place.map_or_else(|| "全区".to_string(), |p| p.name.clone()),
+            parent: scope_place
+                .and_then(|p| p.office_id)
+                .and_then(place)
+                .map(|o| (o.id, o.name.clone())),
+            period,
+            previous_period: period.previous(),
+            report_zh: report_zh(&period, &subject, &figures),
+            report_en: report_en(&period, &subject, &figures),
+            figures,
+            previous: Figures::of(&before),
+            rows,
+            months,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Ledgers: the exports' tables.
+
+use super::{service_name_zh, wan_yuan_text, Dashboard, Figures, Ratio};
+use crate::booking::FieldError;
+use crate::mediation::{Fen, Referral};
+use serde::{Deserialize, Serialize};
+
+/// Which ledger an export lays out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ledger {
+    /// 法律服务接待统计台账: per place and service.
+    Services,
+    /// 人民调解工作统计台账: per place.
+    Mediation,
+}
+
+impl Ledger {
+    pub const ALL: [Ledger; 2] = [Ledger::Services, Ledger::Mediation];
+    pub fn parse(text: &str) -> Result<Ledger, FieldError> {
+        match text.trim() {
+            "" | "services" => Ok(Ledger::Services),
+            "mediation" => Ok(Ledger::Mediation),
+            _ => Err(FieldError::new(
+                "ledger",
+                "台账应为 services 或 mediation",
+                "The ledger must be “services” or “mediation”",
+            )),
+        }
+    }
+    pub const fn code(self) -> &'static str {
+        match self {
+            Ledger::Services => "services",
+            Ledger::Mediation => "mediation",
+        }
+    }
+    pub const fn title_zh(self) -> &'static str {
+        match self {
+            Ledger::Services => "法律服务接待统计台账",
+            Ledger::Mediation => "人民调解工作统计台账",
+        }
+    }
+}
+
+/// A ledger cell: numbers stay numbers in a spreadsheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// A decimal shown with the given number of places (minutes, 万元).
+    Decimal(f64, u8),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Decimal(x, places) => format!("{x:.*}", usize::from(*places)),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A ledger as a table: a title line, the column heads, one row per place (and service),
+/// and the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub heads: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+fn int(n: u64) -> Cell {
+    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn pct(r: &Ratio) -> Cell {
+    r.percent.clone().map_or(Cell::Empty, Cell::Text)
+}
+
+fn minutes_cell(m: Option<f64>) -> Cell {
+    m.map_or(Cell::Empty, |m| Cell::Decimal(m, 1))
+}
+
+/// The ledger of a dashboard: its drill-down rows (or the scope alone), then 合计.
+pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
+    let mut lines: Vec<(String, &Figures)> = d
+        .rows
+        .iter()
+        .map(|r| (r.name.clone(), &r.figures))
+        .collect();
+    lines.push(("合计".to_string(), &d.figures));
+    let title = format!(
+        "{}（{}，{}）",
+        which.title_zh(),
+        d.scope_name,
+        d.period.label_zh()
+    );
+    match which {
+        Ledger::Services => {
+            let mut rows = Vec::new();
+            for (name, f) in &lines {
+                for b in &f.bookings {
+                    let known = b.attended + b.no_show;
+                    rows.push(vec![
+                        Cell::Text(name.clone()),
+                        Cell::Text(service_name_zh(b.service).into()),
+                        int(b.total),
+                        int(b.cancelled),
+                        int(b.rescheduled),
+                        int(b.attended),
+                        int(b.no_show),
+                        pct(&Ratio::new(b.no_show, known)),
+                        int(b.walk_ins),
+                        int(b.attended + b.walk_ins),
+                    ]);
+                }
+                rows.push(vec![
+                    Cell::Text(name.clone()),
+                    Cell::Text("小计".into()),
+                    int(f.bookings_total),
+                    int(f.cancelled),
+                    int(f.rescheduled),
+                    int(f.bookings.iter().map(|b| b.attended).sum()),
+                    int(f.no_show_rate.numerator),
+                    pct(&f.no_show_rate),
+                    int(f.walk_ins),
+                    int(f.bookings.iter().map(|b| b.attended + b.walk_ins).sum()),
+                ]);
+                let last = rows.last_mut().expect("just pushed");
+                last.extend([
+                    minutes_cell(f.wait.average_minutes),
+                    f.wait
+                        .p90_minutes
+                        .map_or(Cell::Empty, |m| Cell::Int(i64::from(m))),
+                    minutes_cell(f.service_time.average_minutes),
+                    int(f.psychology_youth_share.numerator),
+                    pct(&f.psychology_youth_share),
+                ]);
+            }
+            let width = 15;
+            for row in &mut rows {
+                row.resize(width, Cell::Empty);
+            }
+            Table {
+                title,
+                heads: vec![
+                    "单位",
+                    "服务",
+                    "预约(人次)",
+                    "取消",
+                    "改约",
+                    "到场",
+                    "未到",
+                    "爽约率",
+                    "现场(人次)",
+                    "接待合计(人次)",
+                    "平均等候(分钟)",
+                    "90%等候(分钟)",
+                    "平均服务(分钟)",
+                    "青少年心理咨询(人次)",
+                    "青少年占比",
+                ],
+                rows,
+            }
+        }
+        Ledger::Mediation => Table {
+            title,
+            heads: vec![
+                "单位",
+                "收到申请(件)",
+                "不予受理",
+                "受理纠纷(件)",
+                "成功化解(件)",
+                "成功率",
+                "书面协议(份)",
+                "口头协议(件)",
+                "涉及金额(万元)",
+                "调解不成",
+                "对方不同意调解",
+                "诉调对接",
+                "三所联动",
+                "检调联动",
+                "访调联动",
+                "尚在调解",
+                "知识产权受理",
+                "知识产权成功",
+            ],
+            rows: lines
+                .iter()
+                .map(|(name, f)| {
+                    let m = &f.mediation;
+                    vec![
+                        Cell::Text(name.clone()),
+                        int(m.requests),
+                        int(m.refused),
+                        int(m.accepted),
+                        int(m.settled),
+                        pct(&m.success_rate),
+                        int(m.written_agreements),
+                        int(m.oral_agreements),
+                        Cell::Decimal(wan_yuan_text(Fen(m.amount_fen)).parse().unwrap_or(0.0), 2),
+                        int(m.failed),
+                        int(m.not_mediated),
+                        int(m.referrals_via(Referral::Court)),
+                        int(m.referrals_via(Referral::PoliceLawFirm)),
+                        int(m.referrals_via(Referral::Procuratorate)),
+                        int(m.referrals_via(Referral::Department)),
+                        int(m.open),
+                        int(m.ip_accepted),
+                        int(m.ip_settled),
+                    ]
+                })
+                .collect(),
+        },
+    }
+}

@@ -1,0 +1,299 @@
+//! The tally: raw counts of one place over some dates.
+
+use super::Minutes;
+#[cfg(doc)]
+use super::{minutes_of, Figures};
+use crate::mediation::{CaseState, DisputeType, Ending, Referral};
+use crate::queue::QueueState;
+use crate::{BookingState, ServiceCode};
+use serde::{Deserialize, Serialize};
+
+/// Bookings of one service in one state (by the date of their slot).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingCell {
+    pub service: ServiceCode,
+    pub state: BookingState,
+    pub n: u64,
+    /// Of these, booked for a young person (psychology's youth day).
+    pub youth: u64,
+    /// Of these, moved to another slot at least once.
+    pub rescheduled: u64,
+}
+
+/// Mediation cases of one kind, for adding up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseCell {
+    pub dispute: DisputeType,
+    /// `None` while the case is open.
+    pub outcome: Option<Conclusion>,
+    pub n: u64,
+    /// Sum of the amounts named in written agreements.
+    pub amount_fen: i64,
+}
+
+/// How an accepted case ended, as statistics distinguish it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Conclusion {
+    WrittenAgreement,
+    OralAgreement,
+    Failed,
+    /// The other party would not take part.
+    NotMediated,
+    Referred(Referral),
+}
+
+impl Conclusion {
+    /// How an accepted case counts, from how it ended (`None` while open). A refusal is not
+    /// the end of an accepted case, so it is `None` too.
+    pub fn of(ending: Option<Ending>, referral: Option<Referral>) -> Option<Conclusion> {
+        Some(match ending? {
+            Ending::WrittenAgreement => Conclusion::WrittenAgreement,
+            Ending::OralAgreement => Conclusion::OralAgreement,
+            Ending::Failed => Conclusion::Failed,
+            Ending::NotMediated => Conclusion::NotMediated,
+            Ending::Referred => Conclusion::Referred(referral.unwrap_or(Referral::Department)),
+            Ending::Refused => return None,
+        })
+    }
+    /// Sort order: open cases first, then as listed here.
+    fn rank(self) -> usize {
+        match self {
+            Conclusion::WrittenAgreement => 1,
+            Conclusion::OralAgreement => 2,
+            Conclusion::Failed => 3,
+            Conclusion::NotMediated => 4,
+            Conclusion::Referred(r) => 5 + r as usize,
+        }
+    }
+    pub fn settled(self) -> bool {
+        matches!(
+            self,
+            Conclusion::WrittenAgreement | Conclusion::OralAgreement
+        )
+    }
+}
+
+/// Everything counted at one place over some dates. Tallies of places and of months add up
+/// with [`Tally::merge`]; figures are derived from a tally only at the end ([`Figures::of`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub bookings: Vec<BookingCell>,
+    /// People who came without a booking (not counting those handed over from another desk).
+    pub walk_ins: Vec<(ServiceCode, u64)>,
+    /// Handed over to another service or place (访调联动 分流) from this place's queue.
+    pub transferred: u64,
+    /// Queue entries finished as served.
+    pub served: u64,
+    /// Check-in (or arrival) to being called.
+    pub wait: Minutes,
+    /// Being served to finished.
+    pub service_time: Minutes,
+    /// Mediation requests received (by the date they were sent), and of them refused.
+    pub requests: u64,
+    pub refused: u64,
+    /// Cases accepted (by the date of acceptance), by type and how they ended.
+    pub cases: Vec<CaseCell>,
+}
+
+impl Tally {
+    pub fn is_empty(&self) -> bool {
+        *self == Tally::default()
+    }
+
+    /// The stored form of a roll-up: postcard, a compact binary encoding about a quarter of
+    /// the size of JSON and far quicker to read back, which is what a year's dashboard spends
+    /// its time on.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).expect("a tally always encodes")
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tally, postcard::Error> {
+        postcard::from_bytes(bytes)
+    }
+
+    pub fn add_bookings(
+        &mut self,
+        service: ServiceCode,
+        state: BookingState,
+        n: u64,
+        youth: u64,
+        rescheduled: u64,
+    ) {
+        if n == 0 {
+            return;
+        }
+        match self
+            .bookings
+            .iter_mut()
+            .find(|c| c.service == service && c.state == state)
+        {
+            Some(c) => {
+                c.n += n;
+                c.youth += youth;
+                c.rescheduled += rescheduled;
+            }
+            None => {
+                self.bookings.push(BookingCell {
+                    service,
+                    state,
+                    n,
+                    youth,
+                    rescheduled,
+                });
+                self.bookings.sort_by_key(|c| {
+                    (
+                        c.service.rank(),
+                        BookingState::ALL.iter().position(|s| *s == c.state),
+                    )
+                });
+            }
+        }
+    }
+
+    pub fn add_walk_ins(&mut self, service: ServiceCode, n: u64) {
+        if n == 0 {
+            return;
+        }
+        match self.walk_ins.iter_mut().find(|(s, _)| *s == service) {
+            Some((_, c)) => *c += n,
+            None => {
+                self.walk_ins.push((service, n));
+                self.walk_ins.sort_by_key(|(s, _)| s.rank());
+            }
+        }
+    }
+
+    /// People who arrived at a desk of `service` and are now in `state`. A walk-in is someone
+    /// who neither booked nor was handed over from another desk; a finished visit counts as
+    /// served; a hand-over counts where it left.
+    pub fn add_arrivals(
+        &mut self,
+        service: ServiceCode,
+        booked: bool,
+        handed_over: bool,
+        state: QueueState,
+        n: u64,
+    ) {
+        if !booked && !handed_over {
+            self.add_walk_ins(service, n);
+        }
+        match state {
+            QueueState::Done => self.served += n,
+            QueueState::Transferred => self.transferred += n,
+            _ => {}
+        }
+    }
+
+    /// Waits from arrival to being called (everyone called counts, whatever came next):
+    /// `n` waits of `minutes` (as [`minutes_of`] rounds) lasting `seconds` together.
+    pub fn add_waits(&mut self, minutes: u32, n: u64, seconds: i64) {
+        self.wait.add(minutes, n, seconds);
+    }
+
+    /// Times from being served to finished, of visits now in `state`: only a finished
+    /// service counts (a person handed over or undone mid-service has no service time).
+    pub fn add_service_times(&mut self, state: QueueState, minutes: u32, n: u64, seconds: i64) {
+        if state == QueueState::Done {
+            self.service_time.add(minutes, n, seconds);
+        }
+    }
+
+    /// Mediation requests sent, now in `state`; refused ones are counted apart.
+    pub fn add_requests(&mut self, state: CaseState, n: u64) {
+        self.requests += n;
+        if state == CaseState::Refused {
+            self.refused += n;
+        }
+    }
+
+    pub fn add_cases(
+        &mut self,
+        dispute: DisputeType,
+        outcome: Option<Conclusion>,
+        n: u64,
+        amount_fen: i64,
+    ) {
+        if n == 0 {
+            return;
+        }
+        match self
+            .cases
+            .iter_mut()
+            .find(|c| c.dispute == dispute && c.outcome == outcome)
+        {
+            Some(c) => {
+                c.n += n;
+                c.amount_fen += amount_fen;
+            }
+            None => {
+                self.cases.push(CaseCell {
+                    dispute,
+                    outcome,
+                    n,
+                    amount_fen,
+                });
+                self.cases.sort_by_key(|c| {
+                    (
+                        DisputeType::ALL.iter().position(|d| *d == c.dispute),
+                        c.outcome.map_or(0, Conclusion::rank),
+                    )
+                });
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        for c in &other.bookings {
+            self.add_bookings(c.service, c.state, c.n, c.youth, c.rescheduled);
+        }
+        for (s, n) in &other.walk_ins {
+            self.add_walk_ins(*s, *n);
+        }
+        self.transferred += other.transferred;
+        self.served += other.served;
+        self.wait.merge(&other.wait);
+        self.service_time.merge(&other.service_time);
+        self.requests += other.requests;
+        self.refused += other.refused;
+        for c in &other.cases {
+            self.add_cases(c.dispute, c.outcome, c.n, c.amount_fen);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::fixtures::hand_made;
+    use crate::stats::Figures;
+    use BookingState::*;
+    use ServiceCode::*;
+
+    #[test]
+    fn tallies_add_up_in_any_order_and_survive_storage() {
+        let (a, b) = (hand_made(), {
+            let mut t = Tally::default();
+            t.add_bookings(Notary, Done, 2, 0, 0);
+            t.add_bookings(LegalConsultation, Done, 1, 0, 0);
+            t.add_walk_ins(Psychology, 1);
+            t.add_cases(
+                DisputeType::Neighbour,
+                Some(Conclusion::WrittenAgreement),
+                1,
+                7,
+            );
+            t.wait.add_seconds(60);
+            t
+        });
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(Figures::of(&ab).bookings_total, 17 + 3);
+        assert_eq!(Figures::of(&ab).mediation.amount_fen, 1_500_057);
+        assert_eq!(Tally::from_bytes(&ab.to_bytes()).unwrap(), ab);
+        assert!(Tally::from_bytes(b"{\"bookings\": []}").is_err());
+        assert!(Tally::default().is_empty());
+    }
+}
