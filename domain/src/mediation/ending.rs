@@ -1,0 +1,127 @@
+//! How a case ends: an agreement, a failure or a referral, as a step records it and as the
+//! case keeps it.
+
+use super::{CaseState, Fen};
+use serde::{Deserialize, Serialize};
+
+/// Where a case that is not mediated here goes (the report's "联动" channels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Referral {
+    /// 诉调对接: to the court.
+    Court,
+    /// 三所联动: police station and law firm.
+    PoliceLawFirm,
+    /// 检调联动: procuratorate.
+    Procuratorate,
+    /// 访调联动 (分流): another department.
+    Department,
+}
+
+impl Referral {
+    pub const ALL: [Referral; 4] = [
+        Referral::Court,
+        Referral::PoliceLawFirm,
+        Referral::Procuratorate,
+        Referral::Department,
+    ];
+    pub const fn code(self) -> &'static str {
+        match self {
+            Referral::Court => "court",
+            Referral::PoliceLawFirm => "police_law_firm",
+            Referral::Procuratorate => "procuratorate",
+            Referral::Department => "department",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Referral::Court => "诉调对接（转法院）",
+            Referral::PoliceLawFirm => "三所联动（派出所、律师事务所）",
+            Referral::Procuratorate => "检调联动（检察院）",
+            Referral::Department => "访调联动（分流至相关部门）",
+        }
+    }
+}
+
+/// How a mediated case ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaseOutcome {
+    /// 达成书面调解协议: the agreement gets a number when it is recorded.
+    WrittenAgreement { amount: Fen, terms: String },
+    /// 达成口头协议
+    OralAgreement { terms: String },
+    /// 调解不成
+    Failed { reason: String },
+    /// 转交
+    Referred { channel: Referral },
+}
+
+impl CaseOutcome {
+    /// How a case with this outcome is recorded as having ended.
+    pub const fn ending(&self) -> Ending {
+        match self {
+            CaseOutcome::WrittenAgreement { .. } => Ending::WrittenAgreement,
+            CaseOutcome::OralAgreement { .. } => Ending::OralAgreement,
+            CaseOutcome::Failed { .. } => Ending::Failed,
+            CaseOutcome::Referred { .. } => Ending::Referred,
+        }
+    }
+}
+
+/// How a closed case ended, as recorded on the case. The codes are stored and appear in the
+/// API (`outcome`): never rename them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ending {
+    /// 不予受理 (never accepted).
+    Refused,
+    /// The other party would not take part.
+    NotMediated,
+    WrittenAgreement,
+    OralAgreement,
+    Failed,
+    /// To the court, police station and law firm, procuratorate or another department.
+    Referred,
+}
+
+impl Ending {
+    pub const ALL: [Ending; 6] = [
+        Ending::Refused,
+        Ending::NotMediated,
+        Ending::WrittenAgreement,
+        Ending::OralAgreement,
+        Ending::Failed,
+        Ending::Referred,
+    ];
+    pub const fn code(self) -> &'static str {
+        match self {
+            Ending::Refused => "refused",
+            Ending::NotMediated => "not_mediated",
+            Ending::WrittenAgreement => "written_agreement",
+            Ending::OralAgreement => "oral_agreement",
+            Ending::Failed => "failed",
+            Ending::Referred => "referred",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+    /// 成功化解: settled with a written or an oral agreement.
+    pub const fn settled(self) -> bool {
+        matches!(self, Ending::WrittenAgreement | Ending::OralAgreement)
+    }
+    /// The state a case that ended this way is in.
+    pub const fn state(self) -> CaseState {
+        match self {
+            Ending::Refused => CaseState::Refused,
+            Ending::NotMediated => CaseState::NotMediated,
+            Ending::WrittenAgreement | Ending::OralAgreement => CaseState::Settled,
+            Ending::Failed => CaseState::Failed,
+            Ending::Referred => CaseState::Referred,
+        }
+    }
+}
