@@ -1,9 +1,10 @@
 //! The portal's user interface (Leptos), rendered on the server and hydrated in the browser.
 //!
-//! * `pages/`: one module per page (resident pages now; staff, display and statistics later).
+//! * `pages/`: one module per page or group of pages: the resident's, the staff's (sign-in,
+//!   queue, audit, mediation cases, schedules, statistics) and the waiting-room display.
 //! * `components/`: pieces shared by pages.
 //! * `api.rs`: the server functions pages call.
-//! * `i18n.rs`: every user-facing text.
+//! * `i18n/`: the pages' texts in Chinese and English, and dates and counts as each writes them.
 
 #![recursion_limit = "256"]
 
