@@ -9,7 +9,7 @@ use crate::{Location, ServiceCode};
 pub struct ReportSubject {
     /// "各级人民调解委员会" / "大宁路司法所及所辖居村人民调解委员会".
     pub committees_zh: String,
-    /// "各网点" / "大宁路司法所及所辖居村法律服务工作室".
+    /// "全区各司法所和居村法律服务工作室" / "大宁路司法所及所辖居村法律服务工作室".
     pub places_zh: String,
     pub committees_en: String,
     pub places_en: String,
