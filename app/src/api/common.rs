@@ -66,7 +66,11 @@ mod ssr {
     impl AppError {
         /// The one conversion of a use case's error, in the page's language.
         pub fn from_use_case(e: &dyn UseCaseError) -> Self {
-            let lang = crate::i18n::lang();
+            AppError::in_lang(e, crate::i18n::lang())
+        }
+
+        /// A use case's error in `lang`.
+        pub fn in_lang(e: &dyn UseCaseError, lang: domain::Lang) -> Self {
             AppError {
                 kind: e.kind(),
                 message: e.message(lang),

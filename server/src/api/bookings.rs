@@ -1,6 +1,6 @@
 //! Residents' booking API: free slots, book, look up, cancel, reschedule.
 
-use super::error::{ApiError, ErrorBody, API_LANG};
+use super::error::{api_lang, ApiError, ErrorBody};
 use super::extract::{json_body, PhoneBody, PhoneQuery, ResidentPhone};
 use crate::startup::AppState;
 use axum::body::Bytes;
@@ -44,8 +44,13 @@ fn parse_date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDa
     value
         .filter(|v| !v.is_empty())
         .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| ApiError::invalid(field, "日期格式应为 YYYY-MM-DD"))
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                ApiError::invalid(
+                    field,
+                    "日期格式应为 YYYY-MM-DD",
+                    "The date should be written YYYY-MM-DD",
+                )
+            })
         })
         .transpose()
 }
@@ -65,12 +70,13 @@ pub async fn slots(
 ) -> Result<Json<Vec<SlotJson>>, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let place = state.directory.location(LocationId(id)).await?;
-    let service: ServiceCode = q
-        .service
-        .as_deref()
-        .unwrap_or("")
-        .parse()
-        .map_err(|_| ApiError::invalid("service", "请指定服务代码，例如 legal_consultation"))?;
+    let service: ServiceCode = q.service.as_deref().unwrap_or("").parse().map_err(|_| {
+        ApiError::invalid(
+            "service",
+            "请指定服务代码，例如 legal_consultation",
+            "Please name a service code, e.g. legal_consultation",
+        )
+    })?;
     let (first, last) = state.bookings.window_days();
     let from = parse_date("from", q.from.as_deref())?.unwrap_or(first);
     let to = parse_date("to", q.to.as_deref())?.unwrap_or(last);
@@ -191,7 +197,7 @@ fn booking_error(e: BookingError) -> ApiError {
     match &e {
         BookingError::Full { alternatives } => ApiError::Choice {
             error: "full",
-            message: e.message(API_LANG),
+            message: e.message(api_lang()),
             key: "alternatives",
             details: serde_json::to_value(
                 alternatives
@@ -215,9 +221,9 @@ fn booking_error(e: BookingError) -> ApiError {
     ))]
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let b: BookingBody = json_body(&body)?;
-    let location_id = b
-        .location_id
-        .ok_or_else(|| ApiError::invalid("location_id", "请选择服务网点"))?;
+    let location_id = b.location_id.ok_or_else(|| {
+        ApiError::invalid("location_id", "请选择服务网点", "Please choose a place")
+    })?;
     let req = BookingRequest {
         location_id,
         service: b.service.unwrap_or_default(),

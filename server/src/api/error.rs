@@ -2,7 +2,9 @@
 //! case's error becomes one by its kind ([`ErrorKind`]), its words and its field, the same
 //! ones the pages show; internal details are logged by the layer below and never sent.
 
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::error::kind_message;
@@ -11,16 +13,30 @@ use domain::Lang;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The language of the API's messages: `ErrorBody.message` is documented as Chinese, and
-/// clients show it as it comes.
-pub const API_LANG: Lang = Lang::ZhCn;
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// The language the API answers the request in hand with: the visitor's (their `lang`
+/// cookie, else their browser's `Accept-Language`, else Chinese), as for the refusals made
+/// before any handler ran and for the pages.
+pub fn api_lang() -> Lang {
+    LANG.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// Answers every API request in the visitor's language (see [`api_lang`]).
+pub async fn in_visitors_language(req: Request, next: Next) -> Response {
+    let lang = crate::hardening::lang_of(req.headers());
+    LANG.scope(lang, next.run(req)).await
+}
 
 /// Body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable machine-readable code, e.g. `not_found`, `invalid`.
     pub error: &'static str,
-    /// Explanation for people, in Chinese.
+    /// Explanation for people, in the visitor's language: their `lang` cookie (`zh-CN` or
+    /// `en`), else their `Accept-Language`, else Chinese.
     pub message: String,
     /// The input field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,7 +68,7 @@ impl ApiError {
     pub fn of_kind(kind: ErrorKind) -> Self {
         ApiError::Refusal {
             kind,
-            message: kind_message(kind, API_LANG).into(),
+            message: kind_message(kind, api_lang()).into(),
             field: None,
         }
     }
@@ -75,20 +91,19 @@ impl ApiError {
         Self::of_kind(ErrorKind::Internal)
     }
 
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A handler's own check of a field failed; what it says in Chinese and in English.
+    pub fn invalid(field: impl Into<String>, zh: &str, en: &str) -> Self {
         ApiError::Refusal {
             kind: ErrorKind::Invalid,
-            message: message.into(),
+            message: in_lang(zh, en),
             field: Some(field.into()),
         }
     }
 
-    /// Not signed in, or wrong username or password.
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        ApiError::Refusal {
-            kind: ErrorKind::Unauthorized,
-            message: message.into(),
-            field: None,
+    /// The body is not (the) JSON (asked for); what to send instead, in either language.
+    pub fn bad_request(zh: &str, en: &str) -> Self {
+        ApiError::BadRequest {
+            message: in_lang(zh, en),
         }
     }
 
@@ -104,7 +119,14 @@ impl ApiError {
 
 impl<E: UseCaseError> From<E> for ApiError {
     fn from(e: E) -> Self {
-        ApiError::from_use_case(&e, API_LANG)
+        ApiError::from_use_case(&e, api_lang())
+    }
+}
+
+fn in_lang(zh: &str, en: &str) -> String {
+    match api_lang() {
+        Lang::ZhCn => zh.into(),
+        Lang::En => en.into(),
     }
 }
 

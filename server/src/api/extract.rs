@@ -79,9 +79,10 @@ pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     if json {
         Ok(())
     } else {
-        Err(ApiError::BadRequest {
-            message: "请求内容应为 JSON（Content-Type: application/json）".into(),
-        })
+        Err(ApiError::bad_request(
+            "请求内容应为 JSON（Content-Type: application/json）",
+            "The request should be JSON (Content-Type: application/json)",
+        ))
     }
 }
 
@@ -91,11 +92,12 @@ pub(crate) fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = e.path().to_string();
         if e.inner().is_syntax() || e.inner().is_eof() || field == "." || field.is_empty() {
-            ApiError::BadRequest {
-                message: "请求内容应为 JSON 对象".into(),
-            }
+            ApiError::bad_request(
+                "请求内容应为 JSON 对象",
+                "The request should be a JSON object",
+            )
         } else {
-            ApiError::invalid(field, "类型不对")
+            ApiError::invalid(field, "类型不对", "This value has the wrong type")
         }
     })
 }

@@ -376,9 +376,13 @@ pub async fn from_consultation(
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
     let b: FromConsultationBody = json_body(&body)?;
-    let entry = b
-        .queue_entry_id
-        .ok_or_else(|| ApiError::invalid("queue_entry_id", "请指明是哪一位来访者"))?;
+    let entry = b.queue_entry_id.ok_or_else(|| {
+        ApiError::invalid(
+            "queue_entry_id",
+            "请指明是哪一位来访者",
+            "Please say which visitor this is",
+        )
+    })?;
     let case = state
         .mediation
         .from_consultation(&account, entry, &MediationForm::from(b.request))
@@ -422,8 +426,13 @@ pub async fn step(
     body: Bytes,
 ) -> Result<Json<CaseJson>, ApiError> {
     require_json(&headers)?;
-    let b: StepBody = serde_json::from_slice(&body)
-        .map_err(|_| ApiError::invalid("action", "无法识别的操作或缺少字段"))?;
+    let b: StepBody = serde_json::from_slice(&body).map_err(|_| {
+        ApiError::invalid(
+            "action",
+            "无法识别的操作或缺少字段",
+            "Unknown action, or a field is missing",
+        )
+    })?;
     let case = state
         .mediation
         .step(&account, &code, b.action, b.version)

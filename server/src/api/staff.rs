@@ -2,7 +2,7 @@
 //! serving someone, undo, the no-show correction and the audit log. Every handler checks
 //! the signed-in account's role and places in the use case it calls.
 
-use super::error::{ApiError, ErrorBody, API_LANG};
+use super::error::{api_lang, ApiError, ErrorBody};
 use super::extract::{json_body, require_json, CurrentStaff};
 use crate::startup::AppState;
 use axum::body::Bytes;
@@ -240,10 +240,15 @@ pub async fn queue(
 ) -> Result<Json<QueueJson>, ApiError> {
     let location = q
         .location_id
-        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点"))?;
+        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点", "Please name a place"))?;
     let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| ApiError::invalid("date", "日期格式应为 YYYY-MM-DD"))?,
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(
+                "date",
+                "日期格式应为 YYYY-MM-DD",
+                "The date should be written YYYY-MM-DD",
+            )
+        })?,
         None => state.queues.today(),
     };
     let dq = state
@@ -302,7 +307,7 @@ pub async fn walk_in(
     let service: ServiceCode = b
         .service
         .parse()
-        .map_err(|_| ApiError::invalid("service", "没有这项服务"))?;
+        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
     let e = state
         .queues
         .walk_in(&account, LocationId(b.location_id), service)
@@ -392,12 +397,14 @@ pub async fn step(
         "finish" => Step::Finish,
         "no-show" => Step::NoShow,
         "transfer" => {
-            let service: ServiceCode = b
-                .service
-                .as_deref()
-                .unwrap_or("")
-                .parse()
-                .map_err(|_| ApiError::invalid("service", "请选择要分流到的服务"))?;
+            let service: ServiceCode =
+                b.service.as_deref().unwrap_or("").parse().map_err(|_| {
+                    ApiError::invalid(
+                        "service",
+                        "请选择要分流到的服务",
+                        "Please choose the service to send the person to",
+                    )
+                })?;
             let e = state
                 .queues
                 .transfer(&account, id, b.location_id.map(LocationId), service)
@@ -413,6 +420,7 @@ pub async fn step(
             ApiError::invalid(
                 "outcome",
                 "办理结果应为 advice_given、referred_to_mediation、referred_elsewhere 或 other",
+"The outcome should be advice_given, referred_to_mediation, referred_elsewhere or other",
             )
         })?),
     };
@@ -510,7 +518,7 @@ fn schedule_error(e: backend::schedules::ScheduleError) -> ApiError {
     match &e {
         backend::schedules::ScheduleError::NeedsConfirmation(displaced) => ApiError::Choice {
             error: "confirm",
-            message: e.message(API_LANG),
+            message: e.message(api_lang()),
             key: "displaced",
             details: serde_json::to_value(displaced.iter().map(displaced_json).collect::<Vec<_>>())
                 .unwrap_or_default(),
@@ -555,7 +563,7 @@ pub async fn schedules(
 ) -> Result<Json<ScheduleJson>, ApiError> {
     let id = q
         .location_id
-        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点"))?;
+        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点", "Please name a place"))?;
     let current = state
         .schedules
         .current(&account, LocationId(id))
@@ -602,7 +610,7 @@ pub async fn change_schedule(
     let service: ServiceCode = b
         .service
         .parse()
-        .map_err(|_| ApiError::invalid("service", "没有这项服务"))?;
+        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
     let applied = state
         .schedules
         .change_weekly(
@@ -642,13 +650,17 @@ pub async fn close_day(
 ) -> Result<Json<AppliedJson>, ApiError> {
     require_json(&headers)?;
     let b: ClosureBody = json_body(&body)?;
-    let invalid = |field: &str, message: &str| ApiError::invalid(field, message);
     let service: ServiceCode = b
         .service
         .parse()
-        .map_err(|_| invalid("service", "没有这项服务"))?;
-    let date = NaiveDate::parse_from_str(&b.date, "%Y-%m-%d")
-        .map_err(|_| invalid("date", "日期格式应为 YYYY-MM-DD"))?;
+        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
+    let date = NaiveDate::parse_from_str(&b.date, "%Y-%m-%d").map_err(|_| {
+        ApiError::invalid(
+            "date",
+            "日期格式应为 YYYY-MM-DD",
+            "The date should be written YYYY-MM-DD",
+        )
+    })?;
     let applied = state
         .schedules
         .close_day(
