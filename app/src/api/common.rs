@@ -166,3 +166,35 @@ mod ssr {
         Ok(FormOutcome::Rejected(rejection))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+    use crate::i18n::{t, Msg};
+    use domain::error::ErrorKind;
+    use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+    #[test]
+    fn a_page_shows_a_refusal_as_it_is_and_an_internal_failure_never() {
+        let lost = AppError::from_server_fn_error(ServerFnErrorErr::Request("refused".into()));
+        assert_eq!(lost.kind, ErrorKind::Internal);
+        assert_eq!(lost.shown(), t(Msg::LoadFailed));
+        let refusal = AppError {
+            kind: ErrorKind::Forbidden,
+            message: "You do not have permission to do this".into(),
+            field: None,
+        };
+        assert_eq!(refusal.shown(), refusal.message);
+        // what travels from the server to the page comes back whole
+        assert_eq!(AppError::de(refusal.ser()), refusal);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_missing_part_of_the_server_is_an_internal_failure_in_general_words() {
+        let e = AppError::missing("queues");
+        assert_eq!(e.kind, ErrorKind::Internal);
+        assert!(!e.message.contains("queues"), "{}", e.message);
+        assert_eq!(e.shown(), t(Msg::LoadFailed));
+    }
+}
