@@ -1,6 +1,6 @@
 //! Residents' booking API: free slots, book, look up, cancel, reschedule.
 
-use super::error::{api_lang, ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody};
 use super::extract::{json_body, PhoneBody, PhoneQuery, ResidentPhone};
 use crate::startup::AppState;
 use axum::body::Bytes;
@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::booking::{local_start, Alternative, BookingError, BookingRequest};
 use backend::store::BookingRecord;
-use backend::UseCaseError;
 use chrono::NaiveDate;
 use domain::slots::to_local;
 use domain::{LocationId, ServiceCode};
@@ -195,18 +194,10 @@ pub struct FullBody {
 /// A booking's refusal; a full slot with its alternatives.
 fn booking_error(e: BookingError) -> ApiError {
     match &e {
-        BookingError::Full { alternatives } => ApiError::Choice {
-            error: "full",
-            message: e.message(api_lang()),
-            key: "alternatives",
-            details: serde_json::to_value(
-                alternatives
-                    .iter()
-                    .map(AlternativeJson::from)
-                    .collect::<Vec<_>>(),
-            )
-            .unwrap_or_default(),
-        },
+        BookingError::Full { alternatives } => {
+            let choices: Vec<_> = alternatives.iter().map(AlternativeJson::from).collect();
+            ApiError::with_choices(&e, "full", "alternatives", choices)
+        }
         _ => e.into(),
     }
 }

@@ -107,6 +107,22 @@ impl ApiError {
         }
     }
 
+    /// A use case's [`ErrorKind::Conflict`] with what the person may choose instead, under
+    /// `key` of a `409` whose `error` is `code`.
+    pub fn with_choices(
+        e: &dyn UseCaseError,
+        code: &'static str,
+        key: &'static str,
+        choices: impl Serialize,
+    ) -> Self {
+        ApiError::Choice {
+            error: code,
+            message: e.message(api_lang()),
+            key,
+            details: serde_json::to_value(choices).unwrap_or_default(),
+        }
+    }
+
     /// The one conversion of a use case's error: its kind, its words in `lang`, its field.
     pub fn from_use_case(e: &dyn UseCaseError, lang: Lang) -> Self {
         ApiError::Refusal {

@@ -2,7 +2,7 @@
 //! serving someone, undo, the no-show correction and the audit log. Every handler checks
 //! the signed-in account's role and places in the use case it calls.
 
-use super::error::{api_lang, ApiError, ErrorBody};
+use super::error::{ApiError, ErrorBody};
 use super::extract::{json_body, require_json, CurrentStaff};
 use crate::startup::AppState;
 use axum::body::Bytes;
@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::queue::DayQueue;
 use backend::store::QueueEntryRecord;
-use backend::UseCaseError;
 use chrono::NaiveDate;
 use domain::queue::{Outcome, Step};
 use domain::slots::to_local;
@@ -516,13 +515,10 @@ pub struct PlaceQuery {
 /// A schedule change's refusal; one that would cancel bookings lists them.
 fn schedule_error(e: backend::schedules::ScheduleError) -> ApiError {
     match &e {
-        backend::schedules::ScheduleError::NeedsConfirmation(displaced) => ApiError::Choice {
-            error: "confirm",
-            message: e.message(api_lang()),
-            key: "displaced",
-            details: serde_json::to_value(displaced.iter().map(displaced_json).collect::<Vec<_>>())
-                .unwrap_or_default(),
-        },
+        backend::schedules::ScheduleError::NeedsConfirmation(displaced) => {
+            let choices: Vec<_> = displaced.iter().map(displaced_json).collect();
+            ApiError::with_choices(&e, "confirm", "displaced", choices)
+        }
         _ => e.into(),
     }
 }
