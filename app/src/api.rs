@@ -8,26 +8,19 @@ use leptos::prelude::*;
 pub const SEARCH_LIMIT: usize = 30;
 
 pub mod bookings;
+pub mod common;
 pub mod mediation;
 pub mod staff;
 pub mod staff_mediation;
 pub mod stats;
 
 #[cfg(feature = "ssr")]
-pub(crate) fn directory() -> Result<backend::Directory, ServerFnError> {
-    use_context::<backend::Directory>()
-        .ok_or_else(|| ServerFnError::new("directory missing from context"))
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) fn internal(e: backend::ServiceError) -> ServerFnError {
-    // details were logged by the backend; users get a generic failure
-    ServerFnError::new(e.to_string())
-}
+use common::directory;
+use common::AppError;
 
 #[server]
-pub async fn office_groups() -> Result<Vec<OfficeWithWorkrooms>, ServerFnError> {
-    let groups = directory()?.offices().await.map_err(internal)?;
+pub async fn office_groups() -> Result<Vec<OfficeWithWorkrooms>, AppError> {
+    let groups = directory()?.offices().await.map_err(AppError::from)?;
     Ok(groups
         .iter()
         .map(|g| OfficeWithWorkrooms {
@@ -39,8 +32,8 @@ pub async fn office_groups() -> Result<Vec<OfficeWithWorkrooms>, ServerFnError> 
 
 /// Offices with their workroom counts: what the home page lists (small, for phones).
 #[server]
-pub async fn office_summaries() -> Result<Vec<OfficeSummary>, ServerFnError> {
-    let groups = directory()?.offices().await.map_err(internal)?;
+pub async fn office_summaries() -> Result<Vec<OfficeSummary>, AppError> {
+    let groups = directory()?.offices().await.map_err(AppError::from)?;
     Ok(groups
         .iter()
         .map(|g| OfficeSummary {
@@ -52,34 +45,34 @@ pub async fn office_summaries() -> Result<Vec<OfficeSummary>, ServerFnError> {
 }
 
 #[server]
-pub async fn search_places(query: String) -> Result<Vec<PlaceCard>, ServerFnError> {
+pub async fn search_places(query: String) -> Result<Vec<PlaceCard>, AppError> {
     let found = directory()?
         .search(&query, SEARCH_LIMIT)
         .await
-        .map_err(internal)?;
+        .map_err(AppError::from)?;
     Ok(found.iter().map(PlaceCard::from).collect())
 }
 
 /// `Ok(None)` when there is no such place.
 #[server]
-pub async fn get_place(id: i64) -> Result<Option<PlaceDetail>, ServerFnError> {
+pub async fn get_place(id: i64) -> Result<Option<PlaceDetail>, AppError> {
     use backend::ServiceError;
     let dir = directory()?;
     let place = match dir.location(domain::LocationId(id)).await {
         Ok(p) => p,
         Err(ServiceError::NotFound) => return Ok(None),
-        Err(e) => return Err(internal(e)),
+        Err(e) => return Err(e.into()),
     };
     let office = match place.office_id {
         Some(_) => Some(PlaceCard::from(
-            &dir.office_of(&place).await.map_err(internal)?,
+            &dir.office_of(&place).await.map_err(AppError::from)?,
         )),
         None => None,
     };
     let workrooms = if office.is_none() {
         dir.workrooms_of(place.id)
             .await
-            .map_err(internal)?
+            .map_err(AppError::from)?
             .iter()
             .map(PlaceCard::from)
             .collect()
@@ -97,14 +90,11 @@ pub async fn get_place(id: i64) -> Result<Option<PlaceDetail>, ServerFnError> {
 
 /// A place's call display board (public: tickets and desks only); `None` for unknown places.
 #[server]
-pub async fn display_board(
-    place: i64,
-) -> Result<Option<domain::queue::DisplayBoard>, ServerFnError> {
-    let queues = use_context::<backend::queue::Queues>()
-        .ok_or_else(|| ServerFnError::new("queues missing from context"))?;
+pub async fn display_board(place: i64) -> Result<Option<domain::queue::DisplayBoard>, AppError> {
+    let queues = common::context::<backend::queue::Queues>("queues")?;
     match queues.display(domain::LocationId(place)).await {
         Ok(b) => Ok(Some(b)),
         Err(backend::queue::QueueError::NotFound) => Ok(None),
-        Err(_) => Err(ServerFnError::new("internal error")),
+        Err(e) => Err(e.into()),
     }
 }

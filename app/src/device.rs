@@ -2,8 +2,8 @@
 //! only a random id): the bookings this device made or looked up, and a rejected form kept
 //! for the next page when JavaScript is off (in sealed cookies, not the session). Server only.
 
+use crate::api::common::AppError;
 use crate::model::{BookingFlash, MediationFlash, Rejection};
-use leptos::prelude::ServerFnError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -45,46 +45,46 @@ pub enum Flash {
     },
 }
 
-fn failed(e: tower_sessions::session::Error) -> ServerFnError {
+fn failed(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "session store");
-    ServerFnError::new("session unavailable")
+    AppError::internal()
 }
 
-pub async fn session() -> Result<Session, ServerFnError> {
+pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|e| {
         tracing::error!(error = %e, "no session layer");
-        ServerFnError::new("session unavailable")
+        AppError::internal()
     })
 }
 
 /// Codes of the bookings this device holds, newest first.
-pub async fn remembered(session: &Session) -> Result<Vec<String>, ServerFnError> {
+pub async fn remembered(session: &Session) -> Result<Vec<String>, AppError> {
     codes_under(session, MY_BOOKINGS).await
 }
 
-pub async fn holds(session: &Session, code: &str) -> Result<bool, ServerFnError> {
+pub async fn holds(session: &Session, code: &str) -> Result<bool, AppError> {
     Ok(remembered(session).await?.iter().any(|c| c == code))
 }
 
 /// Remembers a booking on this device (it booked it, or proved it knows code and phone).
-pub async fn remember(session: &Session, code: &str) -> Result<(), ServerFnError> {
+pub async fn remember(session: &Session, code: &str) -> Result<(), AppError> {
     keep_code(session, MY_BOOKINGS, code).await
 }
 
 /// Codes of the mediation cases this device filed or opened, newest first.
-pub async fn remembered_cases(session: &Session) -> Result<Vec<String>, ServerFnError> {
+pub async fn remembered_cases(session: &Session) -> Result<Vec<String>, AppError> {
     codes_under(session, MY_CASES).await
 }
 
-pub async fn holds_case(session: &Session, code: &str) -> Result<bool, ServerFnError> {
+pub async fn holds_case(session: &Session, code: &str) -> Result<bool, AppError> {
     Ok(remembered_cases(session).await?.iter().any(|c| c == code))
 }
 
-pub async fn remember_case(session: &Session, code: &str) -> Result<(), ServerFnError> {
+pub async fn remember_case(session: &Session, code: &str) -> Result<(), AppError> {
     keep_code(session, MY_CASES, code).await
 }
 
-async fn codes_under(session: &Session, key: &str) -> Result<Vec<String>, ServerFnError> {
+async fn codes_under(session: &Session, key: &str) -> Result<Vec<String>, AppError> {
     Ok(session
         .get::<Vec<String>>(key)
         .await
@@ -92,7 +92,7 @@ async fn codes_under(session: &Session, key: &str) -> Result<Vec<String>, Server
         .unwrap_or_default())
 }
 
-async fn keep_code(session: &Session, key: &str, code: &str) -> Result<(), ServerFnError> {
+async fn keep_code(session: &Session, key: &str, code: &str) -> Result<(), AppError> {
     let mut codes = codes_under(session, key).await?;
     codes.retain(|c| c != code);
     codes.insert(0, code.to_string());
@@ -155,8 +155,8 @@ impl Flash {
     }
 }
 
-fn sealer() -> Result<backend::seal::Sealer, ServerFnError> {
-    leptos::prelude::use_context().ok_or_else(|| ServerFnError::new("sealer missing from context"))
+fn sealer() -> Result<backend::seal::Sealer, AppError> {
+    crate::api::common::context("sealer")
 }
 
 /// Whether cookies this server sets must be `Secure` (`PORTAL_SECURE_COOKIES=1`, behind
@@ -185,10 +185,10 @@ fn set_cookie(value: String) {
 /// Keeps a rejected form for the page the browser is sent back to. It travels in short-lived,
 /// sealed cookies, never in a session row: a refused anonymous post leaves nothing behind on
 /// the server, however often it is sent.
-pub async fn save_flash(flash: Flash) -> Result<(), ServerFnError> {
+pub async fn save_flash(flash: Flash) -> Result<(), AppError> {
     let json = serde_json::to_vec(&flash.clipped()).map_err(|e| {
         tracing::error!(error = %e, "flash encoding");
-        ServerFnError::new("internal error")
+        AppError::internal()
     })?;
     let expires = chrono::Utc::now() + chrono::Duration::seconds(FLASH_SECONDS);
     let sealed = sealer()?.seal("flash", &json, expires);
@@ -235,9 +235,7 @@ async fn flash_cookie() -> Option<String> {
 }
 
 /// Takes the kept form if `want` accepts it; any flash is shown once at most.
-pub async fn take_flash<T>(
-    want: impl FnOnce(Flash) -> Option<T>,
-) -> Result<Option<T>, ServerFnError> {
+pub async fn take_flash<T>(want: impl FnOnce(Flash) -> Option<T>) -> Result<Option<T>, AppError> {
     let Some(sealed) = flash_cookie().await else {
         return Ok(None);
     };
@@ -335,35 +333,37 @@ pub async fn end_staff_session(session: &Session) -> Result<(), backend::staff::
     session.cycle_id().await.map_err(session_failed)
 }
 
-fn staff_context() -> Result<backend::staff::Staff, ServerFnError> {
-    leptos::prelude::use_context::<backend::staff::Staff>()
-        .ok_or_else(|| ServerFnError::new("staff missing from context"))
+fn staff_context() -> Result<backend::staff::Staff, AppError> {
+    crate::api::common::context::<backend::staff::Staff>("staff")
 }
 
 /// The signed-in staff member, if any (and the session has not ended).
-pub async fn staff_account() -> Result<Option<domain::staff::StaffAccount>, ServerFnError> {
+pub async fn staff_account() -> Result<Option<domain::staff::StaffAccount>, AppError> {
     staff_on(&session().await?, &staff_context()?)
         .await
-        .map_err(|_| ServerFnError::new("internal error"))
+        .map_err(AppError::from)
 }
 
 /// The signed-in staff member, or the error every staff server function answers a
 /// signed-out caller with.
-pub async fn require_staff() -> Result<domain::staff::StaffAccount, ServerFnError> {
-    staff_account()
-        .await?
-        .ok_or_else(|| ServerFnError::new(crate::i18n::t(crate::i18n::Msg::StaffSignInFirst)))
+pub async fn require_staff() -> Result<domain::staff::StaffAccount, AppError> {
+    staff_account().await?.ok_or_else(|| {
+        AppError::refused(
+            domain::error::ErrorKind::Unauthorized,
+            crate::i18n::t(crate::i18n::Msg::StaffSignInFirst),
+        )
+    })
 }
 
 /// Signs a staff member in on this session.
-pub async fn sign_in(account: &domain::staff::StaffAccount) -> Result<(), ServerFnError> {
+pub async fn sign_in(account: &domain::staff::StaffAccount) -> Result<(), AppError> {
     start_staff_session(&session().await?, &staff_context()?, account)
         .await
-        .map_err(|_| ServerFnError::new("session unavailable"))
+        .map_err(|_| AppError::internal())
 }
 
-pub async fn sign_out() -> Result<(), ServerFnError> {
+pub async fn sign_out() -> Result<(), AppError> {
     end_staff_session(&session().await?)
         .await
-        .map_err(|_| ServerFnError::new("session unavailable"))
+        .map_err(|_| AppError::internal())
 }

@@ -1,6 +1,7 @@
 //! Use cases of residents' bookings: free slots, book, look up, cancel, reschedule, and
 //! alternatives when a slot is full. Rules come from `domain`; seats are counted by the store.
 
+use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::events::{Event, Events};
 use crate::store::{self, BookingRecord, NewBookingRecord, Store, StoredException};
 use crate::ServiceError;
@@ -93,10 +94,28 @@ impl From<crate::store::StoreError> for BookingError {
     }
 }
 
-impl BookingError {
+impl UseCaseError for BookingError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            BookingError::Invalid(_) => ErrorKind::Invalid,
+            BookingError::Full { .. } => ErrorKind::Conflict,
+            BookingError::Refused(_) => ErrorKind::Refused,
+            BookingError::NotFound => ErrorKind::NotFound,
+            BookingError::Internal => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            BookingError::Invalid(f) => Some(f.field),
+            _ => None,
+        }
+    }
+
     /// The message in `lang`: the Chinese text is the `Display` one.
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         match (lang, self) {
+            (_, BookingError::Internal) => kind_message(ErrorKind::Internal, lang).to_string(),
             (Lang::ZhCn, _) => self.to_string(),
             (Lang::En, BookingError::Invalid(f)) => f.message_in(lang).to_string(),
             (Lang::En, BookingError::Full { .. }) => {
@@ -106,7 +125,6 @@ impl BookingError {
             (Lang::En, BookingError::NotFound) => "No booking was found. Please check the \
                 booking code and the mobile number you booked with"
                 .to_string(),
-            (Lang::En, BookingError::Internal) => "internal error".to_string(),
         }
     }
 }

@@ -1,12 +1,61 @@
-//! The error type of the use-case layer. Handlers map it to status codes; internal
-//! details (SQL errors) are logged where they happen and never shown to users.
+//! The error vocabulary of the use-case layer. Every use case's error says what kind of
+//! failure it is ([`ErrorKind`]) and gives its message in either language
+//! ([`UseCaseError`]); the two front doors (REST and the server functions) turn that, and
+//! only that, into an answer. Internal details (SQL errors) are logged where they happen and
+//! never shown to users.
 
 use crate::store::StoreError;
+use domain::Lang;
+
+pub use domain::error::ErrorKind;
+
+/// The general text of a kind, for failures that bring no words of their own.
+pub fn kind_message(kind: ErrorKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (ErrorKind::NotFound, Lang::ZhCn) => "没有找到",
+        (ErrorKind::NotFound, Lang::En) => "Not found",
+        (ErrorKind::Invalid, Lang::ZhCn) => "表单有误",
+        (ErrorKind::Invalid, Lang::En) => "Some answers in the form need correcting",
+        (ErrorKind::Refused | ErrorKind::Conflict, Lang::ZhCn) => "无法进行这项操作",
+        (ErrorKind::Refused | ErrorKind::Conflict, Lang::En) => "This cannot be done",
+        (ErrorKind::Unauthorized, Lang::ZhCn) => "请先登录",
+        (ErrorKind::Unauthorized, Lang::En) => "Please sign in first",
+        (ErrorKind::Forbidden, Lang::ZhCn) => "没有权限进行这项操作",
+        (ErrorKind::Forbidden, Lang::En) => "You do not have permission to do this",
+        (ErrorKind::Unavailable, Lang::ZhCn) => "操作太频繁，请稍后再试",
+        (ErrorKind::Unavailable, Lang::En) => {
+            "Too many requests; please wait a moment and try again"
+        }
+        (ErrorKind::Internal, Lang::ZhCn) => "服务器暂时出错，请稍后再试",
+        (ErrorKind::Internal, Lang::En) => {
+            "Something went wrong on our side; please try again later"
+        }
+    }
+}
+
+/// A use case's error, as the front doors see it: its kind, its words for a person in
+/// either language, and the input field at fault when there is one. An internal error's
+/// message is the general one of [`ErrorKind::Internal`]; its details were logged.
+pub trait UseCaseError: std::fmt::Debug + std::fmt::Display + Send + Sync {
+    fn kind(&self) -> ErrorKind;
+    fn message(&self, lang: Lang) -> String;
+    /// The input field at fault (for [`ErrorKind::Invalid`]).
+    fn field(&self) -> Option<&str> {
+        None
+    }
+    /// Every field at fault with its message in `lang`: the one of [`UseCaseError::field`]
+    /// for most errors, all of them for a form checked as a whole.
+    fn field_messages(&self, lang: Lang) -> Vec<(&str, String)> {
+        self.field()
+            .map(|f| vec![(f, self.message(lang))])
+            .unwrap_or_default()
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The thing asked for does not exist (or must look as if it did not).
-    #[error("not found")]
+    #[error("没有找到")]
     NotFound,
     /// Storage failed; already logged.
     #[error("internal error")]
@@ -31,56 +80,72 @@ impl From<StoreError> for ServiceError {
     }
 }
 
+impl UseCaseError for ServiceError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ServiceError::NotFound => ErrorKind::NotFound,
+            ServiceError::Internal => ErrorKind::Internal,
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        kind_message(self.kind(), lang).to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{ErrorKind, UseCaseError};
     use crate::booking::{BookingError, NotActive, Refusal};
-    use crate::mediation::{Conflict as MediationConflict, MediationError};
     use crate::queue::{Conflict, QueueError};
-    use crate::schedules::ScheduleError;
-    use crate::staff::StaffError;
-    use crate::stats::StatsError;
-    use crate::store::BookingRecord;
+    use crate::testing::{every_refusal, has_han};
     use chrono::{DateTime, Utc};
-    use domain::booking::{check_fairness, FairnessLimits, MobilePhone};
-    use domain::queue::QueueState;
-    use domain::{BookingState, Lang, LocationId, ServiceCode};
+    use domain::booking::{check_fairness, FairnessLimits};
+    use domain::{BookingState, Lang};
 
-    fn has_cjk(text: &str) -> bool {
-        text.chars().any(|c| {
-            matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
-        })
-    }
-
-    /// Chinese as `Display` has it, English without Chinese and not the same text.
-    fn check(zh: String, en: String, display: String) {
-        assert_eq!(zh, display);
+    /// Chinese as `Display` has it (for one field at fault, the field's own), English without
+    /// Chinese and not the same text; a field exactly when the kind is `Invalid`.
+    fn check(e: &dyn UseCaseError) {
+        let (zh, en) = (e.message(Lang::ZhCn), e.message(Lang::En));
+        match e.kind() {
+            ErrorKind::Invalid => {
+                assert!(e.field().is_some_and(|f| !f.is_empty()), "{e:?}");
+                assert!(!e.field_messages(Lang::En).is_empty(), "{e:?}");
+            }
+            _ => {
+                assert_eq!(e.field(), None, "{e:?}");
+                assert_eq!(zh, e.to_string());
+            }
+        }
+        assert_ne!(e.kind(), ErrorKind::Internal, "{e:?} is not a refusal");
+        assert!(!zh.trim().is_empty(), "no Chinese for {e:?}");
         assert!(!en.trim().is_empty(), "no English for {zh}");
-        assert!(!has_cjk(&en), "not English: {en} (for {zh})");
+        assert!(!has_han(&en), "not English: {en} (for {zh})");
         assert_ne!(zh, en);
-    }
-
-    fn booking(state: BookingState) -> BookingRecord {
-        let at: DateTime<Utc> = "2026-03-03T01:00:00Z".parse().unwrap();
-        BookingRecord {
-            id: 1,
-            code: "7K3QX9MPA2".into(),
-            location_id: LocationId(4),
-            service: ServiceCode::LegalConsultation,
-            start: at,
-            end: at,
-            state,
-            name: "王芳".into(),
-            phone: "13812345678".into(),
-            topic: "labour".into(),
-            account: None,
-            youth: false,
-            created_at: at,
+        for (field, en) in e.field_messages(Lang::En) {
+            assert!(!has_han(&en), "not English: {en} (for {field} of {e:?})");
         }
     }
 
     #[test]
     fn every_refusal_has_an_english_text() {
-        let field = || MobilePhone::parse("123").unwrap_err();
+        let all = every_refusal();
+        assert!(all.len() > 60, "{}", all.len());
+        for e in &all {
+            check(e.as_ref());
+        }
+        for kind in [
+            ErrorKind::NotFound,
+            ErrorKind::Invalid,
+            ErrorKind::Refused,
+            ErrorKind::Conflict,
+            ErrorKind::Unauthorized,
+            ErrorKind::Forbidden,
+            ErrorKind::Unavailable,
+        ] {
+            assert!(all.iter().any(|e| e.kind() == kind), "no {kind:?}");
+        }
+
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
         let one = [(
             t("2026-03-03T09:00:00+08:00"),
@@ -95,42 +160,18 @@ mod tests {
             &FairnessLimits::default(),
         )
         .unwrap_err();
-        let too_many = check_fairness(
-            &one,
-            (
-                t("2026-03-04T09:00:00+08:00"),
-                t("2026-03-04T09:30:00+08:00"),
-            ),
-            &FairnessLimits { max_active: 1 },
-        )
-        .unwrap_err();
-
-        let mut bookings = vec![
-            BookingError::Invalid(field()),
-            BookingError::Full {
-                alternatives: vec![],
-            },
-            BookingError::from(overlap.clone()),
-            BookingError::from(too_many.clone()),
-            BookingError::NotFound,
-        ];
-        bookings.extend(NotActive::all().map(BookingError::from));
-        for e in &bookings {
-            check(e.message(Lang::ZhCn), e.message(Lang::En), e.to_string());
-        }
         // a refusal says what the rule says, in either language, and its Chinese is the rule's
-        for (rule, refusal) in [(&overlap, &bookings[2]), (&too_many, &bookings[3])] {
-            assert_eq!(refusal.to_string(), rule.to_string());
-            for lang in [Lang::ZhCn, Lang::En] {
-                assert_eq!(refusal.message(lang), rule.message(lang));
-            }
+        let refusal = BookingError::from(overlap.clone());
+        assert_eq!(refusal.to_string(), overlap.to_string());
+        for lang in [Lang::ZhCn, Lang::En] {
+            assert_eq!(refusal.message(lang), overlap.message(lang));
         }
         assert_eq!(
             overlap.to_string(),
             "您在这个时间已有其他预约（3月3日 09:00–09:30），请选择其他时间"
         );
         assert_eq!(
-            bookings[2].message(Lang::En),
+            refusal.message(Lang::En),
             "You already have a booking at that time (Tue 3 Mar 09:00–09:30); please choose \
              another time"
         );
@@ -143,105 +184,28 @@ mod tests {
                 .to_string(),
             "这个预约当前为“已完成”，不能再更改"
         );
-
         let at: DateTime<Utc> = "2026-03-03T01:00:00Z".parse().unwrap();
-        let mut queue = vec![
-            QueueError::Forbidden,
-            QueueError::NotFound,
-            QueueError::Invalid(field()),
-            QueueError::from(Conflict::NotToday(at)),
-            QueueError::from(Conflict::TooManyCalling),
-            QueueError::from(Conflict::NothingToUndo),
-            QueueError::from(Conflict::ChangedMeanwhile),
-        ];
-        for s in BookingState::ALL {
-            queue.push(Conflict::CannotCheckIn(s).into());
-            queue.push(Conflict::NoNoShowToUndo(s).into());
-        }
-        for from in QueueState::ALL {
-            for step in domain::queue::Step::ALL {
-                if let Err(e) = domain::queue::next_state(from, step) {
-                    queue.push(Conflict::Step(e).into());
-                }
-            }
-        }
-        for e in &queue {
-            check(e.message(Lang::ZhCn), e.message(Lang::En), e.to_string());
-        }
-        assert_eq!(queue[3].to_string(), "这是 3月3日 09:00 的预约，不是今天的");
+        let not_today = QueueError::from(Conflict::NotToday(at));
         assert_eq!(
-            queue[3].message(Lang::En),
+            not_today.to_string(),
+            "这是 3月3日 09:00 的预约，不是今天的"
+        );
+        assert_eq!(
+            not_today.message(Lang::En),
             "This booking is for Tue 3 Mar 09:00, not today"
         );
 
-        let mut mediation = vec![
-            MediationError::Invalid(vec![field()]),
-            MediationError::NotFound,
-            MediationError::Forbidden,
-            MediationError::from(MediationConflict::ChangedMeanwhile),
+        // internal errors show the general words of their kind, never their details
+        let internal: [&dyn UseCaseError; 3] = [
+            &BookingError::Internal,
+            &QueueError::Internal,
+            &super::ServiceError::Internal,
         ];
-        let meeting = t("2026-12-08T09:00:00+08:00");
-        for from in domain::mediation::CaseState::ALL {
-            for action in [
-                domain::mediation::CaseAction::Accept,
-                domain::mediation::CaseAction::OtherPartyAgrees,
-                domain::mediation::CaseAction::ScheduleSession {
-                    location_id: 4,
-                    start: meeting,
-                },
-                domain::mediation::CaseAction::FollowUp {
-                    kept: false,
-                    note: "n".into(),
-                },
-            ] {
-                if let Err(e) = domain::mediation::next_state(from, &action) {
-                    mediation.push(MediationConflict::Step(e).into());
-                }
-            }
+        for e in internal {
+            assert_eq!(e.kind(), ErrorKind::Internal);
+            assert_eq!(e.message(Lang::ZhCn), "服务器暂时出错，请稍后再试");
+            let en = e.message(Lang::En);
+            assert!(!has_han(&en) && !en.contains("internal"), "{en}");
         }
-        for e in &mediation {
-            check(e.message(Lang::ZhCn), e.message(Lang::En), e.to_string());
-        }
-
-        let staff = [
-            StaffError::BadCredentials,
-            StaffError::Invalid(field()),
-            StaffError::Forbidden,
-        ];
-        for e in &staff {
-            check(e.message(Lang::ZhCn), e.message(Lang::En), e.to_string());
-        }
-
-        let line = domain::WeeklySession::parse("mon 9:00-11:30 30min x2").unwrap_err();
-        let schedules = [
-            ScheduleError::Forbidden,
-            ScheduleError::NotFound,
-            ScheduleError::Invalid(field()),
-            ScheduleError::Invalid(domain::booking::FieldError::new(
-                "sessions",
-                format!("第 1 条：{line}"),
-                format!("Rule 1: {}", line.message(Lang::En)),
-            )),
-            ScheduleError::NeedsConfirmation(vec![booking(BookingState::Booked)]),
-            ScheduleError::NeedsConfirmation(vec![booking(BookingState::Booked); 3]),
-        ];
-        for e in &schedules {
-            check(e.message(Lang::ZhCn), e.message(Lang::En), e.to_string());
-        }
-
-        let stats = [
-            StatsError::Invalid(
-                domain::stats::Period::parse("2026-03-01", "2026-01-01").unwrap_err(),
-            ),
-            StatsError::NotFound,
-            StatsError::Forbidden,
-        ];
-        for e in &stats {
-            check(e.message(Lang::ZhCn), e.message(Lang::En), e.to_string());
-        }
-
-        // internal errors are never shown; they stay as they are
-        assert_eq!(BookingError::Internal.message(Lang::En), "internal error");
-        assert_eq!(QueueError::Internal.message(Lang::En), "internal error");
     }
 }

@@ -27,7 +27,7 @@ pub mod throttle;
 
 pub use booking::Bookings;
 pub use directory::Directory;
-pub use error::ServiceError;
+pub use error::{ErrorKind, ServiceError, UseCaseError};
 pub use mediation::Mediation;
 pub use stats::Statistics;
 pub use store::{Store, StoreError};

@@ -4,6 +4,7 @@
 //! every staff step is audited.
 
 use crate::booking::Clock;
+use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::staff::Staff;
 use crate::store::{AgreementNumbering, CaseEvent, CaseRecord, Store};
 use crate::{Directory, ServiceError};
@@ -49,15 +50,45 @@ impl From<crate::store::StoreError> for MediationError {
     }
 }
 
-impl MediationError {
-    /// The message in `lang`: the Chinese text is the `Display` one. For `Invalid`, each
-    /// field's own message is [`FieldError::message_in`].
-    pub fn message(&self, lang: Lang) -> String {
+impl UseCaseError for MediationError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            MediationError::Invalid(_) => ErrorKind::Invalid,
+            MediationError::NotFound => ErrorKind::NotFound,
+            MediationError::Forbidden => ErrorKind::Forbidden,
+            MediationError::Conflict(_) => ErrorKind::Refused,
+            MediationError::Internal => ErrorKind::Internal,
+        }
+    }
+
+    /// The first field at fault (every one is in [`MediationError::Invalid`]).
+    fn field(&self) -> Option<&str> {
+        match self {
+            MediationError::Invalid(errors) => errors.first().map(|f| f.field),
+            _ => None,
+        }
+    }
+
+    fn field_messages(&self, lang: Lang) -> Vec<(&str, String)> {
+        match self {
+            MediationError::Invalid(errors) => errors
+                .iter()
+                .map(|f| (f.field, f.message_in(lang).to_string()))
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// The message in `lang`: for `Invalid`, the first field's own message (each field's is
+    /// [`FieldError::message_in`]); else the Chinese text is the `Display` one.
+    fn message(&self, lang: Lang) -> String {
         match (lang, self) {
+            (_, MediationError::Invalid(errors)) => match errors.first() {
+                Some(f) => f.message_in(lang).to_string(),
+                None => kind_message(ErrorKind::Invalid, lang).to_string(),
+            },
+            (_, MediationError::Internal) => kind_message(ErrorKind::Internal, lang).to_string(),
             (Lang::ZhCn, _) => self.to_string(),
-            (Lang::En, MediationError::Invalid(_)) => {
-                "Some answers in the form need correcting".to_string()
-            }
             (Lang::En, MediationError::NotFound) => {
                 "Not found; please check and try again".to_string()
             }
@@ -65,7 +96,6 @@ impl MediationError {
                 "You do not have permission to see or handle this case".to_string()
             }
             (Lang::En, MediationError::Conflict(c)) => c.message(lang),
-            (Lang::En, MediationError::Internal) => "internal error".to_string(),
         }
     }
 }

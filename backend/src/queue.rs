@@ -4,6 +4,7 @@
 //! action in the audit log. Changes are announced on a broadcast channel for live screens.
 
 use crate::booking::Clock;
+use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::events::{Event, Events};
 use crate::staff::Staff;
 use crate::store::{BookingRecord, QueueChange, QueueEntryRecord, Refusal, Store};
@@ -35,10 +36,28 @@ pub enum QueueError {
     Internal,
 }
 
-impl QueueError {
+impl UseCaseError for QueueError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            QueueError::Forbidden => ErrorKind::Forbidden,
+            QueueError::NotFound => ErrorKind::NotFound,
+            QueueError::Conflict(_) => ErrorKind::Refused,
+            QueueError::Invalid(_) => ErrorKind::Invalid,
+            QueueError::Internal => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            QueueError::Invalid(f) => Some(f.field),
+            _ => None,
+        }
+    }
+
     /// The message in `lang`: the Chinese text is the `Display` one.
-    pub fn message(&self, lang: Lang) -> String {
+    fn message(&self, lang: Lang) -> String {
         match (lang, self) {
+            (_, QueueError::Internal) => kind_message(ErrorKind::Internal, lang).to_string(),
             (Lang::ZhCn, _) => self.to_string(),
             (Lang::En, QueueError::Forbidden) => {
                 "You do not have permission to handle this place's queue".to_string()
@@ -48,7 +67,6 @@ impl QueueError {
             }
             (Lang::En, QueueError::Conflict(c)) => c.message(lang),
             (Lang::En, QueueError::Invalid(f)) => f.message_in(lang).to_string(),
-            (Lang::En, QueueError::Internal) => "internal error".to_string(),
         }
     }
 }

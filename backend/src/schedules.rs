@@ -4,6 +4,7 @@
 //! bookings (kept in the records) and telling their holders.
 
 use crate::booking::Clock;
+use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::notify::Notifier;
 use crate::staff::Staff;
 use crate::store::{BookingRecord, Store};
@@ -31,11 +32,29 @@ pub enum ScheduleError {
     Internal,
 }
 
-impl ScheduleError {
+impl UseCaseError for ScheduleError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ScheduleError::Forbidden => ErrorKind::Forbidden,
+            ScheduleError::NotFound => ErrorKind::NotFound,
+            ScheduleError::Invalid(_) => ErrorKind::Invalid,
+            ScheduleError::NeedsConfirmation(_) => ErrorKind::Conflict,
+            ScheduleError::Internal => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            ScheduleError::Invalid(f) => Some(f.field),
+            _ => None,
+        }
+    }
+
     /// The message in `lang`: the Chinese text is the `Display` one.
-    pub fn message(&self, lang: domain::Lang) -> String {
+    fn message(&self, lang: domain::Lang) -> String {
         use domain::Lang;
         match (lang, self) {
+            (_, ScheduleError::Internal) => kind_message(ErrorKind::Internal, lang).to_string(),
             (Lang::ZhCn, _) => self.to_string(),
             (Lang::En, ScheduleError::Forbidden) => {
                 "You do not have permission to change this place's opening hours".to_string()
@@ -53,7 +72,6 @@ impl ScheduleError {
                      again"
                 ),
             },
-            (Lang::En, ScheduleError::Internal) => "internal error".to_string(),
         }
     }
 }

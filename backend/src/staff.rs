@@ -3,6 +3,7 @@
 //! `argon2` crate's defaults, OWASP's recommended parameters) off the async runtime.
 
 use crate::booking::Clock;
+use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::store::{AuditEntry, NewStaffUser, Store};
 use crate::{Directory, ServiceError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
@@ -34,11 +35,29 @@ pub enum StaffError {
     Internal,
 }
 
-impl StaffError {
+impl UseCaseError for StaffError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            StaffError::BadCredentials => ErrorKind::Unauthorized,
+            StaffError::Invalid(_) => ErrorKind::Invalid,
+            StaffError::Forbidden => ErrorKind::Forbidden,
+            StaffError::Busy => ErrorKind::Unavailable,
+            StaffError::Internal => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            StaffError::Invalid(f) => Some(f.field),
+            _ => None,
+        }
+    }
+
     /// The message in `lang`: the Chinese text is the `Display` one.
-    pub fn message(&self, lang: domain::Lang) -> String {
+    fn message(&self, lang: domain::Lang) -> String {
         use domain::Lang;
         match (lang, self) {
+            (_, StaffError::Internal) => kind_message(ErrorKind::Internal, lang).to_string(),
             (Lang::ZhCn, _) => self.to_string(),
             (Lang::En, StaffError::BadCredentials) => {
                 "The username or the password is not correct".to_string()
@@ -50,7 +69,6 @@ impl StaffError {
             (Lang::En, StaffError::Busy) => {
                 "Too many people are signing in; please try again in a moment".to_string()
             }
-            (Lang::En, StaffError::Internal) => "internal error".to_string(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! recomputes the stale place-months it needs. A background task does the same every minute
 //! so that pages rarely wait for it.
 
+use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::store::{Store, StoreResult};
 use crate::{Directory, ServiceError};
 use domain::booking::FieldError;
@@ -27,18 +28,34 @@ pub enum StatsError {
     Internal,
 }
 
-impl StatsError {
+impl UseCaseError for StatsError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            StatsError::Invalid(_) => ErrorKind::Invalid,
+            StatsError::NotFound => ErrorKind::NotFound,
+            StatsError::Forbidden => ErrorKind::Forbidden,
+            StatsError::Internal => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            StatsError::Invalid(f) => Some(f.field),
+            _ => None,
+        }
+    }
+
     /// The message in `lang`: the Chinese text is the `Display` one.
-    pub fn message(&self, lang: domain::Lang) -> String {
+    fn message(&self, lang: domain::Lang) -> String {
         use domain::Lang;
         match (lang, self) {
+            (_, StatsError::Internal) => kind_message(ErrorKind::Internal, lang).to_string(),
             (Lang::ZhCn, _) => self.to_string(),
             (Lang::En, StatsError::Invalid(f)) => f.message_in(lang).to_string(),
             (Lang::En, StatsError::NotFound) => "There is no such place".to_string(),
             (Lang::En, StatsError::Forbidden) => {
                 "You do not have permission to see the statistics of this scope".to_string()
             }
-            (Lang::En, StatsError::Internal) => "internal error".to_string(),
         }
     }
 }

@@ -165,6 +165,181 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Whether `text` has Chinese in it: Han characters, CJK punctuation or full-width forms.
+pub fn has_han(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+    })
+}
+
+/// Every refusal every use case can make (one of each kind of reason, each state a rule
+/// names), for the tests that walk them through both front doors in both languages.
+pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
+    use crate::booking::{BookingError, NotActive};
+    use crate::mediation::{Conflict as MediationConflict, MediationError};
+    use crate::queue::{Conflict, QueueError};
+    use crate::schedules::ScheduleError;
+    use crate::staff::StaffError;
+    use crate::stats::StatsError;
+    use crate::store::BookingRecord;
+    use chrono::{DateTime, Utc};
+    use domain::booking::{check_fairness, FairnessLimits, FieldError, MobilePhone};
+    use domain::queue::QueueState;
+    use domain::{BookingState, Lang, LocationId, ServiceCode};
+
+    let field = || MobilePhone::parse("123").unwrap_err();
+    let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+    let one = [(
+        t("2026-03-03T09:00:00+08:00"),
+        t("2026-03-03T09:30:00+08:00"),
+    )];
+    let overlap = check_fairness(
+        &one,
+        (
+            t("2026-03-03T09:15:00+08:00"),
+            t("2026-03-03T09:45:00+08:00"),
+        ),
+        &FairnessLimits::default(),
+    )
+    .unwrap_err();
+    let too_many = check_fairness(
+        &one,
+        (
+            t("2026-03-04T09:00:00+08:00"),
+            t("2026-03-04T09:30:00+08:00"),
+        ),
+        &FairnessLimits { max_active: 1 },
+    )
+    .unwrap_err();
+    let at: DateTime<Utc> = "2026-03-03T01:00:00Z".parse().unwrap();
+    let booking = |state| BookingRecord {
+        id: 1,
+        code: "7K3QX9MPA2".into(),
+        location_id: LocationId(4),
+        service: ServiceCode::LegalConsultation,
+        start: at,
+        end: at,
+        state,
+        name: "王芳".into(),
+        phone: "13812345678".into(),
+        topic: "labour".into(),
+        account: None,
+        youth: false,
+        created_at: at,
+    };
+
+    let mut all: Vec<Box<dyn crate::UseCaseError>> = vec![
+        Box::new(crate::ServiceError::NotFound),
+        Box::new(BookingError::Invalid(field())),
+        Box::new(BookingError::Full {
+            alternatives: vec![],
+        }),
+        Box::new(BookingError::from(overlap)),
+        Box::new(BookingError::from(too_many)),
+        Box::new(BookingError::NotFound),
+    ];
+    for r in NotActive::all() {
+        all.push(Box::new(BookingError::from(r)));
+    }
+
+    all.extend(
+        [
+            QueueError::Forbidden,
+            QueueError::NotFound,
+            QueueError::Invalid(field()),
+            QueueError::from(Conflict::NotToday(at)),
+            QueueError::from(Conflict::TooManyCalling),
+            QueueError::from(Conflict::NothingToUndo),
+            QueueError::from(Conflict::ChangedMeanwhile),
+        ]
+        .map(|e| Box::new(e) as Box<dyn crate::UseCaseError>),
+    );
+    for s in BookingState::ALL {
+        all.push(Box::new(QueueError::from(Conflict::CannotCheckIn(s))));
+        all.push(Box::new(QueueError::from(Conflict::NoNoShowToUndo(s))));
+    }
+    for from in QueueState::ALL {
+        for step in domain::queue::Step::ALL {
+            if let Err(e) = domain::queue::next_state(from, step) {
+                all.push(Box::new(QueueError::from(Conflict::Step(e))));
+            }
+        }
+    }
+
+    all.extend(
+        [
+            MediationError::Invalid(vec![field()]),
+            MediationError::Invalid(vec![
+                FieldError::new("name", "请填写姓名", "Please enter your name"),
+                field(),
+            ]),
+            MediationError::NotFound,
+            MediationError::Forbidden,
+            MediationError::from(MediationConflict::ChangedMeanwhile),
+        ]
+        .map(|e| Box::new(e) as Box<dyn crate::UseCaseError>),
+    );
+    let meeting = t("2026-12-08T09:00:00+08:00");
+    for from in domain::mediation::CaseState::ALL {
+        for action in [
+            domain::mediation::CaseAction::Accept,
+            domain::mediation::CaseAction::OtherPartyAgrees,
+            domain::mediation::CaseAction::ScheduleSession {
+                location_id: 4,
+                start: meeting,
+            },
+            domain::mediation::CaseAction::FollowUp {
+                kept: false,
+                note: "n".into(),
+            },
+        ] {
+            if let Err(e) = domain::mediation::next_state(from, &action) {
+                all.push(Box::new(MediationError::from(MediationConflict::Step(e))));
+            }
+        }
+    }
+
+    all.extend(
+        [
+            StaffError::BadCredentials,
+            StaffError::Invalid(field()),
+            StaffError::Forbidden,
+            StaffError::Busy,
+        ]
+        .map(|e| Box::new(e) as Box<dyn crate::UseCaseError>),
+    );
+
+    let line = domain::WeeklySession::parse("mon 9:00-11:30 30min x2").unwrap_err();
+    all.extend(
+        [
+            ScheduleError::Forbidden,
+            ScheduleError::NotFound,
+            ScheduleError::Invalid(field()),
+            ScheduleError::Invalid(FieldError::new(
+                "sessions",
+                format!("第 1 条：{line}"),
+                format!("Rule 1: {}", line.message(Lang::En)),
+            )),
+            ScheduleError::NeedsConfirmation(vec![booking(BookingState::Booked)]),
+            ScheduleError::NeedsConfirmation(vec![booking(BookingState::Booked); 3]),
+        ]
+        .map(|e| Box::new(e) as Box<dyn crate::UseCaseError>),
+    );
+
+    all.extend(
+        [
+            StatsError::Invalid(
+                domain::stats::Period::parse("2026-03-01", "2026-01-01").unwrap_err(),
+            ),
+            StatsError::Invalid(domain::stats::Scope::parse("nowhere").unwrap_err()),
+            StatsError::NotFound,
+            StatsError::Forbidden,
+        ]
+        .map(|e| Box::new(e) as Box<dyn crate::UseCaseError>),
+    );
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::with_database;

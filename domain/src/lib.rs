@@ -7,6 +7,7 @@ pub mod booking;
 pub mod calendar;
 pub mod datafile;
 pub mod district_file;
+pub mod error;
 pub mod lang;
 pub mod location;
 pub mod mediation;

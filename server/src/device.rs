@@ -15,18 +15,18 @@ pub async fn calendar(
     Path(code): Path<String>,
     session: Session,
 ) -> Result<Response, ApiError> {
-    let code = domain::BookingCode::parse(&code).map_err(|_| ApiError::NotFound)?;
+    let code = domain::BookingCode::parse(&code).map_err(|_| ApiError::not_found())?;
     let held = app::device::holds(&session, code.as_str())
         .await
-        .map_err(|_| ApiError::Internal)?;
+        .map_err(|_| ApiError::internal())?;
     if !held {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::not_found());
     }
     let booking = state
         .bookings
         .find_remembered(code.as_str())
         .await
-        .map_err(|_| ApiError::NotFound)?;
+        .map_err(|_| ApiError::not_found())?;
     let place = state.directory.location(booking.location_id).await?;
     Ok(ics_response(backend::confirmation::ics(&booking, &place)))
 }

@@ -40,7 +40,7 @@ pub async fn limit(
     if limiter.allow(peer.ip()) {
         next.run(req).await
     } else {
-        ApiError::TooManyRequests.into_response()
+        ApiError::too_many_requests().into_response()
     }
 }
 

@@ -6,15 +6,17 @@
 // on to the code it generates, so the booking form's nine fields need it here.
 #![allow(clippy::too_many_arguments)]
 
+use crate::api::common::AppError;
 use crate::model::{BookingPageData, BookingSummary, BookingView, FormOutcome, RescheduleData};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::device::{self, Flash};
+    use crate::api::common::AppError;
+    use crate::device;
     use crate::model::{
-        AlternativeChoice, BookingSummary, BookingView, FieldMessage, HistoryLine, Rejection,
-        SlotChoice, SlotPicker,
+        AlternativeChoice, BookingSummary, BookingView, HistoryLine, Rejection, SlotChoice,
+        SlotPicker,
     };
     use backend::booking::{Alternative, BookingError, SlotAvailability};
     use backend::store::BookingRecord;
@@ -22,21 +24,9 @@ pub(crate) mod ssr {
     use chrono::{DateTime, NaiveDate, NaiveTime};
     use domain::slots::to_local;
     use domain::{BookingCode, Location, ServiceCode};
-    use leptos::prelude::*;
 
-    pub fn bookings() -> Result<Bookings, ServerFnError> {
-        use_context::<Bookings>().ok_or_else(|| ServerFnError::new("bookings missing from context"))
-    }
-
-    /// Refuses a client over its per-minute budget (shared with the REST API).
-    pub async fn throttled() -> Option<Rejection> {
-        let throttle = use_context::<backend::throttle::Throttle>().unwrap_or_default();
-        match device::client_ip().await {
-            Some(ip) if !throttle.allow(ip) => Some(Rejection::refused(crate::i18n::t(
-                crate::i18n::Msg::TooManyTries,
-            ))),
-            _ => None,
-        }
+    pub fn bookings() -> Result<Bookings, AppError> {
+        crate::api::common::context("bookings")
     }
 
     pub fn slot_choice(s: SlotAvailability) -> SlotChoice {
@@ -72,12 +62,12 @@ pub(crate) mod ssr {
         service: ServiceCode,
         day: Option<String>,
         time: Option<String>,
-    ) -> Result<SlotPicker, ServerFnError> {
+    ) -> Result<SlotPicker, AppError> {
         let (from, to) = bookings.window_days();
         let all = bookings
             .slots(place, service, from, to)
             .await
-            .map_err(failure)?;
+            .map_err(AppError::from)?;
         Ok(SlotPicker::build(
             all.into_iter().map(slot_choice).collect(),
             parse_day(day),
@@ -96,29 +86,16 @@ pub(crate) mod ssr {
         }
     }
 
-    /// A booking error as a form rejection; internal errors stay errors.
-    pub fn rejection(e: BookingError) -> Result<Rejection, ServerFnError> {
-        Ok(match e {
-            BookingError::Invalid(f) => Rejection {
-                errors: vec![FieldMessage::from(f)],
-                ..Default::default()
-            },
-            BookingError::Full { alternatives } => Rejection {
+    /// A booking error as a form rejection (a full slot with its alternatives); internal
+    /// errors stay errors.
+    pub fn rejection(e: BookingError) -> Result<Rejection, AppError> {
+        match e {
+            BookingError::Full { alternatives } => Ok(Rejection {
                 refusal: Some(crate::i18n::t(crate::i18n::Msg::SlotJustFull).into()),
                 alternatives: alternatives.into_iter().map(alternative).collect(),
                 ..Default::default()
-            },
-            e @ (BookingError::Refused(_) | BookingError::NotFound) => {
-                Rejection::refused(e.message(crate::i18n::lang()))
-            }
-            BookingError::Internal => return Err(ServerFnError::new("internal error")),
-        })
-    }
-
-    pub fn failure(e: BookingError) -> ServerFnError {
-        match e {
-            BookingError::Internal => ServerFnError::new("internal error"),
-            other => ServerFnError::new(other.to_string()),
+            }),
+            e => crate::api::common::rejection(&e),
         }
     }
 
@@ -131,15 +108,15 @@ pub(crate) mod ssr {
     pub async fn view(
         bookings: &Bookings,
         record: &BookingRecord,
-    ) -> Result<BookingView, ServerFnError> {
-        let place = crate::api::directory()?
+    ) -> Result<BookingView, AppError> {
+        let place = crate::api::common::directory()?
             .location(record.location_id)
             .await
-            .map_err(crate::api::internal)?;
+            .map_err(AppError::from)?;
         let history = bookings
             .history(record)
             .await
-            .map_err(failure)?
+            .map_err(AppError::from)?
             .into_iter()
             .map(|e| HistoryLine {
                 at: to_local(&e.at),
@@ -168,11 +145,11 @@ pub(crate) mod ssr {
         })
     }
 
-    pub async fn summary(record: &BookingRecord) -> Result<BookingSummary, ServerFnError> {
-        let place = crate::api::directory()?
+    pub async fn summary(record: &BookingRecord) -> Result<BookingSummary, AppError> {
+        let place = crate::api::common::directory()?
             .location(record.location_id)
             .await
-            .map_err(crate::api::internal)?;
+            .map_err(AppError::from)?;
         Ok(BookingSummary {
             code: shown_code(&record.code),
             title: backend::confirmation::public_title(record.service).to_string(),
@@ -184,7 +161,7 @@ pub(crate) mod ssr {
     }
 
     /// The booking if this device holds it; `None` otherwise (the page then asks for the phone).
-    pub async fn held(code: &str) -> Result<Option<BookingRecord>, ServerFnError> {
+    pub async fn held(code: &str) -> Result<Option<BookingRecord>, AppError> {
         let Ok(code) = BookingCode::parse(code) else {
             return Ok(None);
         };
@@ -195,22 +172,8 @@ pub(crate) mod ssr {
         match bookings()?.find_remembered(code.as_str()).await {
             Ok(b) => Ok(Some(b)),
             Err(BookingError::NotFound) => Ok(None),
-            Err(e) => Err(failure(e)),
+            Err(e) => Err(e.into()),
         }
-    }
-
-    /// A rejected form: returned to a hydrated page; with JavaScript off, kept for the page
-    /// the browser is sent back to.
-    pub async fn reject(
-        rejection: Rejection,
-        back_to: String,
-        flash: impl FnOnce(Rejection) -> Flash,
-    ) -> Result<crate::model::FormOutcome, ServerFnError> {
-        if device::is_plain_form_post().await {
-            device::save_flash(flash(rejection.clone())).await?;
-            crate::redirect::to(&back_to);
-        }
-        Ok(crate::model::FormOutcome::Rejected(rejection))
     }
 }
 
@@ -221,7 +184,7 @@ pub async fn booking_page(
     service: String,
     day: Option<String>,
     time: Option<String>,
-) -> Result<Option<BookingPageData>, ServerFnError> {
+) -> Result<Option<BookingPageData>, AppError> {
     use crate::device::{self, Flash};
     use crate::model::PlaceCard;
     use domain::{LocationId, ServiceCode};
@@ -229,13 +192,13 @@ pub async fn booking_page(
     let Ok(service) = service.parse::<ServiceCode>() else {
         return Ok(None);
     };
-    let place = match crate::api::directory()?
+    let place = match crate::api::common::directory()?
         .location(LocationId(place_id))
         .await
     {
         Ok(p) => p,
         Err(backend::ServiceError::NotFound) => return Ok(None),
-        Err(e) => return Err(crate::api::internal(e)),
+        Err(e) => return Err(e.into()),
     };
     // mediation is asked for, not booked
     if service == ServiceCode::Mediation
@@ -248,7 +211,7 @@ pub async fn booking_page(
         Some(c) if c.remaining == 0 => bookings
             .alternatives(&place, service, c.start)
             .await
-            .map_err(ssr::failure)?
+            .map_err(AppError::from)?
             .into_iter()
             .map(ssr::alternative)
             .collect(),
@@ -281,7 +244,7 @@ pub async fn book_slot(
     account: Option<String>,
     youth: Option<String>,
     consent: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
+) -> Result<FormOutcome, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{BookingFlash, FieldMessage, Rejection};
     use backend::booking::BookingRequest;
@@ -311,8 +274,8 @@ pub async fn book_slot(
             })
         }
     };
-    if let Some(r) = ssr::throttled().await {
-        return ssr::reject(r, back_to, keep).await;
+    if let Some(r) = crate::api::common::throttled().await {
+        return crate::api::common::reject(r, back_to, keep).await;
     }
     // every wrong field at once (the booking itself reports only the first)
     if let Ok(code) = service.parse::<ServiceCode>() {
@@ -321,7 +284,7 @@ pub async fn book_slot(
                 errors: errors.into_iter().map(FieldMessage::from).collect(),
                 ..Default::default()
             };
-            return ssr::reject(r, back_to, keep).await;
+            return crate::api::common::reject(r, back_to, keep).await;
         }
     }
     let request = BookingRequest {
@@ -341,13 +304,13 @@ pub async fn book_slot(
             crate::redirect::to(&format!("/bookings/{}?new=1", record.code));
             Ok(FormOutcome::Done)
         }
-        Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
+        Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
     }
 }
 
 /// The bookings remembered on this device, soonest first.
 #[server]
-pub async fn my_bookings() -> Result<Vec<BookingSummary>, ServerFnError> {
+pub async fn my_bookings() -> Result<Vec<BookingSummary>, AppError> {
     use crate::device;
     let bookings = ssr::bookings()?;
     let codes = device::remembered(&device::session().await?).await?;
@@ -356,7 +319,7 @@ pub async fn my_bookings() -> Result<Vec<BookingSummary>, ServerFnError> {
         match bookings.find_remembered(&code).await {
             Ok(record) => out.push(ssr::summary(&record).await?),
             Err(backend::booking::BookingError::NotFound) => {}
-            Err(e) => return Err(ssr::failure(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     out.sort_by_key(|b| (!b.state.is_active(), b.start));
@@ -368,7 +331,7 @@ pub async fn my_bookings() -> Result<Vec<BookingSummary>, ServerFnError> {
 #[server]
 pub async fn booking_detail(
     code: String,
-) -> Result<Option<(BookingView, Option<crate::model::Rejection>)>, ServerFnError> {
+) -> Result<Option<(BookingView, Option<crate::model::Rejection>)>, AppError> {
     use crate::device::{self, Flash};
     let Some(record) = ssr::held(&code).await? else {
         return Ok(None);
@@ -385,8 +348,7 @@ pub async fn booking_detail(
 
 /// The look-up form kept after a failed attempt (JavaScript off): code, phone and why.
 #[server]
-pub async fn lookup_flash(
-) -> Result<Option<(String, String, crate::model::Rejection)>, ServerFnError> {
+pub async fn lookup_flash() -> Result<Option<(String, String, crate::model::Rejection)>, AppError> {
     use crate::device::{self, Flash};
     device::take_flash(|f| match f {
         Flash::Lookup {
@@ -402,7 +364,7 @@ pub async fn lookup_flash(
 /// Opens a booking with its code and phone number and remembers it on this device. Unknown
 /// codes and wrong phone numbers get the same answer.
 #[server]
-pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, AppError> {
     use crate::device::{self, Flash};
     let back_to = "/bookings#lookup".to_string();
     let keep = {
@@ -413,8 +375,8 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Se
             rejection,
         }
     };
-    if let Some(r) = ssr::throttled().await {
-        return ssr::reject(r, back_to, keep).await;
+    if let Some(r) = crate::api::common::throttled().await {
+        return crate::api::common::reject(r, back_to, keep).await;
     }
     match ssr::bookings()?.find(&code, &phone).await {
         Ok(record) => {
@@ -422,13 +384,13 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Se
             crate::redirect::to(&format!("/bookings/{}", record.code));
             Ok(FormOutcome::Done)
         }
-        Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
+        Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
     }
 }
 
 /// Cancels a booking this device holds. It stays in the records as cancelled.
 #[server]
-pub async fn cancel_booking(code: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn cancel_booking(code: String) -> Result<FormOutcome, AppError> {
     use crate::device::Flash;
     use crate::model::Rejection;
     let shown = ssr::shown_code(&code);
@@ -438,17 +400,18 @@ pub async fn cancel_booking(code: String) -> Result<FormOutcome, ServerFnError> 
         move |rejection| Flash::Notice { code, rejection }
     };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(
-            backend::booking::BookingError::NotFound.message(crate::i18n::lang()),
-        );
-        return ssr::reject(r, back_to, keep).await;
+        let r = Rejection::refused(backend::UseCaseError::message(
+            &backend::booking::BookingError::NotFound,
+            crate::i18n::lang(),
+        ));
+        return crate::api::common::reject(r, back_to, keep).await;
     };
     match ssr::bookings()?.cancel(&record.code, &record.phone).await {
         Ok(_) => {
             crate::redirect::to(&format!("/bookings/{}?cancelled=1", record.code));
             Ok(FormOutcome::Done)
         }
-        Err(e) => ssr::reject(ssr::rejection(e)?, back_to, keep).await,
+        Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
     }
 }
 
@@ -458,22 +421,22 @@ pub async fn reschedule_page(
     code: String,
     day: Option<String>,
     time: Option<String>,
-) -> Result<Option<RescheduleData>, ServerFnError> {
+) -> Result<Option<RescheduleData>, AppError> {
     use crate::device::{self, Flash};
     let Some(record) = ssr::held(&code).await? else {
         return Ok(None);
     };
     let bookings = ssr::bookings()?;
-    let place = crate::api::directory()?
+    let place = crate::api::common::directory()?
         .location(record.location_id)
         .await
-        .map_err(crate::api::internal)?;
+        .map_err(AppError::from)?;
     let picker = ssr::picker(&bookings, &place, record.service, day, time).await?;
     let alternatives = match &picker.chosen {
         Some(c) if c.remaining == 0 => bookings
             .alternatives(&place, record.service, c.start)
             .await
-            .map_err(ssr::failure)?
+            .map_err(AppError::from)?
             .into_iter()
             .filter(|a| a.location_id == place.id)
             .map(ssr::alternative)
@@ -496,7 +459,7 @@ pub async fn reschedule_page(
 
 /// Moves a booking this device holds to another free slot of the same place and service.
 #[server]
-pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutcome, AppError> {
     use crate::device::Flash;
     use crate::model::Rejection;
     let shown = ssr::shown_code(&code);
@@ -510,10 +473,11 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
         move |rejection| Flash::Notice { code, rejection }
     };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(
-            backend::booking::BookingError::NotFound.message(crate::i18n::lang()),
-        );
-        return ssr::reject(r, back_to, keep).await;
+        let r = Rejection::refused(backend::UseCaseError::message(
+            &backend::booking::BookingError::NotFound,
+            crate::i18n::lang(),
+        ));
+        return crate::api::common::reject(r, back_to, keep).await;
     };
     match ssr::bookings()?
         .reschedule(&record.code, &record.phone, &start)
@@ -528,7 +492,7 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
             // a move stays at the same place
             r.alternatives
                 .retain(|a| a.location_id == record.location_id.0);
-            ssr::reject(r, back_to, keep).await
+            crate::api::common::reject(r, back_to, keep).await
         }
     }
 }

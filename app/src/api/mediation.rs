@@ -4,39 +4,20 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
+use crate::api::common::AppError;
 use crate::model::{CaseProgressView, FormOutcome, MediationFormData};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::model::{CaseProgressView, Rejection, SessionLine};
-    use backend::mediation::{CaseProgress, MediationError};
+    use crate::api::common::AppError;
+    use crate::model::{CaseProgressView, SessionLine};
+    use backend::mediation::CaseProgress;
     use backend::Mediation;
     use domain::slots::to_local;
-    use leptos::prelude::*;
 
-    pub fn mediation() -> Result<Mediation, ServerFnError> {
-        use_context::<Mediation>()
-            .ok_or_else(|| ServerFnError::new("mediation missing from context"))
-    }
-
-    pub fn failure(e: MediationError) -> ServerFnError {
-        match e {
-            MediationError::Internal => ServerFnError::new("internal error"),
-            other => ServerFnError::new(other.to_string()),
-        }
-    }
-
-    /// A refusal as a form rejection; internal errors stay errors.
-    pub fn rejection(e: MediationError) -> Result<Rejection, ServerFnError> {
-        Ok(match e {
-            MediationError::Invalid(errors) => Rejection {
-                errors: errors.into_iter().map(Into::into).collect(),
-                ..Default::default()
-            },
-            MediationError::Internal => return Err(ServerFnError::new("internal error")),
-            other => Rejection::refused(other.message(crate::i18n::lang())),
-        })
+    pub fn mediation() -> Result<Mediation, AppError> {
+        crate::api::common::context("mediation")
     }
 
     pub fn view(p: CaseProgress) -> CaseProgressView {
@@ -71,11 +52,11 @@ pub(crate) mod ssr {
 pub async fn mediation_form(
     place: Option<i64>,
     dispute_type: Option<String>,
-) -> Result<MediationFormData, ServerFnError> {
+) -> Result<MediationFormData, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{PlaceCard, PlaceChoice, PlaceChoiceGroup};
     use domain::{LocationId, ServiceCode};
-    let directory = crate::api::directory()?;
+    let directory = crate::api::common::directory()?;
     let chosen = match place {
         Some(id) => directory
             .location(LocationId(id))
@@ -85,7 +66,7 @@ pub async fn mediation_form(
             .map(|p| PlaceCard::from(&p)),
         None => None,
     };
-    let groups = directory.offices().await.map_err(crate::api::internal)?;
+    let groups = directory.offices().await.map_err(AppError::from)?;
     let choice = |p: &domain::Location| PlaceChoice {
         id: p.id.0,
         name: p.name.clone(),
@@ -123,8 +104,8 @@ pub async fn file_mediation(
     account: String,
     location_id: Option<String>,
     consent: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
-    use crate::api::bookings::ssr::{reject, throttled};
+) -> Result<FormOutcome, AppError> {
+    use crate::api::common::{reject, throttled};
     use crate::device::{self, Flash};
     use crate::model::MediationFlash;
     use domain::mediation::MediationForm;
@@ -156,13 +137,13 @@ pub async fn file_mediation(
             crate::redirect::to(&format!("/mediation/{}?new=1", case.code));
             Ok(FormOutcome::Done)
         }
-        Err(e) => reject(ssr::rejection(e)?, back_to, keep).await,
+        Err(e) => reject(crate::api::common::rejection(&e)?, back_to, keep).await,
     }
 }
 
 /// A case this device filed or opened; `None` otherwise (the page then asks for the phone).
 #[server]
-pub async fn held_case(code: String) -> Result<Option<CaseProgressView>, ServerFnError> {
+pub async fn held_case(code: String) -> Result<Option<CaseProgressView>, AppError> {
     use crate::device;
     let Ok(code) = domain::mediation::CaseCode::parse(&code) else {
         return Ok(None);
@@ -173,13 +154,13 @@ pub async fn held_case(code: String) -> Result<Option<CaseProgressView>, ServerF
     match ssr::mediation()?.progress_held(code.as_str()).await {
         Ok(p) => Ok(Some(ssr::view(p))),
         Err(backend::mediation::MediationError::NotFound) => Ok(None),
-        Err(e) => Err(ssr::failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// The cases this device filed or opened, newest first.
 #[server]
-pub async fn my_cases() -> Result<Vec<CaseProgressView>, ServerFnError> {
+pub async fn my_cases() -> Result<Vec<CaseProgressView>, AppError> {
     use crate::device;
     let mediation = ssr::mediation()?;
     let mut out = Vec::new();
@@ -187,7 +168,7 @@ pub async fn my_cases() -> Result<Vec<CaseProgressView>, ServerFnError> {
         match mediation.progress_held(&code).await {
             Ok(p) => out.push(ssr::view(p)),
             Err(backend::mediation::MediationError::NotFound) => {}
-            Err(e) => return Err(ssr::failure(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(out)
@@ -196,7 +177,7 @@ pub async fn my_cases() -> Result<Vec<CaseProgressView>, ServerFnError> {
 /// The look-up form kept after a failed attempt (JavaScript off).
 #[server]
 pub async fn case_lookup_flash(
-) -> Result<Option<(String, String, crate::model::Rejection)>, ServerFnError> {
+) -> Result<Option<(String, String, crate::model::Rejection)>, AppError> {
     use crate::device::{self, Flash};
     device::take_flash(|f| match f {
         Flash::CaseLookup {
@@ -212,8 +193,8 @@ pub async fn case_lookup_flash(
 /// Opens a case with its code and the applicant's phone and remembers it on this device.
 /// Unknown codes and wrong phone numbers get the same answer.
 #[server]
-pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, ServerFnError> {
-    use crate::api::bookings::ssr::{reject, throttled};
+pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, AppError> {
+    use crate::api::common::{reject, throttled};
     use crate::device::{self, Flash};
     use crate::model::Rejection;
     let back_to = "/mediation#lookup".to_string();
@@ -239,6 +220,6 @@ pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, Serve
             let r = Rejection::refused(crate::i18n::t(crate::i18n::Msg::CaseNotFound));
             reject(r, back_to, keep).await
         }
-        Err(e) => Err(ssr::failure(e)),
+        Err(e) => Err(e.into()),
     }
 }

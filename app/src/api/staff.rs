@@ -3,21 +3,22 @@
 //! cases on every call; these shape views and, without JavaScript, keep a refusal for the
 //! page the browser returns to.
 
+use crate::api::common::AppError;
 use crate::model::{FormOutcome, StaffHome, StaffQueue};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use crate::api::common::AppError;
     use crate::device::{self, Flash};
     use crate::model::{ExpectedLine, FormOutcome, PlaceCard, QueueLine, Rejection, StaffQueue};
     use backend::queue::{DayQueue, QueueError};
     use domain::queue::QueueState;
     use domain::slots::to_local;
     use domain::staff::StaffAccount;
-    use leptos::prelude::*;
 
-    pub fn queues() -> Result<backend::queue::Queues, ServerFnError> {
-        use_context().ok_or_else(|| ServerFnError::new("queues missing from context"))
+    pub fn queues() -> Result<backend::queue::Queues, AppError> {
+        crate::api::common::context("queues")
     }
 
     /// Where a staff page's refusals are kept when JavaScript is off.
@@ -25,19 +26,12 @@ mod ssr {
         format!("staff:{place}")
     }
 
-    pub fn message(e: QueueError) -> Result<Rejection, ServerFnError> {
-        match e {
-            QueueError::Internal => Err(ServerFnError::new("internal error")),
-            QueueError::Invalid(f) => Ok(Rejection {
-                errors: vec![f.into()],
-                ..Default::default()
-            }),
-            other => Ok(Rejection::refused(other.message(crate::i18n::lang()))),
-        }
+    pub fn message(e: QueueError) -> Result<Rejection, AppError> {
+        crate::api::common::rejection(&e)
     }
 
     /// A refused action: returned to a hydrated page, kept for the next page otherwise.
-    pub async fn refuse(place: i64, r: Rejection) -> Result<FormOutcome, ServerFnError> {
+    pub async fn refuse(place: i64, r: Rejection) -> Result<FormOutcome, AppError> {
         if device::is_plain_form_post().await {
             device::save_flash(Flash::Notice {
                 code: notice_key(place),
@@ -50,7 +44,7 @@ mod ssr {
     }
 
     /// Done: without JavaScript, back to the queue page.
-    pub async fn done(place: i64) -> Result<FormOutcome, ServerFnError> {
+    pub async fn done(place: i64) -> Result<FormOutcome, AppError> {
         if device::is_plain_form_post().await {
             crate::redirect::to(&format!("/staff?place={place}"));
         }
@@ -125,10 +119,9 @@ mod ssr {
 
 /// Signs in; on success goes to the staff page.
 #[server]
-pub async fn staff_login(username: String, password: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn staff_login(username: String, password: String) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
-    let refuse = |m: String| async move {
-        let r = Rejection::refused(m);
+    let refuse = |r: Rejection| async move {
         if crate::device::is_plain_form_post().await {
             crate::device::save_flash(crate::device::Flash::Notice {
                 code: "staff:login".into(),
@@ -145,24 +138,25 @@ pub async fn staff_login(username: String, password: String) -> Result<FormOutco
         .await
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     if !throttle.allow(ip, &username) {
-        return refuse(crate::i18n::t(crate::i18n::Msg::TooManyTries).into()).await;
+        return refuse(Rejection::refused(crate::i18n::t(
+            crate::i18n::Msg::TooManyTries,
+        )))
+        .await;
     }
-    let staff = use_context::<backend::staff::Staff>()
-        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    let staff = crate::api::common::context::<backend::staff::Staff>("staff")?;
     match staff.login(&username, &password).await {
         Ok(account) => {
             crate::device::sign_in(&account).await?;
             crate::redirect::to("/staff");
             Ok(FormOutcome::Done)
         }
-        Err(backend::staff::StaffError::Internal) => Err(ServerFnError::new("internal error")),
-        Err(e) => refuse(e.message(crate::i18n::lang())).await,
+        Err(e) => refuse(crate::api::common::rejection(&e)?).await,
     }
 }
 
 /// A refusal kept for the sign-in page (JavaScript off).
 #[server]
-pub async fn login_notice() -> Result<Option<crate::model::Rejection>, ServerFnError> {
+pub async fn login_notice() -> Result<Option<crate::model::Rejection>, AppError> {
     use crate::device::{self, Flash};
     device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == "staff:login" => Some(rejection),
@@ -172,7 +166,7 @@ pub async fn login_notice() -> Result<Option<crate::model::Rejection>, ServerFnE
 }
 
 #[server]
-pub async fn staff_logout() -> Result<(), ServerFnError> {
+pub async fn staff_logout() -> Result<(), AppError> {
     crate::device::sign_out().await?;
     crate::redirect::to("/staff/login");
     Ok(())
@@ -180,24 +174,24 @@ pub async fn staff_logout() -> Result<(), ServerFnError> {
 
 /// The signed-in account and the places it may open; `None` when nobody is signed in.
 #[server]
-pub async fn load_staff_home() -> Result<Option<StaffHome>, ServerFnError> {
+pub async fn load_staff_home() -> Result<Option<StaffHome>, AppError> {
     use crate::model::PlaceCard;
     use domain::staff::Action;
     let Some(account) = crate::device::staff_account().await? else {
         return Ok(None);
     };
-    let places = crate::api::directory()?
+    let places = crate::api::common::directory()?
         .all()
         .await
-        .map_err(crate::api::internal)?
+        .map_err(AppError::from)?
         .iter()
         .filter(|p| account.may(Action::ViewQueue, Some(p)))
         .map(PlaceCard::from)
         .collect();
-    let schedule_places = crate::api::directory()?
+    let schedule_places = crate::api::common::directory()?
         .all()
         .await
-        .map_err(crate::api::internal)?
+        .map_err(AppError::from)?
         .iter()
         .filter(|p| account.may(Action::EditSchedules, Some(p)))
         .map(|p| p.id.0)
@@ -218,14 +212,14 @@ pub async fn load_staff_home() -> Result<Option<StaffHome>, ServerFnError> {
 #[server]
 pub async fn load_staff_queue(
     place: i64,
-) -> Result<(StaffQueue, Option<crate::model::Rejection>), ServerFnError> {
+) -> Result<(StaffQueue, Option<crate::model::Rejection>), AppError> {
     use crate::device::{self, Flash};
     let account = crate::device::require_staff().await?;
     let queues = ssr::queues()?;
     let q = queues
         .day_queue(&account, domain::LocationId(place), queues.today())
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(AppError::from)?;
     let key = ssr::notice_key(place);
     let notice = device::take_flash(|f| match f {
         Flash::Notice { code, rejection } if code == key => Some(rejection),
@@ -236,7 +230,7 @@ pub async fn load_staff_queue(
 }
 
 #[server]
-pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, AppError> {
     let account = crate::device::require_staff().await?;
     match ssr::queues()?.check_in(&account, &code).await {
         Ok(_) => ssr::done(place).await,
@@ -245,7 +239,7 @@ pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, Ser
 }
 
 #[server]
-pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
     let account = crate::device::require_staff().await?;
     let Ok(service) = service.parse() else {
@@ -265,10 +259,7 @@ pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, S
 }
 
 #[server]
-pub async fn staff_call_next(
-    place: i64,
-    desk: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
+pub async fn staff_call_next(place: i64, desk: Option<String>) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
     let account = crate::device::require_staff().await?;
     match ssr::queues()?
@@ -296,7 +287,7 @@ pub async fn staff_step(
     outcome: Option<String>,
     service: Option<String>,
     note: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
+) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
     use domain::queue::{Outcome, Step};
     let account = crate::device::require_staff().await?;
@@ -340,20 +331,19 @@ pub async fn staff_step(
 
 /// The weekly rules of a place's bookable services (office heads, district admins).
 #[server]
-pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, ServerFnError> {
+pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{PlaceCard, SchedulePage, ServiceRules};
     let account = crate::device::require_staff().await?;
-    let schedules = use_context::<backend::schedules::Schedules>()
-        .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
+    let schedules = crate::api::common::context::<backend::schedules::Schedules>("schedules")?;
     let current = schedules
         .current(&account, domain::LocationId(place))
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
-    let loc = crate::api::directory()?
+        .map_err(AppError::from)?;
+    let loc = crate::api::common::directory()?
         .location(domain::LocationId(place))
         .await
-        .map_err(crate::api::internal)?;
+        .map_err(AppError::from)?;
     let flash = device::take_flash(Some).await?;
     let (kept, closure) = match flash {
         Some(Flash::Schedule {
@@ -387,13 +377,12 @@ pub async fn save_schedule(
     service: String,
     rules: String,
     confirm: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
+) -> Result<FormOutcome, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
     use backend::schedules::ScheduleError;
     let account = crate::device::require_staff().await?;
-    let schedules = use_context::<backend::schedules::Schedules>()
-        .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
+    let schedules = crate::api::common::context::<backend::schedules::Schedules>("schedules")?;
     let lines: Vec<String> = rules.lines().map(str::to_string).collect();
     let rejection = match service.parse::<domain::ServiceCode>() {
         Err(_) => Rejection::refused(crate::i18n::t(crate::i18n::Msg::NoSuchService)),
@@ -413,7 +402,7 @@ pub async fn save_schedule(
                 }
                 return Ok(FormOutcome::Done);
             }
-            Err(ScheduleError::Internal) => return Err(ServerFnError::new("internal error")),
+            Err(e @ ScheduleError::Internal) => return Err(e.into()),
             Err(ScheduleError::Invalid(f)) => Rejection {
                 errors: vec![FieldMessage {
                     field: format!("rules-{service}"),
@@ -453,7 +442,7 @@ pub async fn save_schedule(
             Err(e) => Rejection {
                 errors: vec![FieldMessage {
                     field: format!("rules-{service}"),
-                    message: e.message(crate::i18n::lang()),
+                    message: backend::UseCaseError::message(&e, crate::i18n::lang()),
                 }],
                 ..Default::default()
             },
@@ -474,7 +463,7 @@ pub async fn save_schedule(
 
 /// Takes back a booking's automatic no-show mark (the resident came late after all).
 #[server]
-pub async fn staff_revert_no_show(place: i64, code: String) -> Result<FormOutcome, ServerFnError> {
+pub async fn staff_revert_no_show(place: i64, code: String) -> Result<FormOutcome, AppError> {
     let account = crate::device::require_staff().await?;
     match ssr::queues()?.revert_no_show(&account, &code).await {
         Ok(()) => ssr::done(place).await,
@@ -488,13 +477,11 @@ pub async fn staff_change_password(
     old_password: String,
     new_password: String,
     repeat_password: String,
-) -> Result<FormOutcome, ServerFnError> {
+) -> Result<FormOutcome, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
-    use backend::staff::StaffError;
     let account = crate::device::require_staff().await?;
-    let staff = use_context::<backend::staff::Staff>()
-        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    let staff = crate::api::common::context::<backend::staff::Staff>("staff")?;
     let rejection = if new_password != repeat_password {
         Rejection {
             errors: vec![FieldMessage {
@@ -514,12 +501,7 @@ pub async fn staff_change_password(
                 crate::redirect::to("/staff/password?changed=1");
                 return Ok(FormOutcome::Done);
             }
-            Err(StaffError::Invalid(f)) => Rejection {
-                errors: vec![f.into()],
-                ..Default::default()
-            },
-            Err(StaffError::Internal) => return Err(ServerFnError::new("internal error")),
-            Err(e) => Rejection::refused(e.message(crate::i18n::lang())),
+            Err(e) => crate::api::common::rejection(&e)?,
         }
     };
     if device::is_plain_form_post().await {
@@ -535,7 +517,7 @@ pub async fn staff_change_password(
 
 /// A refusal kept for the password page (JavaScript off).
 #[server]
-pub async fn password_notice() -> Result<Option<crate::model::Rejection>, ServerFnError> {
+pub async fn password_notice() -> Result<Option<crate::model::Rejection>, AppError> {
     use crate::device::{self, Flash};
     crate::device::require_staff().await?;
     device::take_flash(|f| match f {
@@ -547,15 +529,14 @@ pub async fn password_notice() -> Result<Option<crate::model::Rejection>, Server
 
 /// The newest staff actions (district admins and auditors).
 #[server]
-pub async fn load_audit() -> Result<Vec<crate::model::AuditLine>, ServerFnError> {
+pub async fn load_audit() -> Result<Vec<crate::model::AuditLine>, AppError> {
     use crate::model::AuditLine;
     let account = crate::device::require_staff().await?;
-    let staff = use_context::<backend::staff::Staff>()
-        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    let staff = crate::api::common::context::<backend::staff::Staff>("staff")?;
     let log = staff
         .audit_log(&account, 200)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(AppError::from)?;
     Ok(log
         .into_iter()
         .map(|e| AuditLine {
@@ -580,13 +561,12 @@ pub async fn staff_close_day(
     date: String,
     note: Option<String>,
     confirm: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
+) -> Result<FormOutcome, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
     use backend::schedules::ScheduleError;
     let account = crate::device::require_staff().await?;
-    let schedules = use_context::<backend::schedules::Schedules>()
-        .ok_or_else(|| ServerFnError::new("schedules missing from context"))?;
+    let schedules = crate::api::common::context::<backend::schedules::Schedules>("schedules")?;
     let field = |message: String| Rejection {
         errors: vec![FieldMessage {
             field: "closure".into(),
@@ -617,7 +597,7 @@ pub async fn staff_close_day(
                 }
                 return Ok(FormOutcome::Done);
             }
-            Err(ScheduleError::Internal) => return Err(ServerFnError::new("internal error")),
+            Err(e @ ScheduleError::Internal) => return Err(e.into()),
             Err(ScheduleError::NeedsConfirmation(list)) => {
                 let lines: Vec<String> = list
                     .iter()
@@ -635,7 +615,7 @@ pub async fn staff_close_day(
                     &lines,
                 ))
             }
-            Err(e) => field(e.message(crate::i18n::lang())),
+            Err(e) => field(backend::UseCaseError::message(&e, crate::i18n::lang())),
         },
     };
     if device::is_plain_form_post().await {

@@ -5,6 +5,7 @@
 // A server function's arguments are its form's fields.
 #![allow(clippy::too_many_arguments)]
 
+use crate::api::common::AppError;
 use crate::model::{AgreementView, DeskConsultation, FormOutcome, StaffCaseFile, StaffCaseList};
 use leptos::prelude::*;
 
@@ -47,13 +48,13 @@ mod ssr {
 
 /// A place's cases: details where the account may see them, the rest counted.
 #[server]
-pub async fn load_cases(place: i64) -> Result<StaffCaseList, ServerFnError> {
+pub async fn load_cases(place: i64) -> Result<StaffCaseList, AppError> {
     use crate::model::PlaceCard;
     let account = crate::device::require_staff().await?;
-    let list = crate::api::mediation::ssr::mediation()?
+    let list = crate::api::common::context::<backend::Mediation>("mediation")?
         .cases_at(&account, domain::LocationId(place))
         .await
-        .map_err(crate::api::mediation::ssr::failure)?;
+        .map_err(AppError::from)?;
     Ok(StaffCaseList {
         place: PlaceCard::from(&list.place),
         cases: list
@@ -67,20 +68,20 @@ pub async fn load_cases(place: i64) -> Result<StaffCaseList, ServerFnError> {
 
 /// One case with its history, the mediators it may go to, and a refusal kept for the page.
 #[server]
-pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
+pub async fn load_case(code: String) -> Result<StaffCaseFile, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{CaseEventLine, PlaceCard};
     use domain::slots::to_local;
     let account = crate::device::require_staff().await?;
-    let mediation = crate::api::mediation::ssr::mediation()?;
+    let mediation = crate::api::common::context::<backend::Mediation>("mediation")?;
     let file = mediation
         .case_file(&account, &code)
         .await
-        .map_err(crate::api::mediation::ssr::failure)?;
+        .map_err(AppError::from)?;
     let mediators = mediation
         .mediators_for(&account, &file.case, &file.place)
         .await
-        .map_err(crate::api::mediation::ssr::failure)?
+        .map_err(AppError::from)?
         .into_iter()
         .map(|m| (m.id, m.display_name))
         .collect();
@@ -91,15 +92,14 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, ServerFnError> {
         mediation
             .session_times(&file.place)
             .await
-            .map_err(crate::api::mediation::ssr::failure)?
+            .map_err(AppError::from)?
             .iter()
             .map(to_local)
             .collect()
     } else {
         vec![]
     };
-    let staff = use_context::<backend::staff::Staff>()
-        .ok_or_else(|| ServerFnError::new("staff missing from context"))?;
+    let staff = crate::api::common::context::<backend::staff::Staff>("staff")?;
     let mut events = Vec::new();
     for e in &file.events {
         let by = match e.staff_id {
@@ -164,8 +164,8 @@ pub async fn case_step(
     channel: Option<String>,
     kept: Option<String>,
     note: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
-    use crate::api::bookings::ssr::reject;
+) -> Result<FormOutcome, AppError> {
+    use crate::api::common::reject;
     use crate::device::{self, Flash};
     use crate::model::Rejection;
     use domain::booking::FieldError;
@@ -255,13 +255,13 @@ pub async fn case_step(
                     outcome: CaseOutcome::Failed { .. }
                 }
             );
-            match crate::api::mediation::ssr::mediation()?
+            match crate::api::common::context::<backend::Mediation>("mediation")?
                 .step(&account, &code, step, Some(version))
                 .await
             {
                 Ok(_) => None,
                 Err(e) => {
-                    let mut r = crate::api::mediation::ssr::rejection(e)?;
+                    let mut r = crate::api::common::rejection(&e)?;
                     if failed {
                         // point at the box the reason was typed in
                         r.errors
@@ -300,13 +300,13 @@ pub async fn case_step(
 
 /// The written agreement of a settled case, for printing.
 #[server]
-pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, ServerFnError> {
+pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, AppError> {
     use domain::mediation::committee_short_name;
     let account = crate::device::require_staff().await?;
-    let file = crate::api::mediation::ssr::mediation()?
+    let file = crate::api::common::context::<backend::Mediation>("mediation")?
         .case_file(&account, &code)
         .await
-        .map_err(crate::api::mediation::ssr::failure)?;
+        .map_err(AppError::from)?;
     let c = file.case;
     let (Some(number), Some(terms), Some(amount)) = (c.agreement_no, c.terms, c.amount) else {
         return Ok(None);
@@ -335,15 +335,15 @@ pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, Serve
 
 /// The desk's consultation `entry`, to turn into a case (prefilled from its booking).
 #[server]
-pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, ServerFnError> {
+pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, AppError> {
     use crate::device::{self, Flash};
     use crate::model::PlaceCard;
     use domain::mediation::MediationForm;
     let account = crate::device::require_staff().await?;
-    let (e, place) = crate::api::mediation::ssr::mediation()?
+    let (e, place) = crate::api::common::context::<backend::Mediation>("mediation")?
         .desk_entry(&account, entry)
         .await
-        .map_err(crate::api::mediation::ssr::failure)?;
+        .map_err(AppError::from)?;
     let kept = device::take_flash(|f| match f {
         Flash::Mediation(m) if m.form.location_id == Some(place.id.0) => Some(m),
         _ => None,
@@ -390,17 +390,17 @@ pub async fn case_from_consultation(
     dispute_type: Option<String>,
     account: String,
     consent: Option<String>,
-) -> Result<FormOutcome, ServerFnError> {
-    use crate::api::bookings::ssr::reject;
+) -> Result<FormOutcome, AppError> {
+    use crate::api::common::reject;
     use crate::device::Flash;
     use crate::model::MediationFlash;
     use domain::mediation::MediationForm;
     let staff = crate::device::require_staff().await?;
-    let mediation = crate::api::mediation::ssr::mediation()?;
+    let mediation = crate::api::common::context::<backend::Mediation>("mediation")?;
     let place = mediation
         .desk_entry(&staff, entry)
         .await
-        .map_err(crate::api::mediation::ssr::failure)?
+        .map_err(AppError::from)?
         .1;
     let form = MediationForm {
         applicant_name,
@@ -419,7 +419,7 @@ pub async fn case_from_consultation(
             Ok(FormOutcome::Done)
         }
         Err(e) => {
-            let r = crate::api::mediation::ssr::rejection(e)?;
+            let r = crate::api::common::rejection(&e)?;
             reject(
                 r,
                 format!("/staff/mediation/new?entry={entry}"),

@@ -1,6 +1,7 @@
 //! Server function of the statistics page. Who may see which scope is decided by
 //! `backend::Statistics` (`domain::stats::may_see_stats`) on every call.
 
+use crate::api::common::AppError;
 use domain::stats::Dashboard;
 use leptos::prelude::*;
 
@@ -19,21 +20,16 @@ pub struct StatsPage {
 #[server]
 /// The page's question: a scope and a period as typed; empty means the default (the
 /// district, or an office head's office, from 1 January to today).
-pub async fn load_stats(
-    scope: String,
-    from: String,
-    to: String,
-) -> Result<StatsPage, ServerFnError> {
+pub async fn load_stats(scope: String, from: String, to: String) -> Result<StatsPage, AppError> {
     use crate::i18n::{t, Msg};
     use backend::stats::StatsError;
     use backend::Statistics;
+    use backend::UseCaseError;
     use chrono::NaiveDate;
     let account = crate::device::require_staff().await?;
-    let stats = use_context::<Statistics>()
-        .ok_or_else(|| ServerFnError::new("statistics missing from context"))?;
-    let today = use_context::<backend::Bookings>()
-        .map(|b| domain::slots::local_date(&b.now()))
-        .ok_or_else(|| ServerFnError::new("bookings missing from context"))?;
+    let stats = crate::api::common::context::<Statistics>("statistics")?;
+    let today = crate::api::common::context::<backend::Bookings>("bookings")
+        .map(|b| domain::slots::local_date(&b.now()))?;
     // empty fields: where the account's statistics open, this year so far
     let scope = match scope.trim() {
         "" => domain::stats::home_scope(&account)
@@ -51,21 +47,18 @@ pub async fn load_stats(
         }
     };
     let (from, to) = (or(&from, first.from), or(&to, first.to));
-    let failure = |e: StatsError| match e {
-        StatsError::Invalid(f) => {
-            let field = match f.field {
+    // a wrong field is named, since the page shows the refusal above the form
+    let failure = |e: StatsError| {
+        let mut error = AppError::from_use_case(&e);
+        if let Some(field) = e.field() {
+            let label = match field {
                 "from" => t(Msg::StatsFrom),
                 "to" => t(Msg::StatsTo),
                 _ => t(Msg::StatsScope),
             };
-            ServerFnError::new(format!(
-                "{field}{}{}",
-                crate::i18n::t(Msg::FieldSeparator),
-                f.message_in(crate::i18n::lang())
-            ))
+            error.message = format!("{label}{}{}", t(Msg::FieldSeparator), error.message);
         }
-        StatsError::Internal => ServerFnError::new("internal error"),
-        other => ServerFnError::new(other.message(crate::i18n::lang())),
+        error
     };
     let (s, period) = Statistics::parse_query(&scope, &from, &to).map_err(failure)?;
     let dashboard = stats

@@ -1,6 +1,7 @@
 //! Pieces every form uses: the error summary (focused when it appears, linking to each wrong
 //! field), a field's own error line, and alternatives offered when a slot is full.
 
+use crate::api::common::AppError;
 use crate::i18n::{lang, slot_label, t, Msg};
 use crate::model::{AlternativeChoice, Rejection};
 use leptos::html::Div;
@@ -141,15 +142,8 @@ pub fn Alternatives(
     }
 }
 
-/// What to tell a person about a failed server function: its message when it is one of ours
-/// (e.g. "没有权限…"), a generic "try again" for anything internal.
-pub fn error_text(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(m)
-            if m != "internal error" && !m.contains("missing from context") =>
-        {
-            m.clone()
-        }
-        _ => crate::i18n::t(crate::i18n::Msg::LoadFailed).to_string(),
-    }
+/// What to tell a person about a failed server function, decided by its kind: a refusal's
+/// own words (e.g. "没有权限…"), a generic "try again" for anything internal.
+pub fn error_text(e: &AppError) -> String {
+    e.shown()
 }

@@ -3,6 +3,7 @@
 //! JavaScript; hydrated, it follows the place's event stream and refreshes within a second of
 //! any change made at another desk.
 
+use crate::api::common::AppError;
 use crate::api::staff::{
     load_audit, load_staff_home, load_staff_queue, login_notice, password_notice, StaffCallNext,
     StaffChangePassword, StaffCheckIn, StaffLogin, StaffLogout, StaffRevertNoShow, StaffStep,
@@ -101,7 +102,7 @@ pub fn StaffPage() -> impl IntoView {
 }
 
 /// A place's queue today (`None` when nobody is signed in), with a refusal kept for the page.
-type QueueData = Result<Option<(StaffQueue, Option<Rejection>)>, ServerFnError>;
+type QueueData = Result<Option<(StaffQueue, Option<Rejection>)>, AppError>;
 
 /// The forms that change the queue, and a counter the event stream bumps when another desk
 /// changed something: after any of them the queue is loaded again.
@@ -140,7 +141,7 @@ impl Desk {
     }
 
     /// Tracks what each form's last submission came back with.
-    fn outcomes(&self) -> [Option<Result<FormOutcome, ServerFnError>>; 5] {
+    fn outcomes(&self) -> [Option<Result<FormOutcome, AppError>>; 5] {
         [
             self.check_in.value().get(),
             self.walk_in.value().get(),
@@ -170,7 +171,7 @@ fn StaffDay(
     // what a screen reader hears when the queue changes: the counts, from a region that
     // stays in the page (a live region re-created with its content is not announced)
     let announcement = RwSignal::new(String::new());
-    let outcome_of = move |v: Option<Result<FormOutcome, ServerFnError>>| match v {
+    let outcome_of = move |v: Option<Result<FormOutcome, AppError>>| match v {
         Some(Ok(FormOutcome::Rejected(r))) => Some(Some(r)),
         Some(Ok(FormOutcome::Done)) => Some(None),
         Some(Err(e)) => Some(Some(Rejection::refused(error_text(&e)))),

@@ -1,7 +1,7 @@
 //! Residents' booking API: free slots, book, look up, cancel, reschedule.
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::ResidentPhone;
+use super::extract::{json_body, PhoneBody, PhoneQuery, ResidentPhone};
 use crate::startup::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -13,7 +13,6 @@ use backend::store::BookingRecord;
 use chrono::NaiveDate;
 use domain::slots::to_local;
 use domain::{LocationId, ServiceCode};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -44,9 +43,12 @@ fn parse_date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDa
     value
         .filter(|v| !v.is_empty())
         .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| ApiError::Invalid {
-                field: field.into(),
-                message: "日期格式应为 YYYY-MM-DD".into(),
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                ApiError::invalid(
+                    field,
+                    "日期格式应为 YYYY-MM-DD",
+                    "The date should be written YYYY-MM-DD",
+                )
             })
         })
         .transpose()
@@ -65,17 +67,15 @@ pub async fn slots(
     Path(id): Path<String>,
     Query(q): Query<SlotQuery>,
 ) -> Result<Json<Vec<SlotJson>>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let place = state.directory.location(LocationId(id)).await?;
-    let service: ServiceCode =
-        q.service
-            .as_deref()
-            .unwrap_or("")
-            .parse()
-            .map_err(|_| ApiError::Invalid {
-                field: "service".into(),
-                message: "请指定服务代码，例如 legal_consultation".into(),
-            })?;
+    let service: ServiceCode = q.service.as_deref().unwrap_or("").parse().map_err(|_| {
+        ApiError::invalid(
+            "service",
+            "请指定服务代码，例如 legal_consultation",
+            "Please name a service code, e.g. legal_consultation",
+        )
+    })?;
     let (first, last) = state.bookings.window_days();
     let from = parse_date("from", q.from.as_deref())?.unwrap_or(first);
     let to = parse_date("to", q.to.as_deref())?.unwrap_or(last);
@@ -119,21 +119,10 @@ pub struct BookingBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct PhoneBody {
-    pub phone: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
 pub struct RescheduleBody {
     pub phone: Option<String>,
     #[schema(example = "2026-03-04T14:00:00+08:00")]
     pub start: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PhoneQuery {
-    /// The mobile number the booking (or mediation request) was made with.
-    pub phone: Option<String>,
 }
 
 /// A booking as its holder sees it.
@@ -202,39 +191,15 @@ pub struct FullBody {
     pub alternatives: Vec<AlternativeJson>,
 }
 
-pub(crate) fn booking_error(e: BookingError) -> ApiError {
-    match e {
-        BookingError::Invalid(f) => ApiError::Invalid {
-            field: f.field.into(),
-            message: f.message,
-        },
-        BookingError::Full { alternatives } => ApiError::Full {
-            alternatives: alternatives.iter().map(AlternativeJson::from).collect(),
-        },
-        BookingError::Refused(reason) => ApiError::Refused {
-            message: reason.to_string(),
-        },
-        BookingError::NotFound => ApiError::NotFound,
-        BookingError::Internal => ApiError::Internal,
-    }
-}
-
-/// Reads a JSON body; a type error names the field it is in.
-pub(crate) fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = e.path().to_string();
-        if e.inner().is_syntax() || e.inner().is_eof() || field == "." || field.is_empty() {
-            ApiError::BadRequest {
-                message: "请求内容应为 JSON 对象".into(),
-            }
-        } else {
-            ApiError::Invalid {
-                field,
-                message: "类型不对".into(),
-            }
+/// A booking's refusal; a full slot with its alternatives.
+fn booking_error(e: BookingError) -> ApiError {
+    match &e {
+        BookingError::Full { alternatives } => {
+            let choices: Vec<_> = alternatives.iter().map(AlternativeJson::from).collect();
+            ApiError::with_choices(&e, "full", "alternatives", choices)
         }
-    })
+        _ => e.into(),
+    }
 }
 
 /// Books a slot.
@@ -247,9 +212,8 @@ pub(crate) fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError
     ))]
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let b: BookingBody = json_body(&body)?;
-    let location_id = b.location_id.ok_or_else(|| ApiError::Invalid {
-        field: "location_id".into(),
-        message: "请选择服务网点".into(),
+    let location_id = b.location_id.ok_or_else(|| {
+        ApiError::invalid("location_id", "请选择服务网点", "Please choose a place")
     })?;
     let req = BookingRequest {
         location_id,
@@ -390,7 +354,7 @@ pub async fn qr(
     ResidentPhone(phone): ResidentPhone,
 ) -> Result<Response, ApiError> {
     let b = holder_booking(&state, &code, &phone).await?;
-    let code = domain::BookingCode::parse(&b.code).map_err(|_| ApiError::Internal)?;
+    let code = domain::BookingCode::parse(&b.code).map_err(|_| ApiError::internal())?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "image/svg+xml")],
         backend::confirmation::qr_svg(&code),

@@ -3,7 +3,6 @@
 //! only. Browsers' `EventSource` reconnects by itself after a network drop (`retry: 1000`).
 
 use super::error::{ApiError, ErrorBody};
-use super::staff::queue_error;
 use crate::startup::AppState;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -27,7 +26,7 @@ pub async fn snapshot(
             .queues
             .display(LocationId(id))
             .await
-            .map_err(queue_error)?,
+            .map_err(ApiError::from)?,
     ))
 }
 
@@ -55,8 +54,8 @@ pub async fn events(
         .watch(LocationId(id), peer.ip())
         .await
         .map_err(|e| match e {
-            WatchError::Queue(e) => queue_error(e),
-            WatchError::TooMany => ApiError::TooManyRequests,
+            WatchError::Queue(e) => e.into(),
+            WatchError::TooMany => ApiError::too_many_requests(),
         })?;
     let stream = stream::unfold((watch, true), |(mut watch, first)| async move {
         if !first && watch.board.changed().await.is_err() {

@@ -1,19 +1,42 @@
-//! The API's error type: one JSON shape for every failure, mapped to a status code.
-//! Internal details are logged by the layer below and never sent to clients.
+//! The API's error type: one JSON shape for every failure, mapped to a status code. A use
+//! case's error becomes one by its kind ([`ErrorKind`]), its words and its field, the same
+//! ones the pages show; internal details are logged by the layer below and never sent.
 
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use backend::ServiceError;
+use backend::error::kind_message;
+use backend::{ErrorKind, UseCaseError};
+use domain::Lang;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+tokio::task_local! {
+    static LANG: Lang;
+}
+
+/// The language the API answers the request in hand with: the visitor's (their `lang`
+/// cookie, else their browser's `Accept-Language`, else Chinese), as for the refusals made
+/// before any handler ran and for the pages.
+pub fn api_lang() -> Lang {
+    LANG.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// Answers every API request in the visitor's language (see [`api_lang`]).
+pub async fn in_visitors_language(req: Request, next: Next) -> Response {
+    let lang = crate::hardening::lang_of(req.headers());
+    LANG.scope(lang, next.run(req)).await
+}
 
 /// Body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable machine-readable code, e.g. `not_found`, `invalid`.
     pub error: &'static str,
-    /// Explanation for people, in Chinese.
+    /// Explanation for people, in the visitor's language: their `lang` cookie (`zh-CN` or
+    /// `en`), else their `Accept-Language`, else Chinese.
     pub message: String,
     /// The input field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -22,61 +45,138 @@ pub struct ErrorBody {
 
 #[derive(Debug)]
 pub enum ApiError {
-    NotFound,
-    Invalid {
-        field: String,
+    /// A refusal of a use case (its kind, words and field) or of the handler itself.
+    Refusal {
+        kind: ErrorKind,
         message: String,
+        field: Option<String>,
     },
     /// The body is not JSON at all.
-    BadRequest {
+    BadRequest { message: String },
+    /// `409` with what the person may choose instead, under `key`: the free `alternatives`
+    /// of a full slot (`full`), the bookings a schedule change would cancel (`confirm`).
+    Choice {
+        error: &'static str,
         message: String,
+        key: &'static str,
+        details: serde_json::Value,
     },
-    /// The slot is full; the nearest free alternatives.
-    Full {
-        alternatives: Vec<super::bookings::AlternativeJson>,
-    },
-    /// A rule forbids it (fairness, the booking's state); the message says why.
-    Refused {
-        message: String,
-    },
-    TooManyRequests,
-    /// Not signed in, or wrong username or password.
-    Unauthorized {
-        message: String,
-    },
-    /// Signed in, but the account's role or places do not cover it.
-    Forbidden,
-    Internal,
 }
 
-impl From<ServiceError> for ApiError {
-    fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::NotFound => ApiError::NotFound,
-            ServiceError::Internal => ApiError::Internal,
+impl ApiError {
+    /// A refusal of `kind` in its general words.
+    pub fn of_kind(kind: ErrorKind) -> Self {
+        ApiError::Refusal {
+            kind,
+            message: kind_message(kind, api_lang()).into(),
+            field: None,
         }
+    }
+
+    pub fn not_found() -> Self {
+        Self::of_kind(ErrorKind::NotFound)
+    }
+
+    /// Signed in, but the account's role or places do not cover it.
+    pub fn forbidden() -> Self {
+        Self::of_kind(ErrorKind::Forbidden)
+    }
+
+    pub fn too_many_requests() -> Self {
+        Self::of_kind(ErrorKind::Unavailable)
+    }
+
+    /// Failed inside; the details were logged where it happened.
+    pub fn internal() -> Self {
+        Self::of_kind(ErrorKind::Internal)
+    }
+
+    /// A handler's own check of a field failed; what it says in Chinese and in English.
+    pub fn invalid(field: impl Into<String>, zh: &str, en: &str) -> Self {
+        ApiError::Refusal {
+            kind: ErrorKind::Invalid,
+            message: in_lang(zh, en),
+            field: Some(field.into()),
+        }
+    }
+
+    /// The body is not (the) JSON (asked for); what to send instead, in either language.
+    pub fn bad_request(zh: &str, en: &str) -> Self {
+        ApiError::BadRequest {
+            message: in_lang(zh, en),
+        }
+    }
+
+    /// A use case's [`ErrorKind::Conflict`] with what the person may choose instead, under
+    /// `key` of a `409` whose `error` is `code`.
+    pub fn with_choices(
+        e: &dyn UseCaseError,
+        code: &'static str,
+        key: &'static str,
+        choices: impl Serialize,
+    ) -> Self {
+        ApiError::Choice {
+            error: code,
+            message: e.message(api_lang()),
+            key,
+            details: serde_json::to_value(choices).unwrap_or_default(),
+        }
+    }
+
+    /// The one conversion of a use case's error: its kind, its words in `lang`, its field.
+    pub fn from_use_case(e: &dyn UseCaseError, lang: Lang) -> Self {
+        ApiError::Refusal {
+            kind: e.kind(),
+            message: e.message(lang),
+            field: e.field().map(String::from),
+        }
+    }
+}
+
+impl<E: UseCaseError> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError::from_use_case(&e, api_lang())
+    }
+}
+
+fn in_lang(zh: &str, en: &str) -> String {
+    match api_lang() {
+        Lang::ZhCn => zh.into(),
+        Lang::En => en.into(),
+    }
+}
+
+/// The status code and the machine-readable code of a kind.
+pub fn status_of(kind: ErrorKind) -> (StatusCode, &'static str) {
+    match kind {
+        ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        ErrorKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ErrorKind::Refused | ErrorKind::Conflict => (StatusCode::CONFLICT, "refused"),
+        ErrorKind::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+        ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        ErrorKind::Unavailable => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
-            ApiError::NotFound => (
-                StatusCode::NOT_FOUND,
-                ErrorBody {
-                    error: "not_found",
-                    message: "没有找到".into(),
-                    field: None,
-                },
-            ),
-            ApiError::Invalid { field, message } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorBody {
-                    error: "invalid",
-                    message,
-                    field: Some(field),
-                },
-            ),
+            ApiError::Refusal {
+                kind,
+                message,
+                field,
+            } => {
+                let (status, error) = status_of(kind);
+                (
+                    status,
+                    ErrorBody {
+                        error,
+                        message,
+                        field,
+                    },
+                )
+            }
             ApiError::BadRequest { message } => (
                 StatusCode::BAD_REQUEST,
                 ErrorBody {
@@ -85,59 +185,23 @@ impl IntoResponse for ApiError {
                     field: None,
                 },
             ),
-            ApiError::Full { alternatives } => {
-                let body = super::bookings::FullBody {
-                    error: "full",
-                    message: "这个时段已约满，请选择其他时段".into(),
-                    alternatives,
-                };
+            ApiError::Choice {
+                error,
+                message,
+                key,
+                details,
+            } => {
+                let mut body = serde_json::Map::new();
+                body.insert("error".into(), error.into());
+                body.insert("message".into(), message.into());
+                body.insert(key.into(), details);
                 return (StatusCode::CONFLICT, Json(body)).into_response();
             }
-            ApiError::Refused { message } => (
-                StatusCode::CONFLICT,
-                ErrorBody {
-                    error: "refused",
-                    message,
-                    field: None,
-                },
-            ),
-            ApiError::TooManyRequests => (
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorBody {
-                    error: "rate_limited",
-                    message: "操作太频繁，请稍后再试".into(),
-                    field: None,
-                },
-            ),
-            ApiError::Unauthorized { message } => (
-                StatusCode::UNAUTHORIZED,
-                ErrorBody {
-                    error: "unauthorized",
-                    message,
-                    field: None,
-                },
-            ),
-            ApiError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                ErrorBody {
-                    error: "forbidden",
-                    message: "没有权限进行这项操作".into(),
-                    field: None,
-                },
-            ),
-            ApiError::Internal => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                ErrorBody {
-                    error: "internal",
-                    message: "服务器暂时出错，请稍后再试".into(),
-                    field: None,
-                },
-            ),
         };
         (status, Json(body)).into_response()
     }
 }
 
 pub async fn unknown_endpoint() -> ApiError {
-    ApiError::NotFound
+    ApiError::not_found()
 }

@@ -1,8 +1,18 @@
-//! What several API handlers take from a request, in one place.
+//! What several API handlers take from a request, in one place: the signed-in staff
+//! member, a resident's phone number, a JSON body. Feature files import these from here and
+//! never from each other.
 
 use super::error::ApiError;
+use crate::startup::AppState;
+use axum::body::Bytes;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use domain::staff::StaffAccount;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use tower_sessions::Session;
+use utoipa::{IntoParams, ToSchema};
 
 /// Header that carries a resident's phone number on a look-up, so that it need not stand in
 /// the URL (where proxies and browser histories keep it).
@@ -20,10 +30,74 @@ impl<S: Send + Sync> FromRequestParts<S> for ResidentPhone {
         if let Some(v) = parts.headers.get(PHONE_HEADER) {
             return Ok(ResidentPhone(v.to_str().unwrap_or_default().to_string()));
         }
-        let phone = axum::extract::Query::<super::bookings::PhoneQuery>::try_from_uri(&parts.uri)
+        let phone = axum::extract::Query::<PhoneQuery>::try_from_uri(&parts.uri)
             .ok()
             .and_then(|q| q.0.phone)
             .unwrap_or_default();
         Ok(ResidentPhone(phone))
     }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PhoneQuery {
+    /// The mobile number the booking (or mediation request) was made with.
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PhoneBody {
+    pub phone: Option<String>,
+}
+
+/// The signed-in staff member; `401` when nobody is.
+pub struct CurrentStaff(pub StaffAccount);
+
+impl FromRequestParts<AppState> for CurrentStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::internal())?;
+        // the same check as the pages': ended sessions (idle, too old, password changed,
+        // account disabled) are signed out here
+        app::device::staff_on(&session, &state.staff)
+            .await
+            .map_err(ApiError::from)?
+            .map(CurrentStaff)
+            .ok_or_else(|| ApiError::of_kind(backend::ErrorKind::Unauthorized))
+    }
+}
+
+/// JSON only: a cross-site page cannot send `application/json` without the browser asking
+/// first (and this server never says yes), which keeps sessions safe from forged requests.
+pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "请求内容应为 JSON（Content-Type: application/json）",
+            "The request should be JSON (Content-Type: application/json)",
+        ))
+    }
+}
+
+/// Reads a JSON body; a type error names the field it is in.
+pub(crate) fn json_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        if e.inner().is_syntax() || e.inner().is_eof() || field == "." || field.is_empty() {
+            ApiError::bad_request(
+                "请求内容应为 JSON 对象",
+                "The request should be a JSON object",
+            )
+        } else {
+            ApiError::invalid(field, "类型不对", "This value has the wrong type")
+        }
+    })
 }

@@ -69,7 +69,7 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<LocationJson>, ApiError> {
     // Anything that is not a known id, numeric or not, is simply not found.
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let place = state.directory.location(LocationId(id)).await?;
     Ok(Json(LocationJson::from(&place)))
 }

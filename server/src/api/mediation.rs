@@ -2,41 +2,21 @@
 //! place's cases, read one, and take the workflow's steps. Case details go only to those
 //! `domain::mediation::sees_case` allows; the use case checks it.
 
-use super::bookings::{json_body, PhoneBody, PhoneQuery};
 use super::error::{ApiError, ErrorBody};
-use super::extract::ResidentPhone;
-use super::staff::{require_json, CurrentStaff};
+use super::extract::{json_body, require_json, CurrentStaff, PhoneBody, PhoneQuery, ResidentPhone};
 use crate::startup::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use backend::mediation::{CaseFile, CaseProgress, MediationError};
+use backend::mediation::{CaseFile, CaseProgress};
 use backend::store::CaseRecord;
 use domain::mediation::{CaseAction, MediationForm};
 use domain::slots::to_local;
 use domain::LocationId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-pub(crate) fn mediation_error(e: MediationError) -> ApiError {
-    match e {
-        MediationError::Invalid(errors) => match errors.into_iter().next() {
-            Some(f) => ApiError::Invalid {
-                field: f.field.into(),
-                message: f.message,
-            },
-            None => ApiError::Internal,
-        },
-        MediationError::NotFound => ApiError::NotFound,
-        MediationError::Forbidden => ApiError::Forbidden,
-        MediationError::Conflict(reason) => ApiError::Refused {
-            message: reason.to_string(),
-        },
-        MediationError::Internal => ApiError::Internal,
-    }
-}
 
 /// A resident's request for mediation.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -96,7 +76,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
         .mediation
         .submit(&MediationForm::from(b))
         .await
-        .map_err(mediation_error)?;
+        .map_err(ApiError::from)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedJson {
@@ -190,7 +170,7 @@ pub async fn progress(
         .mediation
         .progress(&code, &phone)
         .await
-        .map_err(mediation_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(p.into()))
 }
 
@@ -209,7 +189,7 @@ pub async fn lookup(
         .mediation
         .progress(&code, b.phone.as_deref().unwrap_or(""))
         .await
-        .map_err(mediation_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(p.into()))
 }
 
@@ -305,7 +285,7 @@ pub async fn list(
         .mediation
         .cases_at(&account, LocationId(q.location_id))
         .await
-        .map_err(mediation_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(CaseListJson {
         location_id: list.place.id.0,
         cases: list
@@ -369,7 +349,7 @@ pub async fn get_one(
         .mediation
         .case_file(&account, &code)
         .await
-        .map_err(mediation_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(file.into()))
 }
 
@@ -396,15 +376,18 @@ pub async fn from_consultation(
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
     let b: FromConsultationBody = json_body(&body)?;
-    let entry = b.queue_entry_id.ok_or_else(|| ApiError::Invalid {
-        field: "queue_entry_id".into(),
-        message: "请指明是哪一位来访者".into(),
+    let entry = b.queue_entry_id.ok_or_else(|| {
+        ApiError::invalid(
+            "queue_entry_id",
+            "请指明是哪一位来访者",
+            "Please say which visitor this is",
+        )
     })?;
     let case = state
         .mediation
         .from_consultation(&account, entry, &MediationForm::from(b.request))
         .await
-        .map_err(mediation_error)?;
+        .map_err(ApiError::from)?;
     let overdue = state.mediation.is_overdue(&case);
     Ok((StatusCode::CREATED, Json(CaseJson::new(case, overdue))).into_response())
 }
@@ -443,15 +426,18 @@ pub async fn step(
     body: Bytes,
 ) -> Result<Json<CaseJson>, ApiError> {
     require_json(&headers)?;
-    let b: StepBody = serde_json::from_slice(&body).map_err(|_| ApiError::Invalid {
-        field: "action".into(),
-        message: "无法识别的操作或缺少字段".into(),
+    let b: StepBody = serde_json::from_slice(&body).map_err(|_| {
+        ApiError::invalid(
+            "action",
+            "无法识别的操作或缺少字段",
+            "Unknown action, or a field is missing",
+        )
     })?;
     let case = state
         .mediation
         .step(&account, &code, b.action, b.version)
         .await
-        .map_err(mediation_error)?;
+        .map_err(ApiError::from)?;
     let overdue = state.mediation.is_overdue(&case);
     Ok(Json(CaseJson::new(case, overdue)))
 }

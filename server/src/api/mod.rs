@@ -67,4 +67,5 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/stats/export.xlsx", get(stats::export_xlsx))
         .merge(limited)
         .fallback(error::unknown_endpoint)
+        .layer(middleware::from_fn(error::in_visitors_language))
 }

@@ -51,7 +51,7 @@ use utoipa::OpenApi;
         super::bookings::SlotJson,
         super::bookings::BookingBody,
         super::bookings::BookingJson,
-        super::bookings::PhoneBody,
+        super::extract::PhoneBody,
         super::bookings::RescheduleBody,
         super::bookings::FullBody,
         super::bookings::AlternativeJson,

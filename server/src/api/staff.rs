@@ -2,17 +2,15 @@
 //! serving someone, undo, the no-show correction and the audit log. Every handler checks
 //! the signed-in account's role and places in the use case it calls.
 
-use super::bookings::json_body;
 use super::error::{ApiError, ErrorBody};
+use super::extract::{json_body, require_json, CurrentStaff};
 use crate::startup::AppState;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use backend::queue::{DayQueue, QueueError};
-use backend::staff::StaffError;
+use backend::queue::DayQueue;
 use backend::store::QueueEntryRecord;
 use chrono::NaiveDate;
 use domain::queue::{Outcome, Step};
@@ -22,74 +20,6 @@ use domain::{LocationId, ServiceCode};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use utoipa::{IntoParams, ToSchema};
-
-/// The signed-in staff member; `401` when nobody is.
-pub struct CurrentStaff(pub StaffAccount);
-
-impl FromRequestParts<AppState> for CurrentStaff {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::Internal)?;
-        // the same check as the pages': ended sessions (idle, too old, password changed,
-        // account disabled) are signed out here
-        app::device::staff_on(&session, &state.staff)
-            .await
-            .map_err(staff_error)?
-            .map(CurrentStaff)
-            .ok_or_else(|| ApiError::Unauthorized {
-                message: "请先登录".into(),
-            })
-    }
-}
-
-pub(crate) fn staff_error(e: StaffError) -> ApiError {
-    match e {
-        StaffError::BadCredentials => ApiError::Unauthorized {
-            message: e.to_string(),
-        },
-        StaffError::Invalid(f) => ApiError::Invalid {
-            field: f.field.into(),
-            message: f.message,
-        },
-        StaffError::Forbidden => ApiError::Forbidden,
-        StaffError::Busy => ApiError::TooManyRequests,
-        StaffError::Internal => ApiError::Internal,
-    }
-}
-
-pub(crate) fn queue_error(e: QueueError) -> ApiError {
-    match e {
-        QueueError::Forbidden => ApiError::Forbidden,
-        QueueError::NotFound => ApiError::NotFound,
-        QueueError::Conflict(reason) => ApiError::Refused {
-            message: reason.to_string(),
-        },
-        QueueError::Invalid(f) => ApiError::Invalid {
-            field: f.field.into(),
-            message: f.message,
-        },
-        QueueError::Internal => ApiError::Internal,
-    }
-}
-
-/// JSON only: a cross-site page cannot send `application/json` without the browser asking
-/// first (and this server never says yes), which keeps sessions safe from forged requests.
-pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if json {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest {
-            message: "请求内容应为 JSON（Content-Type: application/json）".into(),
-        })
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountJson {
@@ -136,16 +66,16 @@ pub async fn login(
     require_json(&headers)?;
     let b: LoginBody = json_body(&body)?;
     if !state.login_throttle.allow(peer.0.ip(), &b.username) {
-        return Err(ApiError::TooManyRequests);
+        return Err(ApiError::too_many_requests());
     }
     let account = state
         .staff
         .login(&b.username, &b.password)
         .await
-        .map_err(staff_error)?;
+        .map_err(ApiError::from)?;
     app::device::start_staff_session(&session, &state.staff, &account)
         .await
-        .map_err(staff_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(AccountJson::from(&account)))
 }
 
@@ -155,7 +85,7 @@ pub async fn login(
 pub async fn logout(session: Session) -> Result<StatusCode, ApiError> {
     app::device::end_staff_session(&session)
         .await
-        .map_err(staff_error)?;
+        .map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -188,11 +118,11 @@ pub async fn change_password(
         .staff
         .change_password(&account, &b.old_password, &b.new_password)
         .await
-        .map_err(staff_error)?;
+        .map_err(ApiError::from)?;
     // this session goes on with the new password; every other one of the account has ended
     app::device::start_staff_session(&session, &state.staff, &account)
         .await
-        .map_err(staff_error)?;
+        .map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -307,14 +237,16 @@ pub async fn queue(
     CurrentStaff(account): CurrentStaff,
     Query(q): Query<QueueQuery>,
 ) -> Result<Json<QueueJson>, ApiError> {
-    let location = q.location_id.ok_or_else(|| ApiError::Invalid {
-        field: "location_id".into(),
-        message: "请指定网点".into(),
-    })?;
+    let location = q
+        .location_id
+        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点", "Please name a place"))?;
     let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| ApiError::Invalid {
-            field: "date".into(),
-            message: "日期格式应为 YYYY-MM-DD".into(),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(
+                "date",
+                "日期格式应为 YYYY-MM-DD",
+                "The date should be written YYYY-MM-DD",
+            )
         })?,
         None => state.queues.today(),
     };
@@ -322,7 +254,7 @@ pub async fn queue(
         .queues
         .day_queue(&account, LocationId(location), day)
         .await
-        .map_err(queue_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(queue_json(&account, &dq)))
 }
 
@@ -350,7 +282,7 @@ pub async fn check_in(
         .queues
         .check_in(&account, &b.code)
         .await
-        .map_err(queue_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(entry_json(&account, &e)))
 }
 
@@ -371,15 +303,15 @@ pub async fn walk_in(
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
     let b: WalkInBody = json_body(&body)?;
-    let service: ServiceCode = b.service.parse().map_err(|_| ApiError::Invalid {
-        field: "service".into(),
-        message: "没有这项服务".into(),
-    })?;
+    let service: ServiceCode = b
+        .service
+        .parse()
+        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
     let e = state
         .queues
         .walk_in(&account, LocationId(b.location_id), service)
         .await
-        .map_err(queue_error)?;
+        .map_err(ApiError::from)?;
     Ok((StatusCode::CREATED, Json(entry_json(&account, &e))).into_response())
 }
 
@@ -409,7 +341,7 @@ pub async fn call_next(
         .queues
         .call_next(&account, LocationId(b.location_id), b.desk)
         .await
-        .map_err(queue_error)?
+        .map_err(ApiError::from)?
     {
         Some(e) => Ok(Json(entry_json(&account, &e)).into_response()),
         None => Ok(StatusCode::NO_CONTENT.into_response()),
@@ -450,7 +382,11 @@ pub async fn step(
     };
     let step = match step.as_str() {
         "undo" => {
-            let e = state.queues.undo(&account, id).await.map_err(queue_error)?;
+            let e = state
+                .queues
+                .undo(&account, id)
+                .await
+                .map_err(ApiError::from)?;
             return Ok(Json(entry_json(&account, &e)));
         }
         "call" => Step::Call,
@@ -461,39 +397,37 @@ pub async fn step(
         "no-show" => Step::NoShow,
         "transfer" => {
             let service: ServiceCode =
-                b.service
-                    .as_deref()
-                    .unwrap_or("")
-                    .parse()
-                    .map_err(|_| ApiError::Invalid {
-                        field: "service".into(),
-                        message: "请选择要分流到的服务".into(),
-                    })?;
+                b.service.as_deref().unwrap_or("").parse().map_err(|_| {
+                    ApiError::invalid(
+                        "service",
+                        "请选择要分流到的服务",
+                        "Please choose the service to send the person to",
+                    )
+                })?;
             let e = state
                 .queues
                 .transfer(&account, id, b.location_id.map(LocationId), service)
                 .await
-                .map_err(queue_error)?;
+                .map_err(ApiError::from)?;
             return Ok(Json(entry_json(&account, &e)));
         }
-        _ => return Err(ApiError::NotFound),
+        _ => return Err(ApiError::not_found()),
     };
     let outcome = match b.outcome.as_deref() {
         None | Some("") => None,
         Some(o) => Some(Outcome::parse(o).ok_or_else(|| {
-            ApiError::Invalid {
-                field: "outcome".into(),
-                message:
-                    "办理结果应为 advice_given、referred_to_mediation、referred_elsewhere 或 other"
-                        .into(),
-            }
+            ApiError::invalid(
+                "outcome",
+                "办理结果应为 advice_given、referred_to_mediation、referred_elsewhere 或 other",
+"The outcome should be advice_given, referred_to_mediation, referred_elsewhere or other",
+            )
         })?),
     };
     let e = state
         .queues
         .step(&account, id, step, b.desk, outcome, b.note)
         .await
-        .map_err(queue_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(entry_json(&account, &e)))
 }
 
@@ -510,7 +444,7 @@ pub async fn revert_no_show(
         .queues
         .revert_no_show(&account, &code)
         .await
-        .map_err(queue_error)?;
+        .map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -542,7 +476,7 @@ pub async fn audit(
         .staff
         .audit_log(&account, q.limit.unwrap_or(100))
         .await
-        .map_err(staff_error)?;
+        .map_err(ApiError::from)?;
     Ok(Json(
         log.into_iter()
             .map(|e| AuditJson {
@@ -578,26 +512,14 @@ pub struct PlaceQuery {
     location_id: Option<i64>,
 }
 
-fn schedule_error(e: backend::schedules::ScheduleError) -> Response {
-    use backend::schedules::ScheduleError as E;
-    match e {
-        E::NeedsConfirmation(displaced) => (
-            StatusCode::CONFLICT,
-            Json(serde_json::json!({
-                "error": "confirm",
-                "message": E::NeedsConfirmation(displaced.clone()).to_string(),
-                "displaced": displaced.iter().map(displaced_json).collect::<Vec<_>>(),
-            })),
-        )
-            .into_response(),
-        E::Forbidden => ApiError::Forbidden.into_response(),
-        E::NotFound => ApiError::NotFound.into_response(),
-        E::Invalid(f) => ApiError::Invalid {
-            field: f.field.into(),
-            message: f.message,
+/// A schedule change's refusal; one that would cancel bookings lists them.
+fn schedule_error(e: backend::schedules::ScheduleError) -> ApiError {
+    match &e {
+        backend::schedules::ScheduleError::NeedsConfirmation(displaced) => {
+            let choices: Vec<_> = displaced.iter().map(displaced_json).collect();
+            ApiError::with_choices(&e, "confirm", "displaced", choices)
         }
-        .into_response(),
-        E::Internal => ApiError::Internal.into_response(),
+        _ => e.into(),
     }
 }
 
@@ -634,14 +556,10 @@ pub async fn schedules(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
     Query(q): Query<PlaceQuery>,
-) -> Result<Json<ScheduleJson>, Response> {
-    let id = q.location_id.ok_or_else(|| {
-        ApiError::Invalid {
-            field: "location_id".into(),
-            message: "请指定网点".into(),
-        }
-        .into_response()
-    })?;
+) -> Result<Json<ScheduleJson>, ApiError> {
+    let id = q
+        .location_id
+        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点", "Please name a place"))?;
     let current = state
         .schedules
         .current(&account, LocationId(id))
@@ -682,16 +600,13 @@ pub async fn change_schedule(
     CurrentStaff(account): CurrentStaff,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<AppliedJson>, Response> {
-    require_json(&headers).map_err(IntoResponse::into_response)?;
-    let b: ScheduleBody = json_body(&body).map_err(IntoResponse::into_response)?;
-    let service: ServiceCode = b.service.parse().map_err(|_| {
-        ApiError::Invalid {
-            field: "service".into(),
-            message: "没有这项服务".into(),
-        }
-        .into_response()
-    })?;
+) -> Result<Json<AppliedJson>, ApiError> {
+    require_json(&headers)?;
+    let b: ScheduleBody = json_body(&body)?;
+    let service: ServiceCode = b
+        .service
+        .parse()
+        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
     let applied = state
         .schedules
         .change_weekly(
@@ -728,22 +643,20 @@ pub async fn close_day(
     CurrentStaff(account): CurrentStaff,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<AppliedJson>, Response> {
-    require_json(&headers).map_err(IntoResponse::into_response)?;
-    let b: ClosureBody = json_body(&body).map_err(IntoResponse::into_response)?;
-    let invalid = |field: &str, message: &str| {
-        ApiError::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
-        .into_response()
-    };
+) -> Result<Json<AppliedJson>, ApiError> {
+    require_json(&headers)?;
+    let b: ClosureBody = json_body(&body)?;
     let service: ServiceCode = b
         .service
         .parse()
-        .map_err(|_| invalid("service", "没有这项服务"))?;
-    let date = NaiveDate::parse_from_str(&b.date, "%Y-%m-%d")
-        .map_err(|_| invalid("date", "日期格式应为 YYYY-MM-DD"))?;
+        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
+    let date = NaiveDate::parse_from_str(&b.date, "%Y-%m-%d").map_err(|_| {
+        ApiError::invalid(
+            "date",
+            "日期格式应为 YYYY-MM-DD",
+            "The date should be written YYYY-MM-DD",
+        )
+    })?;
     let applied = state
         .schedules
         .close_day(

@@ -2,7 +2,7 @@
 //! Who may see which scope is `domain::stats::may_see_stats`, checked by the use case.
 
 use super::error::{ApiError, ErrorBody};
-use super::staff::CurrentStaff;
+use super::extract::CurrentStaff;
 use crate::startup::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -13,18 +13,6 @@ use backend::Statistics;
 use domain::stats::{Dashboard, Ledger};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-pub(crate) fn stats_error(e: StatsError) -> ApiError {
-    match e {
-        StatsError::Invalid(f) => ApiError::Invalid {
-            field: f.field.into(),
-            message: f.message,
-        },
-        StatsError::NotFound => ApiError::NotFound,
-        StatsError::Forbidden => ApiError::Forbidden,
-        StatsError::Internal => ApiError::Internal,
-    }
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
@@ -58,12 +46,12 @@ async fn dashboard(
         q.from.as_deref().unwrap_or(""),
         q.to.as_deref().unwrap_or(""),
     )
-    .map_err(stats_error)?;
+    .map_err(ApiError::from)?;
     state
         .stats
         .dashboard(account, scope, period)
         .await
-        .map_err(stats_error)
+        .map_err(ApiError::from)
 }
 
 #[utoipa::path(get, path = "/api/v1/stats", tag = "statistics", params(StatsQuery),
@@ -117,11 +105,11 @@ pub async fn export_csv(
     Query(q): Query<StatsQuery>,
 ) -> Result<Response, ApiError> {
     let ledger = Ledger::parse(q.ledger.as_deref().unwrap_or(""))
-        .map_err(|f| stats_error(StatsError::Invalid(f)))?;
+        .map_err(|f| ApiError::from(StatsError::Invalid(f)))?;
     let d = dashboard(&state, &account, &q).await?;
     let body = backend::export::csv(&d, ledger).map_err(|e| {
         tracing::error!(error = %e, "csv export failed");
-        ApiError::Internal
+        ApiError::internal()
     })?;
     Ok(download(
         body,
@@ -144,7 +132,7 @@ pub async fn export_xlsx(
     let d = dashboard(&state, &account, &q).await?;
     let body = backend::export::xlsx(&d).map_err(|e| {
         tracing::error!(error = %e, "xlsx export failed");
-        ApiError::Internal
+        ApiError::internal()
     })?;
     Ok(download(
         body,
