@@ -20,6 +20,8 @@ pub mod service;
 pub mod slots;
 pub mod staff;
 pub mod stats;
+pub mod verify;
+pub mod waitlist;
 
 pub use booking::{BookingCode, BookingState};
 pub use calendar::{DayKind, HolidayCalendar};

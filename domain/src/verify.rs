@@ -458,7 +458,10 @@ mod tests {
 
     #[test]
     fn generate_is_six_digits_with_leading_zeros_and_rejects_the_biased_tail() {
-        assert_eq!(PhoneCode::generate(&mut Scripted(vec![42])).as_str(), "000042");
+        assert_eq!(
+            PhoneCode::generate(&mut Scripted(vec![42])).as_str(),
+            "000042"
+        );
         assert_eq!(
             PhoneCode::generate(&mut Scripted(vec![1_999_999])).as_str(),
             "999999"
@@ -486,17 +489,39 @@ mod tests {
 
     #[test]
     fn parse_accepts_what_people_type_and_refuses_the_rest_on_field_phone_code() {
-        for ok in ["012345", " 012 345 ", "012-345", "０１２３４５", "０１２\u{3000}３４５"] {
+        for ok in [
+            "012345",
+            " 012 345 ",
+            "012-345",
+            "０１２３４５",
+            "０１２\u{3000}３４５",
+        ] {
             assert_eq!(PhoneCode::parse(ok).unwrap().as_str(), "012345", "{ok}");
         }
         assert_eq!("987654".parse::<PhoneCode>().unwrap().to_string(), "987654");
-        for bad in ["", "   ", "12345", "1234567", "12345a", "abcdef", "12 34 5", "١٢٣٤٥٦", "12.3456"] {
+        for bad in [
+            "",
+            "   ",
+            "12345",
+            "1234567",
+            "12345a",
+            "abcdef",
+            "12 34 5",
+            "١٢٣٤٥٦",
+            "12.3456",
+        ] {
             let e = PhoneCode::parse(bad).unwrap_err();
             assert_eq!(e.field, "phone_code", "{bad:?}");
             assert!(!e.message.is_empty() && !e.en.is_empty());
         }
-        assert_eq!(PhoneCode::parse("").unwrap_err().message, "请填写短信验证码");
-        assert!(PhoneCode::parse("12345").unwrap_err().message.contains("6 位数字"));
+        assert_eq!(
+            PhoneCode::parse("").unwrap_err().message,
+            "请填写短信验证码"
+        );
+        assert!(PhoneCode::parse("12345")
+            .unwrap_err()
+            .message
+            .contains("6 位数字"));
         assert_eq!(
             PhoneCode::parse("12345").unwrap_err().message_in(Lang::En),
             "The code is 6 digits; please check the text message and type it again"
@@ -547,10 +572,7 @@ mod tests {
         assert_eq!(out, CheckOutcome::Expired);
         assert!(!out.counts_a_try());
         // another ttl
-        let long = VerifyPolicy {
-            ttl: mins(10),
-            ..p
-        };
+        let long = VerifyPolicy { ttl: mins(10), ..p };
         assert_eq!(
             check_code(&ch, &code, t0() + mins(5), &long),
             CheckOutcome::Verified
@@ -591,7 +613,10 @@ mod tests {
             CheckOutcome::TooManyTries
         );
         // the right code on the last try still works
-        let ch4 = Challenge { tries: 4, ..ch.clone() };
+        let ch4 = Challenge {
+            tries: 4,
+            ..ch.clone()
+        };
         assert_eq!(check_code(&ch4, &code, now, &p), CheckOutcome::Verified);
         // messages
         let e = CheckOutcome::Wrong { tries_left: 3 }.field_error().unwrap();
@@ -599,7 +624,10 @@ mod tests {
         assert_eq!(e.message, "验证码不正确，还可以再试 3 次");
         assert_eq!(e.en, "That code is not right; you can try 3 more times");
         assert_eq!(
-            CheckOutcome::Wrong { tries_left: 1 }.field_error().unwrap().en,
+            CheckOutcome::Wrong { tries_left: 1 }
+                .field_error()
+                .unwrap()
+                .en,
             "That code is not right; you can try 1 more time"
         );
         assert_eq!(
@@ -638,7 +666,10 @@ mod tests {
         assert_eq!(e.retry_at, t0() + mins(60));
         assert_eq!(e.retry_after, mins(19));
         assert_eq!(e.retry_after_secs(), 19 * 60);
-        assert_eq!(e.to_string(), "这个手机号获取验证码次数过多，请 19 分钟后再试");
+        assert_eq!(
+            e.to_string(),
+            "这个手机号获取验证码次数过多，请 19 分钟后再试"
+        );
         assert_eq!(
             e.message(Lang::En),
             "This mobile number has asked for too many codes. Please try again in 19 minutes"
@@ -647,7 +678,7 @@ mod tests {
         let just = t0() + mins(60) - Duration::milliseconds(1);
         let e = may_issue(&issued, just, &p).unwrap_err();
         assert_eq!(e.retry_after_secs(), 1);
-        assert_eq!(e.message(Lang::En).contains("in 1 minute"), true);
+        assert!(e.message(Lang::En).contains("in 1 minute"));
         // at the edge the 10:00 code no longer counts
         assert!(may_issue(&issued, t0() + mins(60), &p).is_ok());
         // order of the input does not matter
@@ -655,7 +686,9 @@ mod tests {
         shuffled.reverse();
         shuffled.swap(0, 2);
         assert_eq!(
-            may_issue(&shuffled, t0() + mins(41), &p).unwrap_err().retry_at,
+            may_issue(&shuffled, t0() + mins(41), &p)
+                .unwrap_err()
+                .retry_at,
             t0() + mins(60)
         );
         // more than the cap (a smaller cap configured later): wait for the cap-th newest
@@ -672,8 +705,12 @@ mod tests {
     fn daily_cap_is_a_rolling_24_hours() {
         let p = VerifyPolicy::default();
         // 5 codes in the 09:00 hour and 5 in the 14:00 hour (Shanghai)
-        let morning: Vec<_> = (0..5).map(|i| t("2026-03-03T09:00:00+08:00") + mins(i)).collect();
-        let afternoon: Vec<_> = (0..5).map(|i| t("2026-03-03T14:00:00+08:00") + mins(i)).collect();
+        let morning: Vec<_> = (0..5)
+            .map(|i| t("2026-03-03T09:00:00+08:00") + mins(i))
+            .collect();
+        let afternoon: Vec<_> = (0..5)
+            .map(|i| t("2026-03-03T14:00:00+08:00") + mins(i))
+            .collect();
         let issued: Vec<_> = morning.iter().chain(&afternoon).copied().collect();
         let now = t("2026-03-03T20:00:00+08:00");
         let e = may_issue(&issued, now, &p).unwrap_err();
@@ -713,7 +750,15 @@ mod tests {
         assert!(en.contains("012345") && en.contains("5 minutes"), "{en}");
         for text in [&zh, &en] {
             let lower = text.to_lowercase();
-            for word in ["心理", "咨询", "调解", "公证", "psycholog", "counsel", "mediation"] {
+            for word in [
+                "心理",
+                "咨询",
+                "调解",
+                "公证",
+                "psycholog",
+                "counsel",
+                "mediation",
+            ] {
                 assert!(!lower.contains(word), "{word} in {text}");
             }
         }
@@ -742,8 +787,15 @@ mod tests {
             assert!(!f.en.is_empty() && f.en.is_ascii(), "{}", f.en);
             assert_ne!(f.message, f.en);
         }
-        let e = may_issue(&[t0()], t0(), &VerifyPolicy { per_hour: 1, ..Default::default() })
-            .unwrap_err();
+        let e = may_issue(
+            &[t0()],
+            t0(),
+            &VerifyPolicy {
+                per_hour: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert_eq!(e.message(Lang::ZhCn), e.to_string());
         assert!(e.message(Lang::En).is_ascii());
     }
