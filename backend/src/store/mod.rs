@@ -1,9 +1,36 @@
-//! The storage layer: every SQL statement of the portal lives under this module.
+//! The storage layer: the use cases' SQL, by area.
 //!
-//! [`Store`] is the interface the use cases depend on; business rules stay in the `domain`
-//! crate. Two engines implement it with one set of SQL (`sql/*.rs`, compiled once for each):
-//! [`sqlite::SqliteStore`], the embedded default, and [`postgres::PgStore`], for several
-//! server instances on one database server. [`open`] picks one by the URL's scheme.
+//! [`Store`] is the interface the use cases depend on (they hold an `Arc<dyn Store>`): one
+//! bound over a trait per area, each implemented in the `sql/` file named after it. Business
+//! rules stay in the `domain` crate.
+//!
+//! | area | trait | SQL |
+//! |---|---|---|
+//! | migrations, health check | [`MaintenanceStore`] | `sql/maintenance.rs` |
+//! | shared secrets | [`SecretStore`] | `sql/secrets.rs` |
+//! | district, places, services | [`DirectoryStore`] | `sql/directory.rs` |
+//! | weekly sessions, closures, holidays | [`ScheduleStore`] | `sql/schedules.rs` |
+//! | bookings and their seats | [`BookingStore`] | `sql/bookings.rs` |
+//! | the day's queues, no-shows | [`QueueStore`] | `sql/queue.rs` |
+//! | staff accounts | [`AccountStore`] | `sql/accounts.rs` |
+//! | audit log | [`AuditStore`] | `sql/audit.rs` |
+//! | text message outbox | [`OutboxStore`] | `sql/outbox.rs` |
+//! | mediation cases | [`MediationStore`] | `sql/mediation.rs` |
+//! | statistics, roll-ups | [`StatsStore`] | `sql/stats.rs` |
+//! | generated history | [`HistoryStore`] | `sql/history.rs` |
+//! | retention (PIPL) | [`RetentionStore`] | `sql/retention.rs` |
+//!
+//! Two engines run the same SQL: [`sqlite::SqliteStore`], the embedded default, and
+//! [`postgres::PgStore`], for several server instances on one database server. Each file of
+//! `sql/` is compiled once per engine (a `#[path]` module in `sqlite/` and in `postgres/`,
+//! where `This` is that engine's store and `Conn` its connection), so a trait is implemented
+//! for both by one `impl … for This`. What differs between the engines is in their own
+//! modules: connecting, migrations, how a new booking is committed, staff and resident
+//! sessions (tower-sessions), and the few SQL spellings in their `dialect`. [`open`] picks
+//! one by the URL's scheme; [`copy`] moves a portal from SQLite to PostgreSQL.
+//!
+//! Outside this module only `crate::events` (PostgreSQL's `NOTIFY`) and `crate::testing`
+//! (creating and dropping test databases) send SQL.
 
 pub mod copy;
 pub mod postgres;
@@ -102,15 +129,68 @@ pub struct DistrictInfo {
     pub bureau: String,
 }
 
+/// Everything the use cases need from the database: one bound over the per-area traits
+/// below, implemented by both engines (`Arc<dyn Store>` is what the use cases hold).
+pub trait Store:
+    MaintenanceStore
+    + SecretStore
+    + DirectoryStore
+    + ScheduleStore
+    + BookingStore
+    + QueueStore
+    + AccountStore
+    + AuditStore
+    + OutboxStore
+    + MediationStore
+    + StatsStore
+    + HistoryStore
+    + RetentionStore
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: MaintenanceStore
+        + SecretStore
+        + DirectoryStore
+        + ScheduleStore
+        + BookingStore
+        + QueueStore
+        + AccountStore
+        + AuditStore
+        + OutboxStore
+        + MediationStore
+        + StatsStore
+        + HistoryStore
+        + RetentionStore
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// The database itself (`sql/maintenance.rs`).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait MaintenanceStore: Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;
     /// Cheap round trip for health checks.
     async fn ping(&self) -> StoreResult<()>;
+}
+
+/// Keys the instances must share (`sql/secrets.rs`).
+#[async_trait]
+pub trait SecretStore: Send + Sync {
     /// The secret called `name`: `fresh` is stored when there is none yet, and whichever was
     /// stored first is returned (so concurrent instances agree on one).
     async fn secret(&self, name: &str, fresh: &[u8]) -> StoreResult<Vec<u8>>;
+}
+
+/// The district, its places and what they offer (`sql/directory.rs`).
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
     /// `None` until a district file has been loaded.
     async fn district(&self) -> StoreResult<Option<DistrictInfo>>;
     /// Saves a whole district (places, services, schedules) in one transaction.
@@ -119,8 +199,12 @@ pub trait Store: Send + Sync + 'static {
     /// Every place in data-file order, with services and weekly sessions.
     async fn locations(&self) -> StoreResult<Vec<Location>>;
     async fn location(&self, id: LocationId) -> StoreResult<Location>;
+}
 
-    // ---- booking ----------------------------------------------------------------------
+/// When a service is open: weekly sessions, closures and extra sessions on dates, and the
+/// public holiday files (`sql/schedules.rs`).
+#[async_trait]
+pub trait ScheduleStore: Send + Sync {
     /// Bodies of the loaded holiday files, one per year.
     async fn holiday_files(&self) -> StoreResult<Vec<String>>;
     /// Stores (or replaces) a year's holiday file.
@@ -133,6 +217,26 @@ pub trait Store: Send + Sync + 'static {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<StoredException>>;
+    /// Replaces the weekly rules of a service at a place.
+    async fn replace_weekly_sessions(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        sessions: &[domain::WeeklySession],
+    ) -> StoreResult<()>;
+    /// Closes a service at a place on a date.
+    async fn add_closure(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        date: NaiveDate,
+        note: &str,
+    ) -> StoreResult<()>;
+}
+
+/// Bookings, their seats and their history (`sql/bookings.rs`).
+#[async_trait]
+pub trait BookingStore: Send + Sync {
     /// Active bookings per slot start of a service at a place, for starts in `[from, to)`.
     async fn seats_taken(
         &self,
@@ -169,23 +273,6 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     /// What happened to a booking, oldest first.
     async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>>;
-
-    // ---- staff ----
-    /// `None` when the username is taken.
-    async fn create_staff_user(&self, user: &NewStaffUser) -> StoreResult<Option<i64>>;
-    async fn staff_user_by_name(&self, username: &str) -> StoreResult<Option<StaffUserRecord>>;
-    async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>>;
-    async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    async fn staff_user_count(&self) -> StoreResult<i64>;
-    /// Disables or enables an account; `false` when there is no such account.
-    async fn set_staff_disabled(&self, id: i64, disabled: bool) -> StoreResult<bool>;
-    /// Every account, by username (a district has dozens, not thousands).
-    async fn staff_users(&self) -> StoreResult<Vec<StaffUserRecord>>;
-    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
-    /// The newest entries first.
-    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
-
-    // ---- the day's queue ----
     /// Bookings (any state) of a place whose slots start in `[from, to)`.
     async fn bookings_between(
         &self,
@@ -193,6 +280,17 @@ pub trait Store: Send + Sync + 'static {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<BookingRecord>>;
+    /// Booked (not cancelled, not arrived) bookings of every place starting in `[from, to)`.
+    async fn booked_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>>;
+}
+
+/// The day's queues at the places, and arrivals that did not come (`sql/queue.rs`).
+#[async_trait]
+pub trait QueueStore: Send + Sync {
     async fn queue_entries(
         &self,
         location: LocationId,
@@ -239,25 +337,35 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<BookingRecord>>;
     /// Takes a not-come booking back to booked (staff correcting the automatic mark).
     async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+}
 
-    // ---- schedules ----
-    /// Replaces the weekly rules of a service at a place.
-    async fn replace_weekly_sessions(
-        &self,
-        location: LocationId,
-        service: ServiceCode,
-        sessions: &[domain::WeeklySession],
-    ) -> StoreResult<()>;
-    /// Closes a service at a place on a date.
-    async fn add_closure(
-        &self,
-        location: LocationId,
-        service: ServiceCode,
-        date: NaiveDate,
-        note: &str,
-    ) -> StoreResult<()>;
+/// Staff accounts (`sql/accounts.rs`). Their sign-in sessions are kept by tower-sessions in
+/// the same database, opened per engine (`session_store` of each engine).
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// `None` when the username is taken.
+    async fn create_staff_user(&self, user: &NewStaffUser) -> StoreResult<Option<i64>>;
+    async fn staff_user_by_name(&self, username: &str) -> StoreResult<Option<StaffUserRecord>>;
+    async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>>;
+    async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn staff_user_count(&self) -> StoreResult<i64>;
+    /// Disables or enables an account; `false` when there is no such account.
+    async fn set_staff_disabled(&self, id: i64, disabled: bool) -> StoreResult<bool>;
+    /// Every account, by username (a district has dozens, not thousands).
+    async fn staff_users(&self) -> StoreResult<Vec<StaffUserRecord>>;
+}
 
-    // ---- notifications outbox ----
+/// What staff did (`sql/audit.rs`).
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// The newest entries first.
+    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// Text messages waiting to be sent, and what became of them (`sql/outbox.rs`).
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
     /// `false` when a message with the same dedupe key exists already.
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool>;
     /// Claims unsent messages due by `now` with fewer than `max_attempts` attempts, oldest
@@ -281,14 +389,11 @@ pub trait Store: Send + Sync + 'static {
         &self,
         booking_id: i64,
     ) -> StoreResult<Vec<NotificationRecord>>;
-    /// Booked (not cancelled, not arrived) bookings of every place starting in `[from, to)`.
-    async fn booked_between(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<Vec<BookingRecord>>;
+}
 
-    // ---- mediation --------------------------------------------------------------------
+/// Mediation cases and their steps (`sql/mediation.rs`).
+#[async_trait]
+pub trait MediationStore: Send + Sync {
     /// A new case; `None` when the code is already taken (the caller draws another).
     async fn create_case(&self, case: &CaseRecord) -> StoreResult<Option<i64>>;
     async fn case_by_code(&self, code: &str) -> StoreResult<Option<CaseRecord>>;
@@ -305,8 +410,11 @@ pub trait Store: Send + Sync + 'static {
         event: &CaseEvent,
         numbering: Option<AgreementNumbering>,
     ) -> StoreResult<Option<CaseRecord>>;
+}
 
-    // ---- statistics -------------------------------------------------------------------
+/// Counting for the statistics, and the monthly roll-ups (`sql/stats.rs`).
+#[async_trait]
+pub trait StatsStore: Send + Sync {
     /// Counts of every place with activity in `period` from the working tables (`only`: just
     /// these places).
     async fn tally_raw(
@@ -315,7 +423,7 @@ pub trait Store: Send + Sync + 'static {
         only: Option<&[LocationId]>,
     ) -> StoreResult<HashMap<LocationId, Tally>>;
     /// Saved monthly roll-ups of the months `from..=to` (stale ones included: see
-    /// [`Store::stale_rollups`]).
+    /// [`StatsStore::stale_rollups`]).
     async fn rollups(&self, from: Month, to: Month)
         -> StoreResult<Vec<(Month, LocationId, Tally)>>;
     /// Place-months of `from..=to` changed since their roll-up was computed.
@@ -323,12 +431,20 @@ pub trait Store: Send + Sync + 'static {
     /// Saves recomputed roll-ups; one computed from an older generation than the one saved
     /// is dropped, so concurrent recomputations cannot put old counts back.
     async fn save_rollups(&self, rollups: &[(StaleRollup, Tally)]) -> StoreResult<()>;
+}
+
+/// Generated past activity for demonstrations (`server demo-history`; `sql/history.rs`).
+#[async_trait]
+pub trait HistoryStore: Send + Sync {
     /// How many bookings start before `before`, and the largest booking id.
     async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)>;
-    /// Writes generated history in one transaction (`server demo-history`).
+    /// Writes generated history in one transaction.
     async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()>;
+}
 
-    // ---- retention (PIPL) -------------------------------------------------------------
+/// Forgetting residents' personal data when it is due (PIPL; `sql/retention.rs`).
+#[async_trait]
+pub trait RetentionStore: Send + Sync {
     /// Anonymises up to `limit` due rows of each kind (bookings, cases, messages, queue
     /// notes; what is due is `domain::retention::Cutoff`), marking them with `at`. Columns
     /// the statistics count are never written. Returns how many rows of each kind.

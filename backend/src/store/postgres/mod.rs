@@ -1,8 +1,8 @@
 //! PostgreSQL implementation of [`Store`](super::Store), for deployments that run several
 //! server instances on one database server.
 //!
-//! The SQL is the same as SQLite's (the files in `../sql/`, compiled here with `Conn` = a
-//! PostgreSQL connection). What PostgreSQL needs on top:
+//! The SQL is the same as SQLite's (the files in `../sql/`, one per area, compiled here with
+//! `This` = [`PgStore`] and `Conn` = a PostgreSQL connection). What PostgreSQL needs on top:
 //! - **Bookings by many instances at once.** Seats are still claimed by the conditional
 //!   `UPDATE` on `slot_seats`, which locks the slot's row until commit, so two instances can
 //!   never both take the last seat. The fairness rule (at most three bookings per phone, none
@@ -17,23 +17,41 @@
 
 // The shared SQL is compiled once per engine on purpose (see the module comment).
 #[allow(clippy::duplicate_mod)]
+#[path = "../sql/accounts.rs"]
+mod accounts;
+#[allow(clippy::duplicate_mod)]
+#[path = "../sql/audit.rs"]
+mod audit;
+#[allow(clippy::duplicate_mod)]
 #[path = "../sql/bookings.rs"]
 mod bookings;
 #[allow(clippy::duplicate_mod)]
-#[path = "../sql/common.rs"]
-mod common;
+#[path = "../sql/directory.rs"]
+mod directory;
 #[allow(clippy::duplicate_mod)]
-#[path = "../sql/dispatch.rs"]
-mod dispatch;
+#[path = "../sql/history.rs"]
+mod history;
+#[allow(clippy::duplicate_mod)]
+#[path = "../sql/maintenance.rs"]
+mod maintenance;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql/mediation.rs"]
 mod mediation;
 #[allow(clippy::duplicate_mod)]
+#[path = "../sql/outbox.rs"]
+mod outbox;
+#[allow(clippy::duplicate_mod)]
+#[path = "../sql/queue.rs"]
+mod queue;
+#[allow(clippy::duplicate_mod)]
 #[path = "../sql/retention.rs"]
 mod retention;
 #[allow(clippy::duplicate_mod)]
-#[path = "../sql/staff.rs"]
-mod staff;
+#[path = "../sql/schedules.rs"]
+mod schedules;
+#[allow(clippy::duplicate_mod)]
+#[path = "../sql/secrets.rs"]
+mod secrets;
 #[allow(clippy::duplicate_mod)]
 #[path = "../sql/stats.rs"]
 mod stats;

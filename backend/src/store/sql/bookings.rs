@@ -7,10 +7,11 @@
 
 use super::{dialect, Conn, This};
 use crate::store::{
-    BookingEvent, BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult,
-    StoredException,
+    BookingEvent, BookingRecord, BookingStore, FairnessCheck, NewBookingRecord, Refusal,
+    StoreError, StoreResult,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use domain::slots::to_local;
 use domain::{BookingState, LocationId, ServiceCode};
 use sqlx::FromRow;
@@ -25,6 +26,10 @@ pub(super) fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
+}
+
+pub(super) fn opt_ts(s: Option<String>) -> StoreResult<Option<DateTime<Utc>>> {
+    s.as_deref().map(parse_ts).transpose()
 }
 
 /// An SQL list of the states the domain rule `keep` accepts, e.g. `('booked', 'called')`.
@@ -222,62 +227,9 @@ pub(super) async fn load(conn: &mut Conn, code: &str) -> StoreResult<Option<Book
     .await?;
     row.map(BookingRow::into_record).transpose()
 }
-
-impl This {
-    pub(super) async fn holiday_files_impl(&self) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM holiday_years ORDER BY year")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(|(b,)| b).collect())
-    }
-
-    pub(super) async fn save_holiday_file_impl(
-        &self,
-        year: i32,
-        source: &str,
-        body: &str,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO holiday_years (year, source, body, loaded_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (year) DO UPDATE SET source = excluded.source, body = excluded.body, loaded_at = excluded.loaded_at",
-        )
-        .bind(year)
-        .bind(source)
-        .bind(body)
-        .bind(ts(Utc::now()))
-        .execute(&self.writer)
-        .await?;
-        Ok(())
-    }
-
-    pub(super) async fn date_exceptions_impl(
-        &self,
-        location: LocationId,
-        service: ServiceCode,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> StoreResult<Vec<StoredException>> {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT date, session FROM schedule_exceptions
-             WHERE location_id = $1 AND service = $2 AND date >= $3 AND date <= $4 ORDER BY date",
-        )
-        .bind(location.0)
-        .bind(service.code())
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|(d, session)| {
-                let date = d
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("date {d}")))?;
-                Ok(StoredException { date, session })
-            })
-            .collect()
-    }
-
-    pub(super) async fn seats_taken_impl(
+#[async_trait]
+impl BookingStore for This {
+    async fn seats_taken(
         &self,
         location: LocationId,
         service: ServiceCode,
@@ -299,10 +251,17 @@ impl This {
             .collect()
     }
 
-    pub(super) async fn booking_by_code_impl(
+    async fn create_booking(
         &self,
-        code: &str,
-    ) -> StoreResult<Option<BookingRecord>> {
+        booking: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        // committed the engine's way (see its `create_booking_impl`), with `insert_booking`
+        self.create_booking_impl(booking, capacity, fairness).await
+    }
+
+    async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>> {
         let row: Option<BookingRow> = sqlx::query_as(&format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = $1"
         ))
@@ -312,7 +271,86 @@ impl This {
         row.map(BookingRow::into_record).transpose()
     }
 
-    pub(super) async fn cancel_booking_impl(
+    async fn cancel_booking(
+        &self,
+        code: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        dialect::retrying(|| self.cancel_once(code, at)).await
+    }
+
+    async fn reschedule_booking(
+        &self,
+        code: &str,
+        new_start: DateTime<Utc>,
+        new_end: DateTime<Utc>,
+        capacity: u16,
+        fairness: FairnessCheck,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        dialect::retrying(|| {
+            self.reschedule_once(code, new_start, new_end, capacity, fairness.clone(), at)
+        })
+        .await
+    }
+
+    async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>> {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT at, kind, from_start, to_start FROM booking_events WHERE booking_id = $1 ORDER BY id")
+                .bind(booking_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(at, kind, from, to)| {
+                Ok(BookingEvent {
+                    at: parse_ts(&at)?,
+                    kind,
+                    from_start: from.as_deref().map(parse_ts).transpose()?,
+                    to_start: to.as_deref().map(parse_ts).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn bookings_between(
+        &self,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE location_id = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at, id"
+        ))
+        .bind(location.0)
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(BookingRow::into_record).collect()
+    }
+
+    async fn booked_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE state = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at, id"
+        ))
+        .bind(BookingState::Booked.code())
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(BookingRow::into_record).collect()
+    }
+}
+
+impl This {
+    /// One attempt (see [`dialect::retrying`]).
+    async fn cancel_once(
         &self,
         code: &str,
         at: DateTime<Utc>,
@@ -349,8 +387,9 @@ impl This {
         Ok(Ok(record))
     }
 
+    /// One attempt (see [`dialect::retrying`]).
     #[allow(clippy::too_many_arguments)]
-    pub(super) async fn reschedule_booking_impl(
+    async fn reschedule_once(
         &self,
         code: &str,
         new_start: DateTime<Utc>,
@@ -411,26 +450,5 @@ impl This {
         let record = load(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(Ok(record))
-    }
-
-    pub(super) async fn booking_events_impl(
-        &self,
-        booking_id: i64,
-    ) -> StoreResult<Vec<BookingEvent>> {
-        let rows: Vec<(String, String, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT at, kind, from_start, to_start FROM booking_events WHERE booking_id = $1 ORDER BY id")
-                .bind(booking_id)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.into_iter()
-            .map(|(at, kind, from, to)| {
-                Ok(BookingEvent {
-                    at: parse_ts(&at)?,
-                    kind,
-                    from_start: from.as_deref().map(parse_ts).transpose()?,
-                    to_start: to.as_deref().map(parse_ts).transpose()?,
-                })
-            })
-            .collect()
     }
 }

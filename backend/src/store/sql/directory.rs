@@ -1,7 +1,8 @@
 //! Places, services and weekly sessions: the district as loaded from its data file.
 
 use super::This;
-use crate::store::{DistrictInfo, StoreError, StoreResult};
+use crate::store::{DirectoryStore, DistrictInfo, StoreError, StoreResult};
+use async_trait::async_trait;
 use chrono::{NaiveTime, Timelike};
 use domain::district_file::District;
 use domain::{
@@ -127,29 +128,9 @@ impl This {
             .collect()
     }
 }
-
-impl This {
-    pub(super) async fn ping_impl(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    pub(super) async fn secret_impl(&self, name: &str, fresh: &[u8]) -> StoreResult<Vec<u8>> {
-        sqlx::query(
-            "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(fresh)
-        .execute(&self.writer)
-        .await?;
-        let (value,): (Vec<u8>,) = sqlx::query_as("SELECT value FROM secrets WHERE name = $1")
-            .bind(name)
-            .fetch_one(&self.writer)
-            .await?;
-        Ok(value)
-    }
-
-    pub(super) async fn district_impl(&self) -> StoreResult<Option<DistrictInfo>> {
+#[async_trait]
+impl DirectoryStore for This {
+    async fn district(&self) -> StoreResult<Option<DistrictInfo>> {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT name, bureau FROM district WHERE id = 1")
                 .fetch_optional(&self.pool)
@@ -157,10 +138,7 @@ impl This {
         Ok(row.map(|(name, bureau)| DistrictInfo { name, bureau }))
     }
 
-    pub(super) async fn load_district_if_empty_impl(
-        &self,
-        district: &District,
-    ) -> StoreResult<bool> {
+    async fn load_district_if_empty(&self, district: &District) -> StoreResult<bool> {
         let mut tx = self.writer.begin().await?;
         // Claiming the single district row first makes two concurrent loaders safe:
         // the second one inserts nothing and backs off.
@@ -222,7 +200,7 @@ impl This {
         Ok(true)
     }
 
-    pub(super) async fn locations_impl(&self) -> StoreResult<Vec<Location>> {
+    async fn locations(&self) -> StoreResult<Vec<Location>> {
         let rows: Vec<LocationRow> = sqlx::query_as(&format!(
             "SELECT {LOCATION_COLUMNS} FROM locations ORDER BY position"
         ))
@@ -231,7 +209,7 @@ impl This {
         self.assemble(rows, None).await
     }
 
-    pub(super) async fn location_impl(&self, id: LocationId) -> StoreResult<Location> {
+    async fn location(&self, id: LocationId) -> StoreResult<Location> {
         let rows: Vec<LocationRow> = sqlx::query_as(&format!(
             "SELECT {LOCATION_COLUMNS} FROM locations WHERE id = $1"
         ))
