@@ -40,6 +40,7 @@ impl StaffRow {
 
 const STAFF_COLUMNS: &str =
     "id, username, display_name, password_hash, role, location_id, disabled";
+
 #[async_trait]
 impl AccountStore for This {
     async fn create_staff_user(&self, u: &NewStaffUser) -> StoreResult<Option<i64>> {

@@ -227,6 +227,7 @@ pub(super) async fn load(conn: &mut Conn, code: &str) -> StoreResult<Option<Book
     .await?;
     row.map(BookingRow::into_record).transpose()
 }
+
 #[async_trait]
 impl BookingStore for This {
     async fn seats_taken(

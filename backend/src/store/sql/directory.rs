@@ -128,6 +128,7 @@ impl This {
             .collect()
     }
 }
+
 #[async_trait]
 impl DirectoryStore for This {
     async fn district(&self) -> StoreResult<Option<DistrictInfo>> {

@@ -1,6 +1,6 @@
-//! SQL for the outbox of text messages: queued with the change that causes them, claimed
-//! for sending with a lease (so with several instances each is sent by one), then marked
-//! sent or failed.
+//! SQL for the outbox of text messages: queued once (a second message with the same dedupe
+//! key is refused), claimed for sending with a lease (so with several instances each is sent
+//! by one), then marked sent, or failed with the time of the next attempt.
 
 use super::bookings::{opt_ts, ts};
 use super::This;
@@ -37,6 +37,7 @@ fn notification(r: NotificationRow) -> StoreResult<NotificationRecord> {
         last_error,
     })
 }
+
 #[async_trait]
 impl OutboxStore for This {
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool> {

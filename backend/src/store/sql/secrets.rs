@@ -1,4 +1,4 @@
-//! Secrets the instances share (e.g. the key that seals cookies), created by whichever
+//! Secrets the instances share (the key of `crate::seal`), created by whichever
 //! instance needs one first.
 
 use super::This;

@@ -64,6 +64,7 @@ fn queue_state(code: &str) -> StoreResult<QueueState> {
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
+
 #[async_trait]
 impl StatsStore for This {
     async fn tally_raw(
