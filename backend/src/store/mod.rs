@@ -23,8 +23,8 @@
 //! | retention (PIPL) | [`RetentionStore`] | `sql/retention.rs` |
 //!
 //! Two engines run the same SQL: [`sqlite::SqliteStore`], the embedded default, and
-//! [`postgres::PgStore`], for several server instances on one database server. Each file of
-//! `sql/` is compiled once per engine (a `#[path]` module in `sqlite/` and in `postgres/`,
+//! [`postgres::PgStore`], for several server instances on one database server. The `sql/`
+//! module is compiled once per engine (a `#[path]` module in `sqlite/` and in `postgres/`,
 //! where `This` is that engine's store and `Conn` its connection), so a trait is implemented
 //! for both by one `impl … for This`. What differs between the engines is in their own
 //! modules: connecting, migrations, how a new booking is committed, staff and resident
@@ -142,8 +142,8 @@ pub async fn open(url: &str, pg_connections: u32) -> StoreResult<Database> {
     Ok(db)
 }
 
-/// Everything the use cases need from the database: one bound over the per-area traits,
-/// implemented by both engines (`Arc<dyn Store>` is what the use cases hold).
+/// Everything the use cases need from the database (they hold an `Arc<dyn Store>`): one
+/// bound over the per-area traits, implemented for both engines in `sql/mod.rs`.
 pub trait Store:
     MaintenanceStore
     + SecretStore
@@ -161,26 +161,6 @@ pub trait Store:
     + Send
     + Sync
     + 'static
-{
-}
-
-impl<T> Store for T where
-    T: MaintenanceStore
-        + SecretStore
-        + DirectoryStore
-        + ScheduleStore
-        + BookingStore
-        + QueueStore
-        + AccountStore
-        + AuditStore
-        + OutboxStore
-        + MediationStore
-        + StatsStore
-        + HistoryStore
-        + RetentionStore
-        + Send
-        + Sync
-        + 'static
 {
 }
 

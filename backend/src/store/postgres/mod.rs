@@ -17,44 +17,8 @@
 
 // The shared SQL is compiled once per engine on purpose (see the module comment).
 #[allow(clippy::duplicate_mod)]
-#[path = "../sql/accounts.rs"]
-mod accounts;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/audit.rs"]
-mod audit;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/bookings.rs"]
-mod bookings;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/directory.rs"]
-mod directory;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/history.rs"]
-mod history;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/maintenance.rs"]
-mod maintenance;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/mediation.rs"]
-mod mediation;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/outbox.rs"]
-mod outbox;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/queue.rs"]
-mod queue;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/retention.rs"]
-mod retention;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/schedules.rs"]
-mod schedules;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/secrets.rs"]
-mod secrets;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/stats.rs"]
-mod stats;
+#[path = "../sql/mod.rs"]
+mod sql;
 
 use super::{BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -194,7 +158,7 @@ impl PgStore {
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         dialect::retrying(|| async {
             let mut tx = self.pool.begin().await?;
-            let r = bookings::insert_booking(&mut tx, b, capacity, &fairness).await?;
+            let r = sql::bookings::insert_booking(&mut tx, b, capacity, &fairness).await?;
             if r.is_ok() {
                 tx.commit().await?;
             } else {

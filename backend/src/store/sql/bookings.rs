@@ -179,7 +179,7 @@ pub(super) async fn add_event(
 
 /// Takes a seat and saves a new booking on `conn` (inside the caller's transaction), unless
 /// the slot is full or the fairness rule refuses it. Nothing is committed here.
-pub(super) async fn insert_booking(
+pub(crate) async fn insert_booking(
     conn: &mut Conn,
     b: &NewBookingRecord,
     capacity: u16,
