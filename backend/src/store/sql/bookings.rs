@@ -277,7 +277,40 @@ impl BookingStore for This {
         code: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        dialect::retrying(|| self.cancel_once(code, at)).await
+        // run again should PostgreSQL abort it to break a deadlock
+        dialect::retrying(|| async {
+            let mut tx = self.writer.begin().await?;
+            // Write first: takes the lock, and only a booked booking changes.
+            let changed = sqlx::query(&format!(
+                "UPDATE bookings SET state = $3, updated_at = $2 WHERE code = $1 AND state IN {}",
+                states_where(BookingState::can_cancel)
+            ))
+            .bind(code)
+            .bind(ts(at))
+            .bind(BookingState::Cancelled.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let Some(record) = load(&mut tx, code).await? else {
+                return Ok(Err(Refusal::NotFound));
+            };
+            if changed == 0 {
+                return Ok(Err(Refusal::NotActive(record.state)));
+            }
+            free_seat(&mut tx, record.location_id, record.service, record.start).await?;
+            add_event(
+                &mut tx,
+                record.id,
+                at,
+                "cancelled",
+                Some(record.start),
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(record))
+        })
+        .await
     }
 
     async fn reschedule_booking(
@@ -289,8 +322,60 @@ impl BookingStore for This {
         fairness: FairnessCheck,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        dialect::retrying(|| {
-            self.reschedule_once(code, new_start, new_end, capacity, fairness.clone(), at)
+        // run again should PostgreSQL abort it to break a deadlock
+        dialect::retrying(|| async {
+            let mut tx = self.writer.begin().await?;
+            // A no-op write to take the write lock before reading the booking.
+            sqlx::query("UPDATE bookings SET updated_at = updated_at WHERE code = $1")
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+            let Some(old) = load(&mut tx, code).await? else {
+                return Ok(Err(Refusal::NotFound));
+            };
+            if !old.state.can_reschedule() {
+                return Ok(Err(Refusal::NotActive(old.state)));
+            }
+            dialect::lock_phone(&mut tx, &old.phone).await?;
+            // The two slots' rows are locked earlier slot first, whichever way the booking moves,
+            // so two residents swapping slots never wait for each other in a circle. (Nothing is
+            // committed before the end: a full new slot still leaves the old seat taken.)
+            if new_start < old.start {
+                if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
+                    return Ok(Err(Refusal::Full));
+                }
+                free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+            } else {
+                free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+                if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
+                    return Ok(Err(Refusal::Full));
+                }
+            }
+            let others = active_of_phone(&mut tx, &old.phone, at, Some(code)).await?;
+            if let Err(e) = fairness(&others) {
+                return Ok(Err(Refusal::Fairness(e)));
+            }
+            sqlx::query(
+                "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE code = $1",
+            )
+            .bind(code)
+            .bind(ts(new_start))
+            .bind(ts(new_end))
+            .bind(ts(at))
+            .execute(&mut *tx)
+            .await?;
+            add_event(
+                &mut tx,
+                old.id,
+                at,
+                "rescheduled",
+                Some(old.start),
+                Some(new_start),
+            )
+            .await?;
+            let record = load(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
+            tx.commit().await?;
+            Ok(Ok(record))
         })
         .await
     }
@@ -346,110 +431,5 @@ impl BookingStore for This {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(BookingRow::into_record).collect()
-    }
-}
-
-impl This {
-    /// One attempt (see [`dialect::retrying`]).
-    async fn cancel_once(
-        &self,
-        code: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.writer.begin().await?;
-        // Write first: takes the lock, and only a booked booking changes.
-        let changed = sqlx::query(&format!(
-            "UPDATE bookings SET state = $3, updated_at = $2 WHERE code = $1 AND state IN {}",
-            states_where(BookingState::can_cancel)
-        ))
-        .bind(code)
-        .bind(ts(at))
-        .bind(BookingState::Cancelled.code())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let Some(record) = load(&mut tx, code).await? else {
-            return Ok(Err(Refusal::NotFound));
-        };
-        if changed == 0 {
-            return Ok(Err(Refusal::NotActive(record.state)));
-        }
-        free_seat(&mut tx, record.location_id, record.service, record.start).await?;
-        add_event(
-            &mut tx,
-            record.id,
-            at,
-            "cancelled",
-            Some(record.start),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(record))
-    }
-
-    /// One attempt (see [`dialect::retrying`]).
-    #[allow(clippy::too_many_arguments)]
-    async fn reschedule_once(
-        &self,
-        code: &str,
-        new_start: DateTime<Utc>,
-        new_end: DateTime<Utc>,
-        capacity: u16,
-        fairness: FairnessCheck,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.writer.begin().await?;
-        // A no-op write to take the write lock before reading the booking.
-        sqlx::query("UPDATE bookings SET updated_at = updated_at WHERE code = $1")
-            .bind(code)
-            .execute(&mut *tx)
-            .await?;
-        let Some(old) = load(&mut tx, code).await? else {
-            return Ok(Err(Refusal::NotFound));
-        };
-        if !old.state.can_reschedule() {
-            return Ok(Err(Refusal::NotActive(old.state)));
-        }
-        dialect::lock_phone(&mut tx, &old.phone).await?;
-        // The two slots' rows are locked earlier slot first, whichever way the booking moves,
-        // so two residents swapping slots never wait for each other in a circle. (Nothing is
-        // committed before the end: a full new slot still leaves the old seat taken.)
-        if new_start < old.start {
-            if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
-                return Ok(Err(Refusal::Full));
-            }
-            free_seat(&mut tx, old.location_id, old.service, old.start).await?;
-        } else {
-            free_seat(&mut tx, old.location_id, old.service, old.start).await?;
-            if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
-                return Ok(Err(Refusal::Full));
-            }
-        }
-        let others = active_of_phone(&mut tx, &old.phone, at, Some(code)).await?;
-        if let Err(e) = fairness(&others) {
-            return Ok(Err(Refusal::Fairness(e)));
-        }
-        sqlx::query(
-            "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE code = $1",
-        )
-        .bind(code)
-        .bind(ts(new_start))
-        .bind(ts(new_end))
-        .bind(ts(at))
-        .execute(&mut *tx)
-        .await?;
-        add_event(
-            &mut tx,
-            old.id,
-            at,
-            "rescheduled",
-            Some(old.start),
-            Some(new_start),
-        )
-        .await?;
-        let record = load(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        Ok(Ok(record))
     }
 }

@@ -1,5 +1,6 @@
 //! Places, services and weekly sessions: the district as loaded from its data file.
 
+use super::schedules::insert_weekly_sessions;
 use super::This;
 use crate::store::{DirectoryStore, DistrictInfo, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -177,24 +178,7 @@ impl DirectoryStore for This {
                     .bind(offer.service.code())
                     .execute(&mut *tx)
                     .await?;
-                for (seq, s) in offer.sessions.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO weekly_sessions
-                         (location_id, service, seq, weekdays, start_minute, end_minute, slot_minutes, capacity, youth_only)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(loc.id.0)
-                    .bind(offer.service.code())
-                    .bind(seq as i64)
-                    .bind(i64::from(s.days.bits()))
-                    .bind(minute_of(s.start))
-                    .bind(minute_of(s.end))
-                    .bind(i64::from(s.slot_minutes))
-                    .bind(i64::from(s.capacity))
-                    .bind(s.youth_only)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                insert_weekly_sessions(&mut tx, loc.id, offer.service, &offer.sessions).await?;
             }
         }
         tx.commit().await?;

@@ -3,11 +3,40 @@
 
 use super::bookings::ts;
 use super::directory::minute_of;
-use super::This;
+use super::{Conn, This};
 use crate::store::{ScheduleStore, StoreError, StoreResult, StoredException};
 use async_trait::async_trait;
 use chrono::{NaiveDate, Utc};
-use domain::{LocationId, ServiceCode};
+use domain::{LocationId, ServiceCode, WeeklySession};
+
+/// Saves a service's weekly sessions at a place in their order, on `conn` (inside the
+/// caller's transaction).
+pub(super) async fn insert_weekly_sessions(
+    conn: &mut Conn,
+    location: LocationId,
+    service: ServiceCode,
+    sessions: &[WeeklySession],
+) -> StoreResult<()> {
+    for (seq, s) in sessions.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO weekly_sessions
+                 (location_id, service, seq, weekdays, start_minute, end_minute, slot_minutes, capacity, youth_only)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(location.0)
+        .bind(service.code())
+        .bind(seq as i64)
+        .bind(i64::from(s.days.bits()))
+        .bind(minute_of(s.start))
+        .bind(minute_of(s.end))
+        .bind(i64::from(s.slot_minutes))
+        .bind(i64::from(s.capacity))
+        .bind(s.youth_only)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
 
 #[async_trait]
 impl ScheduleStore for This {
@@ -71,24 +100,7 @@ impl ScheduleStore for This {
             .bind(service.code())
             .execute(&mut *tx)
             .await?;
-        for (seq, s) in sessions.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO weekly_sessions
-                 (location_id, service, seq, weekdays, start_minute, end_minute, slot_minutes, capacity, youth_only)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(location.0)
-            .bind(service.code())
-            .bind(seq as i64)
-            .bind(i64::from(s.days.bits()))
-            .bind(minute_of(s.start))
-            .bind(minute_of(s.end))
-            .bind(i64::from(s.slot_minutes))
-            .bind(i64::from(s.capacity))
-            .bind(s.youth_only)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_weekly_sessions(&mut tx, location, service, sessions).await?;
         tx.commit().await?;
         Ok(())
     }
