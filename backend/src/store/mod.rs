@@ -1,9 +1,37 @@
-//! The storage layer: every SQL statement of the portal lives under this module.
+//! The storage layer: the use cases' SQL, by area.
 //!
-//! [`Store`] is the interface the use cases depend on; business rules stay in the `domain`
-//! crate. Two engines implement it with one set of SQL (`sql/*.rs`, compiled once for each):
-//! [`sqlite::SqliteStore`], the embedded default, and [`postgres::PgStore`], for several
-//! server instances on one database server. [`open`] picks one by the URL's scheme.
+//! [`Store`] is the interface the use cases depend on (they hold an `Arc<dyn Store>`): one
+//! bound over a trait per area. Each area's trait and records are a section of this file
+//! (below [`Store`], in the order of the table); its SQL is in the `sql/` file named after it
+//! (the queue's in `sql/queue.rs`). Business rules stay in the `domain` crate.
+//!
+//! | area | trait | SQL |
+//! |---|---|---|
+//! | migrations, health check | [`MaintenanceStore`] | `sql/maintenance.rs` |
+//! | shared secrets | [`SecretStore`] | `sql/secrets.rs` |
+//! | district, places, services | [`DirectoryStore`] | `sql/directory.rs` |
+//! | weekly sessions, closures, holidays | [`ScheduleStore`] | `sql/schedules.rs` |
+//! | bookings and their seats | [`BookingStore`] | `sql/bookings.rs` |
+//! | the day's queues, no-shows | [`QueueStore`] | `sql/queue.rs` |
+//! | staff accounts | [`AccountStore`] | `sql/accounts.rs` |
+//! | audit log | [`AuditStore`] | `sql/audit.rs` |
+//! | text message outbox | [`OutboxStore`] | `sql/outbox.rs` |
+//! | mediation cases | [`MediationStore`] | `sql/mediation.rs` |
+//! | statistics, roll-ups | [`StatsStore`] | `sql/stats.rs` |
+//! | generated history | [`HistoryStore`] | `sql/history.rs` |
+//! | retention (PIPL) | [`RetentionStore`] | `sql/retention.rs` |
+//!
+//! Two engines run the same SQL: [`sqlite::SqliteStore`], the embedded default, and
+//! [`postgres::PgStore`], for several server instances on one database server. The `sql/`
+//! module is compiled once per engine (a `#[path]` module in `sqlite/` and in `postgres/`,
+//! where `This` is that engine's store and `Conn` its connection), so a trait is implemented
+//! for both by one `impl … for This`. What differs between the engines is in their own
+//! modules: connecting, migrations, how a new booking is committed, staff and resident
+//! sessions (tower-sessions), and the few SQL spellings in their `dialect`. [`open`] picks
+//! one by the URL's scheme; [`copy`] moves a portal from SQLite to PostgreSQL.
+//!
+//! Outside this module only `crate::events` (PostgreSQL's `NOTIFY`) and `crate::testing`
+//! (creating and dropping test databases) send SQL.
 
 pub mod copy;
 pub mod postgres;
@@ -95,22 +123,52 @@ pub async fn open(url: &str, pg_connections: u32) -> StoreResult<Database> {
     Ok(db)
 }
 
-/// District name and bureau, as loaded from the data file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DistrictInfo {
-    pub name: String,
-    pub bureau: String,
+/// Everything the use cases need from the database (they hold an `Arc<dyn Store>`): one
+/// bound over the per-area traits, implemented for both engines in `sql/mod.rs`.
+pub trait Store:
+    MaintenanceStore
+    + SecretStore
+    + DirectoryStore
+    + ScheduleStore
+    + BookingStore
+    + QueueStore
+    + AccountStore
+    + AuditStore
+    + OutboxStore
+    + MediationStore
+    + StatsStore
+    + HistoryStore
+    + RetentionStore
+    + Send
+    + Sync
+    + 'static
+{
 }
 
+// ---- the database itself, shared secrets ------------------------------------------------
+
+/// The database itself (`sql/maintenance.rs`).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait MaintenanceStore: Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;
     /// Cheap round trip for health checks.
     async fn ping(&self) -> StoreResult<()>;
+}
+
+/// Keys the instances must share (`sql/secrets.rs`).
+#[async_trait]
+pub trait SecretStore: Send + Sync {
     /// The secret called `name`: `fresh` is stored when there is none yet, and whichever was
     /// stored first is returned (so concurrent instances agree on one).
     async fn secret(&self, name: &str, fresh: &[u8]) -> StoreResult<Vec<u8>>;
+}
+
+// ---- the district, its places and their services ----------------------------------------
+
+/// The district, its places and what they offer (`sql/directory.rs`).
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
     /// `None` until a district file has been loaded.
     async fn district(&self) -> StoreResult<Option<DistrictInfo>>;
     /// Saves a whole district (places, services, schedules) in one transaction.
@@ -119,8 +177,21 @@ pub trait Store: Send + Sync + 'static {
     /// Every place in data-file order, with services and weekly sessions.
     async fn locations(&self) -> StoreResult<Vec<Location>>;
     async fn location(&self, id: LocationId) -> StoreResult<Location>;
+}
 
-    // ---- booking ----------------------------------------------------------------------
+/// District name and bureau, as loaded from the data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistrictInfo {
+    pub name: String,
+    pub bureau: String,
+}
+
+// ---- opening times ----------------------------------------------------------------------
+
+/// When a service is open: weekly sessions, closures and extra sessions on dates, and the
+/// public holiday files (`sql/schedules.rs`).
+#[async_trait]
+pub trait ScheduleStore: Send + Sync {
     /// Bodies of the loaded holiday files, one per year.
     async fn holiday_files(&self) -> StoreResult<Vec<String>>;
     /// Stores (or replaces) a year's holiday file.
@@ -133,6 +204,35 @@ pub trait Store: Send + Sync + 'static {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<StoredException>>;
+    /// Replaces the weekly rules of a service at a place.
+    async fn replace_weekly_sessions(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        sessions: &[domain::WeeklySession],
+    ) -> StoreResult<()>;
+    /// Closes a service at a place on a date.
+    async fn add_closure(
+        &self,
+        location: LocationId,
+        service: ServiceCode,
+        date: NaiveDate,
+        note: &str,
+    ) -> StoreResult<()>;
+}
+
+/// A closure (`session: None`) or an extra session string on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredException {
+    pub date: NaiveDate,
+    pub session: Option<String>,
+}
+
+// ---- bookings ---------------------------------------------------------------------------
+
+/// Bookings, their seats and their history (`sql/bookings.rs`).
+#[async_trait]
+pub trait BookingStore: Send + Sync {
     /// Active bookings per slot start of a service at a place, for starts in `[from, to)`.
     async fn seats_taken(
         &self,
@@ -169,23 +269,6 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     /// What happened to a booking, oldest first.
     async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>>;
-
-    // ---- staff ----
-    /// `None` when the username is taken.
-    async fn create_staff_user(&self, user: &NewStaffUser) -> StoreResult<Option<i64>>;
-    async fn staff_user_by_name(&self, username: &str) -> StoreResult<Option<StaffUserRecord>>;
-    async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>>;
-    async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
-    async fn staff_user_count(&self) -> StoreResult<i64>;
-    /// Disables or enables an account; `false` when there is no such account.
-    async fn set_staff_disabled(&self, id: i64, disabled: bool) -> StoreResult<bool>;
-    /// Every account, by username (a district has dozens, not thousands).
-    async fn staff_users(&self) -> StoreResult<Vec<StaffUserRecord>>;
-    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
-    /// The newest entries first.
-    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
-
-    // ---- the day's queue ----
     /// Bookings (any state) of a place whose slots start in `[from, to)`.
     async fn bookings_between(
         &self,
@@ -193,6 +276,79 @@ pub trait Store: Send + Sync + 'static {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<BookingRecord>>;
+    /// Booked (not cancelled, not arrived) bookings of every place starting in `[from, to)`.
+    async fn booked_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBookingRecord {
+    pub code: String,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: Option<String>,
+    pub youth: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingRecord {
+    pub id: i64,
+    pub code: String,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub state: BookingState,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: Option<String>,
+    pub youth: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingEvent {
+    pub at: DateTime<Utc>,
+    /// `created`, `rescheduled` or `cancelled`
+    pub kind: String,
+    pub from_start: Option<DateTime<Utc>>,
+    pub to_start: Option<DateTime<Utc>>,
+}
+
+/// Why a booking change was refused; the use-case layer words it for residents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No seat left in the slot.
+    Full,
+    Fairness(FairnessError),
+    /// The booking is no longer in a state that allows the change.
+    NotActive(BookingState),
+    NotFound,
+}
+
+/// The fairness rule, evaluated inside the booking transaction on the resident's other
+/// active bookings (start, end). The rule itself lives in `domain::booking`.
+pub type FairnessCheck = std::sync::Arc<
+    dyn Fn(&[(DateTime<FixedOffset>, DateTime<FixedOffset>)]) -> Result<(), FairnessError>
+        + Send
+        + Sync,
+>;
+
+// ---- the day's queues -------------------------------------------------------------------
+
+/// The day's queues at the places, and arrivals that did not come (`sql/queue.rs`).
+#[async_trait]
+pub trait QueueStore: Send + Sync {
     async fn queue_entries(
         &self,
         location: LocationId,
@@ -239,25 +395,101 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<BookingRecord>>;
     /// Takes a not-come booking back to booked (staff correcting the automatic mark).
     async fn revert_no_show(&self, booking_id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+}
 
-    // ---- schedules ----
-    /// Replaces the weekly rules of a service at a place.
-    async fn replace_weekly_sessions(
-        &self,
-        location: LocationId,
-        service: ServiceCode,
-        sessions: &[domain::WeeklySession],
-    ) -> StoreResult<()>;
-    /// Closes a service at a place on a date.
-    async fn add_closure(
-        &self,
-        location: LocationId,
-        service: ServiceCode,
-        date: NaiveDate,
-        note: &str,
-    ) -> StoreResult<()>;
+/// One person in a place's queue of the day, with their booking's details when booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntryRecord {
+    pub id: i64,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub day: NaiveDate,
+    pub ticket: String,
+    pub state: QueueState,
+    pub can_undo: bool,
+    pub desk: Option<String>,
+    pub arrived_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub serving_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+    pub note: Option<String>,
+    pub booking: Option<BookingRecord>,
+}
 
-    // ---- notifications outbox ----
+/// A queue entry's new state and what goes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueChange {
+    pub to: QueueState,
+    pub at: DateTime<Utc>,
+    pub desk: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub note: Option<String>,
+}
+
+// ---- staff accounts ---------------------------------------------------------------------
+
+/// Staff accounts (`sql/accounts.rs`). Their sign-in sessions are kept by tower-sessions in
+/// the same database, opened per engine (`session_store` of each engine).
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// `None` when the username is taken.
+    async fn create_staff_user(&self, user: &NewStaffUser) -> StoreResult<Option<i64>>;
+    async fn staff_user_by_name(&self, username: &str) -> StoreResult<Option<StaffUserRecord>>;
+    async fn staff_user_by_id(&self, id: i64) -> StoreResult<Option<StaffUserRecord>>;
+    async fn set_staff_password(&self, id: i64, hash: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn staff_user_count(&self) -> StoreResult<i64>;
+    /// Disables or enables an account; `false` when there is no such account.
+    async fn set_staff_disabled(&self, id: i64, disabled: bool) -> StoreResult<bool>;
+    /// Every account, by username (a district has dozens, not thousands).
+    async fn staff_users(&self) -> StoreResult<Vec<StaffUserRecord>>;
+}
+
+/// A staff account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffUserRecord {
+    pub account: StaffAccount,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStaffUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub place: Option<LocationId>,
+    pub created_at: DateTime<Utc>,
+}
+
+// ---- the audit log ----------------------------------------------------------------------
+
+/// What staff did (`sql/audit.rs`).
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// The newest entries first.
+    async fn audit_log(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub staff_id: Option<i64>,
+    pub username: String,
+    pub action: String,
+    pub location_id: Option<LocationId>,
+    pub subject: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+// ---- the text message outbox ------------------------------------------------------------
+
+/// Text messages waiting to be sent, and what became of them (`sql/outbox.rs`).
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
     /// `false` when a message with the same dedupe key exists already.
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool>;
     /// Claims unsent messages due by `now` with fewer than `max_attempts` attempts, oldest
@@ -281,14 +513,36 @@ pub trait Store: Send + Sync + 'static {
         &self,
         booking_id: i64,
     ) -> StoreResult<Vec<NotificationRecord>>;
-    /// Booked (not cancelled, not arrived) bookings of every place starting in `[from, to)`.
-    async fn booked_between(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<Vec<BookingRecord>>;
+}
 
-    // ---- mediation --------------------------------------------------------------------
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    pub booking_id: i64,
+    pub kind: NoticeKind,
+    pub phone: String,
+    pub body: String,
+    pub dedupe_key: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub send_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    pub id: i64,
+    pub booking_id: Option<i64>,
+    pub kind: NoticeKind,
+    pub phone: String,
+    pub body: String,
+    pub attempts: u32,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+// ---- mediation cases --------------------------------------------------------------------
+
+/// Mediation cases and their steps (`sql/mediation.rs`).
+#[async_trait]
+pub trait MediationStore: Send + Sync {
     /// A new case; `None` when the code is already taken (the caller draws another).
     async fn create_case(&self, case: &CaseRecord) -> StoreResult<Option<i64>>;
     async fn case_by_code(&self, code: &str) -> StoreResult<Option<CaseRecord>>;
@@ -305,8 +559,61 @@ pub trait Store: Send + Sync + 'static {
         event: &CaseEvent,
         numbering: Option<AgreementNumbering>,
     ) -> StoreResult<Option<CaseRecord>>;
+}
 
-    // ---- statistics -------------------------------------------------------------------
+/// A mediation case as stored: the checked request, where it stands, how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub code: String,
+    pub state: CaseState,
+    pub version: i64,
+    pub applicant_name: String,
+    pub applicant_phone: String,
+    pub other_party_name: String,
+    pub other_party_phone: Option<String>,
+    pub relation: Option<String>,
+    pub dispute_type: DisputeType,
+    pub account: String,
+    pub location_id: LocationId,
+    pub queue_entry_id: Option<i64>,
+    pub mediator_id: Option<i64>,
+    pub submitted_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Ending>,
+    pub referral: Option<Referral>,
+    pub amount: Option<Fen>,
+    pub terms: Option<String>,
+    pub reason: Option<String>,
+    pub agreement_no: Option<String>,
+    pub next_session: Option<(DateTime<Utc>, LocationId)>,
+}
+
+/// One step of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub from_state: Option<CaseState>,
+    pub to_state: CaseState,
+    pub staff_id: Option<i64>,
+    /// The step's fields as JSON: staff eyes only.
+    pub detail: Option<String>,
+}
+
+/// Which counter numbers a new written agreement, and the committee's name in the number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementNumbering {
+    pub location_id: LocationId,
+    pub year: i32,
+    pub committee: String,
+}
+
+// ---- statistics -------------------------------------------------------------------------
+
+/// Counting for the statistics, and the monthly roll-ups (`sql/stats.rs`).
+#[async_trait]
+pub trait StatsStore: Send + Sync {
     /// Counts of every place with activity in `period` from the working tables (`only`: just
     /// these places).
     async fn tally_raw(
@@ -315,7 +622,7 @@ pub trait Store: Send + Sync + 'static {
         only: Option<&[LocationId]>,
     ) -> StoreResult<HashMap<LocationId, Tally>>;
     /// Saved monthly roll-ups of the months `from..=to` (stale ones included: see
-    /// [`Store::stale_rollups`]).
+    /// [`StatsStore::stale_rollups`]).
     async fn rollups(&self, from: Month, to: Month)
         -> StoreResult<Vec<(Month, LocationId, Tally)>>;
     /// Place-months of `from..=to` changed since their roll-up was computed.
@@ -323,43 +630,6 @@ pub trait Store: Send + Sync + 'static {
     /// Saves recomputed roll-ups; one computed from an older generation than the one saved
     /// is dropped, so concurrent recomputations cannot put old counts back.
     async fn save_rollups(&self, rollups: &[(StaleRollup, Tally)]) -> StoreResult<()>;
-    /// How many bookings start before `before`, and the largest booking id.
-    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)>;
-    /// Writes generated history in one transaction (`server demo-history`).
-    async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()>;
-
-    // ---- retention (PIPL) -------------------------------------------------------------
-    /// Anonymises up to `limit` due rows of each kind (bookings, cases, messages, queue
-    /// notes; what is due is `domain::retention::Cutoff`), marking them with `at`. Columns
-    /// the statistics count are never written. Returns how many rows of each kind.
-    async fn anonymise_due(
-        &self,
-        cutoff: &domain::retention::Cutoff,
-        at: DateTime<Utc>,
-        limit: i64,
-    ) -> StoreResult<Anonymised>;
-}
-
-/// How many rows a retention pass anonymised, by kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Anonymised {
-    pub bookings: u64,
-    pub cases: u64,
-    pub notifications: u64,
-    pub queue_notes: u64,
-}
-
-impl Anonymised {
-    pub fn total(&self) -> u64 {
-        self.bookings + self.cases + self.notifications + self.queue_notes
-    }
-
-    pub fn add(&mut self, other: Anonymised) {
-        self.bookings += other.bookings;
-        self.cases += other.cases;
-        self.notifications += other.notifications;
-        self.queue_notes += other.queue_notes;
-    }
 }
 
 /// A place-month whose roll-up is out of date, and the change generation it was seen at.
@@ -368,6 +638,17 @@ pub struct StaleRollup {
     pub month: Month,
     pub location_id: LocationId,
     pub generation: i64,
+}
+
+// ---- generated history ------------------------------------------------------------------
+
+/// Generated past activity for demonstrations (`server demo-history`; `sql/history.rs`).
+#[async_trait]
+pub trait HistoryStore: Send + Sync {
+    /// How many bookings start before `before`, and the largest booking id.
+    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)>;
+    /// Writes generated history in one transaction.
+    async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()>;
 }
 
 /// Generated past activity, written in bulk.
@@ -442,200 +723,40 @@ pub struct HistoryCase {
     pub agreement_no: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewNotification {
-    pub booking_id: i64,
-    pub kind: NoticeKind,
-    pub phone: String,
-    pub body: String,
-    pub dedupe_key: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub send_at: DateTime<Utc>,
+// ---- retention (PIPL) -------------------------------------------------------------------
+
+/// Forgetting residents' personal data when it is due (PIPL; `sql/retention.rs`).
+#[async_trait]
+pub trait RetentionStore: Send + Sync {
+    /// Anonymises up to `limit` due rows of each kind (bookings, cases, messages, queue
+    /// notes; what is due is `domain::retention::Cutoff`), marking them with `at`. Columns
+    /// the statistics count are never written. Returns how many rows of each kind.
+    async fn anonymise_due(
+        &self,
+        cutoff: &domain::retention::Cutoff,
+        at: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Anonymised>;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotificationRecord {
-    pub id: i64,
-    pub booking_id: Option<i64>,
-    pub kind: NoticeKind,
-    pub phone: String,
-    pub body: String,
-    pub attempts: u32,
-    pub sent_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
+/// How many rows a retention pass anonymised, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Anonymised {
+    pub bookings: u64,
+    pub cases: u64,
+    pub notifications: u64,
+    pub queue_notes: u64,
 }
 
-/// A mediation case as stored: the checked request, where it stands, how it ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseRecord {
-    pub id: i64,
-    pub code: String,
-    pub state: CaseState,
-    pub version: i64,
-    pub applicant_name: String,
-    pub applicant_phone: String,
-    pub other_party_name: String,
-    pub other_party_phone: Option<String>,
-    pub relation: Option<String>,
-    pub dispute_type: DisputeType,
-    pub account: String,
-    pub location_id: LocationId,
-    pub queue_entry_id: Option<i64>,
-    pub mediator_id: Option<i64>,
-    pub submitted_at: DateTime<Utc>,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub outcome: Option<Ending>,
-    pub referral: Option<Referral>,
-    pub amount: Option<Fen>,
-    pub terms: Option<String>,
-    pub reason: Option<String>,
-    pub agreement_no: Option<String>,
-    pub next_session: Option<(DateTime<Utc>, LocationId)>,
-}
+impl Anonymised {
+    pub fn total(&self) -> u64 {
+        self.bookings + self.cases + self.notifications + self.queue_notes
+    }
 
-/// One step of a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseEvent {
-    pub at: DateTime<Utc>,
-    pub action: String,
-    pub from_state: Option<CaseState>,
-    pub to_state: CaseState,
-    pub staff_id: Option<i64>,
-    /// The step's fields as JSON: staff eyes only.
-    pub detail: Option<String>,
-}
-
-/// Which counter numbers a new written agreement, and the committee's name in the number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgreementNumbering {
-    pub location_id: LocationId,
-    pub year: i32,
-    pub committee: String,
-}
-
-/// A staff account as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffUserRecord {
-    pub account: StaffAccount,
-    pub password_hash: String,
-    pub disabled: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewStaffUser {
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub role: Role,
-    pub place: Option<LocationId>,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    pub staff_id: Option<i64>,
-    pub username: String,
-    pub action: String,
-    pub location_id: Option<LocationId>,
-    pub subject: Option<String>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-}
-
-/// One person in a place's queue of the day, with their booking's details when booked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueEntryRecord {
-    pub id: i64,
-    pub location_id: LocationId,
-    pub service: ServiceCode,
-    pub day: NaiveDate,
-    pub ticket: String,
-    pub state: QueueState,
-    pub can_undo: bool,
-    pub desk: Option<String>,
-    pub arrived_at: DateTime<Utc>,
-    pub called_at: Option<DateTime<Utc>>,
-    pub serving_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub outcome: Option<Outcome>,
-    pub note: Option<String>,
-    pub booking: Option<BookingRecord>,
-}
-
-/// A queue entry's new state and what goes with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueChange {
-    pub to: QueueState,
-    pub at: DateTime<Utc>,
-    pub desk: Option<String>,
-    pub outcome: Option<Outcome>,
-    pub note: Option<String>,
-}
-
-/// The fairness rule, evaluated inside the booking transaction on the resident's other
-/// active bookings (start, end). The rule itself lives in `domain::booking`.
-pub type FairnessCheck = std::sync::Arc<
-    dyn Fn(&[(DateTime<FixedOffset>, DateTime<FixedOffset>)]) -> Result<(), FairnessError>
-        + Send
-        + Sync,
->;
-
-/// A closure (`session: None`) or an extra session string on one date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredException {
-    pub date: NaiveDate,
-    pub session: Option<String>,
-}
-
-/// Why a booking change was refused; the use-case layer words it for residents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// No seat left in the slot.
-    Full,
-    Fairness(FairnessError),
-    /// The booking is no longer in a state that allows the change.
-    NotActive(BookingState),
-    NotFound,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewBookingRecord {
-    pub code: String,
-    pub location_id: LocationId,
-    pub service: ServiceCode,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub name: String,
-    pub phone: String,
-    pub topic: String,
-    pub account: Option<String>,
-    pub youth: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookingRecord {
-    pub id: i64,
-    pub code: String,
-    pub location_id: LocationId,
-    pub service: ServiceCode,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub state: BookingState,
-    pub name: String,
-    pub phone: String,
-    pub topic: String,
-    pub account: Option<String>,
-    pub youth: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BookingEvent {
-    pub at: DateTime<Utc>,
-    /// `created`, `rescheduled` or `cancelled`
-    pub kind: String,
-    pub from_start: Option<DateTime<Utc>>,
-    pub to_start: Option<DateTime<Utc>>,
+    pub fn add(&mut self, other: Anonymised) {
+        self.bookings += other.bookings;
+        self.cases += other.cases;
+        self.notifications += other.notifications;
+        self.queue_notes += other.queue_notes;
+    }
 }

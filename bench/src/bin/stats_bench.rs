@@ -4,7 +4,7 @@
 //!
 //! Usage: `stats_bench DATABASE_URL YEAR` (YEAR: a full past year of the history).
 
-use backend::store::sqlite::SqliteStore;
+use backend::store::{sqlite::SqliteStore, MaintenanceStore};
 use backend::{Directory, Statistics, Store};
 use domain::staff::{Role, StaffAccount};
 use domain::stats::{Period, Scope};

@@ -1,8 +1,8 @@
 //! PostgreSQL implementation of [`Store`](super::Store), for deployments that run several
 //! server instances on one database server.
 //!
-//! The SQL is the same as SQLite's (the files in `../sql/`, compiled here with `Conn` = a
-//! PostgreSQL connection). What PostgreSQL needs on top:
+//! The SQL is the same as SQLite's (the files in `../sql/`, one per area, compiled here with
+//! `This` = [`PgStore`] and `Conn` = a PostgreSQL connection). What PostgreSQL needs on top:
 //! - **Bookings by many instances at once.** Seats are still claimed by the conditional
 //!   `UPDATE` on `slot_seats`, which locks the slot's row until commit, so two instances can
 //!   never both take the last seat. The fairness rule (at most three bookings per phone, none
@@ -17,26 +17,8 @@
 
 // The shared SQL is compiled once per engine on purpose (see the module comment).
 #[allow(clippy::duplicate_mod)]
-#[path = "../sql/bookings.rs"]
-mod bookings;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/common.rs"]
-mod common;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/dispatch.rs"]
-mod dispatch;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/mediation.rs"]
-mod mediation;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/retention.rs"]
-mod retention;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/staff.rs"]
-mod staff;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/stats.rs"]
-mod stats;
+#[path = "../sql/mod.rs"]
+mod sql;
 
 use super::{BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -176,7 +158,7 @@ impl PgStore {
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         dialect::retrying(|| async {
             let mut tx = self.pool.begin().await?;
-            let r = bookings::insert_booking(&mut tx, b, capacity, &fairness).await?;
+            let r = sql::bookings::insert_booking(&mut tx, b, capacity, &fairness).await?;
             if r.is_ok() {
                 tx.commit().await?;
             } else {

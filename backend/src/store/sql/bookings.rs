@@ -7,10 +7,11 @@
 
 use super::{dialect, Conn, This};
 use crate::store::{
-    BookingEvent, BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult,
-    StoredException,
+    BookingEvent, BookingRecord, BookingStore, FairnessCheck, NewBookingRecord, Refusal,
+    StoreError, StoreResult,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use domain::slots::to_local;
 use domain::{BookingState, LocationId, ServiceCode};
 use sqlx::FromRow;
@@ -25,6 +26,10 @@ pub(super) fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
+}
+
+pub(super) fn opt_ts(s: Option<String>) -> StoreResult<Option<DateTime<Utc>>> {
+    s.as_deref().map(parse_ts).transpose()
 }
 
 /// An SQL list of the states the domain rule `keep` accepts, e.g. `('booked', 'called')`.
@@ -174,7 +179,7 @@ pub(super) async fn add_event(
 
 /// Takes a seat and saves a new booking on `conn` (inside the caller's transaction), unless
 /// the slot is full or the fairness rule refuses it. Nothing is committed here.
-pub(super) async fn insert_booking(
+pub(crate) async fn insert_booking(
     conn: &mut Conn,
     b: &NewBookingRecord,
     capacity: u16,
@@ -223,61 +228,9 @@ pub(super) async fn load(conn: &mut Conn, code: &str) -> StoreResult<Option<Book
     row.map(BookingRow::into_record).transpose()
 }
 
-impl This {
-    pub(super) async fn holiday_files_impl(&self) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM holiday_years ORDER BY year")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(|(b,)| b).collect())
-    }
-
-    pub(super) async fn save_holiday_file_impl(
-        &self,
-        year: i32,
-        source: &str,
-        body: &str,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO holiday_years (year, source, body, loaded_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (year) DO UPDATE SET source = excluded.source, body = excluded.body, loaded_at = excluded.loaded_at",
-        )
-        .bind(year)
-        .bind(source)
-        .bind(body)
-        .bind(ts(Utc::now()))
-        .execute(&self.writer)
-        .await?;
-        Ok(())
-    }
-
-    pub(super) async fn date_exceptions_impl(
-        &self,
-        location: LocationId,
-        service: ServiceCode,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> StoreResult<Vec<StoredException>> {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT date, session FROM schedule_exceptions
-             WHERE location_id = $1 AND service = $2 AND date >= $3 AND date <= $4 ORDER BY date",
-        )
-        .bind(location.0)
-        .bind(service.code())
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|(d, session)| {
-                let date = d
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("date {d}")))?;
-                Ok(StoredException { date, session })
-            })
-            .collect()
-    }
-
-    pub(super) async fn seats_taken_impl(
+#[async_trait]
+impl BookingStore for This {
+    async fn seats_taken(
         &self,
         location: LocationId,
         service: ServiceCode,
@@ -299,10 +252,17 @@ impl This {
             .collect()
     }
 
-    pub(super) async fn booking_by_code_impl(
+    async fn create_booking(
         &self,
-        code: &str,
-    ) -> StoreResult<Option<BookingRecord>> {
+        booking: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        // committed the engine's way (see its `create_booking_impl`), with `insert_booking`
+        self.create_booking_impl(booking, capacity, fairness).await
+    }
+
+    async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>> {
         let row: Option<BookingRow> = sqlx::query_as(&format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = $1"
         ))
@@ -312,45 +272,48 @@ impl This {
         row.map(BookingRow::into_record).transpose()
     }
 
-    pub(super) async fn cancel_booking_impl(
+    async fn cancel_booking(
         &self,
         code: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.writer.begin().await?;
-        // Write first: takes the lock, and only a booked booking changes.
-        let changed = sqlx::query(&format!(
-            "UPDATE bookings SET state = $3, updated_at = $2 WHERE code = $1 AND state IN {}",
-            states_where(BookingState::can_cancel)
-        ))
-        .bind(code)
-        .bind(ts(at))
-        .bind(BookingState::Cancelled.code())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        let Some(record) = load(&mut tx, code).await? else {
-            return Ok(Err(Refusal::NotFound));
-        };
-        if changed == 0 {
-            return Ok(Err(Refusal::NotActive(record.state)));
-        }
-        free_seat(&mut tx, record.location_id, record.service, record.start).await?;
-        add_event(
-            &mut tx,
-            record.id,
-            at,
-            "cancelled",
-            Some(record.start),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(record))
+        // run again should PostgreSQL abort it to break a deadlock
+        dialect::retrying(|| async {
+            let mut tx = self.writer.begin().await?;
+            // Write first: takes the lock, and only a booked booking changes.
+            let changed = sqlx::query(&format!(
+                "UPDATE bookings SET state = $3, updated_at = $2 WHERE code = $1 AND state IN {}",
+                states_where(BookingState::can_cancel)
+            ))
+            .bind(code)
+            .bind(ts(at))
+            .bind(BookingState::Cancelled.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let Some(record) = load(&mut tx, code).await? else {
+                return Ok(Err(Refusal::NotFound));
+            };
+            if changed == 0 {
+                return Ok(Err(Refusal::NotActive(record.state)));
+            }
+            free_seat(&mut tx, record.location_id, record.service, record.start).await?;
+            add_event(
+                &mut tx,
+                record.id,
+                at,
+                "cancelled",
+                Some(record.start),
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(record))
+        })
+        .await
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn reschedule_booking_impl(
+    async fn reschedule_booking(
         &self,
         code: &str,
         new_start: DateTime<Utc>,
@@ -359,64 +322,65 @@ impl This {
         fairness: FairnessCheck,
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let mut tx = self.writer.begin().await?;
-        // A no-op write to take the write lock before reading the booking.
-        sqlx::query("UPDATE bookings SET updated_at = updated_at WHERE code = $1")
+        // run again should PostgreSQL abort it to break a deadlock
+        dialect::retrying(|| async {
+            let mut tx = self.writer.begin().await?;
+            // A no-op write to take the write lock before reading the booking.
+            sqlx::query("UPDATE bookings SET updated_at = updated_at WHERE code = $1")
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+            let Some(old) = load(&mut tx, code).await? else {
+                return Ok(Err(Refusal::NotFound));
+            };
+            if !old.state.can_reschedule() {
+                return Ok(Err(Refusal::NotActive(old.state)));
+            }
+            dialect::lock_phone(&mut tx, &old.phone).await?;
+            // The two slots' rows are locked earlier slot first, whichever way the booking moves,
+            // so two residents swapping slots never wait for each other in a circle. (Nothing is
+            // committed before the end: a full new slot still leaves the old seat taken.)
+            if new_start < old.start {
+                if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
+                    return Ok(Err(Refusal::Full));
+                }
+                free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+            } else {
+                free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+                if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
+                    return Ok(Err(Refusal::Full));
+                }
+            }
+            let others = active_of_phone(&mut tx, &old.phone, at, Some(code)).await?;
+            if let Err(e) = fairness(&others) {
+                return Ok(Err(Refusal::Fairness(e)));
+            }
+            sqlx::query(
+                "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE code = $1",
+            )
             .bind(code)
+            .bind(ts(new_start))
+            .bind(ts(new_end))
+            .bind(ts(at))
             .execute(&mut *tx)
             .await?;
-        let Some(old) = load(&mut tx, code).await? else {
-            return Ok(Err(Refusal::NotFound));
-        };
-        if !old.state.can_reschedule() {
-            return Ok(Err(Refusal::NotActive(old.state)));
-        }
-        dialect::lock_phone(&mut tx, &old.phone).await?;
-        // The two slots' rows are locked earlier slot first, whichever way the booking moves,
-        // so two residents swapping slots never wait for each other in a circle. (Nothing is
-        // committed before the end: a full new slot still leaves the old seat taken.)
-        if new_start < old.start {
-            if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
-                return Ok(Err(Refusal::Full));
-            }
-            free_seat(&mut tx, old.location_id, old.service, old.start).await?;
-        } else {
-            free_seat(&mut tx, old.location_id, old.service, old.start).await?;
-            if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
-                return Ok(Err(Refusal::Full));
-            }
-        }
-        let others = active_of_phone(&mut tx, &old.phone, at, Some(code)).await?;
-        if let Err(e) = fairness(&others) {
-            return Ok(Err(Refusal::Fairness(e)));
-        }
-        sqlx::query(
-            "UPDATE bookings SET start_at = $2, end_at = $3, updated_at = $4 WHERE code = $1",
-        )
-        .bind(code)
-        .bind(ts(new_start))
-        .bind(ts(new_end))
-        .bind(ts(at))
-        .execute(&mut *tx)
-        .await?;
-        add_event(
-            &mut tx,
-            old.id,
-            at,
-            "rescheduled",
-            Some(old.start),
-            Some(new_start),
-        )
-        .await?;
-        let record = load(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
-        tx.commit().await?;
-        Ok(Ok(record))
+            add_event(
+                &mut tx,
+                old.id,
+                at,
+                "rescheduled",
+                Some(old.start),
+                Some(new_start),
+            )
+            .await?;
+            let record = load(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
+            tx.commit().await?;
+            Ok(Ok(record))
+        })
+        .await
     }
 
-    pub(super) async fn booking_events_impl(
-        &self,
-        booking_id: i64,
-    ) -> StoreResult<Vec<BookingEvent>> {
+    async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>> {
         let rows: Vec<(String, String, Option<String>, Option<String>)> =
             sqlx::query_as("SELECT at, kind, from_start, to_start FROM booking_events WHERE booking_id = $1 ORDER BY id")
                 .bind(booking_id)
@@ -432,5 +396,40 @@ impl This {
                 })
             })
             .collect()
+    }
+
+    async fn bookings_between(
+        &self,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE location_id = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at, id"
+        ))
+        .bind(location.0)
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(BookingRow::into_record).collect()
+    }
+
+    async fn booked_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<BookingRecord>> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE state = $1 AND start_at >= $2 AND start_at < $3 ORDER BY start_at, id"
+        ))
+        .bind(BookingState::Booked.code())
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(BookingRow::into_record).collect()
     }
 }

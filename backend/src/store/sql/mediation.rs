@@ -4,7 +4,10 @@
 
 use super::bookings::{parse_ts, ts};
 use super::This;
-use crate::store::{AgreementNumbering, CaseEvent, CaseRecord, StoreError, StoreResult};
+use crate::store::{
+    AgreementNumbering, CaseEvent, CaseRecord, MediationStore, StoreError, StoreResult,
+};
+use async_trait::async_trait;
 use domain::mediation::{agreement_number, CaseState, DisputeType, Ending, Fen, Referral};
 use domain::LocationId;
 use sqlx::FromRow;
@@ -93,8 +96,9 @@ impl CaseRow {
     }
 }
 
-impl This {
-    pub(super) async fn create_case_impl(&self, c: &CaseRecord) -> StoreResult<Option<i64>> {
+#[async_trait]
+impl MediationStore for This {
+    async fn create_case(&self, c: &CaseRecord) -> StoreResult<Option<i64>> {
         let mut tx = self.writer.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO mediation_cases (code, state, applicant_name, applicant_phone,
@@ -136,7 +140,7 @@ impl This {
         Ok(Some(id))
     }
 
-    pub(super) async fn case_by_code_impl(&self, code: &str) -> StoreResult<Option<CaseRecord>> {
+    async fn case_by_code(&self, code: &str) -> StoreResult<Option<CaseRecord>> {
         sqlx::query_as::<_, CaseRow>(&format!(
             "SELECT {CASE_COLUMNS} FROM mediation_cases WHERE code = $1"
         ))
@@ -147,7 +151,7 @@ impl This {
         .transpose()
     }
 
-    pub(super) async fn cases_at_impl(&self, location: LocationId) -> StoreResult<Vec<CaseRecord>> {
+    async fn cases_at(&self, location: LocationId) -> StoreResult<Vec<CaseRecord>> {
         sqlx::query_as::<_, CaseRow>(&format!(
             "SELECT {CASE_COLUMNS} FROM mediation_cases WHERE location_id = $1
              ORDER BY submitted_at DESC, id DESC"
@@ -160,7 +164,7 @@ impl This {
         .collect()
     }
 
-    pub(super) async fn case_events_impl(&self, case_id: i64) -> StoreResult<Vec<CaseEvent>> {
+    async fn case_events(&self, case_id: i64) -> StoreResult<Vec<CaseEvent>> {
         #[allow(clippy::type_complexity)]
         let rows: Vec<(
             String,
@@ -190,7 +194,7 @@ impl This {
             .collect()
     }
 
-    pub(super) async fn save_case_step_impl(
+    async fn save_case_step(
         &self,
         seen_version: i64,
         c: &CaseRecord,

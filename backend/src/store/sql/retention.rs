@@ -5,8 +5,9 @@
 //! dates, places, services, states, outcomes, dispute types, amounts and youth flags stay.
 
 use super::bookings::ts;
-use super::This;
-use crate::store::{Anonymised, StoreResult};
+use super::{dialect, This};
+use crate::store::{Anonymised, RetentionStore, StoreResult};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::mediation::CaseState;
 use domain::retention::{Cutoff, ANONYMISED_NAME, ANONYMISED_PHONE, STEPS_WITH_TYPED_TEXT};
@@ -18,8 +19,21 @@ fn codes(codes: impl IntoIterator<Item = &'static str>) -> String {
     format!("({})", quoted.join(", "))
 }
 
+#[async_trait]
+impl RetentionStore for This {
+    async fn anonymise_due(
+        &self,
+        cutoff: &Cutoff,
+        at: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Anonymised> {
+        dialect::retrying(|| self.anonymise_once(cutoff, at, limit)).await
+    }
+}
+
 impl This {
-    pub(super) async fn anonymise_due_impl(
+    /// One attempt (see [`dialect::retrying`]).
+    async fn anonymise_once(
         &self,
         cutoff: &Cutoff,
         at: DateTime<Utc>,

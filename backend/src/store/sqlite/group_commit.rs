@@ -6,7 +6,7 @@
 //! Bookings in one batch run one after another, so seat counting and the fairness rule see
 //! each other's writes exactly as if they had been separate transactions.
 
-use super::bookings::insert_booking;
+use super::sql::bookings::insert_booking;
 use crate::store::{
     BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult,
 };

@@ -1,34 +1,17 @@
 //! SQLite implementation of [`Store`](super::Store): an embedded file in WAL mode, the default.
 //!
-//! The SQL itself is shared with PostgreSQL: the files in `../sql/` are compiled once here
-//! (with `Conn` = a SQLite connection) and once in `../postgres/`. What differs between the
-//! two engines is in this file: connecting, migrations, how a new booking is committed
-//! (group commit, see `group_commit.rs`) and the few SQL spellings in [`dialect`].
+//! The SQL itself is shared with PostgreSQL: `../sql/`, one file per area, each implementing
+//! its area's trait for `This`, is compiled once here (with `This` = [`SqliteStore`] and
+//! `Conn` = a SQLite connection) and once in `../postgres/`. What differs between the two
+//! engines is in this file: connecting, migrations, how a new booking is committed (group
+//! commit, see `group_commit.rs`) and the few SQL spellings in [`dialect`].
 
 mod group_commit;
 
 // The shared SQL is compiled once per engine on purpose (see the module comment).
 #[allow(clippy::duplicate_mod)]
-#[path = "../sql/bookings.rs"]
-mod bookings;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/common.rs"]
-mod common;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/dispatch.rs"]
-mod dispatch;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/mediation.rs"]
-mod mediation;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/retention.rs"]
-mod retention;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/staff.rs"]
-mod staff;
-#[allow(clippy::duplicate_mod)]
-#[path = "../sql/stats.rs"]
-mod stats;
+#[path = "../sql/mod.rs"]
+mod sql;
 
 use super::{BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

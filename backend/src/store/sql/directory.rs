@@ -1,7 +1,9 @@
 //! Places, services and weekly sessions: the district as loaded from its data file.
 
+use super::schedules::insert_weekly_sessions;
 use super::This;
-use crate::store::{DistrictInfo, StoreError, StoreResult};
+use crate::store::{DirectoryStore, DistrictInfo, StoreError, StoreResult};
+use async_trait::async_trait;
 use chrono::{NaiveTime, Timelike};
 use domain::district_file::District;
 use domain::{
@@ -128,28 +130,9 @@ impl This {
     }
 }
 
-impl This {
-    pub(super) async fn ping_impl(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    pub(super) async fn secret_impl(&self, name: &str, fresh: &[u8]) -> StoreResult<Vec<u8>> {
-        sqlx::query(
-            "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(fresh)
-        .execute(&self.writer)
-        .await?;
-        let (value,): (Vec<u8>,) = sqlx::query_as("SELECT value FROM secrets WHERE name = $1")
-            .bind(name)
-            .fetch_one(&self.writer)
-            .await?;
-        Ok(value)
-    }
-
-    pub(super) async fn district_impl(&self) -> StoreResult<Option<DistrictInfo>> {
+#[async_trait]
+impl DirectoryStore for This {
+    async fn district(&self) -> StoreResult<Option<DistrictInfo>> {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT name, bureau FROM district WHERE id = 1")
                 .fetch_optional(&self.pool)
@@ -157,10 +140,7 @@ impl This {
         Ok(row.map(|(name, bureau)| DistrictInfo { name, bureau }))
     }
 
-    pub(super) async fn load_district_if_empty_impl(
-        &self,
-        district: &District,
-    ) -> StoreResult<bool> {
+    async fn load_district_if_empty(&self, district: &District) -> StoreResult<bool> {
         let mut tx = self.writer.begin().await?;
         // Claiming the single district row first makes two concurrent loaders safe:
         // the second one inserts nothing and backs off.
@@ -198,31 +178,14 @@ impl This {
                     .bind(offer.service.code())
                     .execute(&mut *tx)
                     .await?;
-                for (seq, s) in offer.sessions.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO weekly_sessions
-                         (location_id, service, seq, weekdays, start_minute, end_minute, slot_minutes, capacity, youth_only)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(loc.id.0)
-                    .bind(offer.service.code())
-                    .bind(seq as i64)
-                    .bind(i64::from(s.days.bits()))
-                    .bind(minute_of(s.start))
-                    .bind(minute_of(s.end))
-                    .bind(i64::from(s.slot_minutes))
-                    .bind(i64::from(s.capacity))
-                    .bind(s.youth_only)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                insert_weekly_sessions(&mut tx, loc.id, offer.service, &offer.sessions).await?;
             }
         }
         tx.commit().await?;
         Ok(true)
     }
 
-    pub(super) async fn locations_impl(&self) -> StoreResult<Vec<Location>> {
+    async fn locations(&self) -> StoreResult<Vec<Location>> {
         let rows: Vec<LocationRow> = sqlx::query_as(&format!(
             "SELECT {LOCATION_COLUMNS} FROM locations ORDER BY position"
         ))
@@ -231,7 +194,7 @@ impl This {
         self.assemble(rows, None).await
     }
 
-    pub(super) async fn location_impl(&self, id: LocationId) -> StoreResult<Location> {
+    async fn location(&self, id: LocationId) -> StoreResult<Location> {
         let rows: Vec<LocationRow> = sqlx::query_as(&format!(
             "SELECT {LOCATION_COLUMNS} FROM locations WHERE id = $1"
         ))
