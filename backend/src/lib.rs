@@ -1,6 +1,8 @@
 //! Server-only half of the portal.
 //!
-//! * [`store`]: the one place with SQL. Pages and handlers never talk to the database.
+//! * [`store`]: the database, one trait per area with its SQL in `store/sql/<area>.rs`
+//!   (besides the LISTEN/NOTIFY of [`events`] and the test databases of `testing`). Pages and
+//!   handlers never talk to the database.
 //! * [`directory`]: use cases about places (list, look up, search, load a district).
 //!
 //! Data flows one way: page / REST handler → use case here → domain rules + store.
