@@ -68,33 +68,18 @@ async fn two_instances_never_overbook_a_slot() {
         return;
     };
     let (start, capacity) = first_slot(&a).await;
-    let http = reqwest::Client::new();
-    let mut tasks = Vec::new();
-    for n in 0..200u32 {
+    let (created, full) = race(
+        200,
         // alternate instances, as a round-robin balancer does
-        let url = format!(
-            "{}/api/v1/bookings",
-            if n % 2 == 0 { &a.base } else { &b.base }
-        );
-        let (http, body) = (http.clone(), booking(1, &start, 10_000 + n));
-        tasks.push(tokio::spawn(async move {
-            http.post(url)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-    }
-    let (mut created, mut full) = (0, 0);
-    for t in tasks {
-        match t.await.unwrap() {
-            201 => created += 1,
-            409 => full += 1,
-            other => panic!("unexpected status {other}"),
-        }
-    }
+        |n| {
+            format!(
+                "{}/api/v1/bookings",
+                if n % 2 == 0 { &a.base } else { &b.base }
+            )
+        },
+        |n| booking(1, &start, 10_000 + n),
+    )
+    .await;
     assert_eq!(created, capacity, "exactly the seats there were");
     assert_eq!(full, 200 - capacity);
     assert_eq!(remaining(&a, &start).await, 0);
@@ -128,9 +113,7 @@ async fn a_call_on_one_instance_reaches_the_display_on_the_other() {
     assert!(first.contains("\"calling\":[]"), "{first}");
     // ... the clerk works on instance B
     let clerk = b.signed_in("o1-clerk").await;
-    let (s, _) = clerk
-        .post("/api/v1/staff/check-in", &json!({"code": code}))
-        .await;
+    let (s, _) = clerk.check_in(&code).await;
     assert_eq!(s, 200);
     event_containing(
         &mut screen,
@@ -138,12 +121,7 @@ async fn a_call_on_one_instance_reaches_the_display_on_the_other() {
         std::time::Duration::from_secs(3),
     )
     .await;
-    let (s, _) = clerk
-        .post(
-            "/api/v1/staff/call-next",
-            &json!({"location_id": 1, "desk": "2号窗口"}),
-        )
-        .await;
+    let (s, _) = clerk.call_next(1, Some("2号窗口")).await;
     assert_eq!(s, 200);
     let called = event_containing(
         &mut screen,
@@ -161,10 +139,7 @@ async fn a_session_works_on_every_instance() {
     };
     // one browser: cookies are per host, not per port, so it talks to both instances
     let browser = a.signed_in("o1-clerk").await;
-    let on_b = Client {
-        http: browser.http.clone(),
-        base: b.base.clone(),
-    };
+    let on_b = browser.on(&b);
     let (s, me) = on_b.get("/api/v1/staff/me").await;
     assert_eq!((s, me["username"].as_str()), (200, Some("o1-clerk")));
     let (s, _) = on_b.post("/api/v1/staff/logout", &json!({})).await;

@@ -340,12 +340,7 @@ async fn case_details_only_for_the_mediator_the_head_and_the_district() {
 async fn a_consultation_at_the_desk_becomes_an_accepted_case_linked_to_it() {
     let app = spawn_app().await;
     let clerk = app.signed_in("o2-clerk").await;
-    let (status, entry) = clerk
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 2, "service": "legal_consultation"}),
-        )
-        .await;
+    let (status, entry) = clerk.walk_in(2, "legal_consultation").await;
     assert_eq!(status, 201, "{entry}");
     let entry_id = entry["id"].as_i64().unwrap();
     let body = json!({
@@ -493,12 +488,7 @@ async fn a_refused_conversion_leaves_no_case_behind() {
     let app = spawn_app().await;
     app.set_now(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 8, 5, 20, 0).unwrap()); // Tuesday 13:20, the psychology room is open
     let psy = app.signed_in("psy").await;
-    let (status, entry) = psy
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 3, "service": "psychology"}),
-        )
-        .await;
+    let (status, entry) = psy.walk_in(3, "psychology").await;
     assert_eq!(status, 201, "{entry}");
     let body = json!({
         "queue_entry_id": entry["id"],
