@@ -31,18 +31,13 @@ fn booking(place: i64, start: &str, n: u32) -> serde_json::Value {
 }
 
 async fn first_slot(app: &TestApp) -> (String, u64) {
-    let (s, body) = app
+    let slot = app
         .client()
-        .get("/api/v1/locations/1/slots?service=legal_consultation")
-        .await;
-    assert_eq!(s, 200);
-    let slot = body
-        .as_array()
-        .unwrap()
-        .iter()
+        .slots(1, "legal_consultation")
+        .await
+        .into_iter()
         .find(|s| s["remaining"].as_u64() > Some(0))
-        .expect("a free slot")
-        .clone();
+        .expect("a free slot");
     (
         slot["start"].as_str().unwrap().to_string(),
         slot["capacity"].as_u64().unwrap(),
@@ -50,12 +45,9 @@ async fn first_slot(app: &TestApp) -> (String, u64) {
 }
 
 async fn remaining(app: &TestApp, start: &str) -> u64 {
-    let (_, body) = app
-        .client()
-        .get("/api/v1/locations/1/slots?service=legal_consultation")
-        .await;
-    body.as_array()
-        .unwrap()
+    app.client()
+        .slots(1, "legal_consultation")
+        .await
         .iter()
         .find(|s| s["start"] == start)
         .map(|s| s["remaining"].as_u64().unwrap())
@@ -99,17 +91,9 @@ async fn a_call_on_one_instance_reaches_the_display_on_the_other() {
             "13977778888",
         )
         .await;
-    a.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap()); // 09:05, both share the clock
-                                                                    // the screen is connected to instance A ...
-    let mut screen = reqwest::get(format!("{}/api/v1/display/1/events", a.base))
-        .await
-        .unwrap();
-    let first = event_containing(
-        &mut screen,
-        "event: board",
-        std::time::Duration::from_secs(2),
-    )
-    .await;
+    // 09:05, both share the clock; the screen is connected to instance A ...
+    a.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap());
+    let (mut screen, first) = a.display_events(1).await;
     assert!(first.contains("\"calling\":[]"), "{first}");
     // ... the clerk works on instance B
     let clerk = b.signed_in("o1-clerk").await;
@@ -157,11 +141,9 @@ async fn new_weekly_hours_on_one_instance_are_used_by_the_other() {
     let mondays_offered = |app: &TestApp| {
         let client = app.client();
         async move {
-            let (_, body) = client
-                .get("/api/v1/locations/1/slots?service=legal_consultation")
-                .await;
-            body.as_array()
-                .unwrap()
+            client
+                .slots(1, "legal_consultation")
+                .await
                 .iter()
                 .any(|s| s["start"].as_str().unwrap().starts_with("2026-12-07"))
         }

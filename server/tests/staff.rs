@@ -434,16 +434,7 @@ async fn the_public_display_never_shows_psychology_tickets() {
     let app = spawn_app().await;
     let code = app.book(3, "psychology", TUESDAY_1330, "13966660001").await;
     app.set_now(Utc.with_ymd_and_hms(2026, 12, 8, 5, 20, 0).unwrap()); // Tuesday 13:20
-    let mut stream = reqwest::get(format!("{}/api/v1/display/3/events", app.base))
-        .await
-        .unwrap();
-    assert_eq!(stream.status().as_u16(), 200);
-    event_containing(
-        &mut stream,
-        "event: board",
-        std::time::Duration::from_secs(2),
-    )
-    .await;
+    let (mut stream, _) = app.display_events(3).await;
 
     let psy = app.signed_in("psy").await;
     let (s, entry) = psy.check_in(&code).await;
@@ -514,20 +505,11 @@ async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
         .await;
     app.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap()); // 09:05
     let clerk = app.signed_in("o1-clerk").await;
-    let mut stream = reqwest::get(format!("{}/api/v1/display/1/events", app.base))
-        .await
-        .unwrap();
-    assert_eq!(stream.status().as_u16(), 200);
+    let (mut stream, first) = app.display_events(1).await;
     assert!(stream.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/event-stream"));
-    let first = event_containing(
-        &mut stream,
-        "event: board",
-        std::time::Duration::from_secs(2),
-    )
-    .await;
     assert!(first.contains("\"calling\":[]"), "{first}");
 
     clerk.check_in(&code).await;

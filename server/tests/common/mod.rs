@@ -140,6 +140,21 @@ impl TestApp {
         body["code"].as_str().unwrap().to_string()
     }
 
+    /// The event stream of `place`'s call display, open, and the first board it showed.
+    pub async fn display_events(&self, place: i64) -> (reqwest::Response, String) {
+        let mut stream = reqwest::get(format!("{}/api/v1/display/{place}/events", self.base))
+            .await
+            .unwrap();
+        assert_eq!(stream.status().as_u16(), 200);
+        let first = event_containing(
+            &mut stream,
+            "event: board",
+            std::time::Duration::from_secs(2),
+        )
+        .await;
+        (stream, first)
+    }
+
     /// The state of the booking `code` as its holder (with `phone`) sees it.
     pub async fn booking_state(&self, code: &str, phone: &str) -> Value {
         self.client()
