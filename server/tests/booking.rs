@@ -165,12 +165,7 @@ async fn book_look_up_reschedule_and_cancel() {
     assert_eq!(app.remaining(101, &second).await, 0);
 
     // cancel frees the seat and keeps the booking, now cancelled
-    let (status, cancelled) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/cancel"),
-            &json!({"phone": phone(1)}),
-        )
-        .await;
+    let (status, cancelled) = app.on_booking(&code, "cancel", &phone(1)).await;
     assert_eq!(status, 200);
     assert_eq!(cancelled["state"], "cancelled");
     let (_, still) = app
@@ -178,12 +173,7 @@ async fn book_look_up_reschedule_and_cancel() {
         .await;
     assert_eq!(still["state"], "cancelled", "cancelled bookings are kept");
     assert_eq!(app.remaining(101, &second).await, 1);
-    let (status, again) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/cancel"),
-            &json!({"phone": phone(1)}),
-        )
-        .await;
+    let (status, again) = app.on_booking(&code, "cancel", &phone(1)).await;
     assert_eq!(status, 409, "{again}");
 }
 

@@ -202,6 +202,17 @@ impl TestApp {
     }
 }
 
+/// The steps that take a mediation case from its request to where a meeting can be
+/// arranged, with the account `mediator` as its mediator.
+pub fn intake_steps(mediator: i64) -> [Value; 4] {
+    [
+        json!({"action": "accept"}),
+        json!({"action": "assign_mediator", "mediator_id": mediator}),
+        json!({"action": "invite_other_party"}),
+        json!({"action": "other_party_agrees"}),
+    ]
+}
+
 /// The element of the JSON array `list` whose `key` is `value`; fails when there is none.
 pub fn item<'a, T>(list: &'a Value, key: &str, value: T) -> &'a Value
 where
@@ -261,6 +272,21 @@ impl Client {
             .await;
         assert_eq!(status, 200, "{body}");
         body.as_array().unwrap().clone()
+    }
+
+    /// The signed-in account's id.
+    pub async fn my_id(&self) -> i64 {
+        let (_, me) = self.get("/api/v1/staff/me").await;
+        me["id"].as_i64().unwrap()
+    }
+
+    /// A resident's action (`lookup`, `cancel`) on the booking `code`, proved with `phone`.
+    pub async fn on_booking(&self, code: &str, action: &str, phone: &str) -> (u16, Value) {
+        self.post(
+            &format!("/api/v1/bookings/{code}/{action}"),
+            &json!({"phone": phone}),
+        )
+        .await
     }
 
     /// A sign-in attempt.
