@@ -154,11 +154,7 @@ async fn new_weekly_hours_on_one_instance_are_used_by_the_other() {
     );
     let head = b.signed_in("o1-head").await;
     let (s, body) = head
-        .post(
-            "/api/v1/staff/schedules",
-            &json!({"location_id": 1, "service": "legal_consultation",
-                    "sessions": ["tue-fri 09:00-11:30 30min x2"], "confirm": true}),
-        )
+        .post("/api/v1/staff/schedules", &hours_without_mondays(true))
         .await;
     assert_eq!(s, 200, "{body}");
     assert!(!mondays_offered(&b).await, "no Monday on B at once");

@@ -620,8 +620,7 @@ async fn a_schedule_change_lists_the_bookings_it_cancels_before_saving() {
             "13910000003",
         )
         .await;
-    let no_mondays = json!({"location_id": 1, "service": "legal_consultation",
-        "sessions": ["tue-fri 09:00-11:30 30min x2"]});
+    let no_mondays = hours_without_mondays(false);
 
     // only the office's head (and the district) may change its hours
     let clerk = app.signed_in("o1-clerk").await;
@@ -678,11 +677,7 @@ async fn a_schedule_change_lists_the_bookings_it_cancels_before_saving() {
 
     // confirmed: saved, the two cancelled (kept in the records), Tuesday untouched
     let (s, body) = head
-        .post(
-            "/api/v1/staff/schedules",
-            &json!({"location_id": 1, "service": "legal_consultation",
-                "sessions": ["tue-fri 09:00-11:30 30min x2"], "confirm": true}),
-        )
+        .post("/api/v1/staff/schedules", &hours_without_mondays(true))
         .await;
     assert_eq!(s, 200, "{body}");
     assert_eq!(body["cancelled"].as_array().unwrap().len(), 2);

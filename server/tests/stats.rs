@@ -445,15 +445,9 @@ async fn exports_lay_the_figures_out_as_ledgers() {
     let app = spawn_app().await;
     hand_made_day(&app).await;
     let head = app.signed_in("o2-head").await;
-    let url = |path: &str| format!("{}{path}", app.base);
     let r = head
-        .http
-        .get(url(
-            "/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31&ledger=mediation",
-        ))
-        .send()
-        .await
-        .unwrap();
+        .fetch("/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31&ledger=mediation")
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -480,13 +474,8 @@ async fn exports_lay_the_figures_out_as_ledgers() {
         .any(|l| l.starts_with("大宁路街道司法所,8,1,6,2")));
 
     let services = head
-        .http
-        .get(url(
-            "/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31",
-        ))
-        .send()
+        .fetch("/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -508,13 +497,8 @@ async fn exports_lay_the_figures_out_as_ledgers() {
     assert_eq!((s, body["field"].as_str()), (422, Some("ledger")));
 
     let r = head
-        .http
-        .get(url(
-            "/api/v1/stats/export.xlsx?scope=2&from=2026-12-01&to=2026-12-31",
-        ))
-        .send()
-        .await
-        .unwrap();
+        .fetch("/api/v1/stats/export.xlsx?scope=2&from=2026-12-01&to=2026-12-31")
+        .await;
     assert_eq!(r.status(), 200);
     let bytes = r.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"PK", "an xlsx file is a zip archive");

@@ -202,6 +202,17 @@ impl TestApp {
     }
 }
 
+/// New weekly consultation hours for office 1 that close it on Mondays (a change that
+/// cancels its Monday bookings), `confirm`ed or not.
+pub fn hours_without_mondays(confirm: bool) -> Value {
+    let mut body = json!({"location_id": 1, "service": "legal_consultation",
+        "sessions": ["tue-fri 09:00-11:30 30min x2"]});
+    if confirm {
+        body["confirm"] = json!(true);
+    }
+    body
+}
+
 /// The steps that take a mediation case from its request to where a meeting can be
 /// arranged, with the account `mediator` as its mediator.
 pub fn intake_steps(mediator: i64) -> [Value; 4] {
