@@ -82,6 +82,40 @@ async fn password_change_and_login_throttling() {
     assert_eq!(right.0, 429);
 }
 
+/// A staff request must come as JSON (a cross-site form cannot send it with the cookie),
+/// even from the portal's own site, and
+/// a value of the wrong type is refused on its field.
+#[tokio::test]
+async fn staff_requests_are_json_only_and_a_wrong_type_names_its_field() {
+    let app = spawn_app().await;
+    let c = app.signed_in("o1-clerk").await;
+    let r = c
+        .http
+        .post(format!("{}/api/v1/staff/walk-ins", app.base))
+        .header("content-type", "text/plain")
+        .header("origin", app.base.as_str())
+        .body(r#"{"location_id": 1, "service": "legal_consultation"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "bad_request", "{body}");
+    let (status, body) = c.walk_in(1, "legal_consultation").await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = c
+        .post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": "one", "service": "legal_consultation"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("location_id")),
+        "{body}"
+    );
+}
+
 const MONDAY_9: &str = "2026-12-07T09:00:00+08:00";
 const TUESDAY_1330: &str = "2026-12-08T13:30:00+08:00";
 
