@@ -332,17 +332,11 @@ pub async fn my_bookings() -> Result<Vec<BookingSummary>, AppError> {
 pub async fn booking_detail(
     code: String,
 ) -> Result<Option<(BookingView, Option<crate::model::Rejection>)>, AppError> {
-    use crate::device::{self, Flash};
     let Some(record) = ssr::held(&code).await? else {
         return Ok(None);
     };
     let view = ssr::view(&ssr::bookings()?, &record).await?;
-    let wanted = view.code.clone();
-    let notice = device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == wanted => Some(rejection),
-        _ => None,
-    })
-    .await?;
+    let notice = crate::api::common::take_notice(&view.code).await?;
     Ok(Some((view, notice)))
 }
 
@@ -422,7 +416,6 @@ pub async fn reschedule_page(
     day: Option<String>,
     time: Option<String>,
 ) -> Result<Option<RescheduleData>, AppError> {
-    use crate::device::{self, Flash};
     let Some(record) = ssr::held(&code).await? else {
         return Ok(None);
     };
@@ -444,11 +437,7 @@ pub async fn reschedule_page(
         _ => vec![],
     };
     let shown = ssr::shown_code(&record.code);
-    let flash = device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == shown => Some(rejection),
-        _ => None,
-    })
-    .await?;
+    let flash = crate::api::common::take_notice(&shown).await?;
     Ok(Some(RescheduleData {
         booking: ssr::view(&bookings, &record).await?,
         picker,
