@@ -15,8 +15,8 @@ pub(crate) mod ssr {
     use crate::api::common::AppError;
     use crate::device;
     use crate::model::{
-        AlternativeChoice, BookingSummary, BookingView, HistoryLine, Rejection, SlotChoice,
-        SlotPicker,
+        AlternativeChoice, BookingSummary, BookingView, FormOutcome, HistoryLine, Rejection,
+        SlotChoice, SlotPicker,
     };
     use backend::booking::{Alternative, BookingError, SlotAvailability};
     use backend::store::BookingRecord;
@@ -160,6 +160,14 @@ pub(crate) mod ssr {
         })
     }
 
+    /// Keeps the booking `code` on this device and goes on to its page (`query` after its
+    /// address).
+    pub async fn keep_and_open(code: &str, query: &str) -> Result<FormOutcome, AppError> {
+        device::remember(&device::session().await?, code).await?;
+        crate::redirect::to(&format!("/bookings/{code}{query}"));
+        Ok(FormOutcome::Done)
+    }
+
     /// The booking if this device holds it; `None` otherwise (the page then asks for the phone).
     pub async fn held(code: &str) -> Result<Option<BookingRecord>, AppError> {
         let Ok(code) = BookingCode::parse(code) else {
@@ -245,7 +253,7 @@ pub async fn book_slot(
     youth: Option<String>,
     consent: Option<String>,
 ) -> Result<FormOutcome, AppError> {
-    use crate::device::{self, Flash};
+    use crate::device::Flash;
     use crate::model::{BookingFlash, FieldMessage, Rejection};
     use backend::booking::BookingRequest;
     use domain::booking::ResidentForm;
@@ -299,11 +307,7 @@ pub async fn book_slot(
         consent: form.consent,
     };
     match ssr::bookings()?.book(&request).await {
-        Ok(record) => {
-            device::remember(&device::session().await?, &record.code).await?;
-            crate::redirect::to(&format!("/bookings/{}?new=1", record.code));
-            Ok(FormOutcome::Done)
-        }
+        Ok(record) => ssr::keep_and_open(&record.code, "?new=1").await,
         Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
     }
 }
@@ -359,7 +363,7 @@ pub async fn lookup_flash() -> Result<Option<(String, String, crate::model::Reje
 /// codes and wrong phone numbers get the same answer.
 #[server]
 pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, AppError> {
-    use crate::device::{self, Flash};
+    use crate::device::Flash;
     let back_to = "/bookings#lookup".to_string();
     let keep = {
         let (code, phone) = (code.clone(), phone.clone());
@@ -373,11 +377,7 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Ap
         return crate::api::common::reject(r, back_to, keep).await;
     }
     match ssr::bookings()?.find(&code, &phone).await {
-        Ok(record) => {
-            device::remember(&device::session().await?, &record.code).await?;
-            crate::redirect::to(&format!("/bookings/{}", record.code));
-            Ok(FormOutcome::Done)
-        }
+        Ok(record) => ssr::keep_and_open(&record.code, "").await,
         Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
     }
 }
