@@ -160,6 +160,14 @@ pub(crate) mod ssr {
         })
     }
 
+    /// The refusal of a booking this device does not hold: the words of an unknown code.
+    pub fn not_held() -> Rejection {
+        Rejection::refused(backend::UseCaseError::message(
+            &BookingError::NotFound,
+            crate::i18n::lang(),
+        ))
+    }
+
     /// Keeps the booking `code` on this device and goes on to its page (`query` after its
     /// address).
     pub async fn keep_and_open(code: &str, query: &str) -> Result<FormOutcome, AppError> {
@@ -385,27 +393,17 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Ap
 /// Cancels a booking this device holds. It stays in the records as cancelled.
 #[server]
 pub async fn cancel_booking(code: String) -> Result<FormOutcome, AppError> {
-    use crate::device::Flash;
-    use crate::model::Rejection;
     let shown = ssr::shown_code(&code);
     let back_to = format!("/bookings/{}", crate::redirect::segment(code.trim()));
-    let keep = {
-        let code = shown.clone();
-        move |rejection| Flash::Notice { code, rejection }
-    };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(backend::UseCaseError::message(
-            &backend::booking::BookingError::NotFound,
-            crate::i18n::lang(),
-        ));
-        return crate::api::common::reject(r, back_to, keep).await;
+        return crate::api::common::reject_noting(ssr::not_held(), back_to, shown).await;
     };
     match ssr::bookings()?.cancel(&record.code, &record.phone).await {
         Ok(_) => {
             crate::redirect::to(&format!("/bookings/{}?cancelled=1", record.code));
             Ok(FormOutcome::Done)
         }
-        Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
+        Err(e) => crate::api::common::reject_noting(ssr::rejection(e)?, back_to, shown).await,
     }
 }
 
@@ -449,24 +447,14 @@ pub async fn reschedule_page(
 /// Moves a booking this device holds to another free slot of the same place and service.
 #[server]
 pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutcome, AppError> {
-    use crate::device::Flash;
-    use crate::model::Rejection;
     let shown = ssr::shown_code(&code);
     let back_to = format!(
         "/bookings/{}/reschedule{}",
         crate::redirect::segment(code.trim()),
         ssr::slot_query(&start)
     );
-    let keep = {
-        let code = shown.clone();
-        move |rejection| Flash::Notice { code, rejection }
-    };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(backend::UseCaseError::message(
-            &backend::booking::BookingError::NotFound,
-            crate::i18n::lang(),
-        ));
-        return crate::api::common::reject(r, back_to, keep).await;
+        return crate::api::common::reject_noting(ssr::not_held(), back_to, shown).await;
     };
     match ssr::bookings()?
         .reschedule(&record.code, &record.phone, &start)
@@ -481,7 +469,7 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
             // a move stays at the same place
             r.alternatives
                 .retain(|a| a.location_id == record.location_id.0);
-            crate::api::common::reject(r, back_to, keep).await
+            crate::api::common::reject_noting(r, back_to, shown).await
         }
     }
 }
