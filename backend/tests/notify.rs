@@ -2,8 +2,9 @@
 //! retried with back-off until sent; the day-before reminder is queued once.
 
 use async_trait::async_trait;
-use backend::booking::{BookingConfig, BookingRequest, Clock};
+use backend::booking::{BookingConfig, BookingError, BookingRequest, Clock};
 use backend::notify::{Notifier, Sender};
+use backend::store::BookingRecord;
 use backend::testing::{engines, fresh_store, Engine, TestDatabase};
 use backend::{Bookings, Directory, Store};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -65,6 +66,33 @@ impl World {
     fn set(&self, t: DateTime<Utc>) {
         self.now.store(t.timestamp(), Ordering::SeqCst);
     }
+
+    /// Wang Fang books `service` at office 1 at `start` for `topic`.
+    async fn book(
+        &self,
+        service: &str,
+        start: &str,
+        topic: &str,
+    ) -> Result<BookingRecord, BookingError> {
+        self.bookings
+            .book(&BookingRequest {
+                location_id: 1,
+                service: service.into(),
+                start: start.into(),
+                name: "王芳".into(),
+                phone: "13812345678".into(),
+                topic: topic.into(),
+                consent: true,
+                ..Default::default()
+            })
+            .await
+    }
+}
+
+/// A clock that reads the time the test sets in `now`.
+fn clock(now: &Arc<AtomicI64>) -> Clock {
+    let now = now.clone();
+    Arc::new(move || Utc.timestamp_opt(now.load(Ordering::SeqCst), 0).unwrap())
 }
 
 async fn world(engine: Engine, fail: usize) -> World {
@@ -77,8 +105,7 @@ async fn world(engine: Engine, fail: usize) -> World {
             .unwrap()
             .timestamp(),
     ));
-    let n = now.clone();
-    let clock: Clock = Arc::new(move || Utc.timestamp_opt(n.load(Ordering::SeqCst), 0).unwrap());
+    let clock = clock(&now);
     let gateway = Arc::new(FlakyGateway {
         fail: AtomicUsize::new(fail),
         sent: AtomicUsize::new(0),
@@ -104,19 +131,6 @@ async fn world(engine: Engine, fail: usize) -> World {
     }
 }
 
-fn request(service: &str, start: &str, topic: &str) -> BookingRequest {
-    BookingRequest {
-        location_id: 1,
-        service: service.into(),
-        start: start.into(),
-        name: "王芳".into(),
-        phone: "13812345678".into(),
-        topic: topic.into(),
-        consent: true,
-        ..Default::default()
-    }
-}
-
 #[tokio::test]
 async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_sent() {
     for engine in engines() {
@@ -130,12 +144,7 @@ async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_se
     let w = world(engine, 2).await;
     // Tuesday 09:00
     let b = w
-        .bookings
-        .book(&request(
-            "legal_consultation",
-            "2030-03-05T09:00:00+08:00",
-            "labour",
-        ))
+        .book("legal_consultation", "2030-03-05T09:00:00+08:00", "labour")
         .await
         .expect("booked while the gateway is down");
     let outbox = w.store.notifications_of_booking(b.id).await.unwrap();
@@ -196,12 +205,7 @@ async fn the_reminder_goes_out_once_the_evening_before_and_never_names_psycholog
 ) {
     let w = world(engine, 0).await;
     let b = w
-        .bookings
-        .book(&request(
-            "psychology",
-            "2030-03-05T14:00:00+08:00",
-            "emotion",
-        ))
+        .book("psychology", "2030-03-05T14:00:00+08:00", "emotion")
         .await
         .unwrap();
     w.notifier.send_due().await;
@@ -232,19 +236,11 @@ async fn two_instances_send_each_message_once() {
     for engine in engines() {
         let w = world(engine, 0).await;
         let other_store = w.db.open().await.store();
-        let now = w.now.clone();
-        let clock: Clock =
-            Arc::new(move || Utc.timestamp_opt(now.load(Ordering::SeqCst), 0).unwrap());
-        let other = Notifier::new(other_store, w.gateway.clone(), clock);
+        let other = Notifier::new(other_store, w.gateway.clone(), clock(&w.now));
         // 120 bookings' worth of confirmations, all due now
         let due = Utc.timestamp_opt(w.now.load(Ordering::SeqCst), 0).unwrap();
         let first = w
-            .bookings
-            .book(&request(
-                "legal_consultation",
-                "2030-03-05T09:00:00+08:00",
-                "labour",
-            ))
+            .book("legal_consultation", "2030-03-05T09:00:00+08:00", "labour")
             .await
             .unwrap();
         w.notifier.send_due().await;

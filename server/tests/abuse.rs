@@ -10,7 +10,6 @@ use reqwest::header::{
     LOCATION, ORIGIN, REFERER, SET_COOKIE,
 };
 use reqwest::redirect::Policy;
-use serde_json::json;
 
 fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder()
@@ -259,18 +258,12 @@ async fn pages_carry_a_script_policy_with_their_nonce_and_personal_answers_are_n
         .starts_with("default-src 'none'"));
     let (status, b) = app
         .client()
-        .post(
-            &format!("/api/v1/bookings/{code}/lookup"),
-            &json!({"phone": "13800000001"}),
-        )
+        .on_booking(&code, "lookup", "13800000001")
         .await;
     assert_eq!((status, b["code"].as_str()), (200, Some(code.as_str())));
     let (status, _) = app
         .client()
-        .post(
-            &format!("/api/v1/bookings/{code}/lookup"),
-            &json!({"phone": "13800000002"}),
-        )
+        .on_booking(&code, "lookup", "13800000002")
         .await;
     assert_eq!(status, 404);
     assert!(

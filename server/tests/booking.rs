@@ -1,15 +1,26 @@
 //! Booking API: the whole life of a booking, every field's validation, and the race for
 //! the last seats. Real router on port 0, one database per test (the race on both engines).
 
+mod common;
+
 use backend::testing::{engines, Engine, TestDatabase};
 use serde_json::{json, Value};
 use server::config::Config;
 use server::startup::Application;
 
+/// The portal on the wall clock (slots are offered from the real now on): a client of it
+/// without cookies.
 struct TestApp {
-    base: String,
-    client: reqwest::Client,
+    client: common::Client,
     _db: TestDatabase,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = common::Client;
+
+    fn deref(&self) -> &common::Client {
+        &self.client
+    }
 }
 
 async fn spawn_app() -> TestApp {
@@ -28,32 +39,23 @@ async fn spawn_app_on(engine: Engine, adjust: impl FnOnce(&mut Config)) -> TestA
     let base = format!("http://{}", app.addr);
     tokio::spawn(app.run());
     TestApp {
-        base,
-        client: reqwest::Client::new(),
+        client: common::Client {
+            http: reqwest::Client::new(),
+            base,
+        },
         _db: db,
     }
 }
 
 impl TestApp {
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    /// The start of the first consultation slot offered at `place`.
+    async fn first_start(&self, place: i64) -> String {
+        self.slots(place, "legal_consultation").await[0]["start"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
-    async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
+
     /// Seats left in the slot of `place`'s consultation service that starts at `start`.
     async fn remaining(&self, place: i64, start: &str) -> Value {
         let slots = self.slots(place, "legal_consultation").await;
@@ -62,17 +64,6 @@ impl TestApp {
             .find(|s| s["start"] == start)
             .expect("the slot is listed");
         slot["remaining"].clone()
-    }
-
-    /// Free slots of a service at a place in the booking window.
-    async fn slots(&self, place: i64, service: &str) -> Vec<Value> {
-        let (status, body) = self
-            .get(&format!(
-                "/api/v1/locations/{place}/slots?service={service}"
-            ))
-            .await;
-        assert_eq!(status, 200, "{body}");
-        body.as_array().unwrap().clone()
     }
 }
 
@@ -174,12 +165,7 @@ async fn book_look_up_reschedule_and_cancel() {
     assert_eq!(app.remaining(101, &second).await, 0);
 
     // cancel frees the seat and keeps the booking, now cancelled
-    let (status, cancelled) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/cancel"),
-            &json!({"phone": phone(1)}),
-        )
-        .await;
+    let (status, cancelled) = app.on_booking(&code, "cancel", &phone(1)).await;
     assert_eq!(status, 200);
     assert_eq!(cancelled["state"], "cancelled");
     let (_, still) = app
@@ -187,22 +173,14 @@ async fn book_look_up_reschedule_and_cancel() {
         .await;
     assert_eq!(still["state"], "cancelled", "cancelled bookings are kept");
     assert_eq!(app.remaining(101, &second).await, 1);
-    let (status, again) = app
-        .post(
-            &format!("/api/v1/bookings/{code}/cancel"),
-            &json!({"phone": phone(1)}),
-        )
-        .await;
+    let (status, again) = app.on_booking(&code, "cancel", &phone(1)).await;
     assert_eq!(status, 409, "{again}");
 }
 
 #[tokio::test]
 async fn every_invalid_field_gets_a_4xx_naming_it() {
     let app = spawn_app().await;
-    let start = app.slots(1, "legal_consultation").await[0]["start"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let start = app.first_start(1).await;
     let good = booking(1, &start, 5);
     let cases: Vec<(&str, Value, &str)> = vec![
         ("location_id", json!(null), "location_id"),
@@ -290,10 +268,7 @@ async fn one_phone_holds_at_most_three_bookings_and_none_overlapping() {
 #[tokio::test]
 async fn a_full_slot_offers_alternatives() {
     let app = spawn_app().await;
-    let start = app.slots(101, "legal_consultation").await[0]["start"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let start = app.first_start(101).await;
     assert_eq!(
         app.post("/api/v1/bookings", &booking(101, &start, 21))
             .await
@@ -340,31 +315,12 @@ async fn concurrent_requests_never_overbook_a_slot_on(engine: Engine) {
     );
     let free = capacity - 1;
 
-    let mut tasks = Vec::new();
-    for n in 0..200u32 {
-        let client = app.client.clone();
-        let url = format!("{}/api/v1/bookings", app.base);
-        let body = booking(1, &start, 10_000 + n);
-        tasks.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-    }
-    let mut created = 0;
-    let mut full = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            201 => created += 1,
-            409 => full += 1,
-            other => panic!("unexpected status {other}"),
-        }
-    }
+    let (created, full) = common::race(
+        200,
+        |_| format!("{}/api/v1/bookings", app.base),
+        |n| booking(1, &start, 10_000 + n),
+    )
+    .await;
     assert_eq!(created, free, "exactly the free seats were taken");
     assert_eq!(full, 200 - free);
     assert_eq!(app.remaining(1, &start).await, 0);
@@ -388,10 +344,7 @@ async fn code_look_ups_and_bookings_are_rate_limited_per_client() {
         "refusals say why, in Chinese"
     );
     // booking creation shares the client's budget
-    let start = app.slots(1, "legal_consultation").await[0]["start"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let start = app.first_start(1).await;
     assert_eq!(
         app.post("/api/v1/bookings", &booking(1, &start, 1)).await.0,
         429
@@ -403,22 +356,15 @@ async fn code_look_ups_and_bookings_are_rate_limited_per_client() {
 #[tokio::test]
 async fn calendar_file_and_qr_code_for_the_holder_only() {
     let app = spawn_app().await;
-    let start = app.slots(1, "legal_consultation").await[0]["start"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let start = app.first_start(1).await;
     let (_, b) = app.post("/api/v1/bookings", &booking(1, &start, 31)).await;
     let code = b["code"].as_str().unwrap();
     let r = app
-        .client
-        .get(format!(
-            "{}/api/v1/bookings/{code}/calendar.ics?phone={}",
-            app.base,
+        .fetch(&format!(
+            "/api/v1/bookings/{code}/calendar.ics?phone={}",
             phone(31)
         ))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -427,15 +373,11 @@ async fn calendar_file_and_qr_code_for_the_holder_only() {
     let ics = r.text().await.unwrap();
     assert!(ics.contains("BEGIN:VEVENT") && ics.contains("彭浦新村街道司法所"));
     let r = app
-        .client
-        .get(format!(
-            "{}/api/v1/bookings/{code}/qr.svg?phone={}",
-            app.base,
+        .fetch(&format!(
+            "/api/v1/bookings/{code}/qr.svg?phone={}",
             phone(31)
         ))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("<svg"));
     for path in ["calendar.ics", "qr.svg"] {
@@ -508,15 +450,11 @@ async fn psychology_bookings_are_confidential_and_fridays_are_for_youth() {
         );
         let code = b["code"].as_str().unwrap();
         let ics = app
-            .client
-            .get(format!(
-                "{}/api/v1/bookings/{code}/calendar.ics?phone={}",
-                app.base,
+            .fetch(&format!(
+                "/api/v1/bookings/{code}/calendar.ics?phone={}",
                 phone(41)
             ))
-            .send()
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -536,7 +474,7 @@ async fn behind_a_trusted_proxy_each_resident_has_their_own_budget() {
     .await;
     let look_up = |client: &'static str| {
         let (http, url) = (
-            app.client.clone(),
+            app.http.clone(),
             format!("{}/api/v1/bookings/ABCDEFGHJK?phone={}", app.base, phone(1)),
         );
         async move {
@@ -564,7 +502,7 @@ async fn behind_a_trusted_proxy_each_resident_has_their_own_budget() {
     for n in 0..4 {
         statuses.push(
             untrusted
-                .client
+                .http
                 .get(format!(
                     "{}/api/v1/bookings/ABCDEFGHJK?phone={}",
                     untrusted.base,

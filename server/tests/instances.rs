@@ -31,18 +31,13 @@ fn booking(place: i64, start: &str, n: u32) -> serde_json::Value {
 }
 
 async fn first_slot(app: &TestApp) -> (String, u64) {
-    let (s, body) = app
+    let slot = app
         .client()
-        .get("/api/v1/locations/1/slots?service=legal_consultation")
-        .await;
-    assert_eq!(s, 200);
-    let slot = body
-        .as_array()
-        .unwrap()
-        .iter()
+        .slots(1, "legal_consultation")
+        .await
+        .into_iter()
         .find(|s| s["remaining"].as_u64() > Some(0))
-        .expect("a free slot")
-        .clone();
+        .expect("a free slot");
     (
         slot["start"].as_str().unwrap().to_string(),
         slot["capacity"].as_u64().unwrap(),
@@ -50,12 +45,9 @@ async fn first_slot(app: &TestApp) -> (String, u64) {
 }
 
 async fn remaining(app: &TestApp, start: &str) -> u64 {
-    let (_, body) = app
-        .client()
-        .get("/api/v1/locations/1/slots?service=legal_consultation")
-        .await;
-    body.as_array()
-        .unwrap()
+    app.client()
+        .slots(1, "legal_consultation")
+        .await
         .iter()
         .find(|s| s["start"] == start)
         .map(|s| s["remaining"].as_u64().unwrap())
@@ -68,33 +60,18 @@ async fn two_instances_never_overbook_a_slot() {
         return;
     };
     let (start, capacity) = first_slot(&a).await;
-    let http = reqwest::Client::new();
-    let mut tasks = Vec::new();
-    for n in 0..200u32 {
+    let (created, full) = race(
+        200,
         // alternate instances, as a round-robin balancer does
-        let url = format!(
-            "{}/api/v1/bookings",
-            if n % 2 == 0 { &a.base } else { &b.base }
-        );
-        let (http, body) = (http.clone(), booking(1, &start, 10_000 + n));
-        tasks.push(tokio::spawn(async move {
-            http.post(url)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }));
-    }
-    let (mut created, mut full) = (0, 0);
-    for t in tasks {
-        match t.await.unwrap() {
-            201 => created += 1,
-            409 => full += 1,
-            other => panic!("unexpected status {other}"),
-        }
-    }
+        |n| {
+            format!(
+                "{}/api/v1/bookings",
+                if n % 2 == 0 { &a.base } else { &b.base }
+            )
+        },
+        |n| booking(1, &start, 10_000 + n),
+    )
+    .await;
     assert_eq!(created, capacity, "exactly the seats there were");
     assert_eq!(full, 200 - capacity);
     assert_eq!(remaining(&a, &start).await, 0);
@@ -114,23 +91,13 @@ async fn a_call_on_one_instance_reaches_the_display_on_the_other() {
             "13977778888",
         )
         .await;
-    a.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap()); // 09:05, both share the clock
-                                                                    // the screen is connected to instance A ...
-    let mut screen = reqwest::get(format!("{}/api/v1/display/1/events", a.base))
-        .await
-        .unwrap();
-    let first = event_containing(
-        &mut screen,
-        "event: board",
-        std::time::Duration::from_secs(2),
-    )
-    .await;
+    // 09:05, both share the clock; the screen is connected to instance A ...
+    a.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap());
+    let (mut screen, first) = a.display_events(1).await;
     assert!(first.contains("\"calling\":[]"), "{first}");
     // ... the clerk works on instance B
     let clerk = b.signed_in("o1-clerk").await;
-    let (s, _) = clerk
-        .post("/api/v1/staff/check-in", &json!({"code": code}))
-        .await;
+    let (s, _) = clerk.check_in(&code).await;
     assert_eq!(s, 200);
     event_containing(
         &mut screen,
@@ -138,12 +105,7 @@ async fn a_call_on_one_instance_reaches_the_display_on_the_other() {
         std::time::Duration::from_secs(3),
     )
     .await;
-    let (s, _) = clerk
-        .post(
-            "/api/v1/staff/call-next",
-            &json!({"location_id": 1, "desk": "2号窗口"}),
-        )
-        .await;
+    let (s, _) = clerk.call_next(1, Some("2号窗口")).await;
     assert_eq!(s, 200);
     let called = event_containing(
         &mut screen,
@@ -161,10 +123,7 @@ async fn a_session_works_on_every_instance() {
     };
     // one browser: cookies are per host, not per port, so it talks to both instances
     let browser = a.signed_in("o1-clerk").await;
-    let on_b = Client {
-        http: browser.http.clone(),
-        base: b.base.clone(),
-    };
+    let on_b = browser.on(&b);
     let (s, me) = on_b.get("/api/v1/staff/me").await;
     assert_eq!((s, me["username"].as_str()), (200, Some("o1-clerk")));
     let (s, _) = on_b.post("/api/v1/staff/logout", &json!({})).await;
@@ -182,11 +141,9 @@ async fn new_weekly_hours_on_one_instance_are_used_by_the_other() {
     let mondays_offered = |app: &TestApp| {
         let client = app.client();
         async move {
-            let (_, body) = client
-                .get("/api/v1/locations/1/slots?service=legal_consultation")
-                .await;
-            body.as_array()
-                .unwrap()
+            client
+                .slots(1, "legal_consultation")
+                .await
                 .iter()
                 .any(|s| s["start"].as_str().unwrap().starts_with("2026-12-07"))
         }
@@ -197,11 +154,7 @@ async fn new_weekly_hours_on_one_instance_are_used_by_the_other() {
     );
     let head = b.signed_in("o1-head").await;
     let (s, body) = head
-        .post(
-            "/api/v1/staff/schedules",
-            &json!({"location_id": 1, "service": "legal_consultation",
-                    "sessions": ["tue-fri 09:00-11:30 30min x2"], "confirm": true}),
-        )
+        .post("/api/v1/staff/schedules", &hours_without_mondays(true))
         .await;
     assert_eq!(s, 200, "{body}");
     assert!(!mondays_offered(&b).await, "no Monday on B at once");

@@ -26,11 +26,6 @@ async fn file_request(app: &TestApp, body: &Value) -> String {
     created["code"].as_str().unwrap().to_string()
 }
 
-async fn my_id(c: &Client) -> i64 {
-    let (_, me) = c.get("/api/v1/staff/me").await;
-    me["id"].as_i64().unwrap()
-}
-
 #[tokio::test]
 async fn a_resident_files_a_request_and_follows_it_by_code_and_phone() {
     let app = spawn_app().await;
@@ -109,7 +104,6 @@ async fn a_clerk_takes_a_case_to_a_numbered_written_agreement() {
     let app = spawn_app().await;
     let code = file_request(&app, &request()).await;
     let clerk = app.signed_in("o2-clerk").await;
-    let me = my_id(&clerk).await;
     let (status, list) = clerk
         .get("/api/v1/staff/mediation-cases?location_id=2")
         .await;
@@ -118,13 +112,10 @@ async fn a_clerk_takes_a_case_to_a_numbered_written_agreement() {
     assert_eq!(list["cases"][0]["applicant_phone"], "13812345678");
 
     let steps = format!("/api/v1/staff/mediation-cases/{code}/steps");
-    let walk = [
-        json!({"action": "accept"}),
-        json!({"action": "assign_mediator", "mediator_id": me}),
-        json!({"action": "invite_other_party"}),
-        json!({"action": "other_party_agrees"}),
+    let mut walk = intake_steps(clerk.my_id().await).to_vec();
+    walk.push(
         json!({"action": "schedule_session", "location_id": 2, "start": "2026-12-09T10:00:00+08:00"}),
-    ];
+    );
     for step in &walk {
         let (status, case) = clerk.post(&steps, step).await;
         assert_eq!(status, 200, "{step}: {case}");
@@ -281,7 +272,7 @@ async fn case_details_only_for_the_mediator_the_head_and_the_district() {
 
     // once o2-clerk is the mediator, the other clerk only counts it
     let clerk = app.signed_in("o2-clerk").await;
-    let me = my_id(&clerk).await;
+    let me = clerk.my_id().await;
     let steps = format!("{case}/steps");
     assert_eq!(
         clerk.post(&steps, &json!({"action": "accept"})).await.0,
@@ -328,7 +319,7 @@ async fn case_details_only_for_the_mediator_the_head_and_the_district() {
         .await
         .post(
             &steps,
-            &json!({"action": "assign_mediator", "mediator_id": my_id(&foreign).await}),
+            &json!({"action": "assign_mediator", "mediator_id": foreign.my_id().await}),
         )
         .await;
     assert_eq!((status, err["field"].as_str()), (422, Some("mediator_id")));
@@ -340,12 +331,7 @@ async fn case_details_only_for_the_mediator_the_head_and_the_district() {
 async fn a_consultation_at_the_desk_becomes_an_accepted_case_linked_to_it() {
     let app = spawn_app().await;
     let clerk = app.signed_in("o2-clerk").await;
-    let (status, entry) = clerk
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 2, "service": "legal_consultation"}),
-        )
-        .await;
+    let (status, entry) = clerk.walk_in(2, "legal_consultation").await;
     assert_eq!(status, 201, "{entry}");
     let entry_id = entry["id"].as_i64().unwrap();
     let body = json!({
@@ -400,18 +386,26 @@ async fn a_consultation_at_the_desk_becomes_an_accepted_case_linked_to_it() {
 /// Takes the case `code` through intake, with the account signed in as `c` as its mediator,
 /// to where a meeting is arranged; returns the path of its steps.
 async fn ready_for_a_meeting(c: &Client, code: &str) -> String {
-    let me = my_id(c).await;
     let steps = format!("/api/v1/staff/mediation-cases/{code}/steps");
-    for step in [
-        json!({"action": "accept"}),
-        json!({"action": "assign_mediator", "mediator_id": me}),
-        json!({"action": "invite_other_party"}),
-        json!({"action": "other_party_agrees"}),
-    ] {
+    for step in intake_steps(c.my_id().await) {
         let (status, body) = c.post(&steps, &step).await;
         assert_eq!(status, 200, "{step}: {body}");
     }
     steps
+}
+
+/// Tries to arrange each meeting on the case whose steps are at `steps`: what it is, by
+/// whom, where, when, and the status it should get. Returns the answers that differ.
+async fn arrange(steps: &str, tries: &[(&str, &Client, i64, &str, u16)]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (what, by, place, start, expected) in tries {
+        let meeting = json!({"action": "schedule_session", "location_id": place, "start": start});
+        let (status, body) = by.post(steps, &meeting).await;
+        if status != *expected {
+            failures.push(format!("{what}: {status}, expected {expected}: {body}"));
+        }
+    }
+    failures
 }
 
 /// A meeting is held at a place the case may be held at (one that takes the dispute, in the
@@ -421,16 +415,10 @@ async fn a_meeting_is_arranged_only_where_the_case_may_be_held_and_the_account_w
     use domain::staff::Role;
     let app = spawn_app().await;
     app.add_user("room201", Role::WorkroomClerk, 201).await;
-    let meeting = |place: i64, start: &str| json!({"action": "schedule_session", "location_id": place, "start": start});
     // open slots: office 1 and office 2 on weekdays, workroom 201 on Monday afternoons
     let wednesday = "2026-12-09T10:00:00+08:00";
     let monday_pm = "2026-12-14T13:30:00+08:00";
     let mut failures = Vec::new();
-    let mut expect = |what: &str, (status, body): (u16, Value), expected: u16| {
-        if status != expected {
-            failures.push(format!("{what}: {status}, expected {expected}: {body}"));
-        }
-    };
 
     // a case at workroom 201, its clerk the mediator: the office is outside the clerk's scope
     let mut at_workroom = request();
@@ -438,15 +426,15 @@ async fn a_meeting_is_arranged_only_where_the_case_may_be_held_and_the_account_w
     let code = file_request(&app, &at_workroom).await;
     let room = app.signed_in("room201").await;
     let steps = ready_for_a_meeting(&room, &code).await;
-    expect(
-        "room201 at office 2",
-        room.post(&steps, &meeting(2, wednesday)).await,
-        403,
-    );
-    expect(
-        "room201 at workroom 201",
-        room.post(&steps, &meeting(201, monday_pm)).await,
-        200,
+    failures.extend(
+        arrange(
+            &steps,
+            &[
+                ("room201 at office 2", &room, 2, wednesday, 403),
+                ("room201 at workroom 201", &room, 201, monday_pm, 200),
+            ],
+        )
+        .await,
     );
 
     // a case at office 2: another street's office is no place for it, whoever arranges it
@@ -454,26 +442,18 @@ async fn a_meeting_is_arranged_only_where_the_case_may_be_held_and_the_account_w
     let clerk = app.signed_in("o2-clerk").await;
     let steps = ready_for_a_meeting(&clerk, &code).await;
     let district = app.signed_in("district").await;
-    expect(
-        "o2-clerk at office 1",
-        clerk.post(&steps, &meeting(1, wednesday)).await,
-        422,
-    );
-    expect(
-        "district at office 1",
-        district.post(&steps, &meeting(1, wednesday)).await,
-        422,
-    );
-    // the office's own workroom is fine for the office's clerk
-    expect(
-        "o2-clerk at workroom 201",
-        clerk.post(&steps, &meeting(201, monday_pm)).await,
-        200,
-    );
-    expect(
-        "o2-clerk at office 2",
-        clerk.post(&steps, &meeting(2, wednesday)).await,
-        200,
+    failures.extend(
+        arrange(
+            &steps,
+            &[
+                ("o2-clerk at office 1", &clerk, 1, wednesday, 422),
+                ("district at office 1", &district, 1, wednesday, 422),
+                // the office's own workroom is fine for the office's clerk
+                ("o2-clerk at workroom 201", &clerk, 201, monday_pm, 200),
+                ("o2-clerk at office 2", &clerk, 2, wednesday, 200),
+            ],
+        )
+        .await,
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let (_, view) = app
@@ -493,12 +473,7 @@ async fn a_refused_conversion_leaves_no_case_behind() {
     let app = spawn_app().await;
     app.set_now(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 8, 5, 20, 0).unwrap()); // Tuesday 13:20, the psychology room is open
     let psy = app.signed_in("psy").await;
-    let (status, entry) = psy
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 3, "service": "psychology"}),
-        )
-        .await;
+    let (status, entry) = psy.walk_in(3, "psychology").await;
     assert_eq!(status, 201, "{entry}");
     let body = json!({
         "queue_entry_id": entry["id"],

@@ -51,22 +51,9 @@ async fn a_whole_portal_moves_to_postgresql_and_nothing_is_lost() {
     .await;
     old.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap());
     let clerk = old.signed_in("o1-clerk").await;
-    assert_eq!(
-        clerk
-            .post("/api/v1/staff/check-in", &json!({"code": code}))
-            .await
-            .0,
-        200
-    );
-    clerk
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 1, "service": "legal_consultation"}),
-        )
-        .await;
-    clerk
-        .post("/api/v1/staff/call-next", &json!({"location_id": 1}))
-        .await;
+    assert_eq!(clerk.check_in(&code).await.0, 200);
+    clerk.walk_in(1, "legal_consultation").await;
+    clerk.call_next(1, None).await;
     let (s, case) = old
         .client()
         .post(
@@ -212,10 +199,7 @@ async fn a_whole_portal_moves_to_postgresql_and_nothing_is_lost() {
         .get(&format!("/api/v1/bookings/{code}?phone=13977778888"))
         .await;
     assert_eq!((s, b["code"].as_str()), (200, Some(code.as_str())), "{b}");
-    let on_new = Client {
-        http: clerk.http.clone(),
-        base: new.base.clone(),
-    };
+    let on_new = clerk.on(&new);
     let (s, me) = on_new.get("/api/v1/staff/me").await;
     assert_eq!((s, me["username"].as_str()), (200, Some("o1-clerk")));
     let (s, queue) = on_new.get("/api/v1/staff/queue?location_id=1").await;
@@ -227,11 +211,6 @@ async fn a_whole_portal_moves_to_postgresql_and_nothing_is_lost() {
         "13966660000",
     )
     .await;
-    let (s, _) = on_new
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 1, "service": "legal_consultation"}),
-        )
-        .await;
+    let (s, _) = on_new.walk_in(1, "legal_consultation").await;
     assert_eq!(s, 201, "a new queue entry gets an id after the copied ones");
 }

@@ -59,13 +59,12 @@ async fn every_refusal_of_every_use_case_reads_the_same_at_both_doors() {
 
 const MONDAY_9: &str = "2026-12-07T09:00:00+08:00";
 
-/// A REST call in `lang`.
-async fn rest(c: &Client, lang: Lang, get: bool, path: &str, body: &Value) -> (u16, Value) {
+/// A REST call in `lang`: a GET without a body, else a POST of it.
+async fn rest(c: &Client, lang: Lang, path: &str, body: Option<&Value>) -> (u16, Value) {
     let url = format!("{}{path}", c.base);
-    let request = if get {
-        c.http.get(url)
-    } else {
-        c.http.post(url).json(body)
+    let request = match body {
+        None => c.http.get(url),
+        Some(body) => c.http.post(url).json(body),
     };
     let r = request
         .header(ACCEPT_LANGUAGE, lang.tag())
@@ -162,254 +161,205 @@ fn check(case: &Case, lang: Lang) {
     }
 }
 
+/// One refusal to make at both doors: by whom, the REST call (its path, and its body for a
+/// POST) and the server function's path and form.
+struct Attempt<'a> {
+    what: &'static str,
+    status: u16,
+    field: Option<&'static str>,
+    by: &'a Client,
+    rest: (String, Option<Value>),
+    page: (&'static str, Vec<(&'static str, &'a str)>),
+}
+
 async fn cases(app: &TestApp, lang: Lang, code: &str) -> Vec<Case> {
     let resident = app.client();
     let clerk = app.signed_in("o1-clerk").await;
     let district = app.signed_in("district").await;
+    let account = "楼上卫生间漏水到我家，多次协商未果，希望对方维修并赔偿损失。";
+    let attempts = [
+        // bookings: a wrong field, an unknown code
+        Attempt {
+            what: "booking with a wrong phone",
+            status: 422,
+            field: Some("phone"),
+            by: &resident,
+            rest: (
+                "/api/v1/bookings".into(),
+                Some(json!({"location_id": 1, "service": "legal_consultation",
+                    "start": MONDAY_9, "name": "测试居民", "phone": "123", "topic": "labour",
+                    "consent": true})),
+            ),
+            page: (
+                app::api::bookings::BookSlot::PATH,
+                vec![
+                    ("location_id", "1"),
+                    ("service", "legal_consultation"),
+                    ("start", MONDAY_9),
+                    ("name", "测试居民"),
+                    ("phone", "123"),
+                    ("topic", "labour"),
+                    ("consent", "on"),
+                ],
+            ),
+        },
+        Attempt {
+            what: "look-up with the wrong phone",
+            status: 404,
+            field: None,
+            by: &resident,
+            rest: (
+                format!("/api/v1/bookings/{code}/lookup"),
+                Some(json!({"phone": "13900000000"})),
+            ),
+            page: (
+                app::api::bookings::OpenBooking::PATH,
+                vec![("code", code), ("phone", "13900000000")],
+            ),
+        },
+        // staff accounts: wrong password, a password too short
+        Attempt {
+            what: "sign-in with a wrong password",
+            status: 401,
+            field: None,
+            by: &resident,
+            rest: (
+                "/api/v1/staff/login".into(),
+                Some(json!({"username": "nobody", "password": "wrong-one"})),
+            ),
+            page: (
+                app::api::staff::StaffLogin::PATH,
+                vec![("username", "nobody"), ("password", "wrong-one")],
+            ),
+        },
+        Attempt {
+            what: "a new password too short",
+            status: 422,
+            field: Some("password"),
+            by: &clerk,
+            rest: (
+                "/api/v1/staff/password".into(),
+                Some(json!({"old_password": "demo1234", "new_password": "short"})),
+            ),
+            page: (
+                app::api::staff::StaffChangePassword::PATH,
+                vec![
+                    ("old_password", "demo1234"),
+                    ("new_password", "short"),
+                    ("repeat_password", "short"),
+                ],
+            ),
+        },
+        // the queue: another office's desk, a person already checked in
+        Attempt {
+            what: "a walk-in at another office",
+            status: 403,
+            field: None,
+            by: &clerk,
+            rest: (
+                "/api/v1/staff/walk-ins".into(),
+                Some(json!({"location_id": 2, "service": "legal_consultation"})),
+            ),
+            page: (
+                app::api::staff::StaffWalkIn::PATH,
+                vec![("place", "2"), ("service", "legal_consultation")],
+            ),
+        },
+        Attempt {
+            what: "checking in twice",
+            status: 409,
+            field: None,
+            by: &clerk,
+            rest: ("/api/v1/staff/check-in".into(), Some(json!({"code": code}))),
+            page: (
+                app::api::staff::StaffCheckIn::PATH,
+                vec![("place", "1"), ("code", code)],
+            ),
+        },
+        // opening hours: a clerk may not see them
+        Attempt {
+            what: "a clerk's look at the opening hours",
+            status: 403,
+            field: None,
+            by: &clerk,
+            rest: ("/api/v1/staff/schedules?location_id=1".into(), None),
+            page: (app::api::staff::LoadSchedules::PATH, vec![("place", "1")]),
+        },
+        // mediation: a wrong field
+        Attempt {
+            what: "a mediation request with a wrong phone",
+            status: 422,
+            field: Some("applicant_phone"),
+            by: &resident,
+            rest: (
+                "/api/v1/mediation-requests".into(),
+                Some(json!({"applicant_name": "李梅", "applicant_phone": "555",
+                    "other_party_name": "王强", "relation": "楼上邻居",
+                    "dispute_type": "neighbour", "account": account, "location_id": 2,
+                    "consent": true})),
+            ),
+            page: (
+                app::api::mediation::FileMediation::PATH,
+                vec![
+                    ("applicant_name", "李梅"),
+                    ("applicant_phone", "555"),
+                    ("other_party_name", "王强"),
+                    ("relation", "楼上邻居"),
+                    ("dispute_type", "neighbour"),
+                    ("account", account),
+                    ("location_id", "2"),
+                    ("consent", "on"),
+                ],
+            ),
+        },
+        // statistics: a period that ends before it starts; a clerk's look at the district
+        Attempt {
+            what: "statistics over a backwards period",
+            status: 422,
+            field: Some("to"),
+            by: &district,
+            rest: (
+                "/api/v1/stats?scope=district&from=2026-03-01&to=2026-01-01".into(),
+                None,
+            ),
+            page: (
+                app::api::stats::LoadStats::PATH,
+                vec![
+                    ("scope", "district"),
+                    ("from", "2026-03-01"),
+                    ("to", "2026-01-01"),
+                ],
+            ),
+        },
+        Attempt {
+            what: "a clerk's look at the district's statistics",
+            status: 403,
+            field: None,
+            by: &clerk,
+            rest: (
+                "/api/v1/stats?scope=district&from=2026-01-01&to=2026-03-01".into(),
+                None,
+            ),
+            page: (
+                app::api::stats::LoadStats::PATH,
+                vec![
+                    ("scope", "district"),
+                    ("from", "2026-01-01"),
+                    ("to", "2026-03-01"),
+                ],
+            ),
+        },
+    ];
     let mut out = Vec::new();
-
-    // bookings: a wrong field, an unknown code
-    let booking = json!({"location_id": 1, "service": "legal_consultation", "start": MONDAY_9,
-        "name": "测试居民", "phone": "123", "topic": "labour", "consent": true});
-    out.push(Case {
-        what: "booking with a wrong phone",
-        status: 422,
-        field: Some("phone"),
-        rest: rest(&resident, lang, false, "/api/v1/bookings", &booking).await,
-        page: server_fn(
-            &resident,
-            lang,
-            app::api::bookings::BookSlot::PATH,
-            &[
-                ("location_id", "1"),
-                ("service", "legal_consultation"),
-                ("start", MONDAY_9),
-                ("name", "测试居民"),
-                ("phone", "123"),
-                ("topic", "labour"),
-                ("consent", "on"),
-            ],
-        )
-        .await,
-    });
-    out.push(Case {
-        what: "look-up with the wrong phone",
-        status: 404,
-        field: None,
-        rest: rest(
-            &resident,
-            lang,
-            false,
-            &format!("/api/v1/bookings/{code}/lookup"),
-            &json!({"phone": "13900000000"}),
-        )
-        .await,
-        page: server_fn(
-            &resident,
-            lang,
-            app::api::bookings::OpenBooking::PATH,
-            &[("code", code), ("phone", "13900000000")],
-        )
-        .await,
-    });
-
-    // staff accounts: wrong password, a password too short
-    out.push(Case {
-        what: "sign-in with a wrong password",
-        status: 401,
-        field: None,
-        rest: rest(
-            &resident,
-            lang,
-            false,
-            "/api/v1/staff/login",
-            &json!({"username": "nobody", "password": "wrong-one"}),
-        )
-        .await,
-        page: server_fn(
-            &resident,
-            lang,
-            app::api::staff::StaffLogin::PATH,
-            &[("username", "nobody"), ("password", "wrong-one")],
-        )
-        .await,
-    });
-    out.push(Case {
-        what: "a new password too short",
-        status: 422,
-        field: Some("password"),
-        rest: rest(
-            &clerk,
-            lang,
-            false,
-            "/api/v1/staff/password",
-            &json!({"old_password": "demo1234", "new_password": "short"}),
-        )
-        .await,
-        page: server_fn(
-            &clerk,
-            lang,
-            app::api::staff::StaffChangePassword::PATH,
-            &[
-                ("old_password", "demo1234"),
-                ("new_password", "short"),
-                ("repeat_password", "short"),
-            ],
-        )
-        .await,
-    });
-
-    // the queue: another office's desk, a person already checked in
-    out.push(Case {
-        what: "a walk-in at another office",
-        status: 403,
-        field: None,
-        rest: rest(
-            &clerk,
-            lang,
-            false,
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 2, "service": "legal_consultation"}),
-        )
-        .await,
-        page: server_fn(
-            &clerk,
-            lang,
-            app::api::staff::StaffWalkIn::PATH,
-            &[("place", "2"), ("service", "legal_consultation")],
-        )
-        .await,
-    });
-    out.push(Case {
-        what: "checking in twice",
-        status: 409,
-        field: None,
-        rest: rest(
-            &clerk,
-            lang,
-            false,
-            "/api/v1/staff/check-in",
-            &json!({"code": code}),
-        )
-        .await,
-        page: server_fn(
-            &clerk,
-            lang,
-            app::api::staff::StaffCheckIn::PATH,
-            &[("place", "1"), ("code", code)],
-        )
-        .await,
-    });
-
-    // opening hours: a clerk may not see them
-    out.push(Case {
-        what: "a clerk's look at the opening hours",
-        status: 403,
-        field: None,
-        rest: rest(
-            &clerk,
-            lang,
-            true,
-            "/api/v1/staff/schedules?location_id=1",
-            &Value::Null,
-        )
-        .await,
-        page: server_fn(
-            &clerk,
-            lang,
-            app::api::staff::LoadSchedules::PATH,
-            &[("place", "1")],
-        )
-        .await,
-    });
-
-    // mediation: a wrong field
-    let request = json!({"applicant_name": "李梅", "applicant_phone": "555",
-        "other_party_name": "王强", "relation": "楼上邻居", "dispute_type": "neighbour",
-        "account": "楼上卫生间漏水到我家，多次协商未果，希望对方维修并赔偿损失。",
-        "location_id": 2, "consent": true});
-    out.push(Case {
-        what: "a mediation request with a wrong phone",
-        status: 422,
-        field: Some("applicant_phone"),
-        rest: rest(
-            &resident,
-            lang,
-            false,
-            "/api/v1/mediation-requests",
-            &request,
-        )
-        .await,
-        page: server_fn(
-            &resident,
-            lang,
-            app::api::mediation::FileMediation::PATH,
-            &[
-                ("applicant_name", "李梅"),
-                ("applicant_phone", "555"),
-                ("other_party_name", "王强"),
-                ("relation", "楼上邻居"),
-                ("dispute_type", "neighbour"),
-                (
-                    "account",
-                    "楼上卫生间漏水到我家，多次协商未果，希望对方维修并赔偿损失。",
-                ),
-                ("location_id", "2"),
-                ("consent", "on"),
-            ],
-        )
-        .await,
-    });
-
-    // statistics: a period that ends before it starts; a clerk's look at the district
-    out.push(Case {
-        what: "statistics over a backwards period",
-        status: 422,
-        field: Some("to"),
-        rest: rest(
-            &district,
-            lang,
-            true,
-            "/api/v1/stats?scope=district&from=2026-03-01&to=2026-01-01",
-            &Value::Null,
-        )
-        .await,
-        page: server_fn(
-            &district,
-            lang,
-            app::api::stats::LoadStats::PATH,
-            &[
-                ("scope", "district"),
-                ("from", "2026-03-01"),
-                ("to", "2026-01-01"),
-            ],
-        )
-        .await,
-    });
-    out.push(Case {
-        what: "a clerk's look at the district's statistics",
-        status: 403,
-        field: None,
-        rest: rest(
-            &clerk,
-            lang,
-            true,
-            "/api/v1/stats?scope=district&from=2026-01-01&to=2026-03-01",
-            &Value::Null,
-        )
-        .await,
-        page: server_fn(
-            &clerk,
-            lang,
-            app::api::stats::LoadStats::PATH,
-            &[
-                ("scope", "district"),
-                ("from", "2026-01-01"),
-                ("to", "2026-03-01"),
-            ],
-        )
-        .await,
-    });
+    for a in attempts {
+        out.push(Case {
+            what: a.what,
+            status: a.status,
+            field: a.field,
+            rest: rest(a.by, lang, &a.rest.0, a.rest.1.as_ref()).await,
+            page: server_fn(a.by, lang, a.page.0, &a.page.1).await,
+        });
+    }
     out
 }
 

@@ -16,32 +16,17 @@ async fn sign_in_sign_out_and_wrong_passwords() {
     assert_eq!(status, 401);
     assert_eq!(body["error"], "unauthorized");
 
-    let (status, body) = c
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "o1-clerk", "password": "wrong-one"}),
-        )
-        .await;
+    let (status, body) = c.login("o1-clerk", "wrong-one").await;
     assert_eq!(status, 401);
     assert_eq!(body["message"], "用户名或密码不正确");
-    let (status, same) = c
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "nobody", "password": "wrong-one"}),
-        )
-        .await;
+    let (status, same) = c.login("nobody", "wrong-one").await;
     assert_eq!(
         (status, &same["message"]),
         (401, &body["message"]),
         "unknown names look the same"
     );
 
-    let (status, me) = c
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "O1-Clerk", "password": "demo1234"}),
-        )
-        .await;
+    let (status, me) = c.login("O1-Clerk", "demo1234").await;
     assert_eq!(status, 200);
     assert_eq!(me["role"], "office_clerk");
     assert_eq!(me["location_id"], 1);
@@ -82,37 +67,53 @@ async fn password_change_and_login_throttling() {
         .await;
     assert_eq!(status, 204);
     let fresh = app.client();
-    let ok = fresh
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "o2-clerk", "password": "a-better-one"}),
-        )
-        .await;
+    let ok = fresh.login("o2-clerk", "a-better-one").await;
     assert_eq!(ok.0, 200);
 
     // ten tries a minute for one username, then 429 even with the right password
     let attacker = app.client();
     let mut statuses = Vec::new();
     for _ in 0..11 {
-        statuses.push(
-            attacker
-                .post(
-                    "/api/v1/staff/login",
-                    &json!({"username": "o3-head", "password": "guess-guess"}),
-                )
-                .await
-                .0,
-        );
+        statuses.push(attacker.login("o3-head", "guess-guess").await.0);
     }
     assert!(statuses[..9].iter().all(|s| *s == 401), "{statuses:?}");
     assert_eq!(statuses[10], 429);
-    let right = attacker
+    let right = attacker.login("o3-head", "demo1234").await;
+    assert_eq!(right.0, 429);
+}
+
+/// A staff request must come as JSON (a cross-site form cannot send it with the cookie),
+/// even from the portal's own site, and
+/// a value of the wrong type is refused on its field.
+#[tokio::test]
+async fn staff_requests_are_json_only_and_a_wrong_type_names_its_field() {
+    let app = spawn_app().await;
+    let c = app.signed_in("o1-clerk").await;
+    let r = c
+        .http
+        .post(format!("{}/api/v1/staff/walk-ins", app.base))
+        .header("content-type", "text/plain")
+        .header("origin", app.base.as_str())
+        .body(r#"{"location_id": 1, "service": "legal_consultation"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"], "bad_request", "{body}");
+    let (status, body) = c.walk_in(1, "legal_consultation").await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = c
         .post(
-            "/api/v1/staff/login",
-            &json!({"username": "o3-head", "password": "demo1234"}),
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": "one", "service": "legal_consultation"}),
         )
         .await;
-    assert_eq!(right.0, 429);
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (422, Some("location_id")),
+        "{body}"
+    );
 }
 
 const MONDAY_9: &str = "2026-12-07T09:00:00+08:00";
@@ -156,16 +157,12 @@ async fn authorisation_matrix() {
                 matches!(who, "district" | "o1-head" | "o1-clerk" | "room101"),
             ),
         ] {
-            let (_, entry) = admin
-                .post(
-                    "/api/v1/staff/walk-ins",
-                    &json!({"location_id": own, "service": service}),
-                )
-                .await;
+            let (_, entry) = admin.walk_in(own, service).await;
             let id = entry["id"].as_i64().unwrap();
             let (s, body) = c
-                .post(
-                    &format!("/api/v1/staff/queue/{id}/transfer"),
+                .queue_step(
+                    id,
+                    "transfer",
                     &json!({"service": to_service, "location_id": target}),
                 )
                 .await;
@@ -198,45 +195,21 @@ async fn authorisation_matrix() {
                 .await;
             check("GET queue", s);
             // walk-in
-            let (s, _) = c
-                .post(
-                    "/api/v1/staff/walk-ins",
-                    &json!({"location_id": place, "service": svc}),
-                )
-                .await;
+            let (s, _) = c.walk_in(place, svc).await;
             check("POST walk-ins", s);
             // call next (someone is waiting: the admin adds a walk-in first)
-            admin
-                .post(
-                    "/api/v1/staff/walk-ins",
-                    &json!({"location_id": place, "service": svc}),
-                )
-                .await;
-            let (s, _) = c
-                .post("/api/v1/staff/call-next", &json!({"location_id": place}))
-                .await;
+            admin.walk_in(place, svc).await;
+            let (s, _) = c.call_next(place, None).await;
             check("POST call-next", s);
             // a step on someone at the place
-            let (_, entry) = admin
-                .post(
-                    "/api/v1/staff/walk-ins",
-                    &json!({"location_id": place, "service": svc}),
-                )
-                .await;
+            let (_, entry) = admin.walk_in(place, svc).await;
             let id = entry["id"].as_i64().unwrap();
-            let (s, _) = c
-                .post(&format!("/api/v1/staff/queue/{id}/serve"), &json!({}))
-                .await;
+            let (s, _) = c.queue_step(id, "serve", &json!({})).await;
             check("POST queue/{id}/serve", s);
-            let (s, _) = c
-                .post(&format!("/api/v1/staff/queue/{id}/undo"), &json!({}))
-                .await;
+            let (s, _) = c.queue_step(id, "undo", &json!({})).await;
             check("POST queue/{id}/undo", s);
             let (s, _) = c
-                .post(
-                    &format!("/api/v1/staff/queue/{id}/transfer"),
-                    &json!({"service": "mediation"}),
-                )
+                .queue_step(id, "transfer", &json!({"service": "mediation"}))
                 .await;
             check("POST queue/{id}/transfer", s);
             // check-in of a booking of that day at the place
@@ -263,9 +236,7 @@ async fn authorisation_matrix() {
             app.set_now(monday_6am());
             let code = app.book(place, svc, &start, &next_phone()).await;
             app.set_now(day_now);
-            let (s, _) = c
-                .post("/api/v1/staff/check-in", &json!({"code": code}))
-                .await;
+            let (s, _) = c.check_in(&code).await;
             check("POST check-in", s);
             app.set_now(monday_6am());
             // opening hours: the office's head and the district only
@@ -300,75 +271,42 @@ async fn a_clerks_day_check_in_walk_in_call_serve_finish_and_undo() {
     let clerk = app.signed_in("o1-clerk").await;
     app.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 0, 50, 0).unwrap()); // 08:50
 
-    let (s, booked) = clerk
-        .post("/api/v1/staff/check-in", &json!({"code": code}))
-        .await;
+    let (s, booked) = clerk.check_in(&code).await;
     assert_eq!(s, 200, "{booked}");
     assert_eq!(booked["ticket"], "A001");
     assert_eq!(booked["state"], "waiting");
     assert_eq!(booked["phone"], "139****2222", "staff lists mask the phone");
-    let (s, again) = clerk
-        .post("/api/v1/staff/check-in", &json!({"code": code}))
-        .await;
+    let (s, again) = clerk.check_in(&code).await;
     assert_eq!(s, 409, "checked in twice: {again}");
 
-    let (s, walk) = clerk
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 1, "service": "legal_consultation"}),
-        )
-        .await;
+    let (s, walk) = clerk.walk_in(1, "legal_consultation").await;
     assert_eq!(s, 201);
     assert_eq!(walk["ticket"], "A002");
 
     // 08:50: the booked slot has not started, so the walk-in is called first
-    let (s, first) = clerk
-        .post(
-            "/api/v1/staff/call-next",
-            &json!({"location_id": 1, "desk": "1号窗口"}),
-        )
-        .await;
+    let (s, first) = clerk.call_next(1, Some("1号窗口")).await;
     assert_eq!(s, 200);
     assert_eq!(first["ticket"], "A002");
     assert_eq!(first["desk"], "1号窗口");
     let first_id = first["id"].as_i64().unwrap();
-    let (s, serving) = clerk
-        .post(&format!("/api/v1/staff/queue/{first_id}/serve"), &json!({}))
-        .await;
+    let (s, serving) = clerk.queue_step(first_id, "serve", &json!({})).await;
     assert_eq!((s, serving["state"].as_str()), (200, Some("serving")));
 
     // calling the next person leaves the one being served alone
-    let (s, second) = clerk
-        .post(
-            "/api/v1/staff/call-next",
-            &json!({"location_id": 1, "desk": "2号窗口"}),
-        )
-        .await;
+    let (s, second) = clerk.call_next(1, Some("2号窗口")).await;
     assert_eq!((s, second["ticket"].as_str()), (200, Some("A001")));
     let (_, q) = clerk.get("/api/v1/staff/queue?location_id=1").await;
-    let state_of = |t: &str| {
-        q["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["ticket"] == t)
-            .unwrap()["state"]
-            .clone()
-    };
+    let state_of = |t: &str| item(&q["entries"], "ticket", t)["state"].clone();
     assert_eq!(state_of("A002"), "serving");
     assert_eq!(state_of("A001"), "called");
 
     // finishing needs an outcome
-    let (s, body) = clerk
-        .post(
-            &format!("/api/v1/staff/queue/{first_id}/finish"),
-            &json!({}),
-        )
-        .await;
+    let (s, body) = clerk.queue_step(first_id, "finish", &json!({})).await;
     assert_eq!((s, body["field"].as_str()), (422, Some("outcome")));
     let (s, done) = clerk
-        .post(
-            &format!("/api/v1/staff/queue/{first_id}/finish"),
+        .queue_step(
+            first_id,
+            "finish",
             &json!({"outcome": "advice_given", "note": "讲解了劳动仲裁流程"}),
         )
         .await;
@@ -377,48 +315,27 @@ async fn a_clerks_day_check_in_walk_in_call_serve_finish_and_undo() {
         (200, Some("done"), Some("advice_given"))
     );
     // a misclick is undone: finished → serving again
-    let (s, undone) = clerk
-        .post(&format!("/api/v1/staff/queue/{first_id}/undo"), &json!({}))
-        .await;
+    let (s, undone) = clerk.queue_step(first_id, "undo", &json!({})).await;
     assert_eq!((s, undone["state"].as_str()), (200, Some("serving")));
-    let (s, _) = clerk
-        .post(&format!("/api/v1/staff/queue/{first_id}/undo"), &json!({}))
-        .await;
+    let (s, _) = clerk.queue_step(first_id, "undo", &json!({})).await;
     assert_eq!(s, 409, "only the last action can be undone");
     clerk
-        .post(
-            &format!("/api/v1/staff/queue/{first_id}/finish"),
+        .queue_step(
+            first_id,
+            "finish",
             &json!({"outcome": "referred_to_mediation"}),
         )
         .await;
 
     // the booked resident: serve and finish; the booking follows
     let second_id = second["id"].as_i64().unwrap();
-    clerk
-        .post(
-            &format!("/api/v1/staff/queue/{second_id}/serve"),
-            &json!({}),
-        )
-        .await;
+    clerk.queue_step(second_id, "serve", &json!({})).await;
     let (s, _) = clerk
-        .post(
-            &format!("/api/v1/staff/queue/{second_id}/finish"),
-            &json!({"outcome": "advice_given"}),
-        )
+        .queue_step(second_id, "finish", &json!({"outcome": "advice_given"}))
         .await;
     assert_eq!(s, 200);
-    let (_, booking) = app
-        .client()
-        .get(&format!("/api/v1/bookings/{code}?phone=13911112222"))
-        .await;
-    assert_eq!(booking["state"], "done");
-    assert_eq!(
-        clerk
-            .post("/api/v1/staff/call-next", &json!({"location_id": 1}))
-            .await
-            .0,
-        204
-    );
+    assert_eq!(app.booking_state(&code, "13911112222").await, "done");
+    assert_eq!(clerk.call_next(1, None).await.0, 204);
 
     // every action is in the audit log, readable by the auditor only
     let (s, log) = app
@@ -460,12 +377,7 @@ async fn only_the_counsellor_sees_psychology_topics() {
         assert_eq!(s, 200, "{who}");
         // everyone at the place sees that the booking exists (to check the resident in);
         // its topic only the counsellor
-        let b = q["bookings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["code"] == code.as_str())
-            .unwrap_or_else(|| panic!("{who} does not list the booking"));
+        let b = item(&q["bookings"], "code", code.as_str());
         assert_eq!(b["topic"].is_string(), sees, "{who}: {b}");
     }
 }
@@ -477,13 +389,7 @@ async fn a_no_show_is_marked_after_the_grace_period_and_can_be_reverted() {
         .book(1, "legal_consultation", MONDAY_9, "13955556666")
         .await;
     let clerk = app.signed_in("o1-clerk").await;
-    let state = || async {
-        app.client()
-            .get(&format!("/api/v1/bookings/{code}?phone=13955556666"))
-            .await
-            .1["state"]
-            .clone()
-    };
+    let state = || app.booking_state(&code, "13955556666");
     let nine = Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap();
     // the server applies the rule every minute (every second in tests)
     app.set_now(nine + Duration::minutes(14));
@@ -494,23 +400,18 @@ async fn a_no_show_is_marked_after_the_grace_period_and_can_be_reverted() {
     assert_eq!(s, 409, "nothing to revert yet");
     assert_eq!(state().await, "booked");
     app.set_now(nine + Duration::minutes(16));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while state().await != "no_show" {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not marked after the grace period"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    }
+    app.await_no_shows(
+        &[(&code, "13955556666")],
+        "not marked after the grace period",
+    )
+    .await;
     let (s, _) = clerk
         .post(&format!("/api/v1/staff/no-shows/{code}/revert"), &json!({}))
         .await;
     assert_eq!(s, 204);
     assert_eq!(state().await, "booked");
     // a late arrival may also simply check in
-    let (s, e) = clerk
-        .post("/api/v1/staff/check-in", &json!({"code": code}))
-        .await;
+    let (s, e) = clerk.check_in(&code).await;
     assert_eq!((s, e["state"].as_str()), (200, Some("waiting")));
 }
 
@@ -525,25 +426,11 @@ async fn a_no_show_is_reverted_only_by_those_who_serve_its_service() {
     let psychology = app.book(3, "psychology", TUESDAY_1330, "13955550002").await;
     // Tuesday 14:00: both are past the grace period
     app.set_now(Utc.with_ymd_and_hms(2026, 12, 8, 6, 0, 0).unwrap());
-    let state = |code: String, phone: &'static str| {
-        let c = app.client();
-        async move {
-            c.get(&format!("/api/v1/bookings/{code}?phone={phone}"))
-                .await
-                .1["state"]
-                .clone()
-        }
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while state(consultation.clone(), "13955550001").await != "no_show"
-        || state(psychology.clone(), "13955550002").await != "no_show"
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not marked after the grace period"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    }
+    app.await_no_shows(
+        &[(&consultation, "13955550001"), (&psychology, "13955550002")],
+        "not marked after the grace period",
+    )
+    .await;
     let revert = |who: &'static str, code: String| {
         let app = &app;
         async move {
@@ -581,41 +468,21 @@ async fn the_public_display_never_shows_psychology_tickets() {
     let app = spawn_app().await;
     let code = app.book(3, "psychology", TUESDAY_1330, "13966660001").await;
     app.set_now(Utc.with_ymd_and_hms(2026, 12, 8, 5, 20, 0).unwrap()); // Tuesday 13:20
-    let mut stream = reqwest::get(format!("{}/api/v1/display/3/events", app.base))
-        .await
-        .unwrap();
-    assert_eq!(stream.status().as_u16(), 200);
-    event_containing(
-        &mut stream,
-        "event: board",
-        std::time::Duration::from_secs(2),
-    )
-    .await;
+    let (mut stream, _) = app.display_events(3).await;
 
     let psy = app.signed_in("psy").await;
-    let (s, entry) = psy
-        .post("/api/v1/staff/check-in", &json!({"code": code}))
-        .await;
+    let (s, entry) = psy.check_in(&code).await;
     assert_eq!(s, 200, "{entry}");
     // the staff side keeps the real service and its own numbering
     assert_eq!(entry["ticket"], "F001");
     let (_, q) = psy.get("/api/v1/staff/queue?location_id=3").await;
-    let mine = q["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["ticket"] == "F001")
-        .unwrap_or_else(|| panic!("the counsellor sees the ticket: {q}"));
+    // the counsellor sees the ticket
+    let mine = item(&q["entries"], "ticket", "F001");
     assert_eq!(mine["service"], "psychology", "{mine}");
 
     // a consultation walk-in after it: the board's next event must show it, and only it
     let clerk = app.signed_in("o3-clerk").await;
-    let (s, walk) = clerk
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 3, "service": "legal_consultation"}),
-        )
-        .await;
+    let (s, walk) = clerk.walk_in(3, "legal_consultation").await;
     assert_eq!((s, walk["ticket"].as_str()), (201, Some("A001")));
     let shown = event_containing(&mut stream, "A001", std::time::Duration::from_secs(2)).await;
     let leaks = |text: &str| -> Vec<&'static str> {
@@ -644,12 +511,7 @@ async fn the_public_display_never_shows_psychology_tickets() {
     );
 
     // the counsellor fetches the client: the call is not on the board either
-    let (s, called) = psy
-        .post(
-            "/api/v1/staff/call-next",
-            &json!({"location_id": 3, "desk": "心理咨询室"}),
-        )
-        .await;
+    let (s, called) = psy.call_next(3, Some("心理咨询室")).await;
     assert_eq!(
         (s, called["ticket"].as_str()),
         (200, Some("F001")),
@@ -677,25 +539,14 @@ async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
         .await;
     app.set_now(Utc.with_ymd_and_hms(2026, 12, 7, 1, 5, 0).unwrap()); // 09:05
     let clerk = app.signed_in("o1-clerk").await;
-    let mut stream = reqwest::get(format!("{}/api/v1/display/1/events", app.base))
-        .await
-        .unwrap();
-    assert_eq!(stream.status().as_u16(), 200);
+    let (mut stream, first) = app.display_events(1).await;
     assert!(stream.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/event-stream"));
-    let first = event_containing(
-        &mut stream,
-        "event: board",
-        std::time::Duration::from_secs(2),
-    )
-    .await;
     assert!(first.contains("\"calling\":[]"), "{first}");
 
-    clerk
-        .post("/api/v1/staff/check-in", &json!({"code": code}))
-        .await;
+    clerk.check_in(&code).await;
     let shown = event_containing(
         &mut stream,
         "\"next\":[\"A001\"]",
@@ -706,12 +557,7 @@ async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
         !shown.contains("测试居民") && !shown.contains("1397777"),
         "no personal data: {shown}"
     );
-    clerk
-        .post(
-            "/api/v1/staff/call-next",
-            &json!({"location_id": 1, "desk": "2号窗口"}),
-        )
-        .await;
+    clerk.call_next(1, Some("2号窗口")).await;
     let called = event_containing(
         &mut stream,
         "\"ticket\":\"A001\"",
@@ -722,12 +568,7 @@ async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
 
     // another place's changes do not reach this display, and unknown places are 404
     let other = app.signed_in("o2-clerk").await;
-    other
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 2, "service": "legal_consultation"}),
-        )
-        .await;
+    other.walk_in(2, "legal_consultation").await;
     assert_eq!(
         reqwest::get(format!("{}/api/v1/display/999999/events", app.base))
             .await
@@ -742,64 +583,44 @@ async fn the_display_stream_shows_each_call_at_once_and_no_personal_data() {
 async fn a_person_is_handed_over_to_mediation_with_a_new_ticket() {
     let app = spawn_app().await;
     let clerk = app.signed_in("o1-clerk").await;
-    let (_, walk) = clerk
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 1, "service": "legal_consultation"}),
-        )
-        .await;
+    let (_, walk) = clerk.walk_in(1, "legal_consultation").await;
     let id = walk["id"].as_i64().unwrap();
-    let (s, body) = clerk
-        .post(&format!("/api/v1/staff/queue/{id}/transfer"), &json!({}))
-        .await;
+    let (s, body) = clerk.queue_step(id, "transfer", &json!({})).await;
     assert_eq!((s, body["field"].as_str()), (422, Some("service")));
     let (s, moved) = clerk
-        .post(
-            &format!("/api/v1/staff/queue/{id}/transfer"),
-            &json!({"service": "mediation"}),
-        )
+        .queue_step(id, "transfer", &json!({"service": "mediation"}))
         .await;
     assert_eq!(s, 200, "{moved}");
     assert_eq!(moved["ticket"], "B001");
     assert_eq!(moved["state"], "waiting");
     let (_, q) = clerk.get("/api/v1/staff/queue?location_id=1").await;
-    let state_of = |t: &str| {
-        q["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["ticket"] == t)
-            .unwrap()["state"]
-            .clone()
-    };
+    let state_of = |t: &str| item(&q["entries"], "ticket", t)["state"].clone();
     assert_eq!(state_of("A001"), "transferred");
     assert_eq!(state_of("B001"), "waiting");
     // an unknown place is no destination, nor one outside the clerk's office: the clerk
     // does not work there (a workroom of the office is fine)
-    let (_, walk2) = clerk
-        .post(
-            "/api/v1/staff/walk-ins",
-            &json!({"location_id": 1, "service": "legal_consultation"}),
-        )
-        .await;
+    let (_, walk2) = clerk.walk_in(1, "legal_consultation").await;
     let id2 = walk2["id"].as_i64().unwrap();
     let (s, _) = clerk
-        .post(
-            &format!("/api/v1/staff/queue/{id2}/transfer"),
+        .queue_step(
+            id2,
+            "transfer",
             &json!({"service": "mediation", "location_id": 999999}),
         )
         .await;
     assert_eq!(s, 422);
     let (s, _) = clerk
-        .post(
-            &format!("/api/v1/staff/queue/{id2}/transfer"),
+        .queue_step(
+            id2,
+            "transfer",
             &json!({"service": "legal_consultation", "location_id": 2}),
         )
         .await;
     assert_eq!(s, 403, "another office's desk");
     let (s, there) = clerk
-        .post(
-            &format!("/api/v1/staff/queue/{id2}/transfer"),
+        .queue_step(
+            id2,
+            "transfer",
             &json!({"service": "legal_consultation", "location_id": 101}),
         )
         .await;
@@ -833,8 +654,7 @@ async fn a_schedule_change_lists_the_bookings_it_cancels_before_saving() {
             "13910000003",
         )
         .await;
-    let no_mondays = json!({"location_id": 1, "service": "legal_consultation",
-        "sessions": ["tue-fri 09:00-11:30 30min x2"]});
+    let no_mondays = hours_without_mondays(false);
 
     // only the office's head (and the district) may change its hours
     let clerk = app.signed_in("o1-clerk").await;
@@ -883,33 +703,20 @@ async fn a_schedule_change_lists_the_bookings_it_cancels_before_saving() {
     let mut expected = vec![a.clone(), b.clone()];
     expected.sort();
     assert_eq!(listed, expected);
-    let state = |code: String, phone: &'static str| {
-        let c = app.client();
-        async move {
-            c.get(&format!("/api/v1/bookings/{code}?phone={phone}"))
-                .await
-                .1["state"]
-                .clone()
-        }
-    };
     assert_eq!(
-        state(a.clone(), "13910000001").await,
+        app.booking_state(&a, "13910000001").await,
         "booked",
         "nothing changed yet"
     );
 
     // confirmed: saved, the two cancelled (kept in the records), Tuesday untouched
     let (s, body) = head
-        .post(
-            "/api/v1/staff/schedules",
-            &json!({"location_id": 1, "service": "legal_consultation",
-                "sessions": ["tue-fri 09:00-11:30 30min x2"], "confirm": true}),
-        )
+        .post("/api/v1/staff/schedules", &hours_without_mondays(true))
         .await;
     assert_eq!(s, 200, "{body}");
     assert_eq!(body["cancelled"].as_array().unwrap().len(), 2);
-    assert_eq!(state(a, "13910000001").await, "cancelled");
-    assert_eq!(state(tuesday.clone(), "13910000003").await, "booked");
+    assert_eq!(app.booking_state(&a, "13910000001").await, "cancelled");
+    assert_eq!(app.booking_state(&tuesday, "13910000003").await, "booked");
     let (_, slots) = app
         .client()
         .get("/api/v1/locations/1/slots?service=legal_consultation&from=2026-12-14&to=2026-12-15")
@@ -935,5 +742,8 @@ async fn a_schedule_change_lists_the_bookings_it_cancels_before_saving() {
     confirmed["confirm"] = json!(true);
     let (s, _) = head.post("/api/v1/staff/closures", &confirmed).await;
     assert_eq!(s, 200);
-    assert_eq!(state(tuesday, "13910000003").await, "cancelled");
+    assert_eq!(
+        app.booking_state(&tuesday, "13910000003").await,
+        "cancelled"
+    );
 }

@@ -33,21 +33,9 @@ async fn a_password_change_ends_every_other_session_of_the_account() {
     assert_eq!(me(&phone).await, 401, "the other session has ended");
     assert_eq!(me(&colleague).await, 200, "other accounts are untouched");
     // the old password no longer signs in, the new one does
-    let (status, _) = app
-        .client()
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "o1-clerk", "password": "demo1234"}),
-        )
-        .await;
+    let (status, _) = app.client().login("o1-clerk", "demo1234").await;
     assert_eq!(status, 401);
-    let (status, _) = app
-        .client()
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "o1-clerk", "password": "a-new-pass-2026"}),
-        )
-        .await;
+    let (status, _) = app.client().login("o1-clerk", "a-new-pass-2026").await;
     assert_eq!(status, 200);
 }
 
@@ -89,13 +77,7 @@ async fn disabling_an_account_ends_its_sessions_at_once_and_every_change_is_audi
     let staff = app.staff().await;
     staff.set_disabled("o3-clerk", true).await.unwrap();
     assert_eq!(me(&clerk).await, 401, "signed out at the next request");
-    let (status, _) = app
-        .client()
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "o3-clerk", "password": "demo1234"}),
-        )
-        .await;
+    let (status, _) = app.client().login("o3-clerk", "demo1234").await;
     assert_eq!(status, 401, "a disabled account cannot sign in");
 
     staff.set_disabled("o3-clerk", false).await.unwrap();
@@ -219,13 +201,7 @@ async fn the_user_commands_disable_enable_reset_and_list_accounts_of_a_running_p
     let (ok, out) = user_command(&app, &["reset-password", "o4-clerk"], "a-fresh-start-26\n");
     assert!(ok, "{out}");
     assert_eq!(me(&clerk).await, 401, "the reset ended the session");
-    let (status, _) = app
-        .client()
-        .post(
-            "/api/v1/staff/login",
-            &json!({"username": "o4-clerk", "password": "a-fresh-start-26"}),
-        )
-        .await;
+    let (status, _) = app.client().login("o4-clerk", "a-fresh-start-26").await;
     assert_eq!(status, 200, "the new password signs in");
     let (ok, _) = user_command(&app, &["disable", "nobody-here"], "");
     assert!(!ok, "an unknown account is an error");

@@ -83,12 +83,7 @@ async fn hand_made_day(app: &TestApp) -> String {
         .await;
     // one cancelled (its seat goes to B3), one moved from 09:00 to 09:30
     let resident = app.client();
-    let (s, _) = resident
-        .post(
-            &format!("/api/v1/bookings/{b2}/cancel"),
-            &json!({"phone": "13900000002"}),
-        )
-        .await;
+    let (s, _) = resident.on_booking(&b2, "cancel", "13900000002").await;
     assert_eq!(s, 200);
     let b3 = app
         .book(
@@ -174,77 +169,33 @@ async fn hand_made_day(app: &TestApp) -> String {
     .await;
     // B4 does not come: the server marks it after the grace period
     at(app, 7, 10, 20);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app
-        .client()
-        .get(&format!("/api/v1/bookings/{b4}?phone=13900000004"))
-        .await
-        .1["state"]
-        != "no_show"
-    {
-        assert!(std::time::Instant::now() < deadline, "B4 not marked");
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    }
+    app.await_no_shows(&[(&b4, "13900000004")], "B4 not marked")
+        .await;
 
     // mediation at 大宁路: one case of each outcome, an open IP case, a refusal, a new request
-    let me = clerk.get("/api/v1/staff/me").await.1["id"]
-        .as_i64()
-        .unwrap();
-    let to_session = [
-        json!({"action": "accept"}),
-        json!({"action": "assign_mediator", "mediator_id": me}),
-        json!({"action": "invite_other_party"}),
-        json!({"action": "other_party_agrees"}),
-        json!({"action": "schedule_session", "location_id": 2, "start": "2026-12-08T10:00:00+08:00"}),
-    ];
-    let with = |last: Value| -> Vec<Value> {
-        let mut v = to_session.to_vec();
-        v.push(last);
-        v
-    };
-    case(
-        app,
-        "neighbour",
-        &with(json!({"action": "conclude", "outcome":
-        {"kind": "written_agreement", "amount": 500000, "terms": "赔偿5000元"}})),
-        &clerk,
-    )
-    .await;
-    case(
-        app,
-        "family",
-        &with(json!({"action": "conclude", "outcome":
-        {"kind": "oral_agreement", "terms": "互相谅解"}})),
-        &clerk,
-    )
-    .await;
-    case(
-        app,
-        "property",
-        &with(json!({"action": "conclude", "outcome":
-        {"kind": "failed", "reason": "分歧太大"}})),
-        &clerk,
-    )
-    .await;
-    case(
-        app,
-        "labour",
-        &with(json!({"action": "conclude", "outcome": {"kind": "referred", "channel": "court"}})),
-        &clerk,
-    )
-    .await;
-    case(
-        app,
-        "family",
-        &[
-            json!({"action": "accept"}),
-            json!({"action": "assign_mediator", "mediator_id": me}),
-            json!({"action": "invite_other_party"}),
-            json!({"action": "other_party_refuses"}),
-        ],
-        &clerk,
-    )
-    .await;
+    let intake = intake_steps(clerk.my_id().await);
+    // concluded after a session: each outcome once
+    for (dispute, outcome) in [
+        (
+            "neighbour",
+            json!({"kind": "written_agreement", "amount": 500000, "terms": "赔偿5000元"}),
+        ),
+        (
+            "family",
+            json!({"kind": "oral_agreement", "terms": "互相谅解"}),
+        ),
+        ("property", json!({"kind": "failed", "reason": "分歧太大"})),
+        ("labour", json!({"kind": "referred", "channel": "court"})),
+    ] {
+        let mut steps = intake.to_vec();
+        steps.push(json!({"action": "schedule_session", "location_id": 2, "start": "2026-12-08T10:00:00+08:00"}));
+        steps.push(json!({"action": "conclude", "outcome": outcome}));
+        case(app, dispute, &steps, &clerk).await;
+    }
+    // the other party refuses after the invitation
+    let mut refused = intake[..3].to_vec();
+    refused.push(json!({"action": "other_party_refuses"}));
+    case(app, "family", &refused, &clerk).await;
     case(app, "ip", &[json!({"action": "accept"})], &clerk).await;
     case(
         app,
@@ -260,15 +211,7 @@ async fn hand_made_day(app: &TestApp) -> String {
     for day in [8, 11] {
         at(app, day, 13, 25);
         let (_, q) = psy.get("/api/v1/staff/queue?location_id=3").await;
-        let code = q["bookings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["state"] == "booked")
-            .unwrap()["code"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let code = &item(&q["bookings"], "state", "booked")["code"];
         step(&psy, "/api/v1/staff/check-in", json!({"code": code})).await;
         at(app, day, 13, 30);
         let e = call_next(&psy, 3).await; // waited 5
@@ -278,12 +221,7 @@ async fn hand_made_day(app: &TestApp) -> String {
 }
 
 fn service<'a>(figures: &'a Value, code: &str) -> &'a Value {
-    figures["bookings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["service"] == code)
-        .unwrap_or_else(|| panic!("no {code} in {figures}"))
+    item(&figures["bookings"], "service", code)
 }
 
 fn ratio(v: &Value) -> (u64, u64, Option<&str>) {
@@ -368,16 +306,7 @@ async fn every_figure_of_a_hand_made_month() {
             ("department".into(), 0)
         ]
     );
-    let by_type = |t: &str| {
-        m["by_type"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["key"] == t)
-            .unwrap()["count"]
-            .as_u64()
-            .unwrap()
-    };
+    let by_type = |t: &str| item(&m["by_type"], "key", t)["count"].as_u64().unwrap();
     assert_eq!(
         (
             by_type("neighbour"),
@@ -411,15 +340,7 @@ async fn every_figure_of_a_hand_made_month() {
         .get("/api/v1/stats?scope=district&from=2026-12-01&to=2026-12-31")
         .await;
     assert_eq!(s, 200);
-    let row = |id: i64| {
-        all["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["location_id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let row = |id: i64| item(&all["rows"], "location_id", id).clone();
     assert_eq!(all["rows"].as_array().unwrap().len(), 14);
     assert_eq!(row(2)["figures"], d["figures"]);
     let psychology = service(&row(3)["figures"], "psychology").clone();
@@ -456,10 +377,7 @@ async fn every_figure_of_a_hand_made_month() {
     // a later change shows at once: cancelling the booking ahead
     let (s, _) = app
         .client()
-        .post(
-            &format!("/api/v1/bookings/{ahead}/cancel"),
-            &json!({"phone": "13900000005"}),
-        )
+        .on_booking(&ahead, "cancel", "13900000005")
         .await;
     assert_eq!(s, 200);
     let (_, after) = head
@@ -527,15 +445,9 @@ async fn exports_lay_the_figures_out_as_ledgers() {
     let app = spawn_app().await;
     hand_made_day(&app).await;
     let head = app.signed_in("o2-head").await;
-    let url = |path: &str| format!("{}{path}", app.base);
     let r = head
-        .http
-        .get(url(
-            "/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31&ledger=mediation",
-        ))
-        .send()
-        .await
-        .unwrap();
+        .fetch("/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31&ledger=mediation")
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -562,13 +474,8 @@ async fn exports_lay_the_figures_out_as_ledgers() {
         .any(|l| l.starts_with("大宁路街道司法所,8,1,6,2")));
 
     let services = head
-        .http
-        .get(url(
-            "/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31",
-        ))
-        .send()
+        .fetch("/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -590,13 +497,8 @@ async fn exports_lay_the_figures_out_as_ledgers() {
     assert_eq!((s, body["field"].as_str()), (422, Some("ledger")));
 
     let r = head
-        .http
-        .get(url(
-            "/api/v1/stats/export.xlsx?scope=2&from=2026-12-01&to=2026-12-31",
-        ))
-        .send()
-        .await
-        .unwrap();
+        .fetch("/api/v1/stats/export.xlsx?scope=2&from=2026-12-01&to=2026-12-31")
+        .await;
     assert_eq!(r.status(), 200);
     let bytes = r.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"PK", "an xlsx file is a zip archive");

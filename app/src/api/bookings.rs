@@ -15,8 +15,8 @@ pub(crate) mod ssr {
     use crate::api::common::AppError;
     use crate::device;
     use crate::model::{
-        AlternativeChoice, BookingSummary, BookingView, HistoryLine, Rejection, SlotChoice,
-        SlotPicker,
+        AlternativeChoice, BookingSummary, BookingView, FormOutcome, HistoryLine, Rejection,
+        SlotChoice, SlotPicker,
     };
     use backend::booking::{Alternative, BookingError, SlotAvailability};
     use backend::store::BookingRecord;
@@ -160,6 +160,22 @@ pub(crate) mod ssr {
         })
     }
 
+    /// The refusal of a booking this device does not hold: the words of an unknown code.
+    pub fn not_held() -> Rejection {
+        Rejection::refused(backend::UseCaseError::message(
+            &BookingError::NotFound,
+            crate::i18n::lang(),
+        ))
+    }
+
+    /// Keeps the booking `code` on this device and goes on to its page (`query` after its
+    /// address).
+    pub async fn keep_and_open(code: &str, query: &str) -> Result<FormOutcome, AppError> {
+        device::remember(&device::session().await?, code).await?;
+        crate::redirect::to(&format!("/bookings/{code}{query}"));
+        Ok(FormOutcome::Done)
+    }
+
     /// The booking if this device holds it; `None` otherwise (the page then asks for the phone).
     pub async fn held(code: &str) -> Result<Option<BookingRecord>, AppError> {
         let Ok(code) = BookingCode::parse(code) else {
@@ -245,7 +261,7 @@ pub async fn book_slot(
     youth: Option<String>,
     consent: Option<String>,
 ) -> Result<FormOutcome, AppError> {
-    use crate::device::{self, Flash};
+    use crate::device::Flash;
     use crate::model::{BookingFlash, FieldMessage, Rejection};
     use backend::booking::BookingRequest;
     use domain::booking::ResidentForm;
@@ -299,11 +315,7 @@ pub async fn book_slot(
         consent: form.consent,
     };
     match ssr::bookings()?.book(&request).await {
-        Ok(record) => {
-            device::remember(&device::session().await?, &record.code).await?;
-            crate::redirect::to(&format!("/bookings/{}?new=1", record.code));
-            Ok(FormOutcome::Done)
-        }
+        Ok(record) => ssr::keep_and_open(&record.code, "?new=1").await,
         Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
     }
 }
@@ -332,17 +344,11 @@ pub async fn my_bookings() -> Result<Vec<BookingSummary>, AppError> {
 pub async fn booking_detail(
     code: String,
 ) -> Result<Option<(BookingView, Option<crate::model::Rejection>)>, AppError> {
-    use crate::device::{self, Flash};
     let Some(record) = ssr::held(&code).await? else {
         return Ok(None);
     };
     let view = ssr::view(&ssr::bookings()?, &record).await?;
-    let wanted = view.code.clone();
-    let notice = device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == wanted => Some(rejection),
-        _ => None,
-    })
-    .await?;
+    let notice = crate::api::common::take_notice(&view.code).await?;
     Ok(Some((view, notice)))
 }
 
@@ -365,7 +371,7 @@ pub async fn lookup_flash() -> Result<Option<(String, String, crate::model::Reje
 /// codes and wrong phone numbers get the same answer.
 #[server]
 pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, AppError> {
-    use crate::device::{self, Flash};
+    use crate::device::Flash;
     let back_to = "/bookings#lookup".to_string();
     let keep = {
         let (code, phone) = (code.clone(), phone.clone());
@@ -379,11 +385,7 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Ap
         return crate::api::common::reject(r, back_to, keep).await;
     }
     match ssr::bookings()?.find(&code, &phone).await {
-        Ok(record) => {
-            device::remember(&device::session().await?, &record.code).await?;
-            crate::redirect::to(&format!("/bookings/{}", record.code));
-            Ok(FormOutcome::Done)
-        }
+        Ok(record) => ssr::keep_and_open(&record.code, "").await,
         Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
     }
 }
@@ -391,27 +393,17 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Ap
 /// Cancels a booking this device holds. It stays in the records as cancelled.
 #[server]
 pub async fn cancel_booking(code: String) -> Result<FormOutcome, AppError> {
-    use crate::device::Flash;
-    use crate::model::Rejection;
     let shown = ssr::shown_code(&code);
     let back_to = format!("/bookings/{}", crate::redirect::segment(code.trim()));
-    let keep = {
-        let code = shown.clone();
-        move |rejection| Flash::Notice { code, rejection }
-    };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(backend::UseCaseError::message(
-            &backend::booking::BookingError::NotFound,
-            crate::i18n::lang(),
-        ));
-        return crate::api::common::reject(r, back_to, keep).await;
+        return crate::api::common::reject_noting(ssr::not_held(), back_to, shown).await;
     };
     match ssr::bookings()?.cancel(&record.code, &record.phone).await {
         Ok(_) => {
             crate::redirect::to(&format!("/bookings/{}?cancelled=1", record.code));
             Ok(FormOutcome::Done)
         }
-        Err(e) => crate::api::common::reject(ssr::rejection(e)?, back_to, keep).await,
+        Err(e) => crate::api::common::reject_noting(ssr::rejection(e)?, back_to, shown).await,
     }
 }
 
@@ -422,7 +414,6 @@ pub async fn reschedule_page(
     day: Option<String>,
     time: Option<String>,
 ) -> Result<Option<RescheduleData>, AppError> {
-    use crate::device::{self, Flash};
     let Some(record) = ssr::held(&code).await? else {
         return Ok(None);
     };
@@ -444,11 +435,7 @@ pub async fn reschedule_page(
         _ => vec![],
     };
     let shown = ssr::shown_code(&record.code);
-    let flash = device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == shown => Some(rejection),
-        _ => None,
-    })
-    .await?;
+    let flash = crate::api::common::take_notice(&shown).await?;
     Ok(Some(RescheduleData {
         booking: ssr::view(&bookings, &record).await?,
         picker,
@@ -460,24 +447,14 @@ pub async fn reschedule_page(
 /// Moves a booking this device holds to another free slot of the same place and service.
 #[server]
 pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutcome, AppError> {
-    use crate::device::Flash;
-    use crate::model::Rejection;
     let shown = ssr::shown_code(&code);
     let back_to = format!(
         "/bookings/{}/reschedule{}",
         crate::redirect::segment(code.trim()),
         ssr::slot_query(&start)
     );
-    let keep = {
-        let code = shown.clone();
-        move |rejection| Flash::Notice { code, rejection }
-    };
     let Some(record) = ssr::held(&code).await? else {
-        let r = Rejection::refused(backend::UseCaseError::message(
-            &backend::booking::BookingError::NotFound,
-            crate::i18n::lang(),
-        ));
-        return crate::api::common::reject(r, back_to, keep).await;
+        return crate::api::common::reject_noting(ssr::not_held(), back_to, shown).await;
     };
     match ssr::bookings()?
         .reschedule(&record.code, &record.phone, &start)
@@ -492,7 +469,7 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
             // a move stays at the same place
             r.alternatives
                 .retain(|a| a.location_id == record.location_id.0);
-            crate::api::common::reject(r, back_to, keep).await
+            crate::api::common::reject_noting(r, back_to, shown).await
         }
     }
 }

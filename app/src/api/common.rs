@@ -152,6 +152,37 @@ mod ssr {
         }
     }
 
+    /// A form that went through: with JavaScript off, the browser goes on to `to` (a
+    /// hydrated page updates itself).
+    pub async fn done(to: &str) -> Result<FormOutcome, AppError> {
+        if device::is_plain_form_post().await {
+            crate::redirect::to(to);
+        }
+        Ok(FormOutcome::Done)
+    }
+
+    /// A rejected form whose refusal the page at `back_to` shows as its notice `key`.
+    pub async fn reject_noting(
+        rejection: Rejection,
+        back_to: String,
+        key: String,
+    ) -> Result<FormOutcome, AppError> {
+        reject(rejection, back_to, move |rejection| Flash::Notice {
+            code: key,
+            rejection,
+        })
+        .await
+    }
+
+    /// The notice `key` kept for the page being shown (JavaScript off), taken once.
+    pub async fn take_notice(key: &str) -> Result<Option<Rejection>, AppError> {
+        device::take_flash(|f| match f {
+            Flash::Notice { code, rejection } if code == key => Some(rejection),
+            _ => None,
+        })
+        .await
+    }
+
     /// A rejected form: returned to a hydrated page; with JavaScript off, kept for the page
     /// the browser is sent back to.
     pub async fn reject(

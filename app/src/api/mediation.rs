@@ -11,13 +11,21 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use crate::api::common::AppError;
-    use crate::model::{CaseProgressView, SessionLine};
+    use crate::model::{CaseProgressView, FormOutcome, SessionLine};
     use backend::mediation::CaseProgress;
     use backend::Mediation;
     use domain::slots::to_local;
 
     pub fn mediation() -> Result<Mediation, AppError> {
         crate::api::common::context("mediation")
+    }
+
+    /// Keeps the case `code` on this device and goes on to its page (`query` after its
+    /// address).
+    pub async fn keep_and_open(code: &str, query: &str) -> Result<FormOutcome, AppError> {
+        crate::device::remember_case(&crate::device::session().await?, code).await?;
+        crate::redirect::to(&format!("/mediation/{code}{query}"));
+        Ok(FormOutcome::Done)
     }
 
     pub fn view(p: CaseProgress) -> CaseProgressView {
@@ -106,7 +114,7 @@ pub async fn file_mediation(
     consent: Option<String>,
 ) -> Result<FormOutcome, AppError> {
     use crate::api::common::{reject, throttled};
-    use crate::device::{self, Flash};
+    use crate::device::Flash;
     use crate::model::MediationFlash;
     use domain::mediation::MediationForm;
     let form = MediationForm {
@@ -132,11 +140,7 @@ pub async fn file_mediation(
         return reject(r, back_to, keep).await;
     }
     match ssr::mediation()?.submit(&form).await {
-        Ok(case) => {
-            device::remember_case(&device::session().await?, &case.code).await?;
-            crate::redirect::to(&format!("/mediation/{}?new=1", case.code));
-            Ok(FormOutcome::Done)
-        }
+        Ok(case) => ssr::keep_and_open(&case.code, "?new=1").await,
         Err(e) => reject(crate::api::common::rejection(&e)?, back_to, keep).await,
     }
 }
@@ -195,7 +199,7 @@ pub async fn case_lookup_flash(
 #[server]
 pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, AppError> {
     use crate::api::common::{reject, throttled};
-    use crate::device::{self, Flash};
+    use crate::device::Flash;
     use crate::model::Rejection;
     let back_to = "/mediation#lookup".to_string();
     let keep = {
@@ -210,12 +214,7 @@ pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, AppEr
         return reject(r, back_to, keep).await;
     }
     match ssr::mediation()?.progress(&code, &phone).await {
-        Ok(p) => {
-            let plain = p.code.clone();
-            device::remember_case(&device::session().await?, &plain).await?;
-            crate::redirect::to(&format!("/mediation/{plain}"));
-            Ok(FormOutcome::Done)
-        }
+        Ok(p) => ssr::keep_and_open(&p.code, "").await,
         Err(backend::mediation::MediationError::NotFound) => {
             let r = Rejection::refused(crate::i18n::t(crate::i18n::Msg::CaseNotFound));
             reject(r, back_to, keep).await

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::api::common::AppError;
-    use crate::device::{self, Flash};
     use crate::model::{ExpectedLine, FormOutcome, PlaceCard, QueueLine, Rejection, StaffQueue};
     use backend::queue::{DayQueue, QueueError};
     use domain::queue::QueueState;
@@ -32,23 +31,13 @@ mod ssr {
 
     /// A refused action: returned to a hydrated page, kept for the next page otherwise.
     pub async fn refuse(place: i64, r: Rejection) -> Result<FormOutcome, AppError> {
-        if device::is_plain_form_post().await {
-            device::save_flash(Flash::Notice {
-                code: notice_key(place),
-                rejection: r.clone(),
-            })
-            .await?;
-            crate::redirect::to(&format!("/staff?place={place}"));
-        }
-        Ok(FormOutcome::Rejected(r))
+        crate::api::common::reject_noting(r, format!("/staff?place={place}"), notice_key(place))
+            .await
     }
 
     /// Done: without JavaScript, back to the queue page.
     pub async fn done(place: i64) -> Result<FormOutcome, AppError> {
-        if device::is_plain_form_post().await {
-            crate::redirect::to(&format!("/staff?place={place}"));
-        }
-        Ok(FormOutcome::Done)
+        crate::api::common::done(&format!("/staff?place={place}")).await
     }
 
     pub fn view(account: &StaffAccount, q: DayQueue) -> StaffQueue {
@@ -121,16 +110,8 @@ mod ssr {
 #[server]
 pub async fn staff_login(username: String, password: String) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
-    let refuse = |r: Rejection| async move {
-        if crate::device::is_plain_form_post().await {
-            crate::device::save_flash(crate::device::Flash::Notice {
-                code: "staff:login".into(),
-                rejection: r.clone(),
-            })
-            .await?;
-            crate::redirect::to("/staff/login");
-        }
-        Ok(FormOutcome::Rejected(r))
+    let refuse = |r: Rejection| {
+        crate::api::common::reject_noting(r, "/staff/login".into(), "staff:login".into())
     };
     let throttle = use_context::<backend::throttle::LoginThrottle>().unwrap_or_default();
     // a request without a known address still counts, under one shared key
@@ -157,12 +138,7 @@ pub async fn staff_login(username: String, password: String) -> Result<FormOutco
 /// A refusal kept for the sign-in page (JavaScript off).
 #[server]
 pub async fn login_notice() -> Result<Option<crate::model::Rejection>, AppError> {
-    use crate::device::{self, Flash};
-    device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == "staff:login" => Some(rejection),
-        _ => None,
-    })
-    .await
+    crate::api::common::take_notice("staff:login").await
 }
 
 #[server]
@@ -213,19 +189,13 @@ pub async fn load_staff_home() -> Result<Option<StaffHome>, AppError> {
 pub async fn load_staff_queue(
     place: i64,
 ) -> Result<(StaffQueue, Option<crate::model::Rejection>), AppError> {
-    use crate::device::{self, Flash};
     let account = crate::device::require_staff().await?;
     let queues = ssr::queues()?;
     let q = queues
         .day_queue(&account, domain::LocationId(place), queues.today())
         .await
         .map_err(AppError::from)?;
-    let key = ssr::notice_key(place);
-    let notice = device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == key => Some(rejection),
-        _ => None,
-    })
-    .await?;
+    let notice = crate::api::common::take_notice(&ssr::notice_key(place)).await?;
     Ok((ssr::view(&account, q), notice))
 }
 
@@ -378,7 +348,7 @@ pub async fn save_schedule(
     rules: String,
     confirm: Option<String>,
 ) -> Result<FormOutcome, AppError> {
-    use crate::device::{self, Flash};
+    use crate::device::Flash;
     use crate::model::{FieldMessage, Rejection};
     use backend::schedules::ScheduleError;
     let account = crate::device::require_staff().await?;
@@ -397,10 +367,7 @@ pub async fn save_schedule(
             .await
         {
             Ok(_) => {
-                if device::is_plain_form_post().await {
-                    crate::redirect::to(&format!("/staff/schedules?place={place}"));
-                }
-                return Ok(FormOutcome::Done);
+                return crate::api::common::done(&format!("/staff/schedules?place={place}")).await
             }
             Err(e @ ScheduleError::Internal) => return Err(e.into()),
             Err(ScheduleError::Invalid(f)) => Rejection {
@@ -448,17 +415,17 @@ pub async fn save_schedule(
             },
         },
     };
-    if device::is_plain_form_post().await {
-        device::save_flash(Flash::Schedule {
+    crate::api::common::reject(
+        rejection,
+        format!("/staff/schedules?place={place}"),
+        move |rejection| Flash::Schedule {
             place,
             service,
             text: rules,
-            rejection: rejection.clone(),
-        })
-        .await?;
-        crate::redirect::to(&format!("/staff/schedules?place={place}"));
-    }
-    Ok(FormOutcome::Rejected(rejection))
+            rejection,
+        },
+    )
+    .await
 }
 
 /// Takes back a booking's automatic no-show mark (the resident came late after all).
@@ -478,7 +445,6 @@ pub async fn staff_change_password(
     new_password: String,
     repeat_password: String,
 ) -> Result<FormOutcome, AppError> {
-    use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
     let account = crate::device::require_staff().await?;
     let staff = crate::api::common::context::<backend::staff::Staff>("staff")?;
@@ -504,27 +470,15 @@ pub async fn staff_change_password(
             Err(e) => crate::api::common::rejection(&e)?,
         }
     };
-    if device::is_plain_form_post().await {
-        device::save_flash(Flash::Notice {
-            code: "staff:password".into(),
-            rejection: rejection.clone(),
-        })
-        .await?;
-        crate::redirect::to("/staff/password");
-    }
-    Ok(FormOutcome::Rejected(rejection))
+    crate::api::common::reject_noting(rejection, "/staff/password".into(), "staff:password".into())
+        .await
 }
 
 /// A refusal kept for the password page (JavaScript off).
 #[server]
 pub async fn password_notice() -> Result<Option<crate::model::Rejection>, AppError> {
-    use crate::device::{self, Flash};
     crate::device::require_staff().await?;
-    device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == "staff:password" => Some(rejection),
-        _ => None,
-    })
-    .await
+    crate::api::common::take_notice("staff:password").await
 }
 
 /// The newest staff actions (district admins and auditors).
@@ -562,7 +516,6 @@ pub async fn staff_close_day(
     note: Option<String>,
     confirm: Option<String>,
 ) -> Result<FormOutcome, AppError> {
-    use crate::device::{self, Flash};
     use crate::model::{FieldMessage, Rejection};
     use backend::schedules::ScheduleError;
     let account = crate::device::require_staff().await?;
@@ -592,10 +545,7 @@ pub async fn staff_close_day(
             .await
         {
             Ok(_) => {
-                if device::is_plain_form_post().await {
-                    crate::redirect::to(&format!("/staff/schedules?place={place}"));
-                }
-                return Ok(FormOutcome::Done);
+                return crate::api::common::done(&format!("/staff/schedules?place={place}")).await
             }
             Err(e @ ScheduleError::Internal) => return Err(e.into()),
             Err(ScheduleError::NeedsConfirmation(list)) => {
@@ -618,13 +568,10 @@ pub async fn staff_close_day(
             Err(e) => field(backend::UseCaseError::message(&e, crate::i18n::lang())),
         },
     };
-    if device::is_plain_form_post().await {
-        device::save_flash(Flash::Notice {
-            code: format!("closure:{place}"),
-            rejection: rejection.clone(),
-        })
-        .await?;
-        crate::redirect::to(&format!("/staff/schedules?place={place}"));
-    }
-    Ok(FormOutcome::Rejected(rejection))
+    crate::api::common::reject_noting(
+        rejection,
+        format!("/staff/schedules?place={place}"),
+        format!("closure:{place}"),
+    )
+    .await
 }

@@ -69,7 +69,6 @@ pub async fn load_cases(place: i64) -> Result<StaffCaseList, AppError> {
 /// One case with its history, the mediators it may go to, and a refusal kept for the page.
 #[server]
 pub async fn load_case(code: String) -> Result<StaffCaseFile, AppError> {
-    use crate::device::{self, Flash};
     use crate::model::{CaseEventLine, PlaceCard};
     use domain::slots::to_local;
     let account = crate::device::require_staff().await?;
@@ -118,12 +117,7 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, AppError> {
             by,
         });
     }
-    let key = ssr::notice_key(&file.case.code);
-    let notice = device::take_flash(|f| match f {
-        Flash::Notice { code, rejection } if code == key => Some(rejection),
-        _ => None,
-    })
-    .await?;
+    let notice = crate::api::common::take_notice(&ssr::notice_key(&file.case.code)).await?;
     let c = &file.case;
     Ok(StaffCaseFile {
         line: ssr::line(c, file.overdue),
@@ -165,8 +159,6 @@ pub async fn case_step(
     kept: Option<String>,
     note: Option<String>,
 ) -> Result<FormOutcome, AppError> {
-    use crate::api::common::reject;
-    use crate::device::{self, Flash};
     use crate::model::Rejection;
     use domain::booking::FieldError;
     use domain::mediation::{CaseAction, CaseOutcome, Fen, Referral};
@@ -279,21 +271,12 @@ pub async fn case_step(
         }),
     };
     match refusal {
-        None => {
-            if device::is_plain_form_post().await {
-                crate::redirect::to(&back);
-            }
-            Ok(FormOutcome::Done)
-        }
+        None => crate::api::common::done(&back).await,
         Some(r) => {
             let key = domain::mediation::CaseCode::parse(&code)
                 .map(|c| ssr::notice_key(c.as_str()))
                 .unwrap_or_default();
-            reject(r, back, move |rejection| Flash::Notice {
-                code: key,
-                rejection,
-            })
-            .await
+            crate::api::common::reject_noting(r, back, key).await
         }
     }
 }

@@ -5,9 +5,10 @@
 use super::error::ApiError;
 use crate::startup::AppState;
 use axum::body::Bytes;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use domain::staff::StaffAccount;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -83,6 +84,26 @@ pub(crate) fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
             "请求内容应为 JSON（Content-Type: application/json）",
             "The request should be JSON (Content-Type: application/json)",
         ))
+    }
+}
+
+/// The JSON body of a staff request: sent as JSON ([`require_json`], so that no other site
+/// can send it with the session's cookie) and read with a type error naming its field
+/// ([`json_body`]). A body that cannot be read at all is refused as axum refuses it.
+pub struct JsonRequest<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonRequest<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let sent_as_json = require_json(req.headers());
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        sent_as_json.map_err(IntoResponse::into_response)?;
+        json_body(&body)
+            .map(JsonRequest)
+            .map_err(IntoResponse::into_response)
     }
 }
 

@@ -3,7 +3,9 @@
 //! `domain::mediation::sees_case` allows; the use case checks it.
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{json_body, require_json, CurrentStaff, PhoneBody, PhoneQuery, ResidentPhone};
+use super::extract::{
+    json_body, require_json, CurrentStaff, JsonRequest, PhoneBody, PhoneQuery, ResidentPhone,
+};
 use crate::startup::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -371,11 +373,8 @@ pub struct FromConsultationBody {
 pub async fn from_consultation(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<FromConsultationBody>,
 ) -> Result<Response, ApiError> {
-    require_json(&headers)?;
-    let b: FromConsultationBody = json_body(&body)?;
     let entry = b.queue_entry_id.ok_or_else(|| {
         ApiError::invalid(
             "queue_entry_id",

@@ -3,7 +3,7 @@
 //! the signed-in account's role and places in the use case it calls.
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::{json_body, require_json, CurrentStaff};
+use super::extract::{json_body, require_json, CurrentStaff, JsonRequest};
 use crate::startup::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -59,12 +59,9 @@ pub struct LoginBody {
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
     peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<LoginBody>,
 ) -> Result<Json<AccountJson>, ApiError> {
-    require_json(&headers)?;
-    let b: LoginBody = json_body(&body)?;
     if !state.login_throttle.allow(peer.0.ip(), &b.username) {
         return Err(ApiError::too_many_requests());
     }
@@ -109,11 +106,8 @@ pub async fn change_password(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
     session: Session,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<PasswordBody>,
 ) -> Result<StatusCode, ApiError> {
-    require_json(&headers)?;
-    let b: PasswordBody = json_body(&body)?;
     state
         .staff
         .change_password(&account, &b.old_password, &b.new_password)
@@ -273,11 +267,8 @@ pub struct CheckInBody {
 pub async fn check_in(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<CheckInBody>,
 ) -> Result<Json<EntryJson>, ApiError> {
-    require_json(&headers)?;
-    let b: CheckInBody = json_body(&body)?;
     let e = state
         .queues
         .check_in(&account, &b.code)
@@ -298,15 +289,9 @@ pub struct WalkInBody {
 pub async fn walk_in(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<WalkInBody>,
 ) -> Result<Response, ApiError> {
-    require_json(&headers)?;
-    let b: WalkInBody = json_body(&body)?;
-    let service: ServiceCode = b
-        .service
-        .parse()
-        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
+    let service = service_named(&b.service)?;
     let e = state
         .queues
         .walk_in(&account, LocationId(b.location_id), service)
@@ -332,11 +317,8 @@ pub struct CallNextBody {
 pub async fn call_next(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<CallNextBody>,
 ) -> Result<Response, ApiError> {
-    require_json(&headers)?;
-    let b: CallNextBody = json_body(&body)?;
     match state
         .queues
         .call_next(&account, LocationId(b.location_id), b.desk)
@@ -549,6 +531,20 @@ pub struct AppliedJson {
     pub cancelled: Vec<DisplacedJson>,
 }
 
+impl From<backend::schedules::Applied> for AppliedJson {
+    fn from(applied: backend::schedules::Applied) -> Self {
+        AppliedJson {
+            cancelled: applied.cancelled.iter().map(displaced_json).collect(),
+        }
+    }
+}
+
+/// The service a request body names; `422` on `service` when there is none such.
+fn service_named(code: &str) -> Result<ServiceCode, ApiError> {
+    code.parse()
+        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))
+}
+
 /// The weekly rules of a place (office heads of the place, district admins).
 #[utoipa::path(get, path = "/api/v1/staff/schedules", tag = "staff", params(PlaceQuery),
     responses((status = 200, body = ScheduleJson), (status = 403, body = ErrorBody)))]
@@ -598,15 +594,9 @@ pub struct ScheduleBody {
 pub async fn change_schedule(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<ScheduleBody>,
 ) -> Result<Json<AppliedJson>, ApiError> {
-    require_json(&headers)?;
-    let b: ScheduleBody = json_body(&body)?;
-    let service: ServiceCode = b
-        .service
-        .parse()
-        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
+    let service = service_named(&b.service)?;
     let applied = state
         .schedules
         .change_weekly(
@@ -618,9 +608,7 @@ pub async fn change_schedule(
         )
         .await
         .map_err(schedule_error)?;
-    Ok(Json(AppliedJson {
-        cancelled: applied.cancelled.iter().map(displaced_json).collect(),
-    }))
+    Ok(Json(AppliedJson::from(applied)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -641,15 +629,9 @@ pub struct ClosureBody {
 pub async fn close_day(
     State(state): State<AppState>,
     CurrentStaff(account): CurrentStaff,
-    headers: HeaderMap,
-    body: Bytes,
+    JsonRequest(b): JsonRequest<ClosureBody>,
 ) -> Result<Json<AppliedJson>, ApiError> {
-    require_json(&headers)?;
-    let b: ClosureBody = json_body(&body)?;
-    let service: ServiceCode = b
-        .service
-        .parse()
-        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))?;
+    let service = service_named(&b.service)?;
     let date = NaiveDate::parse_from_str(&b.date, "%Y-%m-%d").map_err(|_| {
         ApiError::invalid(
             "date",
@@ -669,7 +651,5 @@ pub async fn close_day(
         )
         .await
         .map_err(schedule_error)?;
-    Ok(Json(AppliedJson {
-        cancelled: applied.cancelled.iter().map(displaced_json).collect(),
-    }))
+    Ok(Json(AppliedJson::from(applied)))
 }

@@ -120,12 +120,7 @@ impl TestApp {
 
     pub async fn signed_in(&self, username: &str) -> Client {
         let c = self.client();
-        let (status, body) = c
-            .post(
-                "/api/v1/staff/login",
-                &json!({"username": username, "password": "demo1234"}),
-            )
-            .await;
+        let (status, body) = c.login(username, "demo1234").await;
         assert_eq!(status, 200, "{username} signs in: {body}");
         c
     }
@@ -143,6 +138,42 @@ impl TestApp {
             .await;
         assert_eq!(status, 201, "booking at {place} {start}: {body}");
         body["code"].as_str().unwrap().to_string()
+    }
+
+    /// The event stream of `place`'s call display, open, and the first board it showed.
+    pub async fn display_events(&self, place: i64) -> (reqwest::Response, String) {
+        let mut stream = reqwest::get(format!("{}/api/v1/display/{place}/events", self.base))
+            .await
+            .unwrap();
+        assert_eq!(stream.status().as_u16(), 200);
+        let first = event_containing(
+            &mut stream,
+            "event: board",
+            std::time::Duration::from_secs(2),
+        )
+        .await;
+        (stream, first)
+    }
+
+    /// The state of the booking `code` as its holder (with `phone`) sees it.
+    pub async fn booking_state(&self, code: &str, phone: &str) -> Value {
+        self.client()
+            .get(&format!("/api/v1/bookings/{code}?phone={phone}"))
+            .await
+            .1["state"]
+            .clone()
+    }
+
+    /// Waits until the server's no-show rule (run every second in tests) has marked each
+    /// booking `(code, phone)`; fails after ten seconds, saying `what`.
+    pub async fn await_no_shows(&self, bookings: &[(&str, &str)], what: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        for (code, phone) in bookings {
+            while self.booking_state(code, phone).await != "no_show" {
+                assert!(std::time::Instant::now() < deadline, "{what}");
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
+        }
     }
 
     /// The staff use cases on this portal's database, as the `server user` commands use them.
@@ -171,7 +202,143 @@ impl TestApp {
     }
 }
 
+/// New weekly consultation hours for office 1 that close it on Mondays (a change that
+/// cancels its Monday bookings), `confirm`ed or not.
+pub fn hours_without_mondays(confirm: bool) -> Value {
+    let mut body = json!({"location_id": 1, "service": "legal_consultation",
+        "sessions": ["tue-fri 09:00-11:30 30min x2"]});
+    if confirm {
+        body["confirm"] = json!(true);
+    }
+    body
+}
+
+/// The steps that take a mediation case from its request to where a meeting can be
+/// arranged, with the account `mediator` as its mediator.
+pub fn intake_steps(mediator: i64) -> [Value; 4] {
+    [
+        json!({"action": "accept"}),
+        json!({"action": "assign_mediator", "mediator_id": mediator}),
+        json!({"action": "invite_other_party"}),
+        json!({"action": "other_party_agrees"}),
+    ]
+}
+
+/// The element of the JSON array `list` whose `key` is `value`; fails when there is none.
+pub fn item<'a, T>(list: &'a Value, key: &str, value: T) -> &'a Value
+where
+    Value: PartialEq<T>,
+    T: std::fmt::Debug,
+{
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .find(|e| e[key] == value)
+        .unwrap_or_else(|| panic!("no {key} = {value:?} in {list}"))
+}
+
+/// Sends `n` requests at once, the `i`th a POST of `body(i)` to `url(i)`, and counts the
+/// answers: `(201 created, 409 refused)`; any other status fails.
+pub async fn race(n: u32, url: impl Fn(u32) -> String, body: impl Fn(u32) -> Value) -> (u64, u64) {
+    let http = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let (http, url, body) = (http.clone(), url(i), body(i));
+        tasks.push(tokio::spawn(async move {
+            http.post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let (mut created, mut full) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            201 => created += 1,
+            409 => full += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    (created, full)
+}
+
 impl Client {
+    /// The same browser (cookies and all) talking to another instance.
+    pub fn on(&self, app: &TestApp) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: app.base.clone(),
+        }
+    }
+
+    /// The slots of `service` at `place` in the booking window.
+    pub async fn slots(&self, place: i64, service: &str) -> Vec<Value> {
+        let (status, body) = self
+            .get(&format!(
+                "/api/v1/locations/{place}/slots?service={service}"
+            ))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body.as_array().unwrap().clone()
+    }
+
+    /// The signed-in account's id.
+    pub async fn my_id(&self) -> i64 {
+        let (_, me) = self.get("/api/v1/staff/me").await;
+        me["id"].as_i64().unwrap()
+    }
+
+    /// A resident's action (`lookup`, `cancel`) on the booking `code`, proved with `phone`.
+    pub async fn on_booking(&self, code: &str, action: &str, phone: &str) -> (u16, Value) {
+        self.post(
+            &format!("/api/v1/bookings/{code}/{action}"),
+            &json!({"phone": phone}),
+        )
+        .await
+    }
+
+    /// A sign-in attempt.
+    pub async fn login(&self, username: &str, password: &str) -> (u16, Value) {
+        self.post(
+            "/api/v1/staff/login",
+            &json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// A walk-in for `service` at `place`.
+    pub async fn walk_in(&self, place: i64, service: &str) -> (u16, Value) {
+        self.post(
+            "/api/v1/staff/walk-ins",
+            &json!({"location_id": place, "service": service}),
+        )
+        .await
+    }
+
+    /// Checks in the booking `code`.
+    pub async fn check_in(&self, code: &str) -> (u16, Value) {
+        self.post("/api/v1/staff/check-in", &json!({"code": code}))
+            .await
+    }
+
+    /// Calls the next person at `place`, at `desk` when it is named.
+    pub async fn call_next(&self, place: i64, desk: Option<&str>) -> (u16, Value) {
+        let body = match desk {
+            Some(desk) => json!({"location_id": place, "desk": desk}),
+            None => json!({"location_id": place}),
+        };
+        self.post("/api/v1/staff/call-next", &body).await
+    }
+
+    /// One step (`serve`, `finish`, `undo`, `transfer`, …) on the queue entry `id`.
+    pub async fn queue_step(&self, id: i64, step: &str, body: &Value) -> (u16, Value) {
+        self.post(&format!("/api/v1/staff/queue/{id}/{step}"), body)
+            .await
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let r = self
             .http
@@ -181,6 +348,14 @@ impl Client {
             .await
             .unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    /// A GET whose answer the test reads itself (headers, text, bytes).
+    pub async fn fetch(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
     }
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let r = self
