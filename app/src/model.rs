@@ -221,7 +221,7 @@ pub struct BookingView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryLine {
     pub at: DateTime<FixedOffset>,
-    pub kind: String,
+    pub kind: domain::booking::BookingEventKind,
     pub from_start: Option<DateTime<FixedOffset>>,
     pub to_start: Option<DateTime<FixedOffset>>,
 }

@@ -6,8 +6,8 @@ use crate::store::{self, BookingRecord, NewBookingRecord, Store, StoredException
 use crate::ServiceError;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{
-    check_fairness, check_youth, FairnessError, FairnessLimits, FieldError, MobilePhone,
-    ResidentForm,
+    check_fairness, check_youth, BookingEventKind, FairnessError, FairnessLimits, FieldError,
+    MobilePhone, ResidentForm,
 };
 use domain::calendar::{parse_holiday_year, CalendarFileError, HolidayCalendar};
 use domain::slots::{self, to_local, DateException, ExceptionKind, ExtraSession};
@@ -59,6 +59,16 @@ pub struct BookingRequest {
     pub account: Option<String>,
     pub youth: bool,
     pub consent: bool,
+}
+
+/// One line of a booking's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEvent {
+    pub at: DateTime<Utc>,
+    pub kind: BookingEventKind,
+    /// The old and new start of a move.
+    pub from_start: Option<DateTime<Utc>>,
+    pub to_start: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -519,7 +529,7 @@ impl Bookings {
                 end: slot.end.with_timezone(&Utc),
                 name: details.name.as_str().to_string(),
                 phone: details.phone.as_str().to_string(),
-                topic: details.topic.to_string(),
+                topic: details.topic.code().to_string(),
                 account: details.account.as_ref().map(|a| a.as_str().to_string()),
                 youth: req.youth,
                 created_at: now,
@@ -588,11 +598,30 @@ impl Bookings {
     }
 
     /// What happened to a booking, oldest first.
+    /// What happened to the booking, oldest first. A stored kind this version does not know
+    /// (written by a newer one) is left out and logged.
     pub async fn history(
         &self,
         booking: &BookingRecord,
-    ) -> Result<Vec<crate::store::BookingEvent>, BookingError> {
-        Ok(self.store.booking_events(booking.id).await?)
+    ) -> Result<Vec<HistoryEvent>, BookingError> {
+        Ok(self
+            .store
+            .booking_events(booking.id)
+            .await?
+            .into_iter()
+            .filter_map(|e| {
+                let Some(kind) = BookingEventKind::parse(&e.kind) else {
+                    tracing::warn!(booking = booking.id, kind = %e.kind, "unknown booking event kind");
+                    return None;
+                };
+                Some(HistoryEvent {
+                    at: e.at,
+                    kind,
+                    from_start: e.from_start,
+                    to_start: e.to_start,
+                })
+            })
+            .collect())
     }
 
     pub async fn cancel(&self, code: &str, phone: &str) -> Result<BookingRecord, BookingError> {
