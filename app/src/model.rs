@@ -256,7 +256,7 @@ pub enum FormOutcome {
 /// A place in a drop-down list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceChoice {
-    pub id: i64,
+    pub id: domain::LocationId,
     pub name: String,
     /// Has an IP mediation room (the only places that take IP disputes).
     pub ip: bool,

@@ -186,7 +186,7 @@ mod tests {
                 domain::mediation::CaseAction::Accept,
                 domain::mediation::CaseAction::OtherPartyAgrees,
                 domain::mediation::CaseAction::ScheduleSession {
-                    location_id: 4,
+                    location_id: domain::LocationId(4),
                     start: meeting,
                 },
                 domain::mediation::CaseAction::FollowUp {

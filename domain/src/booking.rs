@@ -1437,7 +1437,7 @@ mod tests {
             relation: Some("邻".repeat(21)),
             dispute_type: "ip".into(),
             account: "太短了".into(),
-            location_id: Some(4),
+            location_id: Some(crate::LocationId(4)),
             consent: true,
         };
         let office = Location {

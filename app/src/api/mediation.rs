@@ -87,7 +87,7 @@ pub async fn mediation_form(
     };
     let groups = directory.offices().await.map_err(crate::api::internal)?;
     let choice = |p: &domain::Location| PlaceChoice {
-        id: p.id.0,
+        id: p.id,
         name: p.name.clone(),
         ip: p.offers(ServiceCode::IpMediation).is_some(),
     };

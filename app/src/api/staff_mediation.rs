@@ -156,7 +156,7 @@ pub async fn case_step(
     action: String,
     reason: Option<String>,
     mediator_id: Option<String>,
-    location_id: Option<i64>,
+    location_id: Option<domain::LocationId>,
     start: Option<String>,
     kind: Option<String>,
     amount: Option<String>,
@@ -197,7 +197,7 @@ pub async fn case_step(
         "other_party_refuses" => Ok(CaseAction::OtherPartyRefuses),
         "schedule_session" => chrono::DateTime::parse_from_rfc3339(text(&start).trim())
             .map(|start| CaseAction::ScheduleSession {
-                location_id: location_id.unwrap_or_default(),
+                location_id: location_id.unwrap_or(domain::LocationId(0)),
                 start,
             })
             .map_err(|_| {
@@ -345,7 +345,7 @@ pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, ServerFnE
         .await
         .map_err(crate::api::mediation::ssr::failure)?;
     let kept = device::take_flash(|f| match f {
-        Flash::Mediation(m) if m.form.location_id == Some(place.id.0) => Some(m),
+        Flash::Mediation(m) if m.form.location_id == Some(place.id) => Some(m),
         _ => None,
     })
     .await?;
@@ -363,7 +363,7 @@ pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, ServerFnE
                     .as_ref()
                     .map(|b| b.phone.clone())
                     .unwrap_or_default(),
-                location_id: Some(place.id.0),
+                location_id: Some(place.id),
                 ..Default::default()
             },
             None,
@@ -410,7 +410,7 @@ pub async fn case_from_consultation(
         relation,
         dispute_type: dispute_type.unwrap_or_default(),
         account,
-        location_id: Some(place.id.0),
+        location_id: Some(place.id),
         consent: consent.is_some(),
     };
     match mediation.from_consultation(&staff, entry, &form).await {
