@@ -169,7 +169,7 @@ pub async fn case_step(
     use crate::device::{self, Flash};
     use crate::model::Rejection;
     use domain::booking::FieldError;
-    use domain::mediation::{CaseAction, CaseOutcome, Fen, Referral};
+    use domain::mediation::{CaseAction, CaseOutcome, Ending, Fen, Referral};
     let account = crate::device::require_staff().await?;
     let back = format!("/staff/mediation/{}", crate::redirect::segment(code.trim()));
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -208,8 +208,8 @@ pub async fn case_step(
                 )
             }),
         // the form's one text box holds the terms, or why mediation failed
-        "conclude" => match kind.as_deref() {
-            Some("written_agreement") => {
+        "conclude" => match kind.as_deref().and_then(Ending::parse) {
+            Some(Ending::WrittenAgreement) => {
                 Fen::parse_yuan(&text(&amount)).map(|amount| CaseAction::Conclude {
                     outcome: CaseOutcome::WrittenAgreement {
                         amount,
@@ -217,17 +217,17 @@ pub async fn case_step(
                     },
                 })
             }
-            Some("oral_agreement") => Ok(CaseAction::Conclude {
+            Some(Ending::OralAgreement) => Ok(CaseAction::Conclude {
                 outcome: CaseOutcome::OralAgreement {
                     terms: text(&terms),
                 },
             }),
-            Some("failed") => Ok(CaseAction::Conclude {
+            Some(Ending::Failed) => Ok(CaseAction::Conclude {
                 outcome: CaseOutcome::Failed {
                     reason: text(&terms),
                 },
             }),
-            Some("referred") => channel_of(&channel).map(|channel| CaseAction::Conclude {
+            Some(Ending::Referred) => channel_of(&channel).map(|channel| CaseAction::Conclude {
                 outcome: CaseOutcome::Referred { channel },
             }),
             _ => Err(FieldError::new(
