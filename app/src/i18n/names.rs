@@ -27,72 +27,23 @@ pub fn topic_name(lang: Lang, service: ServiceCode, code: &str) -> String {
     domain::booking::topic_label(lang, service, code).to_string()
 }
 
+// The names below are the domain's (`label_zh` and `label_en` of each type).
+
 pub fn dispute_name(dispute: domain::mediation::DisputeType) -> &'static str {
-    use domain::mediation::DisputeType::*;
-    match lang() {
-        Lang::ZhCn => dispute.label_zh(),
-        Lang::En => match dispute {
-            Neighbour => "Between neighbours",
-            Family => "Family or marriage",
-            Property => "Property management or owners' committee",
-            Renovation => "Renovation or lift installation",
-            Labour => "Work and pay",
-            Consumer => "Consumer",
-            Commercial => "Business",
-            Ip => "Intellectual property",
-            Other => "Other",
-        },
-    }
+    lang().pick(dispute.label_zh(), dispute.label_en())
 }
 
 pub fn case_state_name(state: domain::mediation::CaseState) -> &'static str {
-    use domain::mediation::CaseState::*;
-    match lang() {
-        Lang::ZhCn => state.label_zh(),
-        Lang::En => match state {
-            Submitted => "Sent, waiting to be accepted",
-            Accepted => "Accepted",
-            Refused => "Not accepted",
-            MediatorAssigned => "Mediator assigned",
-            PartyInvited => "Contacting the other party",
-            PartyAgreed => "The other party agreed to mediation",
-            NotMediated => "The other party declined; not mediated",
-            SessionScheduled => "Meeting arranged",
-            Settled => "Settled",
-            Failed => "Not settled",
-            Referred => "Passed on to another body",
-        },
-    }
+    lang().pick(state.label_zh(), state.label_en())
 }
 
 pub fn referral_name(referral: domain::mediation::Referral) -> &'static str {
-    use domain::mediation::Referral::*;
-    match lang() {
-        Lang::ZhCn => referral.label_zh(),
-        Lang::En => match referral {
-            Court => "The court (court-mediation link)",
-            PoliceLawFirm => "Police station and law firm",
-            Procuratorate => "The procuratorate",
-            Department => "Another department",
-        },
-    }
+    lang().pick(referral.label_zh(), referral.label_en())
 }
 
 /// A booking's state in words.
 pub fn state_label(lang: Lang, state: domain::BookingState) -> &'static str {
-    use domain::BookingState::*;
-    match lang {
-        Lang::ZhCn => state.label_zh(),
-        Lang::En => match state {
-            Booked => "Booked",
-            Cancelled => "Cancelled",
-            CheckedIn => "Checked in",
-            Called => "Called",
-            Serving => "Being served",
-            Done => "Done",
-            NoShow => "Did not come",
-        },
-    }
+    lang.pick(state.label_zh(), state.label_en())
 }
 
 #[cfg(test)]

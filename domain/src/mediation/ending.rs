@@ -44,6 +44,15 @@ impl Referral {
             Referral::Department => "访调联动（分流至相关部门）",
         }
     }
+    /// The channel in English, as the English pages name it.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Referral::Court => "The court (court-mediation link)",
+            Referral::PoliceLawFirm => "Police station and law firm",
+            Referral::Procuratorate => "The procuratorate",
+            Referral::Department => "Another department",
+        }
+    }
 }
 
 /// How a mediated case ended.
@@ -168,6 +177,12 @@ mod tests {
         }
         for e in Ending::CONCLUDING {
             assert!(!matches!(e, Ending::Refused | Ending::NotMediated));
+        }
+        for r in Referral::ALL {
+            assert!(!r.label_zh().is_ascii() && r.label_en().is_ascii(), "{r:?}");
+        }
+        for d in crate::mediation::DisputeType::ALL {
+            assert!(!d.label_zh().is_ascii() && d.label_en().is_ascii(), "{d:?}");
         }
     }
 
