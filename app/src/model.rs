@@ -221,7 +221,7 @@ pub struct BookingView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryLine {
     pub at: DateTime<FixedOffset>,
-    pub kind: String,
+    pub kind: domain::booking::BookingEventKind,
     pub from_start: Option<DateTime<FixedOffset>>,
     pub to_start: Option<DateTime<FixedOffset>>,
 }
@@ -256,7 +256,7 @@ pub enum FormOutcome {
 /// A place in a drop-down list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceChoice {
-    pub id: i64,
+    pub id: domain::LocationId,
     pub name: String,
     /// Has an IP mediation room (the only places that take IP disputes).
     pub ip: bool,

@@ -62,6 +62,9 @@ pub struct BookingRequest {
     pub consent: bool,
 }
 
+/// One line of a booking's history.
+pub use crate::store::BookingEvent as HistoryEvent;
+
 #[derive(Debug, thiserror::Error)]
 pub enum BookingError {
     #[error("{0}")]
@@ -537,7 +540,7 @@ impl Bookings {
                 end: slot.end.with_timezone(&Utc),
                 name: details.name.as_str().to_string(),
                 phone: details.phone.as_str().to_string(),
-                topic: details.topic.to_string(),
+                topic: details.topic.code().to_string(),
                 account: details.account.as_ref().map(|a| a.as_str().to_string()),
                 youth: req.youth,
                 created_at: now,
@@ -605,11 +608,11 @@ impl Bookings {
             .ok_or(BookingError::NotFound)
     }
 
-    /// What happened to a booking, oldest first.
+    /// What happened to the booking, oldest first.
     pub async fn history(
         &self,
         booking: &BookingRecord,
-    ) -> Result<Vec<crate::store::BookingEvent>, BookingError> {
+    ) -> Result<Vec<HistoryEvent>, BookingError> {
         Ok(self.store.booking_events(booking.id).await?)
     }
 

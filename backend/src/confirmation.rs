@@ -2,18 +2,28 @@
 //! calendar file (.ics). Neither names the service when it is confidential (psychology).
 
 use crate::store::BookingRecord;
-use domain::{BookingCode, Location, ServiceCode};
+use domain::{BookingCode, Lang, Location, ServiceCode};
 use icalendar::{Calendar, Component, Event, EventLike};
 
-/// What calendars and confirmations call the booking. A psychology session is called a
-/// plain "consultation booking", so a shared calendar or a glance at the phone reveals nothing.
-pub fn public_title(service: ServiceCode) -> &'static str {
-    match service {
-        ServiceCode::LegalConsultation => "法律咨询预约",
-        ServiceCode::AdminReconsideration => "行政复议咨询预约",
-        ServiceCode::Notary => "公证咨询预约",
-        ServiceCode::IpMediation => "知识产权纠纷调解预约",
-        ServiceCode::Psychology | ServiceCode::Mediation => "公共法律服务预约",
+/// What calendars, confirmations and the booking page call the booking, in `lang`. A
+/// psychology session is called a plain "public legal service booking", so a shared calendar
+/// or a glance at the phone reveals nothing. Text messages and calendar files are Chinese.
+pub fn public_title(service: ServiceCode, lang: Lang) -> &'static str {
+    match (lang, service) {
+        (Lang::ZhCn, ServiceCode::LegalConsultation) => "法律咨询预约",
+        (Lang::ZhCn, ServiceCode::AdminReconsideration) => "行政复议咨询预约",
+        (Lang::ZhCn, ServiceCode::Notary) => "公证咨询预约",
+        (Lang::ZhCn, ServiceCode::IpMediation) => "知识产权纠纷调解预约",
+        (Lang::ZhCn, ServiceCode::Psychology | ServiceCode::Mediation) => "公共法律服务预约",
+        (Lang::En, ServiceCode::LegalConsultation) => "Legal consultation booking",
+        (Lang::En, ServiceCode::AdminReconsideration) => {
+            "Administrative reconsideration advice booking"
+        }
+        (Lang::En, ServiceCode::Notary) => "Notary advice booking",
+        (Lang::En, ServiceCode::IpMediation) => "IP dispute mediation booking",
+        (Lang::En, ServiceCode::Psychology | ServiceCode::Mediation) => {
+            "Public legal service booking"
+        }
     }
 }
 
@@ -35,7 +45,7 @@ pub fn ics(booking: &BookingRecord, place: &Location) -> String {
     let code = BookingCode::parse(&booking.code)
         .map(|c| c.to_string())
         .unwrap_or_else(|_| booking.code.clone());
-    let title = public_title(booking.service);
+    let title = public_title(booking.service, Lang::ZhCn);
     let event = Event::new()
         .uid(&format!("{}@portal", booking.code))
         .summary(&format!("{title}（{}）", place.name))
@@ -114,7 +124,23 @@ mod tests {
                 "calendar file reveals {secret}"
             );
         }
-        assert!(!public_title(ServiceCode::Psychology).contains("心理"));
+        for lang in [Lang::ZhCn, Lang::En] {
+            let title = public_title(ServiceCode::Psychology, lang).to_lowercase();
+            assert!(!title.contains("心理") && !title.contains("psycholog"));
+        }
+    }
+
+    #[test]
+    fn every_public_title_is_in_both_languages_and_starts_with_the_service_name() {
+        for service in ServiceCode::ALL {
+            assert!(public_title(service, Lang::En).is_ascii(), "{service}");
+            assert!(!public_title(service, Lang::ZhCn).is_ascii(), "{service}");
+            if !matches!(service, ServiceCode::Psychology | ServiceCode::Mediation) {
+                for lang in [Lang::ZhCn, Lang::En] {
+                    assert!(public_title(service, lang).starts_with(service.name(lang)));
+                }
+            }
+        }
     }
 
     #[test]

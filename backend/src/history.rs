@@ -287,7 +287,7 @@ impl Generator<'_> {
         let id = self.next_id;
         let start_at = at(day, start);
         let list = topics(service);
-        let topic = list[self.rng.gen_range(0..list.len())].0.to_string();
+        let topic = list[self.rng.gen_range(0..list.len())].code().to_string();
         let roll: f64 = self.rng.gen();
         let state = if roll < 0.08 {
             BookingState::Cancelled

@@ -211,8 +211,8 @@ impl Mediation {
         (self.clock)()
     }
 
-    async fn place(&self, id: i64) -> Result<Option<Location>, MediationError> {
-        match self.directory.location(LocationId(id)).await {
+    async fn place(&self, id: LocationId) -> Result<Option<Location>, MediationError> {
+        match self.directory.location(id).await {
             Ok(place) => Ok(Some(place)),
             Err(ServiceError::NotFound) => Ok(None),
             Err(e) => Err(e.into()),
@@ -248,7 +248,7 @@ impl Mediation {
             relation: request.relation,
             dispute_type: request.dispute_type,
             account: request.account,
-            location_id: LocationId(request.location_id),
+            location_id: request.location_id,
             queue_entry_id,
             mediator_id: None,
             submitted_at: self.now(),
@@ -307,7 +307,7 @@ impl Mediation {
             return Err(MediationError::Forbidden);
         }
         let form = MediationForm {
-            location_id: Some(place.id.0),
+            location_id: Some(place.id),
             ..form.clone()
         };
         let mut case = self.submit_linked(&form, Some(entry.id)).await?;
@@ -543,7 +543,7 @@ impl Mediation {
             CaseAction::AssignMediator { mediator_id } => after.mediator_id = Some(*mediator_id),
             CaseAction::OtherPartyRefuses => after.outcome = Some(Ending::NotMediated),
             CaseAction::ScheduleSession { location_id, start } => {
-                after.next_session = Some((start.with_timezone(&Utc), LocationId(*location_id)));
+                after.next_session = Some((start.with_timezone(&Utc), *location_id));
             }
             CaseAction::Conclude { outcome } => {
                 after.outcome = Some(outcome.ending());

@@ -107,7 +107,7 @@ impl Notifier {
             .unwrap_or_else(|_| booking.code.clone());
         let body = notice_text(
             kind,
-            public_title(booking.service),
+            public_title(booking.service, domain::Lang::ZhCn),
             &place.name,
             &place.address,
             to_local(&booking.start),

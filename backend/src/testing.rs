@@ -285,7 +285,7 @@ pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
             domain::mediation::CaseAction::Accept,
             domain::mediation::CaseAction::OtherPartyAgrees,
             domain::mediation::CaseAction::ScheduleSession {
-                location_id: 4,
+                location_id: LocationId(4),
                 start: meeting,
             },
             domain::mediation::CaseAction::FollowUp {

@@ -185,7 +185,7 @@ async fn a_booking_keeps_its_whole_history_on(engine: Engine) {
         .unwrap();
     store.cancel_booking(&b.code, now).await.unwrap().unwrap();
     let events = store.booking_events(b.id).await.unwrap();
-    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.code()).collect();
     assert_eq!(kinds, ["created", "rescheduled", "cancelled"]);
     assert_eq!(
         (events[1].from_start, events[1].to_start),

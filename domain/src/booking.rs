@@ -432,7 +432,7 @@ pub struct ResidentForm {
 pub struct ResidentDetails {
     pub name: PersonName,
     pub phone: MobilePhone,
-    pub topic: &'static str,
+    pub topic: Topic,
     pub account: Option<Account>,
     pub youth: bool,
 }
@@ -476,80 +476,134 @@ impl ResidentForm {
 
 // ---- topics -------------------------------------------------------------------------------
 
-/// The topics a resident picks from for a service: (code, Chinese label). Codes are an API
-/// contract: never rename them.
-pub fn topics(service: ServiceCode) -> &'static [(&'static str, &'static str)] {
-    match service {
-        ServiceCode::LegalConsultation => &[
-            ("marriage_family", "婚姻家庭"),
-            ("inheritance", "继承"),
-            ("housing", "房屋/物业"),
-            ("labour", "劳动就业"),
-            ("debt_contract", "借贷合同"),
-            ("consumer", "消费"),
-            ("traffic", "交通事故"),
-            ("other", "其他"),
-        ],
-        ServiceCode::Psychology => &[
-            ("emotion", "情绪困扰"),
-            ("family_relation", "家庭关系"),
-            ("study_work", "学习工作压力"),
-            ("other", "其他"),
-        ],
-        // dispute types seen in the district's mediation ledgers
-        ServiceCode::Mediation => &[
-            ("neighbour", "邻里纠纷"),
-            ("family", "婚姻家庭"),
-            ("property_management", "物业纠纷"),
-            ("renovation_lift", "房屋装修/加装电梯"),
-            ("labour", "劳动争议"),
-            ("consumer", "消费纠纷"),
-            ("commercial", "商事纠纷"),
-            ("intellectual_property", "知识产权"),
-            ("other", "其他"),
-        ],
-        ServiceCode::AdminReconsideration => &[
-            ("consult", "咨询"),
-            ("apply", "申请受理"),
-            ("other", "其他"),
-        ],
-        ServiceCode::Notary => &[
-            ("inheritance_notary", "继承公证"),
-            ("entrust", "委托公证"),
-            ("other", "其他"),
-        ],
-        ServiceCode::IpMediation => &[
-            ("trademark", "商标"),
-            ("copyright", "著作权（版权）"),
-            ("patent", "专利"),
-            ("other", "其他"),
-        ],
+/// A topic a resident picks for a booking of a service: a code (an API and database contract:
+/// never rename it) with its name in Chinese and English. The same code can be named
+/// differently by two services ("labour" is about pay in a consultation, a work dispute in
+/// mediation), so a topic belongs to its service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Topic {
+    code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+}
+
+impl Topic {
+    const fn new(code: &'static str, zh: &'static str, en: &'static str) -> Topic {
+        Topic { code, zh, en }
+    }
+
+    pub const fn code(self) -> &'static str {
+        self.code
+    }
+
+    /// The topic's name in `lang`.
+    pub const fn label(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => self.zh,
+            Lang::En => self.en,
+        }
     }
 }
 
-/// The Chinese label of a topic code of a service.
-pub fn topic_label(service: ServiceCode, code: &str) -> Option<&'static str> {
-    topics(service)
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, label)| *label)
+/// The topics a resident picks from for a service, in the order the form shows them.
+pub fn topics(service: ServiceCode) -> &'static [Topic] {
+    match service {
+        ServiceCode::LegalConsultation => {
+            const {
+                &[
+                    Topic::new("marriage_family", "婚姻家庭", "Marriage and family"),
+                    Topic::new("inheritance", "继承", "Inheritance"),
+                    Topic::new("housing", "房屋/物业", "Housing and property"),
+                    Topic::new("labour", "劳动就业", "Work and pay"),
+                    Topic::new("debt_contract", "借贷合同", "Loans and contracts"),
+                    Topic::new("consumer", "消费", "Consumer"),
+                    Topic::new("traffic", "交通事故", "Traffic accidents"),
+                    Topic::new("other", "其他", "Other"),
+                ]
+            }
+        }
+        ServiceCode::Psychology => {
+            const {
+                &[
+                    Topic::new("emotion", "情绪困扰", "Feelings and mood"),
+                    Topic::new("family_relation", "家庭关系", "Family relationships"),
+                    Topic::new("study_work", "学习工作压力", "Stress at school or work"),
+                    Topic::new("other", "其他", "Other"),
+                ]
+            }
+        }
+        // dispute types seen in the district's mediation ledgers
+        ServiceCode::Mediation => {
+            const {
+                &[
+                    Topic::new("neighbour", "邻里纠纷", "Between neighbours"),
+                    Topic::new("family", "婚姻家庭", "Marriage and family"),
+                    Topic::new("property_management", "物业纠纷", "Property management"),
+                    Topic::new(
+                        "renovation_lift",
+                        "房屋装修/加装电梯",
+                        "Renovation or lift installation",
+                    ),
+                    Topic::new("labour", "劳动争议", "Work disputes"),
+                    Topic::new("consumer", "消费纠纷", "Consumer"),
+                    Topic::new("commercial", "商事纠纷", "Business"),
+                    Topic::new("intellectual_property", "知识产权", "Intellectual property"),
+                    Topic::new("other", "其他", "Other"),
+                ]
+            }
+        }
+        ServiceCode::AdminReconsideration => {
+            const {
+                &[
+                    Topic::new("consult", "咨询", "Advice"),
+                    Topic::new("apply", "申请受理", "Filing an application"),
+                    Topic::new("other", "其他", "Other"),
+                ]
+            }
+        }
+        ServiceCode::Notary => {
+            const {
+                &[
+                    Topic::new("inheritance_notary", "继承公证", "Inheritance notarisation"),
+                    Topic::new("entrust", "委托公证", "Power of attorney"),
+                    Topic::new("other", "其他", "Other"),
+                ]
+            }
+        }
+        ServiceCode::IpMediation => {
+            const {
+                &[
+                    Topic::new("trademark", "商标", "Trademarks"),
+                    Topic::new("copyright", "著作权（版权）", "Copyright"),
+                    Topic::new("patent", "专利", "Patents"),
+                    Topic::new("other", "其他", "Other"),
+                ]
+            }
+        }
+    }
 }
 
-/// Checks a topic code for a service, returning it as a `'static` str.
-pub fn parse_topic(service: ServiceCode, code: &str) -> Result<&'static str, FieldError> {
-    let code = code.trim();
-    topics(service)
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(c, _)| *c)
-        .ok_or_else(|| {
-            let labels: Vec<&str> = topics(service).iter().map(|(_, l)| *l).collect();
-            FieldError::new(
-                "topic",
-                format!("请选择咨询事项：{}", labels.join("、")),
-                "Choose what it is about from the list",
-            )
-        })
+/// The topic of a service with this code, if it has one.
+pub fn topic(service: ServiceCode, code: &str) -> Option<Topic> {
+    topics(service).iter().copied().find(|t| t.code == code)
+}
+
+/// The name of a service's topic code in `lang`; a code the service does not have (an old
+/// row) is shown as it is.
+pub fn topic_label(lang: Lang, service: ServiceCode, code: &str) -> &str {
+    topic(service, code).map_or(code, |t| t.label(lang))
+}
+
+/// Checks a topic code for a service.
+pub fn parse_topic(service: ServiceCode, code: &str) -> Result<Topic, FieldError> {
+    topic(service, code.trim()).ok_or_else(|| {
+        let labels: Vec<&str> = topics(service).iter().map(|t| t.zh).collect();
+        FieldError::new(
+            "topic",
+            format!("请选择咨询事项：{}", labels.join("、")),
+            "Choose what it is about from the list",
+        )
+    })
 }
 
 // ---- states -------------------------------------------------------------------------------
@@ -656,6 +710,71 @@ impl BookingState {
 
     pub const fn can_reschedule(self) -> bool {
         matches!(self, BookingState::Booked)
+    }
+}
+
+// ---- history ------------------------------------------------------------------------------
+
+/// What happened to a booking, as its history lists it. Codes are an API and database
+/// contract (the `kind` column of `booking_events`): never rename them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingEventKind {
+    Created,
+    Rescheduled,
+    Cancelled,
+    CheckedIn,
+    NoShow,
+    NoShowReverted,
+}
+
+impl BookingEventKind {
+    pub const ALL: [BookingEventKind; 6] = [
+        BookingEventKind::Created,
+        BookingEventKind::Rescheduled,
+        BookingEventKind::Cancelled,
+        BookingEventKind::CheckedIn,
+        BookingEventKind::NoShow,
+        BookingEventKind::NoShowReverted,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            BookingEventKind::Created => "created",
+            BookingEventKind::Rescheduled => "rescheduled",
+            BookingEventKind::Cancelled => "cancelled",
+            BookingEventKind::CheckedIn => "checked_in",
+            BookingEventKind::NoShow => "no_show",
+            BookingEventKind::NoShowReverted => "no_show_reverted",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The event in a history line ("11-26 20:15 预约" / "11-26 20:15 booked").
+    pub const fn label(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::ZhCn, BookingEventKind::Created) => "预约",
+            (Lang::ZhCn, BookingEventKind::Rescheduled) => "改约",
+            (Lang::ZhCn, BookingEventKind::Cancelled) => "取消",
+            (Lang::ZhCn, BookingEventKind::CheckedIn) => "签到",
+            (Lang::ZhCn, BookingEventKind::NoShow) => "记为未到",
+            (Lang::ZhCn, BookingEventKind::NoShowReverted) => "撤销未到",
+            (Lang::En, BookingEventKind::Created) => "booked",
+            (Lang::En, BookingEventKind::Rescheduled) => "moved",
+            (Lang::En, BookingEventKind::Cancelled) => "cancelled",
+            (Lang::En, BookingEventKind::CheckedIn) => "checked in",
+            (Lang::En, BookingEventKind::NoShow) => "marked as a no-show",
+            (Lang::En, BookingEventKind::NoShowReverted) => "no-show mark undone",
+        }
+    }
+}
+
+impl fmt::Display for BookingEventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
     }
 }
 
@@ -774,7 +893,7 @@ mod tests {
         let ok = good.check(ServiceCode::LegalConsultation, false).unwrap();
         assert_eq!(ok.name.as_str(), "王 芳");
         assert_eq!(ok.phone.as_str(), "13812345678");
-        assert_eq!(ok.topic, "labour");
+        assert_eq!(ok.topic.code(), "labour");
         assert_eq!(ok.account, None);
         // a topic of another service is refused
         let err = good.check(ServiceCode::Psychology, false).unwrap_err();
@@ -1033,29 +1152,45 @@ mod tests {
         for service in ServiceCode::ALL {
             let list = topics(service);
             assert!(!list.is_empty(), "{service}");
-            assert_eq!(list.last().unwrap().0, "other", "{service}");
-            let mut codes: Vec<_> = list.iter().map(|(c, _)| *c).collect();
+            assert_eq!(list.last().unwrap().code(), "other", "{service}");
+            let mut codes: Vec<_> = list.iter().map(|t| t.code()).collect();
             codes.sort();
             codes.dedup();
             assert_eq!(codes.len(), list.len(), "{service}: unique codes");
-            for (code, label) in list {
-                assert!(!label.is_empty());
+            for t in list {
+                let code = t.code();
+                assert!(!t.label(Lang::ZhCn).is_empty());
                 assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-                assert_eq!(parse_topic(service, code).unwrap(), *code);
-                assert_eq!(topic_label(service, code), Some(*label));
+                assert_eq!(parse_topic(service, code).unwrap(), *t);
+                assert_eq!(topic_label(Lang::ZhCn, service, code), t.label(Lang::ZhCn));
+                let en = t.label(Lang::En);
+                assert!(!en.is_empty() && en.is_ascii(), "{service} {code}: {en}");
             }
         }
         assert_eq!(topics(ServiceCode::LegalConsultation).len(), 8);
         assert_eq!(
-            topic_label(ServiceCode::LegalConsultation, "housing"),
-            Some("房屋/物业")
+            topic_label(Lang::ZhCn, ServiceCode::LegalConsultation, "housing"),
+            "房屋/物业"
         );
         assert_eq!(
-            topic_label(ServiceCode::Psychology, "study_work"),
-            Some("学习工作压力")
+            topic_label(Lang::ZhCn, ServiceCode::Psychology, "study_work"),
+            "学习工作压力"
+        );
+        // "labour" is named by its service
+        assert_eq!(
+            topic_label(Lang::En, ServiceCode::LegalConsultation, "labour"),
+            "Work and pay"
         );
         assert_eq!(
-            parse_topic(ServiceCode::LegalConsultation, " labour ").unwrap(),
+            topic_label(Lang::En, ServiceCode::Mediation, "labour"),
+            "Work disputes"
+        );
+        // a code the service does not have is shown as it is
+        assert_eq!(topic_label(Lang::En, ServiceCode::Notary, "gone"), "gone");
+        assert_eq!(
+            parse_topic(ServiceCode::LegalConsultation, " labour ")
+                .unwrap()
+                .code(),
             "labour"
         );
         // a topic of another service is not valid here
@@ -1065,6 +1200,24 @@ mod tests {
         assert!(parse_topic(ServiceCode::Notary, "").is_err());
         assert!(parse_topic(ServiceCode::IpMediation, "patent").is_ok());
         assert!(parse_topic(ServiceCode::AdminReconsideration, "apply").is_ok());
+    }
+
+    #[test]
+    fn every_event_kind_has_a_code_and_a_label_in_both_languages() {
+        for kind in BookingEventKind::ALL {
+            assert_eq!(BookingEventKind::parse(kind.code()), Some(kind));
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::from(kind.code())
+            );
+            assert!(!kind.label(Lang::ZhCn).is_ascii(), "{kind}");
+            assert!(kind.label(Lang::En).is_ascii(), "{kind}");
+        }
+        assert_eq!(
+            BookingEventKind::parse("no_show_reverted"),
+            Some(BookingEventKind::NoShowReverted)
+        );
+        assert_eq!(BookingEventKind::parse("moved"), None);
     }
 
     #[test]
@@ -1284,7 +1437,7 @@ mod tests {
             relation: Some("邻".repeat(21)),
             dispute_type: "ip".into(),
             account: "太短了".into(),
-            location_id: Some(4),
+            location_id: Some(crate::LocationId(4)),
             consent: true,
         };
         let office = Location {

@@ -18,6 +18,14 @@ impl fmt::Display for LocationId {
     }
 }
 
+/// Reads an id as written in a URL or a form field (`"4"`).
+impl std::str::FromStr for LocationId {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(LocationId)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LocationKind {

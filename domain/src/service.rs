@@ -44,6 +44,47 @@ impl ServiceCode {
         }
     }
 
+    /// The service's name in `lang`, as a heading or a list shows it: "法律咨询" /
+    /// "Legal consultation". Every page, report and ledger names services from here.
+    pub const fn name(self, lang: crate::Lang) -> &'static str {
+        use crate::Lang::{En, ZhCn};
+        match (lang, self) {
+            (ZhCn, ServiceCode::LegalConsultation) => "法律咨询",
+            (ZhCn, ServiceCode::Psychology) => "心理咨询",
+            (ZhCn, ServiceCode::Mediation) => "人民调解",
+            (ZhCn, ServiceCode::AdminReconsideration) => "行政复议咨询",
+            (ZhCn, ServiceCode::Notary) => "公证咨询",
+            (ZhCn, ServiceCode::IpMediation) => "知识产权纠纷调解",
+            (En, ServiceCode::LegalConsultation) => "Legal consultation",
+            (En, ServiceCode::Psychology) => "Psychological counselling",
+            (En, ServiceCode::Mediation) => "People's mediation",
+            (En, ServiceCode::AdminReconsideration) => "Administrative reconsideration advice",
+            (En, ServiceCode::Notary) => "Notary advice",
+            (En, ServiceCode::IpMediation) => "IP dispute mediation",
+        }
+    }
+
+    /// The name inside a sentence: the English one starts in lower case ("book legal
+    /// consultation"), keeping acronyms such as "IP" as they are; the Chinese one is [`name`].
+    ///
+    /// [`name`]: ServiceCode::name
+    pub fn name_in_sentence(self, lang: crate::Lang) -> String {
+        let name = self.name(lang);
+        let mut chars = name.chars();
+        match (chars.next(), chars.next()) {
+            (Some(first), Some(second))
+                if lang == crate::Lang::En && !second.is_ascii_uppercase() =>
+            {
+                format!(
+                    "{}{}",
+                    first.to_ascii_lowercase(),
+                    &name[first.len_utf8()..]
+                )
+            }
+            _ => name.to_string(),
+        }
+    }
+
     /// Position in [`ServiceCode::ALL`]; used to sort services the same way everywhere.
     pub fn rank(self) -> usize {
         Self::ALL
@@ -103,5 +144,23 @@ mod tests {
     fn unknown_code_is_rejected() {
         assert!("legal".parse::<ServiceCode>().is_err());
         assert!("".parse::<ServiceCode>().is_err());
+    }
+
+    #[test]
+    fn every_service_has_a_name_in_both_languages() {
+        use crate::Lang;
+        for s in ServiceCode::ALL {
+            assert!(!s.name(Lang::ZhCn).is_ascii(), "{s}");
+            assert!(s.name(Lang::En).is_ascii(), "{s}");
+            assert_eq!(s.name_in_sentence(Lang::ZhCn), s.name(Lang::ZhCn));
+        }
+        assert_eq!(
+            ServiceCode::LegalConsultation.name_in_sentence(Lang::En),
+            "legal consultation"
+        );
+        assert_eq!(
+            ServiceCode::IpMediation.name_in_sentence(Lang::En),
+            "IP dispute mediation"
+        );
     }
 }

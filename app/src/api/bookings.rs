@@ -130,7 +130,8 @@ pub(crate) mod ssr {
             .unwrap_or_default();
         Ok(BookingView {
             code: shown_code(&record.code),
-            title: backend::confirmation::public_title(record.service).to_string(),
+            title: backend::confirmation::public_title(record.service, crate::i18n::lang())
+                .to_string(),
             place_id: place.id.0,
             place_name: place.name.clone(),
             place_address: place.address.clone(),
@@ -152,7 +153,8 @@ pub(crate) mod ssr {
             .map_err(AppError::from)?;
         Ok(BookingSummary {
             code: shown_code(&record.code),
-            title: backend::confirmation::public_title(record.service).to_string(),
+            title: backend::confirmation::public_title(record.service, crate::i18n::lang())
+                .to_string(),
             place_name: place.name.clone(),
             start: to_local(&record.start),
             end: to_local(&record.end),

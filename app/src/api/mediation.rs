@@ -76,7 +76,7 @@ pub async fn mediation_form(
     };
     let groups = directory.offices().await.map_err(AppError::from)?;
     let choice = |p: &domain::Location| PlaceChoice {
-        id: p.id.0,
+        id: p.id,
         name: p.name.clone(),
         ip: p.offers(ServiceCode::IpMediation).is_some(),
     };

@@ -150,7 +150,7 @@ pub async fn case_step(
     action: String,
     reason: Option<String>,
     mediator_id: Option<String>,
-    location_id: Option<i64>,
+    location_id: Option<domain::LocationId>,
     start: Option<String>,
     kind: Option<String>,
     amount: Option<String>,
@@ -161,7 +161,7 @@ pub async fn case_step(
 ) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
     use domain::booking::FieldError;
-    use domain::mediation::{CaseAction, CaseOutcome, Fen, Referral};
+    use domain::mediation::{CaseAction, CaseOutcome, Ending, Fen, Referral};
     let account = crate::device::require_staff().await?;
     let back = format!("/staff/mediation/{}", crate::redirect::segment(code.trim()));
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -189,7 +189,7 @@ pub async fn case_step(
         "other_party_refuses" => Ok(CaseAction::OtherPartyRefuses),
         "schedule_session" => chrono::DateTime::parse_from_rfc3339(text(&start).trim())
             .map(|start| CaseAction::ScheduleSession {
-                location_id: location_id.unwrap_or_default(),
+                location_id: location_id.unwrap_or(domain::LocationId(0)),
                 start,
             })
             .map_err(|_| {
@@ -200,8 +200,8 @@ pub async fn case_step(
                 )
             }),
         // the form's one text box holds the terms, or why mediation failed
-        "conclude" => match kind.as_deref() {
-            Some("written_agreement") => {
+        "conclude" => match kind.as_deref().and_then(Ending::parse) {
+            Some(Ending::WrittenAgreement) => {
                 Fen::parse_yuan(&text(&amount)).map(|amount| CaseAction::Conclude {
                     outcome: CaseOutcome::WrittenAgreement {
                         amount,
@@ -209,17 +209,17 @@ pub async fn case_step(
                     },
                 })
             }
-            Some("oral_agreement") => Ok(CaseAction::Conclude {
+            Some(Ending::OralAgreement) => Ok(CaseAction::Conclude {
                 outcome: CaseOutcome::OralAgreement {
                     terms: text(&terms),
                 },
             }),
-            Some("failed") => Ok(CaseAction::Conclude {
+            Some(Ending::Failed) => Ok(CaseAction::Conclude {
                 outcome: CaseOutcome::Failed {
                     reason: text(&terms),
                 },
             }),
-            Some("referred") => channel_of(&channel).map(|channel| CaseAction::Conclude {
+            Some(Ending::Referred) => channel_of(&channel).map(|channel| CaseAction::Conclude {
                 outcome: CaseOutcome::Referred { channel },
             }),
             _ => Err(FieldError::new(
@@ -328,7 +328,7 @@ pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, AppError>
         .await
         .map_err(AppError::from)?;
     let kept = device::take_flash(|f| match f {
-        Flash::Mediation(m) if m.form.location_id == Some(place.id.0) => Some(m),
+        Flash::Mediation(m) if m.form.location_id == Some(place.id) => Some(m),
         _ => None,
     })
     .await?;
@@ -346,7 +346,7 @@ pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, AppError>
                     .as_ref()
                     .map(|b| b.phone.clone())
                     .unwrap_or_default(),
-                location_id: Some(place.id.0),
+                location_id: Some(place.id),
                 ..Default::default()
             },
             None,
@@ -393,7 +393,7 @@ pub async fn case_from_consultation(
         relation,
         dispute_type: dispute_type.unwrap_or_default(),
         account,
-        location_id: Some(place.id.0),
+        location_id: Some(place.id),
         consent: consent.is_some(),
     };
     match mediation.from_consultation(&staff, entry, &form).await {

@@ -192,24 +192,15 @@ pub fn time_range_label(
 }
 
 /// A history line of a booking: "11-26 20:15 预约" or
-/// "11-26 20:15 改约 12-01 09:00 → 12-02 10:00". Kinds other than created, rescheduled and
-/// cancelled are shown as their code.
+/// "11-26 20:15 改约 12-01 09:00 → 12-02 10:00"; every kind is named by
+/// [`domain::booking::BookingEventKind::label`].
 pub fn history_label(lang: Lang, line: &crate::model::HistoryLine) -> String {
     let at = line.at.format("%m-%d %H:%M");
     let moved = match (line.from_start, line.to_start) {
         (Some(f), Some(t)) => format!(" {} → {}", f.format("%m-%d %H:%M"), t.format("%m-%d %H:%M")),
         _ => String::new(),
     };
-    let what = match (lang, line.kind.as_str()) {
-        (Lang::ZhCn, "created") => "预约",
-        (Lang::ZhCn, "rescheduled") => "改约",
-        (Lang::ZhCn, "cancelled") => "取消",
-        (Lang::En, "created") => "booked",
-        (Lang::En, "rescheduled") => "moved",
-        (Lang::En, "cancelled") => "cancelled",
-        (_, other) => other,
-    };
-    format!("{at} {what}{moved}")
+    format!("{at} {}{moved}", line.kind.label(lang))
 }
 
 /// Short visible text of a day button ("12月1日 周二"); the full label is for screen readers.
@@ -319,6 +310,23 @@ pub fn results_count(lang: Lang, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_history_line_is_named_in_both_languages() {
+        use domain::booking::BookingEventKind;
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T20:15:00+08:00").unwrap();
+        for kind in BookingEventKind::ALL {
+            let line = crate::model::HistoryLine {
+                at,
+                kind,
+                from_start: None,
+                to_start: None,
+            };
+            let en = history_label(Lang::En, &line);
+            assert!(en.is_ascii() && !en.contains('_'), "{en}");
+            assert!(history_label(Lang::ZhCn, &line).starts_with("11-26 20:15 "));
+        }
+    }
 
     #[test]
     fn brackets_follow_the_language() {

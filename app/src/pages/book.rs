@@ -182,14 +182,15 @@ fn BookingForm(
     let pending = action.pending();
     let topic_choices = topics(service)
         .iter()
-        .map(|(code, _)| {
-            let label = crate::i18n::topic_name(crate::i18n::lang(), service, code);
+        .map(|topic| {
+            let code = topic.code();
+            let label = topic.label(crate::i18n::lang());
             let id = format!("topic-{code}");
             let label_for = id.clone();
-            let checked = typed.topic == *code;
+            let checked = typed.topic == code;
             view! {
                 <label class="choice" for=label_for>
-                    <input type="radio" id=id name="topic" value=*code checked=checked />
+                    <input type="radio" id=id name="topic" value=code checked=checked />
                     <span>{label}</span>
                 </label>
             }

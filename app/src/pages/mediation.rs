@@ -26,7 +26,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 fn place_options(
     prompt: &str,
     offices: &[PlaceChoiceGroup],
-    chosen: Option<i64>,
+    chosen: Option<domain::LocationId>,
     ip_mark: &str,
 ) -> String {
     use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
@@ -102,7 +102,7 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
         None => (
             MediationForm {
                 dispute_type: dispute_type.unwrap_or_default(),
-                location_id: place.as_ref().map(|p| p.id),
+                location_id: place.as_ref().map(|p| domain::LocationId(p.id)),
                 ..Default::default()
             },
             None,
@@ -147,7 +147,7 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
     };
     let pending = action.pending();
     let chosen_place = typed.location_id;
-    let place_field = match place.filter(|p| Some(p.id) == chosen_place) {
+    let place_field = match place.filter(|p| Some(domain::LocationId(p.id)) == chosen_place) {
         Some(p) => view! {
             <p class="chosen" id=field_id("location_id") tabindex="-1">
                 <strong>{p.name.clone()}</strong>
@@ -492,7 +492,7 @@ mod tests {
 
     fn place(id: i64, name: &str, ip: bool) -> PlaceChoice {
         PlaceChoice {
-            id,
+            id: domain::LocationId(id),
             name: name.into(),
             ip,
         }
@@ -504,7 +504,12 @@ mod tests {
             office: place(1, "彭浦新村街道司法所", true),
             workrooms: vec![place(15, "岭南路居委", false)],
         }];
-        let html = place_options("请选择地点", &offices, Some(15), "（知识产权）");
+        let html = place_options(
+            "请选择地点",
+            &offices,
+            Some(domain::LocationId(15)),
+            "（知识产权）",
+        );
         assert_eq!(
             html,
             "<option value=\"\">请选择地点</option>\

@@ -359,20 +359,16 @@ fn NextSteps(f: StaffCaseFile, step: ServerAction<CaseStep>) -> impl IntoView {
                 <fieldset class="field" id=field_id("kind") tabindex="-1">
                     <legend>{t(Msg::CaseOutcomeKind)}</legend>
                     <div class="choices">
-                        {[
-                            ("written_agreement", Msg::OutcomeWritten),
-                            ("oral_agreement", Msg::OutcomeOral),
-                            ("failed", Msg::OutcomeFailed),
-                            ("referred", Msg::OutcomeReferred),
-                        ]
+                        {domain::mediation::Ending::CONCLUDING
                             .into_iter()
-                            .map(|(k, label)| {
+                            .map(|ending| {
+                                let (k, label) = (ending.code(), ending.label(crate::i18n::lang()));
                                 let id = format!("kind-{k}");
                                 let label_for = id.clone();
                                 view! {
                                     <label class="choice" for=label_for>
                                         <input type="radio" id=id name="kind" value=k />
-                                        <span>{t(label)}</span>
+                                        <span>{label}</span>
                                     </label>
                                 }
                             })

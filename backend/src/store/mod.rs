@@ -39,7 +39,7 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use domain::booking::FairnessError;
+use domain::booking::{BookingEventKind, FairnessError};
 use domain::district_file::District;
 use domain::mediation::{CaseState, DisputeType, Ending, Fen, Referral};
 use domain::notify::NoticeKind;
@@ -268,6 +268,8 @@ pub trait BookingStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     /// What happened to a booking, oldest first.
+    /// What happened to a booking, oldest first. A stored kind this version does not know
+    /// (written by a newer one) is left out and logged.
     async fn booking_events(&self, booking_id: i64) -> StoreResult<Vec<BookingEvent>>;
     /// Bookings (any state) of a place whose slots start in `[from, to)`.
     async fn bookings_between(
@@ -319,8 +321,8 @@ pub struct BookingRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookingEvent {
     pub at: DateTime<Utc>,
-    /// `created`, `rescheduled` or `cancelled`
-    pub kind: String,
+    pub kind: BookingEventKind,
+    /// The old and new start of a move.
     pub from_start: Option<DateTime<Utc>>,
     pub to_start: Option<DateTime<Utc>>,
 }

@@ -4,6 +4,7 @@
 use super::next_state;
 use super::{CaseOutcome, Referral, AMOUNT_OUT_OF_RANGE_EN, MAX_AMOUNT_FEN};
 use crate::booking::FieldError;
+use crate::LocationId;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +26,7 @@ pub enum CaseAction {
     OtherPartyRefuses,
     /// A session (the first, or one more) at a place and time.
     ScheduleSession {
-        location_id: i64,
+        location_id: LocationId,
         start: DateTime<FixedOffset>,
     },
     Conclude {

@@ -66,6 +66,21 @@ impl DisputeType {
         }
     }
 
+    /// The dispute type in English, as the English pages name it.
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            DisputeType::Neighbour => "Between neighbours",
+            DisputeType::Family => "Family or marriage",
+            DisputeType::Property => "Property management or owners' committee",
+            DisputeType::Renovation => "Renovation or lift installation",
+            DisputeType::Labour => "Work and pay",
+            DisputeType::Consumer => "Consumer",
+            DisputeType::Commercial => "Business",
+            DisputeType::Ip => "Intellectual property",
+            DisputeType::Other => "Other",
+        }
+    }
+
     /// The service a place must offer to take this dispute.
     pub const fn service(self) -> ServiceCode {
         match self {

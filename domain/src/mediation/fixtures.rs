@@ -37,7 +37,7 @@ pub(crate) fn one_of_each_action() -> Vec<CaseAction> {
         CaseAction::OtherPartyAgrees,
         CaseAction::OtherPartyRefuses,
         CaseAction::ScheduleSession {
-            location_id: 4,
+            location_id: crate::LocationId(4),
             start: at,
         },
         CaseAction::Conclude {

@@ -2,7 +2,7 @@
 
 use super::DisputeType;
 use crate::booking::{check_consent, FieldError, MobilePhone, PersonName};
-use crate::{Location, ServiceCode};
+use crate::{Location, LocationId, ServiceCode};
 use serde::{Deserialize, Serialize};
 
 pub const RELATION_MAX_CHARS: usize = 20;
@@ -22,7 +22,7 @@ pub struct MediationForm {
     pub relation: Option<String>,
     pub dispute_type: String,
     pub account: String,
-    pub location_id: Option<i64>,
+    pub location_id: Option<LocationId>,
     #[serde(default)]
     pub consent: bool,
 }
@@ -37,7 +37,7 @@ pub struct MediationRequest {
     pub relation: Option<String>,
     pub dispute_type: DisputeType,
     pub account: String,
-    pub location_id: i64,
+    pub location_id: LocationId,
 }
 
 /// The value of a check, or `None` with its error noted.
@@ -247,10 +247,10 @@ fn parse_dispute_account(text: &str) -> Result<String, FieldError> {
 /// The preferred place must exist and take this kind of dispute (IP disputes go to the IP
 /// rooms). An unknown dispute type is reported on its own field, not here.
 fn check_place(
-    id: Option<i64>,
+    id: Option<LocationId>,
     place: Option<&Location>,
     dispute: Option<DisputeType>,
-) -> Result<i64, FieldError> {
+) -> Result<LocationId, FieldError> {
     const FIELD: &str = "location_id";
     let (Some(id), Some(place)) = (id, place) else {
         return Err(FieldError::new(
@@ -291,7 +291,7 @@ mod tests {
             relation: Some(" 楼上邻居 ".into()),
             dispute_type: "neighbour".into(),
             account: "楼上卫生间漏水到我家，多次协商未果，希望对方维修并赔偿。".into(),
-            location_id: Some(4),
+            location_id: Some(crate::LocationId(4)),
             consent: true,
         }
     }
@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(r.other_party_phone, None);
         assert_eq!(r.relation.as_deref(), Some("楼上邻居"));
         assert_eq!(r.dispute_type, DisputeType::Neighbour);
-        assert_eq!(r.location_id, 4);
+        assert_eq!(r.location_id, crate::LocationId(4));
     }
 
     #[test]

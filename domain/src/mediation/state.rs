@@ -233,7 +233,7 @@ mod tests {
             CaseAction::InviteOtherParty,
             CaseAction::OtherPartyAgrees,
             CaseAction::ScheduleSession {
-                location_id: 4,
+                location_id: crate::LocationId(4),
                 start: at,
             },
             CaseAction::Conclude {
@@ -277,7 +277,7 @@ mod tests {
             Just(CaseAction::OtherPartyAgrees),
             Just(CaseAction::OtherPartyRefuses),
             Just(CaseAction::ScheduleSession {
-                location_id: 4,
+                location_id: crate::LocationId(4),
                 start: at
             }),
             outcome.prop_map(|outcome| CaseAction::Conclude { outcome }),

@@ -1,6 +1,6 @@
 //! Ledgers: the exports' tables.
 
-use super::{service_name_zh, wan_yuan_text, Dashboard, Figures, Ratio};
+use super::{wan_yuan_text, Dashboard, Figures, Ratio};
 use crate::booking::FieldError;
 use crate::mediation::{Fen, Referral};
 use serde::{Deserialize, Serialize};
@@ -106,7 +106,7 @@ pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
                     let known = b.attended + b.no_show;
                     rows.push(vec![
                         Cell::Text(name.clone()),
-                        Cell::Text(service_name_zh(b.service).into()),
+                        Cell::Text(b.service.name(crate::Lang::ZhCn).into()),
                         int(b.total),
                         int(b.cancelled),
                         int(b.rescheduled),

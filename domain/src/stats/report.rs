@@ -2,7 +2,7 @@
 
 use super::{wan_yuan_text, Figures, Period, Scope};
 use crate::mediation::{Fen, Referral};
-use crate::{Location, ServiceCode};
+use crate::Location;
 
 /// Who the report speaks of, in the report's own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,7 @@ pub fn report_zh(period: &Period, subject: &ReportSubject, f: &Figures) -> Vec<S
         .map(|b| {
             format!(
                 "{}{}人次（其中预约{}人次、现场{}人次）",
-                service_name_zh(b.service),
+                b.service.name(crate::Lang::ZhCn),
                 b.attended + b.walk_ins,
                 b.attended,
                 b.walk_ins
@@ -173,7 +173,7 @@ pub fn report_en(period: &Period, subject: &ReportSubject, f: &Figures) -> Vec<S
         .map(|b| {
             format!(
                 "{} {} times ({} booked, {} walk-in)",
-                service_name_en(b.service),
+                b.service.name_in_sentence(crate::Lang::En),
                 b.attended + b.walk_ins,
                 b.attended,
                 b.walk_ins
@@ -218,28 +218,6 @@ pub const fn referral_mechanism_en(r: Referral) -> &'static str {
         Referral::PoliceLawFirm => "police station and law firm linkage",
         Referral::Procuratorate => "procuratorate–mediation linkage",
         Referral::Department => "petition–mediation linkage",
-    }
-}
-
-pub const fn service_name_zh(s: ServiceCode) -> &'static str {
-    match s {
-        ServiceCode::LegalConsultation => "法律咨询",
-        ServiceCode::Psychology => "心理咨询",
-        ServiceCode::Mediation => "人民调解",
-        ServiceCode::AdminReconsideration => "行政复议咨询",
-        ServiceCode::Notary => "公证咨询",
-        ServiceCode::IpMediation => "知识产权纠纷调解",
-    }
-}
-
-pub const fn service_name_en(s: ServiceCode) -> &'static str {
-    match s {
-        ServiceCode::LegalConsultation => "legal consultation",
-        ServiceCode::Psychology => "psychology",
-        ServiceCode::Mediation => "people's mediation",
-        ServiceCode::AdminReconsideration => "administrative reconsideration",
-        ServiceCode::Notary => "notary consultation",
-        ServiceCode::IpMediation => "IP dispute mediation",
     }
 }
 

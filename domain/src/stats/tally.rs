@@ -31,7 +31,10 @@ pub struct CaseCell {
     pub amount_fen: i64,
 }
 
-/// How an accepted case ended, as statistics distinguish it.
+/// How an accepted case ended, as statistics distinguish it: an [`Ending`] other than a
+/// refusal, with the channel of a referral. It is its own enum only because roll-ups are
+/// stored in this shape (postcard numbers the variants in this order: never reorder them);
+/// its meaning comes from [`Conclusion::ending`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Conclusion {
     WrittenAgreement,
@@ -65,11 +68,19 @@ impl Conclusion {
             Conclusion::Referred(r) => 5 + r as usize,
         }
     }
-    pub fn settled(self) -> bool {
-        matches!(
-            self,
-            Conclusion::WrittenAgreement | Conclusion::OralAgreement
-        )
+    /// The case's ending.
+    pub const fn ending(self) -> Ending {
+        match self {
+            Conclusion::WrittenAgreement => Ending::WrittenAgreement,
+            Conclusion::OralAgreement => Ending::OralAgreement,
+            Conclusion::Failed => Ending::Failed,
+            Conclusion::NotMediated => Ending::NotMediated,
+            Conclusion::Referred(_) => Ending::Referred,
+        }
+    }
+    /// 成功化解 ([`Ending::settled`]).
+    pub const fn settled(self) -> bool {
+        self.ending().settled()
     }
 }
 

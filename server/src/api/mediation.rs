@@ -51,7 +51,7 @@ impl From<RequestBody> for MediationForm {
             relation: b.relation,
             dispute_type: b.dispute_type.unwrap_or_default(),
             account: b.account.unwrap_or_default(),
-            location_id: b.location_id,
+            location_id: b.location_id.map(LocationId),
             consent: b.consent.unwrap_or(false),
         }
     }

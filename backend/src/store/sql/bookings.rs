@@ -12,6 +12,7 @@ use crate::store::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use domain::booking::BookingEventKind;
 use domain::slots::to_local;
 use domain::{BookingState, LocationId, ServiceCode};
 use sqlx::FromRow;
@@ -162,14 +163,14 @@ pub(super) async fn add_event(
     conn: &mut Conn,
     booking_id: i64,
     at: DateTime<Utc>,
-    kind: &str,
+    kind: BookingEventKind,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 ) -> StoreResult<()> {
     sqlx::query("INSERT INTO booking_events (booking_id, at, kind, from_start, to_start) VALUES ($1, $2, $3, $4, $5)")
         .bind(booking_id)
         .bind(ts(at))
-        .bind(kind)
+        .bind(kind.code())
         .bind(from.map(ts))
         .bind(to.map(ts))
         .execute(&mut *conn)
@@ -212,7 +213,15 @@ pub(crate) async fn insert_booking(
     .bind(BookingState::Booked.code())
     .fetch_one(&mut *conn)
     .await?;
-    add_event(conn, id.0, b.created_at, "created", None, Some(b.start)).await?;
+    add_event(
+        conn,
+        id.0,
+        b.created_at,
+        BookingEventKind::Created,
+        None,
+        Some(b.start),
+    )
+    .await?;
     Ok(Ok(load(conn, &b.code)
         .await?
         .ok_or(StoreError::NotFound)?))
@@ -302,7 +311,7 @@ impl BookingStore for This {
                 &mut tx,
                 record.id,
                 at,
-                "cancelled",
+                BookingEventKind::Cancelled,
                 Some(record.start),
                 None,
             )
@@ -368,7 +377,7 @@ impl BookingStore for This {
                 &mut tx,
                 old.id,
                 at,
-                "rescheduled",
+                BookingEventKind::Rescheduled,
                 Some(old.start),
                 Some(new_start),
             )
@@ -387,6 +396,13 @@ impl BookingStore for This {
                 .fetch_all(&self.pool)
                 .await?;
         rows.into_iter()
+            .filter_map(|(at, kind, from, to)| {
+                let Some(kind) = BookingEventKind::parse(&kind) else {
+                    tracing::warn!(booking = booking_id, %kind, "unknown booking event kind");
+                    return None;
+                };
+                Some((at, kind, from, to))
+            })
             .map(|(at, kind, from, to)| {
                 Ok(BookingEvent {
                     at: parse_ts(&at)?,

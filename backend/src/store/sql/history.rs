@@ -56,7 +56,7 @@ impl HistoryStore for This {
             q.push_values(chunk, |mut row, r| {
                 row.push_bind(r.booking_id)
                     .push_bind(ts(r.at))
-                    .push_bind("rescheduled")
+                    .push_bind(domain::booking::BookingEventKind::Rescheduled.code())
                     .push_bind(ts(r.from_start))
                     .push_bind(ts(r.to_start));
             });

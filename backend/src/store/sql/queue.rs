@@ -10,6 +10,7 @@ use crate::store::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::booking::BookingEventKind;
 use domain::queue::{ticket, Outcome, QueueState};
 use domain::{BookingState, LocationId, ServiceCode};
 use sqlx::FromRow;
@@ -208,7 +209,15 @@ impl QueueStore for This {
             at,
         )
         .await?;
-        add_event(&mut tx, booking_id, at, "checked_in", None, None).await?;
+        add_event(
+            &mut tx,
+            booking_id,
+            at,
+            BookingEventKind::CheckedIn,
+            None,
+            None,
+        )
+        .await?;
         let entry = load_entry(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
         Ok(Ok(entry))
@@ -327,7 +336,7 @@ impl QueueStore for This {
         .await?;
         let mut out = Vec::with_capacity(ids.len());
         for (id,) in ids {
-            add_event(&mut tx, id, at, "no_show", None, None).await?;
+            add_event(&mut tx, id, at, BookingEventKind::NoShow, None, None).await?;
             if let Some(b) = booking_by_id(&mut tx, id).await? {
                 out.push(b);
             }
@@ -350,7 +359,15 @@ impl QueueStore for This {
         .await?
         .rows_affected();
         if changed == 1 {
-            add_event(&mut tx, booking_id, at, "no_show_reverted", None, None).await?;
+            add_event(
+                &mut tx,
+                booking_id,
+                at,
+                BookingEventKind::NoShowReverted,
+                None,
+                None,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(changed == 1)
