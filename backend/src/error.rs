@@ -100,7 +100,7 @@ mod tests {
     use crate::queue::{Conflict, QueueError};
     use crate::testing::{every_refusal, has_han};
     use chrono::{DateTime, Utc};
-    use domain::booking::{check_fairness, FairnessLimits};
+
     use domain::{BookingState, Lang};
 
     /// Chinese as `Display` has it (for one field at fault, the field's own), English without
@@ -146,20 +146,7 @@ mod tests {
             assert!(all.iter().any(|e| e.kind() == kind), "no {kind:?}");
         }
 
-        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
-        let one = [(
-            t("2026-03-03T09:00:00+08:00"),
-            t("2026-03-03T09:30:00+08:00"),
-        )];
-        let overlap = check_fairness(
-            &one,
-            (
-                t("2026-03-03T09:15:00+08:00"),
-                t("2026-03-03T09:45:00+08:00"),
-            ),
-            &FairnessLimits::default(),
-        )
-        .unwrap_err();
+        let (overlap, _) = crate::testing::fairness_refusals();
         // a refusal says what the rule says, in either language, and its Chinese is the rule's
         let refusal = BookingError::from(overlap.clone());
         assert_eq!(refusal.to_string(), overlap.to_string());

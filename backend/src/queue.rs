@@ -203,6 +203,22 @@ impl Queues {
         self.events.publish(Event::QueueChanged(location_id));
     }
 
+    /// What every change of a queue ends with: its audit line, then the place's boards and
+    /// desks told to refresh.
+    async fn done(
+        &self,
+        account: &StaffAccount,
+        action: &str,
+        place: LocationId,
+        subject: String,
+        change: Option<(String, String)>,
+    ) {
+        self.staff
+            .audit(account, action, Some(place), Some(subject), change)
+            .await;
+        self.announce(place);
+    }
+
     fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
@@ -327,16 +343,8 @@ impl Queues {
         }
         match self.store.check_in(booking.id, today, self.now()).await? {
             Ok(entry) => {
-                self.staff
-                    .audit(
-                        account,
-                        "check_in",
-                        Some(place.id),
-                        Some(entry.ticket.clone()),
-                        None,
-                    )
+                self.done(account, "check_in", place.id, entry.ticket.clone(), None)
                     .await;
-                self.announce(place.id);
                 Ok(entry)
             }
             Err(Refusal::NotActive(state)) => Err(Conflict::CannotCheckIn(state).into()),
@@ -366,16 +374,8 @@ impl Queues {
             .store
             .add_walk_in(place.id, service, self.today(), self.now(), None)
             .await?;
-        self.staff
-            .audit(
-                account,
-                "walk_in",
-                Some(place.id),
-                Some(entry.ticket.clone()),
-                None,
-            )
+        self.done(account, "walk_in", place.id, entry.ticket.clone(), None)
             .await;
-        self.announce(place.id);
         Ok(entry)
     }
 
@@ -424,16 +424,8 @@ impl Queues {
                 .change_queue_entry(next.id, QueueState::Waiting, &change)
                 .await?
             {
-                self.staff
-                    .audit(
-                        account,
-                        "call",
-                        Some(place.id),
-                        Some(entry.ticket.clone()),
-                        None,
-                    )
+                self.done(account, "call", place.id, entry.ticket.clone(), None)
                     .await;
-                self.announce(place.id);
                 return Ok(Some(entry));
             }
         }
@@ -477,16 +469,14 @@ impl Queues {
             .change_queue_entry(entry.id, entry.state, &change)
             .await?
             .ok_or_else(changed_meanwhile)?;
-        self.staff
-            .audit(
-                account,
-                &format!("queue_{}", step_code(step)),
-                Some(place.id),
-                Some(updated.ticket.clone()),
-                Some((entry.state.code().into(), updated.state.code().into())),
-            )
-            .await;
-        self.announce(place.id);
+        self.done(
+            account,
+            &format!("queue_{}", step_code(step)),
+            place.id,
+            updated.ticket.clone(),
+            Some((entry.state.code().into(), updated.state.code().into())),
+        )
+        .await;
         Ok(updated)
     }
 
@@ -555,16 +545,14 @@ impl Queues {
                 Some(entry.id),
             )
             .await?;
-        self.staff
-            .audit(
-                account,
-                "queue_transfer",
-                Some(from.id),
-                Some(format!("{} → {} {}", entry.ticket, target.id.0, new.ticket)),
-                None,
-            )
-            .await;
-        self.announce(from.id);
+        self.done(
+            account,
+            "queue_transfer",
+            from.id,
+            format!("{} → {} {}", entry.ticket, target.id.0, new.ticket),
+            None,
+        )
+        .await;
         self.announce(target.id);
         Ok(new)
     }
@@ -581,16 +569,14 @@ impl Queues {
             .undo_queue_entry(entry.id, self.now())
             .await?
             .ok_or_else(|| QueueError::from(Conflict::NothingToUndo))?;
-        self.staff
-            .audit(
-                account,
-                "queue_undo",
-                Some(place.id),
-                Some(updated.ticket.clone()),
-                Some((entry.state.code().into(), updated.state.code().into())),
-            )
-            .await;
-        self.announce(place.id);
+        self.done(
+            account,
+            "queue_undo",
+            place.id,
+            updated.ticket.clone(),
+            Some((entry.state.code().into(), updated.state.code().into())),
+        )
+        .await;
         Ok(updated)
     }
 
@@ -707,16 +693,14 @@ impl Queues {
         {
             return Err(Conflict::NoNoShowToUndo(booking.state).into());
         }
-        self.staff
-            .audit(
-                account,
-                "no_show_reverted",
-                Some(place.id),
-                Some(code.to_string()),
-                None,
-            )
-            .await;
-        self.announce(place.id);
+        self.done(
+            account,
+            "no_show_reverted",
+            place.id,
+            code.to_string(),
+            None,
+        )
+        .await;
         Ok(())
     }
 }

@@ -172,22 +172,56 @@ pub fn has_han(text: &str) -> bool {
     })
 }
 
-/// Every refusal every use case can make (one of each kind of reason, each state a rule
-/// names), for the tests that walk them through both front doors in both languages.
-pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
-    use crate::booking::{BookingError, NotActive};
-    use crate::mediation::{Conflict as MediationConflict, MediationError};
-    use crate::queue::{Conflict, QueueError};
-    use crate::schedules::ScheduleError;
-    use crate::staff::StaffError;
-    use crate::stats::StatsError;
-    use crate::store::BookingRecord;
-    use chrono::{DateTime, Utc};
-    use domain::booking::{check_fairness, FairnessLimits, FieldError, MobilePhone};
-    use domain::queue::QueueState;
-    use domain::{BookingState, Lang, LocationId, ServiceCode};
+/// A district of one office (甲街道司法所, id 1) with two morning consultation slots of two
+/// seats and one afternoon psychology session of one, Monday to Friday: small enough that a
+/// test can fill it.
+pub const ONE_OFFICE_DISTRICT: &str = r#"
+[district]
+name = "测试区"
+bureau = "测试区司法局"
 
-    let field = || MobilePhone::parse("123").unwrap_err();
+[[office]]
+id = 1
+name = "甲街道司法所"
+area = "甲街道"
+address = "甲路1号"
+
+[office.services]
+legal_consultation = ["mon-fri 09:00-10:30 30min x2"]
+psychology = ["mon-fri 14:00-15:00 60min x1"]
+"#;
+
+/// A half-hour legal consultation at office 1 of [`ONE_OFFICE_DISTRICT`], as a store test
+/// writes it.
+pub fn consultation(
+    code: impl Into<String>,
+    phone: impl Into<String>,
+    start: chrono::DateTime<chrono::Utc>,
+    created_at: chrono::DateTime<chrono::Utc>,
+) -> crate::store::NewBookingRecord {
+    crate::store::NewBookingRecord {
+        code: code.into(),
+        location_id: domain::LocationId(1),
+        service: domain::ServiceCode::LegalConsultation,
+        start,
+        end: start + chrono::Duration::minutes(30),
+        name: "测试".into(),
+        phone: phone.into(),
+        topic: "labour".into(),
+        account: None,
+        youth: false,
+        created_at,
+    }
+}
+
+/// The two fairness refusals, against one booking on Tuesday 3 March 2026 09:00–09:30: a
+/// second booking overlapping it, and a second booking on another day when one is the most.
+pub fn fairness_refusals() -> (
+    domain::booking::FairnessError,
+    domain::booking::FairnessError,
+) {
+    use chrono::DateTime;
+    use domain::booking::{check_fairness, FairnessLimits};
     let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
     let one = [(
         t("2026-03-03T09:00:00+08:00"),
@@ -211,6 +245,26 @@ pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
         &FairnessLimits { max_active: 1 },
     )
     .unwrap_err();
+    (overlap, too_many)
+}
+
+/// Every refusal every use case can make (one of each kind of reason, each state a rule
+/// names), for the tests that walk them through both front doors in both languages.
+pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
+    use crate::booking::{BookingError, NotActive};
+    use crate::mediation::{Conflict as MediationConflict, MediationError};
+    use crate::queue::{Conflict, QueueError};
+    use crate::schedules::ScheduleError;
+    use crate::staff::StaffError;
+    use crate::stats::StatsError;
+    use crate::store::BookingRecord;
+    use chrono::{DateTime, Utc};
+    use domain::booking::{FieldError, MobilePhone};
+    use domain::queue::QueueState;
+    use domain::{BookingState, Lang, LocationId, ServiceCode};
+
+    let field = || MobilePhone::parse("123").unwrap_err();
+    let (overlap, too_many) = fairness_refusals();
     let at: DateTime<Utc> = "2026-03-03T01:00:00Z".parse().unwrap();
     let booking = |state| BookingRecord {
         id: 1,
@@ -279,7 +333,7 @@ pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
         ]
         .map(|e| Box::new(e) as Box<dyn crate::UseCaseError>),
     );
-    let meeting = t("2026-12-08T09:00:00+08:00");
+    let meeting = DateTime::parse_from_rfc3339("2026-12-08T09:00:00+08:00").unwrap();
     for from in domain::mediation::CaseState::ALL {
         for action in [
             domain::mediation::CaseAction::Accept,

@@ -12,21 +12,7 @@ use domain::notify::NoticeKind;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-const DISTRICT: &str = r#"
-[district]
-name = "测试区"
-bureau = "测试区司法局"
-
-[[office]]
-id = 1
-name = "甲街道司法所"
-area = "甲街道"
-address = "甲路1号"
-
-[office.services]
-legal_consultation = ["mon-fri 09:00-10:30 30min x2"]
-psychology = ["mon-fri 14:00-15:00 60min x1"]
-"#;
+const DISTRICT: &str = backend::testing::ONE_OFFICE_DISTRICT;
 
 /// Fails the first `fail` sends, then works; counts what it sent.
 struct FlakyGateway {

@@ -2,8 +2,8 @@
 //! equals the number of active bookings in it and never exceeds its capacity. Random
 //! sequences of operations, reproducible from their seed.
 
-use backend::store::{FairnessCheck, NewBookingRecord, Refusal, Store};
-use backend::testing::{engines, fresh_store, Engine, TestDatabase};
+use backend::store::{FairnessCheck, Refusal, Store};
+use backend::testing::{consultation, engines, fresh_store, Engine, TestDatabase};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::booking::{check_fairness, FairnessLimits};
 use domain::district_file::parse_district;
@@ -12,20 +12,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 
-const DISTRICT: &str = r#"
-[district]
-name = "测试区"
-bureau = "测试区司法局"
-
-[[office]]
-id = 1
-name = "甲街道司法所"
-area = "甲街道"
-address = "甲路1号"
-
-[office.services]
-legal_consultation = ["mon-fri 09:00-10:30 30min x2"]
-"#;
+const DISTRICT: &str = backend::testing::ONE_OFFICE_DISTRICT;
 
 async fn store(engine: Engine) -> (TestDatabase, Arc<dyn Store>) {
     let (dir, store) = fresh_store(engine).await;
@@ -98,19 +85,12 @@ async fn seat_counters_always_match_active_bookings_on(engine: Engine) {
             });
             match rng.gen_range(0..3) {
                 0 => {
-                    let rec = NewBookingRecord {
-                        code: format!("S{seed}N{step}"),
-                        location_id: LocationId(1),
-                        service: ServiceCode::LegalConsultation,
+                    let rec = consultation(
+                        format!("S{seed}N{step}"),
+                        format!("1380000000{}", rng.gen_range(0..4)),
                         start,
-                        end,
-                        name: "测试".into(),
-                        phone: format!("1380000000{}", rng.gen_range(0..4)),
-                        topic: "labour".into(),
-                        account: None,
-                        youth: false,
-                        created_at: now,
-                    };
+                        now,
+                    );
                     if let Ok(b) = store
                         .create_booking(&rec, 2, fairness.clone())
                         .await
@@ -159,19 +139,7 @@ async fn a_booking_keeps_its_whole_history_on(engine: Engine) {
     let starts = slot_starts();
     let now = starts[0] - Duration::days(1);
     let pass: FairnessCheck = Arc::new(|_: &[_]| Ok(()));
-    let rec = NewBookingRecord {
-        code: "HISTORY001".into(),
-        location_id: LocationId(1),
-        service: ServiceCode::LegalConsultation,
-        start: starts[0],
-        end: starts[0] + Duration::minutes(30),
-        name: "测试".into(),
-        phone: "13800000009".into(),
-        topic: "labour".into(),
-        account: None,
-        youth: false,
-        created_at: now,
-    };
+    let rec = consultation("HISTORY001", "13800000009", starts[0], now);
     let b = store
         .create_booking(&rec, 2, pass.clone())
         .await
@@ -229,19 +197,7 @@ async fn one_bad_booking_does_not_spoil_its_batch_on(engine: Engine) {
         };
         let start = starts[slot];
         tasks.push(tokio::spawn(async move {
-            let rec = NewBookingRecord {
-                code,
-                location_id: LocationId(1),
-                service: ServiceCode::LegalConsultation,
-                start,
-                end: start + Duration::minutes(30),
-                name: "测试".into(),
-                phone: format!("139{i:08}"),
-                topic: "labour".into(),
-                account: None,
-                youth: false,
-                created_at: now,
-            };
+            let rec = consultation(code, format!("139{i:08}"), start, now);
             (slot, store.create_booking(&rec, capacity, pass).await)
         }));
     }

@@ -2,7 +2,7 @@
 //! instances on one database rely on (each "instance" here is a store with its own pool).
 
 use backend::store::{FairnessCheck, NewBookingRecord, Refusal, Store, StoreError};
-use backend::testing::{engines, Engine, TestDatabase};
+use backend::testing::{consultation, engines, Engine, TestDatabase};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::booking::{check_fairness, FairnessLimits};
 use domain::district_file::{parse_district, District};
@@ -75,19 +75,7 @@ async fn data_survives_reopening() {
 }
 
 fn booking(code: String, phone: String, start: DateTime<Utc>) -> NewBookingRecord {
-    NewBookingRecord {
-        code,
-        location_id: LocationId(1),
-        service: ServiceCode::LegalConsultation,
-        start,
-        end: start + Duration::minutes(30),
-        name: "测试".into(),
-        phone,
-        topic: "labour".into(),
-        account: None,
-        youth: false,
-        created_at: start - Duration::days(2),
-    }
+    consultation(code, phone, start, start - Duration::days(2))
 }
 
 fn fair(start: DateTime<Utc>) -> FairnessCheck {
