@@ -39,6 +39,7 @@ impl Retention {
                 batch.cases,
                 batch.notifications,
                 batch.queue_notes,
+                batch.phone_codes,
             ]
             .into_iter()
             .any(|n| n >= BATCH as u64);
@@ -52,6 +53,7 @@ impl Retention {
                 cases = done.cases,
                 notifications = done.notifications,
                 queue_notes = done.queue_notes,
+                phone_codes = done.phone_codes,
                 retention_days = self.days,
                 "personal data anonymised"
             );

@@ -33,6 +33,7 @@ pub const TABLES: &[&str] = &[
     "stats_rollups",
     "stats_stale",
     "secrets",
+    "phone_codes",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,6 +16,7 @@
 //! | staff accounts | [`AccountStore`] | `sql/accounts.rs` |
 //! | audit log | [`AuditStore`] | `sql/audit.rs` |
 //! | text message outbox | [`OutboxStore`] | `sql/outbox.rs` |
+//! | phone verification codes | [`PhoneCodeStore`] | `sql/phone_codes.rs` |
 //! | mediation cases | [`MediationStore`] | `sql/mediation.rs` |
 //! | statistics, roll-ups | [`StatsStore`] | `sql/stats.rs` |
 //! | generated history | [`HistoryStore`] | `sql/history.rs` |
@@ -135,6 +136,7 @@ pub trait Store:
     + AccountStore
     + AuditStore
     + OutboxStore
+    + PhoneCodeStore
     + MediationStore
     + StatsStore
     + HistoryStore
@@ -540,6 +542,56 @@ pub struct NotificationRecord {
     pub last_error: Option<String>,
 }
 
+// ---- phone verification codes ----------------------------------------------------------
+
+/// One-time codes sent by text message to prove a phone is the resident's
+/// (`sql/phone_codes.rs`; the rules are `domain::verify`). The store decides nothing: the use
+/// case checks the caps (`may_issue` over [`phone_codes_issued_since`]) before issuing, and a
+/// guess (`check` over [`phone_challenge`]) before counting a try or marking the code used.
+/// Instants are kept to the second, like every stored instant (truncated).
+///
+/// [`phone_codes_issued_since`]: PhoneCodeStore::phone_codes_issued_since
+/// [`phone_challenge`]: PhoneCodeStore::phone_challenge
+#[async_trait]
+pub trait PhoneCodeStore: Send + Sync {
+    /// Stores a code issued to `phone` at `at` (`secret`: the bytes the use case keeps of
+    /// it, stored as given) with no tries; returns its id. It replaces the phone's earlier
+    /// codes as the live challenge.
+    async fn issue_phone_code(
+        &self,
+        phone: &str,
+        secret: &[u8],
+        at: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// When codes were issued to `phone` at or after `since`, oldest first (used or not):
+    /// what `domain::verify::may_issue` counts.
+    async fn phone_codes_issued_since(
+        &self,
+        phone: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<DateTime<Utc>>>;
+    /// The phone's live challenge: its latest code (by issue time, then id), unless that one
+    /// is used already. An earlier unused code is never live again: `None` then too.
+    async fn phone_challenge(&self, phone: &str) -> StoreResult<Option<PhoneChallenge>>;
+    /// Counts a wrong guess at code `id` in one statement (concurrent guesses each count);
+    /// returns the new number of tries, `None` when the code is used or gone.
+    async fn count_phone_code_try(&self, id: i64) -> StoreResult<Option<u32>>;
+    /// Marks code `id` used at `at`, only if it is still unused: `true` for the one caller
+    /// that did (two concurrent right guesses verify once), `false` when used or gone.
+    async fn use_phone_code(&self, id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Deletes every code issued before `before` (no cap looks further back than a day);
+    /// returns how many. The retention job also deletes them, at its own cut-off.
+    async fn purge_phone_codes(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+/// A phone's live code as stored: its id (to count a try or mark it used) and the
+/// [`Challenge`](domain::verify::Challenge) the domain checks a guess against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneChallenge {
+    pub id: i64,
+    pub challenge: domain::verify::Challenge,
+}
+
 // ---- mediation cases --------------------------------------------------------------------
 
 /// Mediation cases and their steps (`sql/mediation.rs`).
@@ -731,7 +783,8 @@ pub struct HistoryCase {
 #[async_trait]
 pub trait RetentionStore: Send + Sync {
     /// Anonymises up to `limit` due rows of each kind (bookings, cases, messages, queue
-    /// notes; what is due is `domain::retention::Cutoff`), marking them with `at`. Columns
+    /// notes; what is due is `domain::retention::Cutoff`), marking them with `at`, and
+    /// deletes up to `limit` phone verification codes issued before the cut-off. Columns
     /// the statistics count are never written. Returns how many rows of each kind.
     async fn anonymise_due(
         &self,
@@ -748,11 +801,13 @@ pub struct Anonymised {
     pub cases: u64,
     pub notifications: u64,
     pub queue_notes: u64,
+    /// Phone verification codes deleted.
+    pub phone_codes: u64,
 }
 
 impl Anonymised {
     pub fn total(&self) -> u64 {
-        self.bookings + self.cases + self.notifications + self.queue_notes
+        self.bookings + self.cases + self.notifications + self.queue_notes + self.phone_codes
     }
 
     pub fn add(&mut self, other: Anonymised) {
@@ -760,5 +815,6 @@ impl Anonymised {
         self.cases += other.cases;
         self.notifications += other.notifications;
         self.queue_notes += other.queue_notes;
+        self.phone_codes += other.phone_codes;
     }
 }

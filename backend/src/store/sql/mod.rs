@@ -14,6 +14,7 @@ mod history;
 mod maintenance;
 mod mediation;
 mod outbox;
+mod phone_codes;
 mod queue;
 mod retention;
 mod schedules;

@@ -3,6 +3,7 @@
 //! (`anonymised_at`, migration `*_retention.sql`) so a later run reads only what is left
 //! (partial indexes on the unmarked rows). Nothing the statistics count is written: the
 //! dates, places, services, states, outcomes, dispute types, amounts and youth flags stay.
+//! Phone verification codes older than the cut-off are deleted.
 
 use super::bookings::ts;
 use super::{dialect, This};
@@ -155,12 +156,24 @@ impl This {
         .await?
         .rows_affected();
 
+        // verification codes are deleted outright (the use case purges them sooner)
+        let phone_codes = sqlx::query(
+            "DELETE FROM phone_codes WHERE id IN (
+                 SELECT id FROM phone_codes WHERE issued_at < $1 ORDER BY issued_at LIMIT $2)",
+        )
+        .bind(&before)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
         tx.commit().await?;
         Ok(Anonymised {
             bookings,
             cases: cases.len() as u64,
             notifications: sent + given_up,
             queue_notes,
+            phone_codes,
         })
     }
 }
