@@ -322,12 +322,13 @@ impl Queues {
         })
     }
 
-    /// Checks a resident in by booking code (typed, or read from their QR code).
-    pub async fn check_in(
+    /// The booking of a typed or scanned code and its place, when the account serves that
+    /// place and the booking's service at its desk (as checking in and undoing a no-show need).
+    async fn booking_at_desk(
         &self,
         account: &StaffAccount,
         code: &str,
-    ) -> Result<QueueEntryRecord, QueueError> {
+    ) -> Result<(BookingRecord, Location), QueueError> {
         let code = BookingCode::parse(code).map_err(QueueError::Invalid)?;
         let booking = self
             .store
@@ -337,6 +338,16 @@ impl Queues {
         let place = self
             .desk_place(account, booking.location_id, booking.service)
             .await?;
+        Ok((booking, place))
+    }
+
+    /// Checks a resident in by booking code (typed, or read from their QR code).
+    pub async fn check_in(
+        &self,
+        account: &StaffAccount,
+        code: &str,
+    ) -> Result<QueueEntryRecord, QueueError> {
+        let (booking, place) = self.booking_at_desk(account, code).await?;
         let today = self.today();
         if local_date(&booking.start) != today {
             return Err(Conflict::NotToday(booking.start).into());
@@ -678,16 +689,7 @@ impl Queues {
         account: &StaffAccount,
         code: &str,
     ) -> Result<(), QueueError> {
-        let code = BookingCode::parse(code).map_err(QueueError::Invalid)?;
-        let booking = self
-            .store
-            .booking_by_code(code.as_str())
-            .await?
-            .ok_or(QueueError::NotFound)?;
-        // the place and the service, as for checking the booking in
-        let place = self
-            .desk_place(account, booking.location_id, booking.service)
-            .await?;
+        let (booking, place) = self.booking_at_desk(account, code).await?;
         if booking.state != BookingState::NoShow
             || !self.store.revert_no_show(booking.id, self.now()).await?
         {

@@ -125,6 +125,26 @@ pub async fn fresh_store(engine: Engine) -> (TestDatabase, std::sync::Arc<dyn cr
     (db, store)
 }
 
+/// A fresh store on `engine` holding the demo district (seed/demo-district.toml): its
+/// directory and places.
+pub async fn demo_store(
+    engine: Engine,
+) -> (
+    TestDatabase,
+    std::sync::Arc<dyn crate::Store>,
+    crate::Directory,
+    Vec<domain::Location>,
+) {
+    let (db, store) = fresh_store(engine).await;
+    let directory = crate::Directory::new(store.clone());
+    directory
+        .seed_if_empty(include_str!("../../seed/demo-district.toml"))
+        .await
+        .unwrap();
+    let places = directory.locations().await.unwrap();
+    (db, store, directory, places)
+}
+
 async fn connect_server(server: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
     sqlx::PgConnection::connect(server)

@@ -6,8 +6,8 @@
 use backend::history::{generate, HistoryPlan};
 use backend::retention::Retention;
 use backend::store::{BookingRecord, CaseEvent, CaseRecord, NewNotification, QueueChange};
-use backend::testing::{engines, fresh_store, Engine};
-use backend::{Directory, Statistics, Store};
+use backend::testing::{demo_store, engines, Engine};
+use backend::{Statistics, Store};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use domain::mediation::{CaseState, DisputeType, Ending, Fen};
 use domain::notify::{NoticeKind, MAX_ATTEMPTS};
@@ -19,7 +19,6 @@ use domain::{BookingState, Location, LocationId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const DEMO: &str = include_str!("../../seed/demo-district.toml");
 const DAYS: u32 = 365;
 
 fn admin() -> StaffAccount {
@@ -227,10 +226,7 @@ async fn retention_anonymises_what_is_due_and_keeps_every_statistic() {
 
 async fn retention_anonymises_what_is_due_and_keeps_every_statistic_on(engine: Engine) {
     // two generated years of a fiftieth of the district ...
-    let (_db, store) = fresh_store(engine).await;
-    let directory = Directory::new(store.clone());
-    directory.seed_if_empty(DEMO).await.unwrap();
-    let places = directory.locations().await.unwrap();
+    let (_db, store, directory, places) = demo_store(engine).await;
     let plan = HistoryPlan {
         until: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         years: 2,

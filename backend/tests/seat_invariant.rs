@@ -29,9 +29,12 @@ fn slot_starts() -> Vec<DateTime<Utc>> {
     (0..3).map(|i| base + Duration::minutes(60 * i)).collect()
 }
 
-async fn check_invariant(store: &Arc<dyn Store>, codes: &[String]) {
-    let starts = slot_starts();
-    let taken = store
+/// The seat counters of the three slots.
+async fn seats_taken(
+    store: &Arc<dyn Store>,
+    starts: &[DateTime<Utc>],
+) -> std::collections::HashMap<DateTime<Utc>, u32> {
+    store
         .seats_taken(
             LocationId(1),
             ServiceCode::LegalConsultation,
@@ -39,7 +42,12 @@ async fn check_invariant(store: &Arc<dyn Store>, codes: &[String]) {
             starts[2] + Duration::minutes(1),
         )
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn check_invariant(store: &Arc<dyn Store>, codes: &[String]) {
+    let starts = slot_starts();
+    let taken = seats_taken(store, &starts).await;
     let mut active = std::collections::HashMap::new();
     for code in codes {
         let b = store.booking_by_code(code).await.unwrap().unwrap();
@@ -214,15 +222,7 @@ async fn one_bad_booking_does_not_spoil_its_batch_on(engine: Engine) {
     }
     assert_eq!(confirmed, [2, 19, 20]);
     assert_eq!((full, failed), (18, 1));
-    let taken = store
-        .seats_taken(
-            LocationId(1),
-            ServiceCode::LegalConsultation,
-            starts[0],
-            starts[2] + Duration::minutes(1),
-        )
-        .await
-        .unwrap();
+    let taken = seats_taken(&store, &starts).await;
     let counted: Vec<u32> = starts.iter().map(|s| taken[s]).collect();
     assert_eq!(
         counted,

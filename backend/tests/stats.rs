@@ -3,7 +3,7 @@
 //! the dashboard says, and the same seed gives the same history.
 
 use backend::history::{generate, HistoryPlan};
-use backend::testing::{engines, fresh_store, Engine, TestDatabase};
+use backend::testing::{demo_store, engines, fresh_store, Engine, TestDatabase};
 use backend::{Directory, Statistics, Store};
 use chrono::NaiveDate;
 use domain::staff::{Role, StaffAccount};
@@ -39,10 +39,7 @@ async fn history(
     seed: u64,
     scale: f64,
 ) -> (TestDatabase, Arc<dyn Store>, Statistics) {
-    let (dir, store) = fresh_store(engine).await;
-    let directory = Directory::new(store.clone());
-    directory.seed_if_empty(DEMO).await.unwrap();
-    let places = directory.locations().await.unwrap();
+    let (dir, store, directory, places) = demo_store(engine).await;
     let mut last = 0;
     let summary = generate(&store, &places, plan(seed, scale), |done, total| {
         assert!(done > last && done <= total, "progress moves forward");

@@ -15,6 +15,7 @@
 //! clients bind to other loopback addresses (127.0.5.x, 127.0.6.x), which the server counts
 //! as other visitors: that is how both the per-client and the overall caps are reached.
 
+use bench::get_json;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -523,17 +524,6 @@ async fn normal_bookings(
         sleep(Duration::from_millis(100)).await;
     }
     (times, failed)
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> Value {
-    client
-        .get(url)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
 }
 
 /// The places' ids and every free legal-consultation seat, consecutive seats in other slots.

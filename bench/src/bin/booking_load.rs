@@ -8,7 +8,8 @@
 //! requests on distinct slots. Then checks that no slot was overbooked: exactly the free
 //! seats were confirmed and every slot now shows 0 remaining.
 
-use serde_json::{json, Value};
+use bench::get_json;
+use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,17 +27,6 @@ struct Seat {
     service: &'static str,
     topic: &'static str,
     start: String,
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> Value {
-    client
-        .get(url)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
 }
 
 /// Every free seat, ordered so that consecutive seats belong to different slots.
