@@ -505,11 +505,9 @@ impl Queues {
         let target = match to_place {
             Some(id) if id != from.id => {
                 self.directory.location(id).await.map_err(|e| match e {
-                    ServiceError::NotFound => QueueError::Invalid(FieldError::new(
-                        "location_id",
-                        "没有这个网点",
-                        "There is no such place",
-                    )),
+                    ServiceError::NotFound => {
+                        QueueError::Invalid(FieldError::no_such_place("location_id"))
+                    }
                     other => other.into(),
                 })?
             }

@@ -353,7 +353,7 @@ impl Staff {
                 let p = match self.directory.location(id).await {
                     Ok(p) => p,
                     Err(ServiceError::NotFound) => {
-                        return wrong("没有这个网点", "There is no such place")
+                        return Err(StaffError::Invalid(FieldError::no_such_place("place")))
                     }
                     Err(e) => return Err(e.into()),
                 };

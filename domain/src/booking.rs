@@ -36,6 +36,30 @@ impl FieldError {
         }
     }
 
+    /// A service code that names no service.
+    pub fn no_such_service(field: &'static str) -> Self {
+        FieldError::new(field, "没有这项服务", "There is no such service")
+    }
+
+    /// A place id that names no place.
+    pub fn no_such_place(field: &'static str) -> Self {
+        FieldError::new(field, "没有这个网点", "There is no such place")
+    }
+
+    /// A request about one place that names none.
+    pub fn place_required(field: &'static str) -> Self {
+        FieldError::new(field, "请指定网点", "Please name a place")
+    }
+
+    /// A date not written as the API writes dates.
+    pub fn bad_date(field: &'static str) -> Self {
+        FieldError::new(
+            field,
+            "日期格式应为 YYYY-MM-DD",
+            "The date should be written YYYY-MM-DD",
+        )
+    }
+
     /// The message in `lang` (the Chinese one should an English text be missing).
     pub fn message_in(&self, lang: Lang) -> &str {
         match lang {

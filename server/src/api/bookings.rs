@@ -11,6 +11,7 @@ use axum::Json;
 use backend::booking::{local_start, Alternative, BookingError, BookingRequest};
 use backend::store::BookingRecord;
 use chrono::NaiveDate;
+use domain::booking::FieldError;
 use domain::slots::to_local;
 use domain::{LocationId, ServiceCode};
 use serde::{Deserialize, Serialize};
@@ -43,13 +44,8 @@ fn parse_date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDa
     value
         .filter(|v| !v.is_empty())
         .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-                ApiError::invalid(
-                    field,
-                    "日期格式应为 YYYY-MM-DD",
-                    "The date should be written YYYY-MM-DD",
-                )
-            })
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| ApiError::field(FieldError::bad_date(field)))
         })
         .transpose()
 }

@@ -92,6 +92,11 @@ impl ApiError {
     }
 
     /// A handler's own check of a field failed; what it says in Chinese and in English.
+    /// A domain field error, in the visitor's language.
+    pub fn field(e: domain::booking::FieldError) -> Self {
+        ApiError::invalid(e.field, &e.message, &e.en)
+    }
+
     pub fn invalid(field: impl Into<String>, zh: &str, en: &str) -> Self {
         ApiError::Refusal {
             kind: ErrorKind::Invalid,

@@ -13,6 +13,7 @@ use axum::Json;
 use backend::queue::DayQueue;
 use backend::store::QueueEntryRecord;
 use chrono::NaiveDate;
+use domain::booking::FieldError;
 use domain::queue::{Outcome, Step};
 use domain::slots::to_local;
 use domain::staff::StaffAccount;
@@ -233,15 +234,10 @@ pub async fn queue(
 ) -> Result<Json<QueueJson>, ApiError> {
     let location = q
         .location_id
-        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点", "Please name a place"))?;
+        .ok_or_else(|| ApiError::field(FieldError::place_required("location_id")))?;
     let day = match q.date.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-            ApiError::invalid(
-                "date",
-                "日期格式应为 YYYY-MM-DD",
-                "The date should be written YYYY-MM-DD",
-            )
-        })?,
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| ApiError::field(FieldError::bad_date("date")))?,
         None => state.queues.today(),
     };
     let dq = state
@@ -542,7 +538,7 @@ impl From<backend::schedules::Applied> for AppliedJson {
 /// The service a request body names; `422` on `service` when there is none such.
 fn service_named(code: &str) -> Result<ServiceCode, ApiError> {
     code.parse()
-        .map_err(|_| ApiError::invalid("service", "没有这项服务", "There is no such service"))
+        .map_err(|_| ApiError::field(FieldError::no_such_service("service")))
 }
 
 /// The weekly rules of a place (office heads of the place, district admins).
@@ -555,7 +551,7 @@ pub async fn schedules(
 ) -> Result<Json<ScheduleJson>, ApiError> {
     let id = q
         .location_id
-        .ok_or_else(|| ApiError::invalid("location_id", "请指定网点", "Please name a place"))?;
+        .ok_or_else(|| ApiError::field(FieldError::place_required("location_id")))?;
     let current = state
         .schedules
         .current(&account, LocationId(id))

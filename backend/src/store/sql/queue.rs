@@ -148,6 +148,22 @@ async fn set_booking_state(
     Ok(())
 }
 
+/// The changed queue entry, its booking (if any) moved to the state the entry's new state
+/// implies; the returned record shows that state without reading the booking again.
+async fn follow_booking(
+    conn: &mut Conn,
+    id: i64,
+    at: DateTime<Utc>,
+) -> StoreResult<QueueEntryRecord> {
+    let mut entry = load_entry(conn, id).await?.ok_or(StoreError::NotFound)?;
+    let state = entry.state.booking_state();
+    if let Some(b) = &mut entry.booking {
+        set_booking_state(conn, b.id, state, at).await?;
+        b.state = state;
+    }
+    Ok(entry)
+}
+
 #[async_trait]
 impl QueueStore for This {
     async fn queue_entries(
@@ -281,11 +297,7 @@ impl QueueStore for This {
         if changed == 0 {
             return Ok(None);
         }
-        let entry = load_entry(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        if let Some(b) = &entry.booking {
-            set_booking_state(&mut tx, b.id, c.to.booking_state(), c.at).await?;
-        }
-        let entry = load_entry(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let entry = follow_booking(&mut tx, id, c.at).await?;
         tx.commit().await?;
         Ok(Some(entry))
     }
@@ -310,11 +322,7 @@ impl QueueStore for This {
         if changed == 0 {
             return Ok(None);
         }
-        let entry = load_entry(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-        if let Some(b) = &entry.booking {
-            set_booking_state(&mut tx, b.id, entry.state.booking_state(), at).await?;
-        }
-        let entry = load_entry(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+        let entry = follow_booking(&mut tx, id, at).await?;
         tx.commit().await?;
         Ok(Some(entry))
     }
