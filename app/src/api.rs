@@ -13,6 +13,7 @@ pub mod mediation;
 pub mod staff;
 pub mod staff_mediation;
 pub mod stats;
+pub mod waitlist;
 
 #[cfg(feature = "ssr")]
 use common::directory;

@@ -3,12 +3,13 @@
 //! for the next page when JavaScript is off (in sealed cookies, not the session). Server only.
 
 use crate::api::common::AppError;
-use crate::model::{BookingFlash, MediationFlash, Rejection};
+use crate::model::{BookingFlash, MediationFlash, Rejection, WaitlistFlash};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 const MY_BOOKINGS: &str = "my_bookings";
 const MY_CASES: &str = "my_cases";
+const MY_WAITLIST: &str = "my_waitlist";
 /// The signed-in staff member's session ticket (shared with the REST API's sign-in).
 pub const STAFF_SESSION: &str = "staff";
 /// Enough for any resident; the oldest are forgotten first.
@@ -30,6 +31,14 @@ pub enum Flash {
     },
     /// A mediation request not accepted, with what was typed.
     Mediation(MediationFlash),
+    /// A waiting-list form not accepted, with what was typed.
+    Waitlist(WaitlistFlash),
+    /// A failed opening of a waiting-list entry by its phone.
+    WaitLookup {
+        code: String,
+        phone: String,
+        rejection: Rejection,
+    },
     /// A failed look-up of a mediation case.
     CaseLookup {
         code: String,
@@ -84,6 +93,19 @@ pub async fn remember_case(session: &Session, code: &str) -> Result<(), AppError
     keep_code(session, MY_CASES, code).await
 }
 
+/// Link codes of the waiting-list entries this device joined or opened, newest first.
+pub async fn remembered_waits(session: &Session) -> Result<Vec<String>, AppError> {
+    codes_under(session, MY_WAITLIST).await
+}
+
+pub async fn holds_wait(session: &Session, code: &str) -> Result<bool, AppError> {
+    Ok(remembered_waits(session).await?.iter().any(|c| c == code))
+}
+
+pub async fn remember_wait(session: &Session, code: &str) -> Result<(), AppError> {
+    keep_code(session, MY_WAITLIST, code).await
+}
+
 async fn codes_under(session: &Session, key: &str) -> Result<Vec<String>, AppError> {
     Ok(session
         .get::<Vec<String>>(key)
@@ -132,6 +154,24 @@ impl Flash {
                 clip(phone, SHORT);
             }
             Flash::Notice { code, .. } => clip(code, 2 * SHORT),
+            Flash::Waitlist(w) => {
+                let f = &mut w.form;
+                for s in [
+                    &mut f.from,
+                    &mut f.to,
+                    &mut f.part_of_day,
+                    &mut f.phone,
+                    &mut f.topic,
+                ] {
+                    clip(s, SHORT);
+                }
+                clip(&mut f.name, NAME_MAX_CHARS);
+                clip(&mut f.account, ACCOUNT_MAX_CHARS);
+            }
+            Flash::WaitLookup { code, phone, .. } => {
+                clip(code, SHORT);
+                clip(phone, SHORT);
+            }
             Flash::Mediation(m) => {
                 let f = &mut m.form;
                 clip(&mut f.applicant_name, NAME_MAX_CHARS);
@@ -211,6 +251,76 @@ pub async fn save_flash(flash: Flash) -> Result<(), AppError> {
         });
     }
     Ok(())
+}
+
+/// The cookie that remembers the phones this browser proved by code.
+const PHONES_COOKIE: &str = "portal_phones";
+/// How long a browser stays trusted with a phone it proved.
+const PHONES_DAYS: i64 = 30;
+/// Phones remembered per browser (a family may share a phone browser); the oldest go first.
+const PHONES_MAX: usize = 4;
+/// Bytes of each phone's keyed digest kept in the cookie: the cookie names no phone.
+const PHONE_TAG: usize = 16;
+
+fn phone_tag(sealer: &backend::seal::Sealer, phone: &str) -> Option<Vec<u8>> {
+    let phone = domain::booking::MobilePhone::parse(phone).ok()?;
+    let mut tag = sealer.digest("verified_phone", phone.as_str().as_bytes());
+    tag.truncate(PHONE_TAG);
+    Some(tag)
+}
+
+/// The digests of the phones this browser proved, newest first.
+async fn proved_phones(sealer: &backend::seal::Sealer) -> Vec<Vec<u8>> {
+    let Some(sealed) = cookie(PHONES_COOKIE).await else {
+        return vec![];
+    };
+    sealer
+        .open("verified_phones", &sealed, chrono::Utc::now())
+        .map(|bytes| bytes.chunks(PHONE_TAG).map(<[u8]>::to_vec).collect())
+        .unwrap_or_default()
+}
+
+/// Whether this browser proved `phone` by code in the last 30 days.
+pub async fn phone_proved(phone: &str) -> Result<bool, AppError> {
+    let sealer = sealer()?;
+    let Some(tag) = phone_tag(&sealer, phone) else {
+        return Ok(false);
+    };
+    Ok(proved_phones(&sealer).await.contains(&tag))
+}
+
+/// Remembers on this browser, for 30 days, that `phone` was proved by code.
+pub async fn remember_phone(phone: &str) -> Result<(), AppError> {
+    let sealer = sealer()?;
+    let Some(tag) = phone_tag(&sealer, phone) else {
+        return Ok(());
+    };
+    let mut tags = proved_phones(&sealer).await;
+    tags.retain(|t| *t != tag);
+    tags.insert(0, tag);
+    tags.truncate(PHONES_MAX);
+    let expires = chrono::Utc::now() + chrono::Duration::days(PHONES_DAYS);
+    let sealed = sealer.seal("verified_phones", &tags.concat(), expires);
+    set_cookie(format!(
+        "{PHONES_COOKIE}={sealed}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
+        PHONES_DAYS * 24 * 3600
+    ));
+    Ok(())
+}
+
+/// The value of the request's cookie `name`, if any.
+async fn cookie(name: &str) -> Option<String> {
+    let headers = leptos_axum::extract::<http::HeaderMap>().await.ok()?;
+    for value in headers.get_all(http::header::COOKIE) {
+        for pair in value.to_str().ok()?.split(';') {
+            if let Some((n, v)) = pair.trim().split_once('=') {
+                if n == name {
+                    return Some(v.to_string());
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The request's flash cookies joined, if any.

@@ -186,6 +186,8 @@ mod routes {
         MyCasesRoute => pages::mediation::MyCasesPage;
         MediationRequestRoute => pages::mediation::MediationRequestPage;
         CaseRoute => pages::mediation::CasePage;
+        JoinWaitlistRoute => pages::waitlist::JoinWaitlistPage;
+        WaitlistRoute => pages::waitlist::WaitlistPage;
     });
 
     page_group!(staff_pages, __preload_staff_pages, StaffPage {
@@ -200,6 +202,7 @@ mod routes {
         AgreementRoute => pages::staff_mediation::AgreementPage;
         StatsRoute => pages::stats::StatsPage;
         SchedulesRoute => pages::schedules::SchedulesPage;
+        StaffWaitlistRoute => pages::staff_waitlist::StaffWaitlistPage;
     });
 }
 
@@ -238,6 +241,12 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<routes::BookRoute>::new()}
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/places/:id/waitlist/:service")
+                        view={Lazy::<routes::JoinWaitlistRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/waitlist/:code") view={Lazy::<routes::WaitlistRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bookings") view={Lazy::<routes::MyBookingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bookings/:code") view={Lazy::<routes::BookingRoute>::new()} ssr=SsrMode::Async />
                     <Route
@@ -257,6 +266,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view={Lazy::<routes::StaffRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/password") view={Lazy::<routes::PasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/staff/audit") view={Lazy::<routes::AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/staff/waitlist")
+                        view={Lazy::<routes::StaffWaitlistRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/staff/mediation")
                         view={Lazy::<routes::StaffCasesRoute>::new()}

@@ -153,6 +153,20 @@ pub struct Rejection {
     pub errors: Vec<FieldMessage>,
     pub refusal: Option<String>,
     pub alternatives: Vec<AlternativeChoice>,
+    /// A code was just sent to prove the phone: the form asks for it.
+    #[serde(default)]
+    pub code_sent: Option<CodeSent>,
+}
+
+/// A one-time code on its way to the resident's phone.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CodeSent {
+    /// Where it went, masked (`138****5678`).
+    pub phone: String,
+    /// Minutes it is good for.
+    pub minutes: i64,
+    /// Only in a demo without an SMS gateway: the code, shown on the page.
+    pub demo_code: Option<String>,
 }
 
 impl Rejection {
@@ -170,6 +184,11 @@ impl Rejection {
             .map(|e| (Some(e.field.clone()), e.message.clone()))
             .chain(self.refusal.iter().map(|m| (None, m.clone())))
             .collect()
+    }
+
+    /// Whether the form must ask for the code sent to the phone.
+    pub fn asks_for_code(&self) -> bool {
+        self.code_sent.is_some() || self.for_field(domain::verify::FIELD).is_some()
     }
 
     pub fn for_field(&self, field: &str) -> Option<String> {
@@ -523,4 +542,87 @@ pub struct AuditLine {
     pub place: Option<i64>,
     pub subject: String,
     pub change: String,
+}
+
+/// What the waiting-list form holds, as typed (dates `YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WaitlistTyped {
+    pub from: String,
+    pub to: String,
+    pub part_of_day: String,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: String,
+    pub consent: bool,
+}
+
+/// A waiting-list form not accepted, kept for the next page when JavaScript is off.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WaitlistFlash {
+    pub form: WaitlistTyped,
+    pub rejection: Rejection,
+}
+
+/// The page to join a service's waiting list at a place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitlistFormData {
+    pub place: PlaceCard,
+    pub service: ServiceCode,
+    /// What the form starts with: the day asked about, or what was typed before.
+    pub typed: WaitlistTyped,
+    /// The booking window: the dates one may wait for.
+    pub first_day: chrono::NaiveDate,
+    pub last_day: chrono::NaiveDate,
+    pub rejection: Option<Rejection>,
+}
+
+/// A seat held for a waiting resident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfferView {
+    pub start: chrono::DateTime<chrono::FixedOffset>,
+    pub end: chrono::DateTime<chrono::FixedOffset>,
+    /// The hold ends then.
+    pub until: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// A waiting-list entry as the resident who joined it sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitlistView {
+    /// The code of its link, `/waitlist/{code}`.
+    pub code: String,
+    pub title: String,
+    pub place_name: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub part: domain::waitlist::PartOfDay,
+    /// `waiting`, `offered`, … (`domain::waitlist::EntryState::code`).
+    pub state: String,
+    pub state_label: String,
+    pub offer: Option<OfferView>,
+}
+
+/// One waiting resident as staff see the place's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffWaitLine {
+    pub joined_at: chrono::DateTime<chrono::FixedOffset>,
+    pub service: ServiceCode,
+    pub name: String,
+    /// Masked: staff call residents from the day's queue, not from the list.
+    pub phone: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub part: domain::waitlist::PartOfDay,
+    pub state_label: String,
+    /// The seat held, while it is.
+    pub offer: Option<OfferView>,
+}
+
+/// A place's waiting list for its staff, with how many offers became bookings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffWaitlistView {
+    pub place_name: String,
+    pub offered: u64,
+    pub booked: u64,
+    pub lines: Vec<StaffWaitLine>,
 }

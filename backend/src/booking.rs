@@ -4,6 +4,7 @@
 use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::events::{Event, Events};
 use crate::store::{self, BookingRecord, NewBookingRecord, Store, StoredException};
+use crate::verify::{PhoneProof, PhoneVerifier, VerifyError};
 use crate::ServiceError;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use domain::booking::{
@@ -60,6 +61,8 @@ pub struct BookingRequest {
     pub account: Option<String>,
     pub youth: bool,
     pub consent: bool,
+    /// That the phone is the resident's (a code, or a browser that verified it).
+    pub proof: PhoneProof,
 }
 
 /// One line of a booking's history.
@@ -87,6 +90,16 @@ impl From<ServiceError> for BookingError {
         match e {
             ServiceError::NotFound => BookingError::NotFound,
             ServiceError::Internal => BookingError::Internal,
+        }
+    }
+}
+
+impl From<VerifyError> for BookingError {
+    fn from(e: VerifyError) -> Self {
+        match e {
+            VerifyError::Invalid(f) | VerifyError::Stale(f) => BookingError::Invalid(f),
+            // confirming never issues a code, so no cap applies
+            VerifyError::TooManyCodes(_) | VerifyError::Internal => BookingError::Internal,
         }
     }
 }
@@ -217,6 +230,10 @@ pub struct Bookings {
     notifier: Option<crate::notify::Notifier>,
     /// Tells other instances about loaded holiday years.
     events: Option<Events>,
+    /// Proves residents' phones before bookings and changes (none: nobody is asked).
+    verifier: Option<PhoneVerifier>,
+    /// Texts residents the seats that cancellations and moves offer them (when configured).
+    waitlist: Option<crate::waitlist::Waitlist>,
 }
 
 /// The holiday years kept in the database.
@@ -250,6 +267,8 @@ impl Bookings {
             calendar: Arc::new(RwLock::new(calendar)),
             notifier: None,
             events: None,
+            verifier: None,
+            waitlist: None,
         })
     }
 
@@ -281,6 +300,27 @@ impl Bookings {
     pub fn with_notifier(mut self, notifier: crate::notify::Notifier) -> Self {
         self.notifier = Some(notifier);
         self
+    }
+
+    /// Texts residents the seats freed here offer them, with `waitlist`'s hold.
+    pub fn with_waitlist(mut self, waitlist: crate::waitlist::Waitlist) -> Self {
+        self.waitlist = Some(waitlist);
+        self
+    }
+
+    /// Asks for proof of the phone through `verifier` before a booking or a change.
+    pub fn with_verifier(mut self, verifier: PhoneVerifier) -> Self {
+        self.verifier = Some(verifier);
+        self
+    }
+
+    /// Whether `phone` is proved by `proof` (always, without a verifier).
+    async fn confirm_phone(&self, phone: &str, proof: &PhoneProof) -> Result<(), BookingError> {
+        let Some(v) = &self.verifier else {
+            return Ok(());
+        };
+        let phone = MobilePhone::parse(phone).map_err(BookingError::Invalid)?;
+        Ok(v.confirm(&phone, proof).await?)
     }
 
     async fn notify(&self, kind: domain::notify::NoticeKind, booking: &BookingRecord) {
@@ -526,6 +566,9 @@ impl Bookings {
             )
         })?;
         check_youth(slot.youth_only, req.youth).map_err(BookingError::Invalid)?;
+        // last, so that a code is used only by a request that is otherwise right
+        self.confirm_phone(details.phone.as_str(), &req.proof)
+            .await?;
 
         let now = self.now();
         let fairness = self.fairness_check((slot.start, slot.end));
@@ -591,7 +634,15 @@ impl Bookings {
             return Err(BookingError::NotFound);
         };
         match self.store.booking_by_code(code.as_str()).await? {
-            Some(b) if constant_time_eq(b.phone.as_bytes(), phone.as_str().as_bytes()) => Ok(b),
+            // compared without an early exit, so timing tells nothing of the number
+            Some(b)
+                if domain::verify::constant_time_eq(
+                    b.phone.as_bytes(),
+                    phone.as_str().as_bytes(),
+                ) =>
+            {
+                Ok(b)
+            }
             _ => Err(BookingError::NotFound),
         }
     }
@@ -616,10 +667,26 @@ impl Bookings {
         Ok(self.store.booking_events(booking.id).await?)
     }
 
-    pub async fn cancel(&self, code: &str, phone: &str) -> Result<BookingRecord, BookingError> {
+    pub async fn cancel(
+        &self,
+        code: &str,
+        phone: &str,
+        proof: &PhoneProof,
+    ) -> Result<BookingRecord, BookingError> {
         let found = self.find(code, phone).await?;
-        match self.store.cancel_booking(&found.code, self.now()).await? {
-            Ok(mut b) => {
+        if !found.state.can_cancel() {
+            return Err(NotActive::Cancel(found.state).into());
+        }
+        self.confirm_phone(&found.phone, proof).await?;
+        let rules = crate::waitlist::hold_rules(self.waitlist.as_ref(), &self.config);
+        match self
+            .store
+            .cancel_booking(&found.code, self.now(), Some(&rules))
+            .await?
+        {
+            Ok(freed) => {
+                crate::waitlist::tell(self.waitlist.as_ref(), &freed.offers).await;
+                let mut b = freed.record;
                 b.state = BookingState::Cancelled;
                 self.notify(domain::notify::NoticeKind::Cancelled, &b).await;
                 Ok(b)
@@ -634,6 +701,7 @@ impl Bookings {
         code: &str,
         phone: &str,
         new_start: &str,
+        proof: &PhoneProof,
     ) -> Result<BookingRecord, BookingError> {
         let found = self.find(code, phone).await?;
         let place = &self.directory.location(found.location_id).await?;
@@ -662,7 +730,9 @@ impl Bookings {
                 )
             })?;
         check_youth(slot.youth_only, found.youth).map_err(BookingError::Invalid)?;
+        self.confirm_phone(&found.phone, proof).await?;
         let fairness = self.fairness_check((slot.start, slot.end));
+        let rules = crate::waitlist::hold_rules(self.waitlist.as_ref(), &self.config);
         match self
             .store
             .reschedule_booking(
@@ -672,10 +742,13 @@ impl Bookings {
                 slot.capacity,
                 fairness,
                 self.now(),
+                Some(&rules),
             )
             .await?
         {
-            Ok(b) => {
+            Ok(freed) => {
+                crate::waitlist::tell(self.waitlist.as_ref(), &freed.offers).await;
+                let b = freed.record;
                 self.notify(domain::notify::NoticeKind::Changed, &b).await;
                 Ok(b)
             }
@@ -746,12 +819,6 @@ impl Bookings {
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
-}
-
-/// Compares without an early exit, so response time does not reveal how much of a phone
-/// number matched.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Local (+08:00) start of a stored booking, for display and the API.

@@ -52,6 +52,28 @@ pub trait UseCaseError: std::fmt::Debug + std::fmt::Display + Send + Sync {
     }
 }
 
+/// What a form checked as a whole reports: its first wrong field (the one
+/// [`UseCaseError::field`] names) ...
+pub fn first_field(errors: &[domain::booking::FieldError]) -> Option<&str> {
+    errors.first().map(|f| f.field)
+}
+
+/// ... every wrong field with its message in `lang` ([`UseCaseError::field_messages`]) ...
+pub fn field_messages(errors: &[domain::booking::FieldError], lang: Lang) -> Vec<(&str, String)> {
+    errors
+        .iter()
+        .map(|f| (f.field, f.message_in(lang).to_string()))
+        .collect()
+}
+
+/// ... and the first one's message as the error's own ([`UseCaseError::message`]).
+pub fn first_message(errors: &[domain::booking::FieldError], lang: Lang) -> String {
+    match errors.first() {
+        Some(f) => f.message_in(lang).to_string(),
+        None => kind_message(ErrorKind::Invalid, lang).to_string(),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// The thing asked for does not exist (or must look as if it did not).

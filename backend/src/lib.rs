@@ -26,6 +26,8 @@ pub mod stats;
 pub mod store;
 pub mod testing;
 pub mod throttle;
+pub mod verify;
+pub mod waitlist;
 
 pub use booking::Bookings;
 pub use directory::Directory;
@@ -33,3 +35,4 @@ pub use error::{ErrorKind, ServiceError, UseCaseError};
 pub use mediation::Mediation;
 pub use stats::Statistics;
 pub use store::{Store, StoreError};
+pub use waitlist::Waitlist;

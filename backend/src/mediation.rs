@@ -44,6 +44,17 @@ impl From<ServiceError> for MediationError {
     }
 }
 
+impl From<crate::verify::VerifyError> for MediationError {
+    fn from(e: crate::verify::VerifyError) -> Self {
+        match e {
+            crate::verify::VerifyError::Invalid(f) | crate::verify::VerifyError::Stale(f) => {
+                MediationError::Invalid(vec![f])
+            }
+            _ => MediationError::Internal,
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for MediationError {
     fn from(e: crate::store::StoreError) -> Self {
         ServiceError::from(e).into()
@@ -64,17 +75,14 @@ impl UseCaseError for MediationError {
     /// The first field at fault (every one is in [`MediationError::Invalid`]).
     fn field(&self) -> Option<&str> {
         match self {
-            MediationError::Invalid(errors) => errors.first().map(|f| f.field),
+            MediationError::Invalid(errors) => crate::error::first_field(errors),
             _ => None,
         }
     }
 
     fn field_messages(&self, lang: Lang) -> Vec<(&str, String)> {
         match self {
-            MediationError::Invalid(errors) => errors
-                .iter()
-                .map(|f| (f.field, f.message_in(lang).to_string()))
-                .collect(),
+            MediationError::Invalid(errors) => crate::error::field_messages(errors, lang),
             _ => vec![],
         }
     }
@@ -83,10 +91,7 @@ impl UseCaseError for MediationError {
     /// [`FieldError::message_in`]); else the Chinese text is the `Display` one.
     fn message(&self, lang: Lang) -> String {
         match (lang, self) {
-            (_, MediationError::Invalid(errors)) => match errors.first() {
-                Some(f) => f.message_in(lang).to_string(),
-                None => kind_message(ErrorKind::Invalid, lang).to_string(),
-            },
+            (_, MediationError::Invalid(errors)) => crate::error::first_message(errors, lang),
             (_, MediationError::Internal) => kind_message(ErrorKind::Internal, lang).to_string(),
             (Lang::ZhCn, _) => self.to_string(),
             (Lang::En, MediationError::NotFound) => {
@@ -186,6 +191,8 @@ pub struct Mediation {
     staff: Staff,
     clock: Clock,
     deadline_days: i64,
+    /// Proves the applicant's phone before a request is filed (none: nobody is asked).
+    verifier: Option<crate::verify::PhoneVerifier>,
 }
 
 impl Mediation {
@@ -204,7 +211,14 @@ impl Mediation {
             staff,
             clock,
             deadline_days,
+            verifier: None,
         }
+    }
+
+    /// Asks for proof of the applicant's phone through `verifier` before a request is filed.
+    pub fn with_verifier(mut self, verifier: crate::verify::PhoneVerifier) -> Self {
+        self.verifier = Some(verifier);
+        self
     }
 
     fn now(&self) -> DateTime<Utc> {
@@ -219,23 +233,39 @@ impl Mediation {
         }
     }
 
-    /// A resident's request: checked, stored as a submitted case with a fresh code.
-    pub async fn submit(&self, form: &MediationForm) -> Result<CaseRecord, MediationError> {
-        self.submit_linked(form, None).await
-    }
-
-    async fn submit_linked(
+    /// A resident's request: checked, the applicant's phone proved by `proof`, stored as a
+    /// submitted case with a fresh code.
+    pub async fn submit(
         &self,
         form: &MediationForm,
-        queue_entry_id: Option<i64>,
+        proof: &crate::verify::PhoneProof,
     ) -> Result<CaseRecord, MediationError> {
+        self.submit_linked(form, None, Some(proof)).await
+    }
+
+    /// A request's fields checked (every wrong one), without filing it.
+    pub async fn check(
+        &self,
+        form: &MediationForm,
+    ) -> Result<domain::mediation::MediationRequest, MediationError> {
         let place = match form.location_id {
             Some(id) => self.place(id).await?,
             None => None,
         };
-        let request = form
-            .check(place.as_ref())
-            .map_err(MediationError::Invalid)?;
+        form.check(place.as_ref()).map_err(MediationError::Invalid)
+    }
+
+    /// `proof` is `None` for a request staff file at the desk (they saw the resident).
+    async fn submit_linked(
+        &self,
+        form: &MediationForm,
+        queue_entry_id: Option<i64>,
+        proof: Option<&crate::verify::PhoneProof>,
+    ) -> Result<CaseRecord, MediationError> {
+        let request = self.check(form).await?;
+        if let (Some(v), Some(proof)) = (&self.verifier, proof) {
+            v.confirm(&request.applicant_phone, proof).await?;
+        }
         let mut case = CaseRecord {
             id: 0,
             code: String::new(),
@@ -310,7 +340,7 @@ impl Mediation {
             location_id: Some(place.id),
             ..form.clone()
         };
-        let mut case = self.submit_linked(&form, Some(entry.id)).await?;
+        let mut case = self.submit_linked(&form, Some(entry.id), None).await?;
         case = self
             .step(account, &case.code, CaseAction::Accept, None)
             .await?;

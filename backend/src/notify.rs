@@ -84,6 +84,7 @@ pub struct Notifier {
     store: Arc<dyn Store>,
     sender: Arc<dyn Sender>,
     clock: Clock,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Notifier {
@@ -92,6 +93,7 @@ impl Notifier {
             store,
             sender,
             clock,
+            wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -105,14 +107,17 @@ impl Notifier {
         let code = BookingCode::parse(&booking.code)
             .map(|c| c.to_string())
             .unwrap_or_else(|_| booking.code.clone());
-        let body = notice_text(
+        let Some(body) = notice_text(
             kind,
             public_title(booking.service, domain::Lang::ZhCn),
             &place.name,
             &place.address,
             to_local(&booking.start),
             &code,
-        );
+        ) else {
+            tracing::error!(kind = kind.code(), "not a message about a booking");
+            return;
+        };
         let (dedupe_key, send_at) = match kind {
             NoticeKind::Reminder => {
                 let day_before = local_date(&booking.start).pred_opt();
@@ -134,7 +139,7 @@ impl Notifier {
             _ => (None, now),
         };
         let n = NewNotification {
-            booking_id: booking.id,
+            booking_id: Some(booking.id),
             kind,
             phone: booking.phone.clone(),
             body,
@@ -145,6 +150,39 @@ impl Notifier {
         if let Err(e) = self.store.enqueue_notification(&n).await {
             tracing::error!(error = %e, kind = kind.code(), "could not enqueue a notification");
         }
+    }
+
+    /// Puts a message about no booking (a phone code) in the outbox, to go out at once.
+    /// `Err` when it could not be stored (already logged): unlike a booking's message, the
+    /// caller has nothing without it.
+    pub async fn enqueue_message(
+        &self,
+        kind: NoticeKind,
+        phone: &str,
+        body: String,
+    ) -> Result<(), crate::ServiceError> {
+        let now = (self.clock)();
+        let n = NewNotification {
+            booking_id: None,
+            kind,
+            phone: phone.to_string(),
+            body,
+            dedupe_key: None,
+            created_at: now,
+            send_at: now,
+        };
+        self.store.enqueue_notification(&n).await.map_err(|e| {
+            tracing::error!(error = %e, kind = kind.code(), "could not enqueue a message");
+            crate::ServiceError::Internal
+        })?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Resolves when a message was queued to go out at once (the sending task waits on it
+    /// besides its timer, so a code arrives in a second, not at the next tick).
+    pub async fn woken(&self) {
+        self.wake.notified().await
     }
 
     /// Queues reminders for bookings starting tomorrow (once per booking and slot).

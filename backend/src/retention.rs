@@ -40,6 +40,8 @@ impl Retention {
                 batch.notifications,
                 batch.queue_notes,
                 batch.phone_codes,
+                batch.waitlist,
+                batch.ratings,
             ]
             .into_iter()
             .any(|n| n >= BATCH as u64);
@@ -54,6 +56,8 @@ impl Retention {
                 notifications = done.notifications,
                 queue_notes = done.queue_notes,
                 phone_codes = done.phone_codes,
+                waitlist = done.waitlist,
+                ratings = done.ratings,
                 retention_days = self.days,
                 "personal data anonymised"
             );

@@ -231,8 +231,14 @@ impl Schedules {
     async fn withdraw(&self, place: &Location, displaced: &[BookingRecord]) -> Vec<BookingRecord> {
         let mut out = Vec::new();
         for b in displaced {
-            match self.store.cancel_booking(&b.code, (self.clock)()).await {
-                Ok(Ok(mut rec)) => {
+            // the slot is going away: its seat is not offered to the waiting list
+            match self
+                .store
+                .cancel_booking(&b.code, (self.clock)(), None)
+                .await
+            {
+                Ok(Ok(freed)) => {
+                    let mut rec = freed.record;
                     rec.state = BookingState::Cancelled;
                     if let Some(n) = &self.notifier {
                         n.enqueue(NoticeKind::Withdrawn, &rec, place).await;
@@ -244,6 +250,67 @@ impl Schedules {
             }
         }
         out
+    }
+
+    /// Sends the seats held for waiting residents in slots the new rules and exceptions no
+    /// longer have (or have fewer seats in than are booked and held) back: each entry is
+    /// withdrawn to waiting, keeping its place in line, and the seat is freed with the slot.
+    /// Bookings kept come first: `kept` are the bookings that stay, oldest first.
+    async fn withdraw_holds(
+        &self,
+        place: &Location,
+        service: ServiceCode,
+        sessions: &[WeeklySession],
+        exceptions: &[DateException],
+        kept: &[BookingRecord],
+    ) {
+        let entries = match self.store.waitlist_at(place.id).await {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read the waiting list for a schedule change");
+                return;
+            }
+        };
+        let holds: Vec<(domain::waitlist::EntryId, HeldSlot)> = entries
+            .iter()
+            .filter(|r| r.entry.service == service)
+            .filter_map(|r| {
+                let o = r.entry.state.offer()?;
+                // negative: told apart from the bookings' ids
+                let slot = HeldSlot {
+                    booking_id: -r.entry.id.0,
+                    start: o.slot.start,
+                    end: o.slot.end,
+                };
+                Some((r.entry.id, slot))
+            })
+            .collect();
+        if holds.is_empty() {
+            return;
+        }
+        let mut slots: Vec<HeldSlot> = kept
+            .iter()
+            .map(|b| HeldSlot {
+                booking_id: b.id,
+                start: to_local(&b.start),
+                end: to_local(&b.end),
+            })
+            .collect();
+        slots.extend(holds.iter().map(|(_, h)| h.clone()));
+        let calendar: HolidayCalendar = self.bookings.calendar();
+        let gone = displaced_by_change(sessions, exceptions, &calendar, &slots);
+        let rules = domain::waitlist::HoldRules::default();
+        for (id, _) in holds.iter().filter(|(id, _)| gone.contains(&-id.0)) {
+            let step = domain::waitlist::Step::Withdraw;
+            match self
+                .store
+                .step_waitlist_entry(*id, step, (self.clock)(), &rules)
+                .await
+            {
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "could not withdraw a held seat"),
+            }
+        }
     }
 
     /// New weekly rules for a service at a place (`lines` like `mon-fri 09:00-11:30 30min x2`).
@@ -295,6 +362,12 @@ impl Schedules {
             .await?;
         self.directory.invalidate();
         let cancelled = self.withdraw(&place, &displaced).await;
+        let kept: Vec<BookingRecord> = held
+            .into_iter()
+            .filter(|b| !displaced.iter().any(|d| d.id == b.id))
+            .collect();
+        self.withdraw_holds(&place, service, &sessions, &exceptions, &kept)
+            .await;
         let after = sessions
             .iter()
             .map(|s| s.to_string())
@@ -352,6 +425,12 @@ impl Schedules {
             .add_closure(place.id, service, date, &note)
             .await?;
         let cancelled = self.withdraw(&place, &displaced).await;
+        let kept: Vec<BookingRecord> = held
+            .into_iter()
+            .filter(|b| !displaced.iter().any(|d| d.id == b.id))
+            .collect();
+        self.withdraw_holds(&place, service, &offer.sessions, &exceptions, &kept)
+            .await;
         self.staff
             .audit(
                 account,

@@ -5,11 +5,15 @@
 //! stale whenever one of its bookings, queue entries or cases changes, and a dashboard first
 //! recomputes the stale place-months it needs. A background task does the same every minute
 //! so that pages rarely wait for it.
+//!
+//! The waiting list has no roll-ups: it is small (the people waiting now and lately), so its
+//! figures are counted straight from its table on every request, one grouped query a month.
 
 use crate::error::{kind_message, ErrorKind, UseCaseError};
-use crate::store::{Store, StoreResult};
+use crate::store::{Store, StoreError, StoreResult};
 use crate::{Directory, ServiceError};
 use domain::booking::FieldError;
+use domain::slots::days_span;
 use domain::staff::StaffAccount;
 use domain::stats::{may_see_stats, Dashboard, Month, Period, Scope, Tally};
 use domain::LocationId;
@@ -135,6 +139,36 @@ impl Statistics {
             for (place, tally) in self.store.tally_raw(part, None).await? {
                 out.push((month, place, tally));
             }
+        }
+        out.extend(self.waitlist_tallies(period).await?);
+        Ok(out)
+    }
+
+    /// Every place's waiting-list figures over `period`, per month and service, each thing
+    /// by the local date it happened. Read directly, not from roll-ups: a waiting list is
+    /// small, and a dozen grouped queries over it for a year cost less than keeping roll-ups
+    /// of it fresh.
+    async fn waitlist_tallies(
+        &self,
+        period: Period,
+    ) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+        let (whole, partial) = period.split();
+        let mut parts: Vec<Period> = whole.into_iter().map(Month::period).collect();
+        parts.extend(partial);
+        let mut out = Vec::new();
+        for part in parts {
+            let (from, to) = days_span(part.from, part.to)
+                .ok_or_else(|| StoreError::Corrupt(format!("no such dates {part:?}")))?;
+            let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
+            for ((place, service), w) in self
+                .store
+                .waitlist_tally(from.to_utc(), to.to_utc())
+                .await?
+            {
+                by_place.entry(place).or_default().add_waitlist(service, &w);
+            }
+            let month = Month::of(part.from);
+            out.extend(by_place.into_iter().map(|(place, t)| (month, place, t)));
         }
         Ok(out)
     }

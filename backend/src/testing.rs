@@ -315,6 +315,28 @@ pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
     for r in NotActive::all() {
         all.push(Box::new(BookingError::from(r)));
     }
+    {
+        use crate::verify::VerifyError;
+        use domain::verify::{self, CheckOutcome, VerifyPolicy};
+        let policy = VerifyPolicy {
+            per_hour: 0,
+            ..Default::default()
+        };
+        let too_many = verify::may_issue(&[], at, &policy).unwrap_err();
+        all.push(Box::new(VerifyError::Invalid(field())));
+        all.push(Box::new(VerifyError::TooManyCodes(too_many)));
+        all.push(Box::new(VerifyError::Stale(verify::no_code_error())));
+        for outcome in [
+            CheckOutcome::Wrong { tries_left: 3 },
+            CheckOutcome::Wrong { tries_left: 1 },
+            CheckOutcome::Expired,
+            CheckOutcome::TooManyTries,
+        ] {
+            let f = outcome.field_error().expect("a refusal");
+            all.push(Box::new(VerifyError::Invalid(f.clone())));
+            all.push(Box::new(BookingError::from(VerifyError::Stale(f))));
+        }
+    }
 
     all.extend(
         [
@@ -399,6 +421,31 @@ pub fn every_refusal() -> Vec<Box<dyn crate::UseCaseError>> {
         ]
         .map(|e| Box::new(e) as Box<dyn crate::UseCaseError>),
     );
+
+    {
+        use crate::waitlist::WaitlistError;
+        use domain::waitlist::{EntryState, JoinForm, WaitError};
+        let window = domain::BookingWindow::default();
+        let join = JoinForm::default().check(&window, at).unwrap_err();
+        all.push(Box::new(WaitlistError::Invalid(join)));
+        all.push(Box::new(WaitlistError::Invalid(vec![field()])));
+        for e in [
+            WaitError::Closed(EntryState::Booked.code()),
+            WaitError::NoOffer,
+            WaitError::AlreadyOffered,
+            WaitError::HoldOver,
+            WaitError::HoldNotOver,
+            WaitError::DatesNotPassed,
+            WaitError::AlreadyWaiting,
+        ] {
+            all.push(Box::new(WaitlistError::Refused(e)));
+        }
+        let (overlap, too_many) = fairness_refusals();
+        all.push(Box::new(WaitlistError::Fairness(overlap)));
+        all.push(Box::new(WaitlistError::Fairness(too_many)));
+        all.push(Box::new(WaitlistError::NotFound));
+        all.push(Box::new(WaitlistError::Forbidden));
+    }
 
     all.extend(
         [

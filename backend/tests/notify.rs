@@ -157,10 +157,18 @@ async fn a_down_gateway_never_blocks_a_booking_and_messages_are_retried_until_se
     // changes and cancellations are told too
     let b = w
         .bookings
-        .reschedule(&b.code, "13812345678", "2030-03-05T09:30:00+08:00")
+        .reschedule(
+            &b.code,
+            "13812345678",
+            "2030-03-05T09:30:00+08:00",
+            &Default::default(),
+        )
         .await
         .unwrap();
-    w.bookings.cancel(&b.code, "13812345678").await.unwrap();
+    w.bookings
+        .cancel(&b.code, "13812345678", &Default::default())
+        .await
+        .unwrap();
     let kinds: Vec<NoticeKind> = w
         .store
         .notifications_of_booking(b.id)
@@ -235,7 +243,7 @@ async fn two_instances_send_each_message_once() {
             assert!(w
                 .store
                 .enqueue_notification(&backend::store::NewNotification {
-                    booking_id: first.id,
+                    booking_id: Some(first.id),
                     kind: NoticeKind::Confirmed,
                     phone: format!("1380000{i:04}"),
                     body: format!("message {i}"),

@@ -205,7 +205,7 @@ async fn note_on_visit(store: &Arc<dyn Store>, b: &BookingRecord) -> Option<i64>
 async fn notify(store: &Arc<dyn Store>, b: &BookingRecord, kind: NoticeKind, at: DateTime<Utc>) {
     assert!(store
         .enqueue_notification(&NewNotification {
-            booking_id: b.id,
+            booking_id: Some(b.id),
             kind,
             phone: b.phone.clone(),
             body: format!("{}：您的预约 {} 已确认", b.name, b.code),

@@ -109,12 +109,12 @@ async fn seat_counters_always_match_active_bookings_on(engine: Engine) {
                 }
                 1 if !codes.is_empty() => {
                     let code = &codes[rng.gen_range(0..codes.len())];
-                    let _ = store.cancel_booking(code, now).await.unwrap();
+                    let _ = store.cancel_booking(code, now, None).await.unwrap();
                 }
                 2 if !codes.is_empty() => {
                     let code = codes[rng.gen_range(0..codes.len())].clone();
                     let r = store
-                        .reschedule_booking(&code, start, end, 2, fairness, now)
+                        .reschedule_booking(&code, start, end, 2, fairness, now, None)
                         .await
                         .unwrap();
                     if let Err(refusal) = r {
@@ -155,11 +155,15 @@ async fn a_booking_keeps_its_whole_history_on(engine: Engine) {
         .unwrap();
     let end = starts[1] + Duration::minutes(30);
     store
-        .reschedule_booking(&b.code, starts[1], end, 2, pass, now)
+        .reschedule_booking(&b.code, starts[1], end, 2, pass, now, None)
         .await
         .unwrap()
         .unwrap();
-    store.cancel_booking(&b.code, now).await.unwrap().unwrap();
+    store
+        .cancel_booking(&b.code, now, None)
+        .await
+        .unwrap()
+        .unwrap();
     let events = store.booking_events(b.id).await.unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.code()).collect();
     assert_eq!(kinds, ["created", "rescheduled", "cancelled"]);

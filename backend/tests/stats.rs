@@ -361,3 +361,202 @@ async fn durations_are_counted_as_the_domain_rounds_them_on(engine: Engine) {
     assert_eq!((t.served, t.transferred), (6, 2));
     assert_eq!(t.walk_ins, [(domain::ServiceCode::LegalConsultation, 8)]);
 }
+
+/// Waiting lists at workroom 101 and its office 1 (March 2030) and at office 2 (February):
+/// the statistics count them per place, service, month and scope, straight from the store.
+#[tokio::test]
+async fn waiting_lists_are_counted_for_a_place_its_office_and_the_district() {
+    for engine in engines() {
+        waiting_lists_are_counted_on(engine).await;
+    }
+}
+
+async fn waiting_lists_are_counted_on(engine: Engine) {
+    use backend::store::{FairnessCheck, HoldRules, NewBookingRecord, NewWaitlistEntry};
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use domain::booking::{check_fairness, FairnessLimits};
+    use domain::slots::to_local;
+    use domain::stats::WaitlistFigures;
+    use domain::waitlist::PartOfDay;
+    use domain::ServiceCode::{self, AdminReconsideration, LegalConsultation};
+
+    let (_dir, store, directory, _) = demo_store(engine).await;
+    let stats = Statistics::new(store.clone(), directory);
+    // Sunday 3 March 2030, 09:00 in Shanghai; the seat is Monday's 09:00 at workroom 101
+    let now = Utc.with_ymd_and_hms(2030, 3, 3, 1, 0, 0).unwrap();
+    let seat = Utc.with_ymd_and_hms(2030, 3, 4, 1, 0, 0).unwrap();
+    let monday = NaiveDate::from_ymd_opt(2030, 3, 4).unwrap();
+    let rules = HoldRules::default();
+    let fair = |start: DateTime<Utc>| -> FairnessCheck {
+        let new = (to_local(&start), to_local(&(start + Duration::minutes(30))));
+        Arc::new(move |existing: &[_]| check_fairness(existing, new, &FairnessLimits::default()))
+    };
+    let waiting =
+        |place: i64, service: ServiceCode, phone: &str, at: DateTime<Utc>| NewWaitlistEntry {
+            location_id: LocationId(place),
+            service,
+            name: "候补".into(),
+            phone: phone.into(),
+            topic: "labour".into(),
+            account: None,
+            youth: false,
+            from: monday,
+            to: monday,
+            part: PartOfDay::Any,
+            link_code: format!("LINK{phone}"),
+            created_at: at,
+        };
+    let booking = |code: &str, phone: &str, at: DateTime<Utc>| {
+        let mut b = backend::testing::consultation(code, phone, seat, at);
+        b.location_id = LocationId(101);
+        b
+    };
+    let join = |e: NewWaitlistEntry| {
+        let store = store.clone();
+        async move { store.join_waitlist(&e).await.unwrap().unwrap() }
+    };
+
+    // workroom 101: the only seat is booked, three wait for it
+    let full = store
+        .create_booking(&booking("FULL000001", "13900000001", now), 1, fair(seat))
+        .await
+        .unwrap()
+        .unwrap();
+    for (n, phone) in ["13800000001", "13800000002", "13800000003"]
+        .iter()
+        .enumerate()
+    {
+        join(waiting(
+            101,
+            LegalConsultation,
+            phone,
+            now - Duration::minutes(60) + Duration::seconds(n as i64),
+        ))
+        .await;
+    }
+    // office 1 itself: one waits for administrative reconsideration; office 2: one in February
+    join(waiting(1, AdminReconsideration, "13800000004", now)).await;
+    join(waiting(
+        2,
+        LegalConsultation,
+        "13800000005",
+        Utc.with_ymd_and_hms(2030, 2, 27, 2, 0, 0).unwrap(),
+    ))
+    .await;
+
+    // the seat frees: offered to the first, who takes it
+    let freed = store
+        .cancel_booking(&full.code, now, Some(&rules))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(freed.offers.len(), 1, "{engine}");
+    let first = store
+        .waitlist_by_link(&freed.offers[0].link_code)
+        .await
+        .unwrap()
+        .unwrap();
+    let offer = first.entry.state.offer().unwrap().clone();
+    let taken_at = now + Duration::minutes(5);
+    let confirmed = NewBookingRecord {
+        code: "WAIT000001".into(),
+        start: offer.slot.start.with_timezone(&Utc),
+        end: offer.slot.end.with_timezone(&Utc),
+        phone: first.entry.phone.as_str().into(),
+        ..booking("WAIT000001", "13800000001", taken_at)
+    };
+    let (_, made) = store
+        .confirm_offer(first.entry.id, &confirmed, fair(seat))
+        .await
+        .unwrap()
+        .unwrap()
+        .record;
+    // then cancelled: offered to the second, who lets it run out, and on to the third
+    let freed = store
+        .cancel_booking(&made.code, now + Duration::minutes(10), Some(&rules))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(freed.offers.len(), 1, "{engine}");
+    let passed = store
+        .expire_holds(now + Duration::minutes(40), &rules)
+        .await
+        .unwrap();
+    assert_eq!(passed.len(), 1, "{engine}");
+
+    let four = |w: &WaitlistFigures| (w.joined, w.offered, w.taken, w.expired);
+    let dashboard = |scope: Scope, from: &str, to: &str| {
+        let stats = stats.clone();
+        let period = Period::parse(from, to).unwrap();
+        async move { stats.dashboard(&admin(), scope, period).await.unwrap() }
+    };
+    let rows = |d: &Dashboard| -> Vec<(i64, (u64, u64, u64, u64))> {
+        d.rows
+            .iter()
+            .filter(|r| r.figures.waitlist.joined + r.figures.waitlist.offered > 0)
+            .map(|r| (r.location_id.0, four(&r.figures.waitlist)))
+            .collect()
+    };
+
+    // March, a whole month (bookings from roll-ups, the waiting list read directly)
+    let room = dashboard(Scope::Place(LocationId(101)), "2030-03-01", "2030-03-31").await;
+    assert_eq!(four(&room.figures.waitlist), (3, 3, 1, 1), "{engine}");
+    assert_eq!(
+        room.figures.waitlist.taken_rate.percent.as_deref(),
+        Some("33.33%")
+    );
+    let legal = room.figures.service(LegalConsultation).waitlist;
+    assert_eq!(four(&legal), (3, 3, 1, 1), "{engine}");
+    assert_eq!(
+        room.figures.bookings_total, 2,
+        "{engine}: the two bookings of the seat"
+    );
+
+    let office = dashboard(Scope::Place(LocationId(1)), "2030-03-01", "2030-03-31").await;
+    assert_eq!(four(&office.figures.waitlist), (4, 3, 1, 1), "{engine}");
+    assert_eq!(
+        rows(&office),
+        [(1, (1, 0, 0, 0)), (101, (3, 3, 1, 1))],
+        "{engine}"
+    );
+    assert_eq!(
+        four(&office.figures.service(AdminReconsideration).waitlist),
+        (1, 0, 0, 0)
+    );
+    assert_eq!(four(&office.previous.waitlist), (0, 0, 0, 0), "{engine}");
+
+    let district = dashboard(Scope::District, "2030-03-01", "2030-03-31").await;
+    assert_eq!(four(&district.figures.waitlist), (4, 3, 1, 1), "{engine}");
+    assert_eq!(rows(&district), [(1, (4, 3, 1, 1))], "{engine}");
+    assert_eq!(
+        four(&district.previous.waitlist),
+        (1, 0, 0, 0),
+        "{engine}: February"
+    );
+    assert!(
+        district.report_zh[1].contains("候补登记4人次"),
+        "{}",
+        district.report_zh[1]
+    );
+
+    // ragged ends: office 2's February entry and the rest, month by month
+    let spread = dashboard(Scope::District, "2030-02-15", "2030-03-03").await;
+    assert_eq!(four(&spread.figures.waitlist), (5, 3, 1, 1), "{engine}");
+    assert_eq!(
+        rows(&spread),
+        [(1, (4, 3, 1, 1)), (2, (1, 0, 0, 0))],
+        "{engine}"
+    );
+    let months: Vec<_> = spread
+        .months
+        .iter()
+        .map(|m| (m.month.clone(), m.figures.waitlist.joined))
+        .collect();
+    assert_eq!(
+        months,
+        [("2030-02".to_string(), 1), ("2030-03".to_string(), 4)]
+    );
+    // nothing happened on the Monday itself (everything was on Sunday, local time)
+    let monday = dashboard(Scope::District, "2030-03-04", "2030-03-31").await;
+    assert_eq!(four(&monday.figures.waitlist), (0, 0, 0, 0), "{engine}");
+}

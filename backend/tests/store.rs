@@ -203,6 +203,7 @@ async fn crossing_reschedules_on_two_instances_all_complete() {
                             8,
                             fair(to),
                             to - Duration::days(2),
+                            None,
                         )
                         .await
                 }));

@@ -13,6 +13,7 @@ pub mod location;
 pub mod mediation;
 pub mod notify;
 pub mod queue;
+pub mod rating;
 pub mod retention;
 pub mod schedule;
 pub mod search;

@@ -14,15 +14,23 @@ pub enum NoticeKind {
     Reminder,
     /// Cancelled by the office because its opening hours changed.
     Withdrawn,
+    /// A one-time code proving the phone is the resident's (`crate::verify::sms_text`); not
+    /// about a booking. Its text is blanked in the outbox once sent.
+    PhoneCode,
+    /// A seat held for a resident on a waiting list (`crate::waitlist::offer_text`); not
+    /// about a booking yet.
+    WaitlistOffer,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::Confirmed,
         NoticeKind::Changed,
         NoticeKind::Cancelled,
         NoticeKind::Reminder,
         NoticeKind::Withdrawn,
+        NoticeKind::PhoneCode,
+        NoticeKind::WaitlistOffer,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -32,6 +40,8 @@ impl NoticeKind {
             NoticeKind::Cancelled => "cancelled",
             NoticeKind::Reminder => "reminder",
             NoticeKind::Withdrawn => "withdrawn",
+            NoticeKind::PhoneCode => "phone_code",
+            NoticeKind::WaitlistOffer => "waitlist_offer",
         }
     }
 
@@ -42,6 +52,7 @@ impl NoticeKind {
 
 /// The text of a message, e.g. "【区公共法律服务】您已预约法律咨询预约：12月1日 09:00，
 /// 江宁路街道司法所（康定路1058号）。预约码 ABCDE-FGHJK。如需改约或取消，请登录网站“我的预约”。"
+/// `None` for a kind that is not about a booking.
 pub fn notice_text(
     kind: NoticeKind,
     title: &str,
@@ -49,9 +60,10 @@ pub fn notice_text(
     address: &str,
     start: DateTime<FixedOffset>,
     code: &str,
-) -> String {
+) -> Option<String> {
     let when = start.format("%-m月%-d日 %H:%M");
     let body = match kind {
+        NoticeKind::PhoneCode | NoticeKind::WaitlistOffer => return None,
         NoticeKind::Confirmed => format!("您的{title}已确认：{when}，{place}（{address}）。预约码 {code}。"),
         NoticeKind::Changed => format!("您的{title}已改到：{when}，{place}（{address}）。预约码 {code}。"),
         NoticeKind::Cancelled => format!("您在 {when} 的{title}（{place}）已取消。"),
@@ -62,7 +74,7 @@ pub fn notice_text(
         NoticeKind::Cancelled | NoticeKind::Withdrawn => "如需服务，可以重新预约。",
         _ => "如需改约或取消，请在网站“我的预约”中操作。",
     };
-    format!("【区公共法律服务】{body}{tail}")
+    Some(format!("【区公共法律服务】{body}{tail}"))
 }
 
 /// Attempts before a message is given up (it stays in the outbox with its last error).
@@ -96,14 +108,19 @@ mod tests {
             "康定路1058号",
             start,
             "ABCDE-FGHJK",
-        );
+        )
+        .unwrap();
         assert!(
             t.contains("12月1日 09:00") && t.contains("ABCDE-FGHJK") && t.contains("康定路1058号")
         );
         assert!(!t.contains("心理"));
-        let r = notice_text(NoticeKind::Reminder, "法律咨询预约", "p", "a", start, "C");
+        let r = notice_text(NoticeKind::Reminder, "法律咨询预约", "p", "a", start, "C").unwrap();
         assert!(r.starts_with("【区公共法律服务】提醒：明天"));
-        let c = notice_text(NoticeKind::Cancelled, "法律咨询预约", "p", "a", start, "C");
+        let c = notice_text(NoticeKind::Cancelled, "法律咨询预约", "p", "a", start, "C").unwrap();
+        assert_eq!(
+            notice_text(NoticeKind::PhoneCode, "法律咨询预约", "p", "a", start, "C"),
+            None
+        );
         assert!(c.contains("已取消") && !c.contains("预约码"));
     }
 

@@ -300,11 +300,12 @@ impl SessionTicket {
     }
 }
 
+/// Places and accounts for the tests of this module and of others (ratings).
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn place(id: i64, office: Option<i64>) -> Location {
+    pub(crate) fn place(id: i64, office: Option<i64>) -> Location {
         Location {
             id: LocationId(id),
             kind: if office.is_some() {
@@ -322,7 +323,7 @@ mod tests {
         }
     }
 
-    fn account(role: Role, place: Option<i64>) -> StaffAccount {
+    pub(crate) fn account(role: Role, place: Option<i64>) -> StaffAccount {
         StaffAccount {
             id: 1,
             username: "u".into(),
@@ -331,6 +332,12 @@ mod tests {
             place: place.map(LocationId),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{account, place};
+    use super::*;
 
     #[test]
     fn scopes_follow_the_office_tree() {

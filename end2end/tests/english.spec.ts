@@ -1,7 +1,6 @@
 import { APIRequestContext, expect, Locator, Page, request as playwrightRequest, test } from "@playwright/test";
-import { ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { jsOff, waitForHydration } from "./helpers";
+import { dbRoot, jsOff, startPortal, stopPortal, waitForHydration } from "./helpers";
 
 // An English visitor (the browser asks for en-GB) sees no Chinese outside proper names and
 // addresses: a booking's history with every kind of event, the staff queue and a refused
@@ -17,46 +16,6 @@ import { jsOff, waitForHydration } from "./helpers";
 test.use({ locale: "en-GB" });
 
 const HAN = /\p{Script=Han}+/gu;
-
-const serverBin = process.env.PORTAL_E2E_SERVER_BIN ?? "../target/release/server";
-const siteRoot = process.env.PORTAL_E2E_SITE_ROOT ?? "../target/site";
-const dbRoot = process.env.PORTAL_E2E_DB_DIR ?? "../target/e2e";
-
-/** One run of the portal on `db`, with its clock starting at `now`. */
-async function startPortal(port: number, db: string, now: string): Promise<ChildProcess> {
-  const child = spawn(serverBin, [], {
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${db}/portal.db`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: siteRoot,
-      PORTAL_DEMO: "1",
-      PORTAL_FAKE_NOW: now,
-      PORTAL_RATE_LIMIT: "off",
-      RUST_LOG: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (r.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`the portal exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error("the portal did not start");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function stopPortal(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
 
 /** Every run of Han characters left in `text` once the known names are taken out. */
 function hanOutside(text: string, names: string[]): string[] {

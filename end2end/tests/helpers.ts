@@ -1,5 +1,6 @@
 import { expect, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { ChildProcess, spawn } from "node:child_process";
 
 /** True in the project that runs with JavaScript switched off. */
 export function jsOff(testInfo: TestInfo): boolean {
@@ -73,3 +74,55 @@ export async function bookToday(request: any, place: number): Promise<string> {
   expect(r.status()).toBe(201);
   return (await r.json()).code;
 }
+
+const serverBin = process.env.PORTAL_E2E_SERVER_BIN ?? "../target/release/server";
+const siteRoot = process.env.PORTAL_E2E_SITE_ROOT ?? "../target/site";
+export const dbRoot = process.env.PORTAL_E2E_DB_DIR ?? "../target/e2e";
+
+/**
+ * A portal of a spec's own on `port` and the SQLite database in directory `db`, with its
+ * clock starting at `now`; `env` adds to (or overrides) its settings. Phone verification is
+ * off unless `env` turns it on, as on the shared portal of playwright.config.ts.
+ */
+export async function startPortal(
+  port: number,
+  db: string,
+  now: string,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const child = spawn(serverBin, [], {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${db}/portal.db`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      PORTAL_DEMO: "1",
+      PORTAL_FAKE_NOW: now,
+      PORTAL_RATE_LIMIT: "off",
+      RUST_LOG: "warn",
+      PORTAL_PHONE_VERIFY: "off",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`the portal exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error("the portal did not start");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function stopPortal(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+

@@ -36,6 +36,17 @@ pub struct Config {
     /// `PORTAL_SMS_WEBHOOK`: URL of an SMS gateway that takes `{"phone","message"}` JSON
     /// posts; without it messages are only recorded (database and log).
     pub sms_webhook: Option<String>,
+    /// `PORTAL_PHONE_VERIFY`: `sms` (default) asks residents for a code sent to their phone
+    /// before a booking, a mediation request or a change; `off` does not.
+    pub phone_verify: backend::verify::VerifyMode,
+    /// `PORTAL_WAITLIST_HOLD_MINUTES`: how long a seat offered from the waiting list is held
+    /// for the resident it is offered to (default 30).
+    pub waitlist_hold_minutes: i64,
+    /// How often held seats whose time is up pass to the next in line.
+    pub waitlist_sweep_every: std::time::Duration,
+    /// `PORTAL_PUBLIC_URL`: the portal's address as residents reach it, for links in text
+    /// messages (default `http://` + `LEPTOS_SITE_ADDR`).
+    pub public_url: String,
     /// `PORTAL_FAKE_NOW`: start the clock at this instant (RFC 3339) and let it run from
     /// there; demo mode only, for demonstrations and browser tests on a fixed working day.
     pub fake_now: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -152,6 +163,32 @@ impl Config {
                 }
                 other => other,
             },
+            phone_verify: match var("PORTAL_PHONE_VERIFY") {
+                None => backend::verify::VerifyMode::Sms,
+                Some(v) => {
+                    backend::verify::VerifyMode::parse(&v).ok_or_else(|| ConfigError::Invalid {
+                        var: "PORTAL_PHONE_VERIFY",
+                        message: format!("expected sms or off, got {v:?}"),
+                    })?
+                }
+            },
+            waitlist_hold_minutes: number_in(
+                "PORTAL_WAITLIST_HOLD_MINUTES",
+                domain::waitlist::DEFAULT_HOLD_MINUTES,
+                1..=24 * 60,
+                "minutes",
+            )?,
+            waitlist_sweep_every: std::time::Duration::from_secs(30),
+            public_url: match var("PORTAL_PUBLIC_URL") {
+                Some(u) if !(u.starts_with("http://") || u.starts_with("https://")) => {
+                    return Err(ConfigError::Invalid {
+                        var: "PORTAL_PUBLIC_URL",
+                        message: format!("expected an http(s) URL, got {u:?}"),
+                    })
+                }
+                Some(u) => u.trim_end_matches('/').to_string(),
+                None => format!("http://{site_addr}"),
+            },
             fake_now: match var("PORTAL_FAKE_NOW") {
                 None => None,
                 Some(_) if !flag("PORTAL_DEMO")? => {
@@ -220,6 +257,11 @@ impl Config {
             },
             trusted_proxies: Default::default(),
             sms_webhook: None,
+            // the tests of phone codes turn it on
+            phone_verify: backend::verify::VerifyMode::Off,
+            waitlist_hold_minutes: domain::waitlist::DEFAULT_HOLD_MINUTES,
+            waitlist_sweep_every: std::time::Duration::from_secs(1),
+            public_url: "http://portal.test".into(),
             fake_now: None,
             no_show_grace_minutes: 15,
             mediation_deadline_days: domain::mediation::DEFAULT_DEADLINE_DAYS,

@@ -39,6 +39,10 @@ pub struct AppState {
     pub sealer: backend::seal::Sealer,
     /// The call displays' live boards, shared by their open streams.
     pub boards: backend::boards::Boards,
+    /// Sends and checks the codes that prove residents' phones.
+    pub verifier: backend::verify::PhoneVerifier,
+    /// The waiting lists of full services.
+    pub waitlist: backend::waitlist::Waitlist,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -210,6 +214,8 @@ pub fn router(
     let (schedules, mediation) = (state.schedules.clone(), state.mediation.clone());
     let login_throttle = state.login_throttle.clone();
     let sealer = state.sealer.clone();
+    let verifier = state.verifier.clone();
+    let waitlist = state.waitlist.clone();
     let secure_cookies = app::device::SecureCookies(secure);
     let stats = state.stats.clone();
     // pages and the REST API count against the same per-client budget
@@ -241,6 +247,8 @@ pub fn router(
                 provide_context(mediation.clone());
                 provide_context(login_throttle.clone());
                 provide_context(sealer.clone());
+                provide_context(verifier.clone());
+                provide_context(waitlist.clone());
                 provide_context(secure_cookies);
             },
             {
@@ -279,17 +287,22 @@ pub fn router(
 
 /// Sends due messages every few seconds and queues tomorrow's reminders every ten minutes.
 fn spawn_outbox(notifier: backend::notify::Notifier, directory: Directory) {
+    const REMINDERS_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
-        let mut n: u64 = 0;
+        let mut reminders_due = tokio::time::Instant::now();
         loop {
-            tick.tick().await;
-            if n.is_multiple_of(120) {
+            // a phone code wakes it at once
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = notifier.woken() => {}
+            }
+            if tokio::time::Instant::now() >= reminders_due {
                 if let Ok(places) = directory.all().await {
                     notifier.enqueue_reminders(&places).await;
                 }
+                reminders_due += REMINDERS_EVERY;
             }
-            n += 1;
             let (sent, failed) = notifier.send_due().await;
             if sent + failed > 0 {
                 tracing::info!(sent, failed, "notifications");
@@ -384,6 +397,30 @@ impl Application {
         let notifier = backend::notify::Notifier::new(store.clone(), sender, clock.clone());
         tracing::info!(sender = notifier.sender_name(), "notifications outbox");
         spawn_outbox(notifier.clone(), directory.clone());
+        let verifier = backend::verify::PhoneVerifier::new(
+            store.clone(),
+            sealer.clone(),
+            config.phone_verify,
+            clock.clone(),
+        )
+        .with_notifier(notifier.clone())
+        // a demo without a gateway shows the code, or nobody could receive it
+        .showing_codes(config.demo && config.sms_webhook.is_none());
+        tracing::info!(mode = ?config.phone_verify, "phone verification");
+        let waitlist = backend::waitlist::Waitlist::new(
+            store.clone(),
+            directory.clone(),
+            BookingConfig::default(),
+            chrono::Duration::minutes(config.waitlist_hold_minutes),
+            clock.clone(),
+        )
+        .with_texts(
+            Arc::new(notifier.clone()),
+            format!("{}/waitlist/", config.public_url),
+        )
+        .with_notifier(notifier.clone())
+        .with_verifier(verifier.clone());
+        tokio::spawn(waitlist.clone().sweep_forever(config.waitlist_sweep_every));
         let bookings = Bookings::new(
             store.clone(),
             directory.clone(),
@@ -392,6 +429,8 @@ impl Application {
         )
         .await?
         .with_notifier(notifier.clone())
+        .with_verifier(verifier.clone())
+        .with_waitlist(waitlist.clone())
         .follow(&events);
         for file in HOLIDAY_FILES {
             load_shipped_holidays(&bookings, file).await?;
@@ -435,7 +474,8 @@ impl Application {
             staff.clone(),
             clock.clone(),
             config.mediation_deadline_days,
-        );
+        )
+        .with_verifier(verifier.clone());
         let stats = backend::Statistics::new(store.clone(), directory.clone());
         stats.spawn_refresher(std::time::Duration::from_secs(60));
         let schedules = backend::schedules::Schedules::new(
@@ -466,6 +506,8 @@ impl Application {
                 login_throttle: backend::throttle::LoginThrottle::default(),
                 sealer,
                 boards,
+                verifier,
+                waitlist,
             },
             limiter,
             sessions,

@@ -482,13 +482,13 @@ async fn exports_lay_the_figures_out_as_ledgers() {
     assert!(
         services
             .lines()
-            .any(|l| l == "合计,法律咨询,5,1,1,2,1,33.33%,2,4,,,,,"),
+            .any(|l| l == "合计,法律咨询,5,1,1,2,1,33.33%,2,4,,,,,,0,0,0,0,"),
         "{services}"
     );
     assert!(
         services
             .lines()
-            .any(|l| l == "合计,小计,5,1,1,2,1,33.33%,2,4,7.5,10,16.7,0,"),
+            .any(|l| l == "合计,小计,5,1,1,2,1,33.33%,2,4,7.5,10,16.7,0,,0,0,0,0,"),
         "{services}"
     );
     let (s, body) = head
@@ -513,6 +513,130 @@ async fn exports_lay_the_figures_out_as_ledgers() {
         .get("/api/v1/stats/export.xlsx?scope=2&from=2026-12-01&to=2026-12-31")
         .await;
     assert_eq!(s, 403);
+}
+
+/// Waiting lists in the JSON (`waitlist` of the scope, of each row and of each service) and
+/// in the services ledger's last columns. Entries are joined through the store (the waiting
+/// list's own pages are not needed for its statistics).
+#[tokio::test]
+async fn waiting_lists_show_in_the_json_and_the_services_ledger() {
+    use backend::store::NewWaitlistEntry;
+    use domain::waitlist::PartOfDay;
+    let app = spawn_app().await;
+    let store = app.db.open().await.store();
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    for (place, service, phone) in [
+        (2, "legal_consultation", "13800000001"),
+        (201, "legal_consultation", "13800000002"),
+        (201, "legal_consultation", "13800000003"),
+        (3, "psychology", "13800000004"),
+    ] {
+        let entry = NewWaitlistEntry {
+            location_id: domain::LocationId(place),
+            service: service.parse().unwrap(),
+            name: "候补".into(),
+            phone: phone.into(),
+            topic: "labour".into(),
+            account: None,
+            youth: false,
+            from: monday,
+            to: monday,
+            part: PartOfDay::Any,
+            link_code: format!("LINK{phone}"),
+            created_at: Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0).unwrap(),
+        };
+        // a second connection pool on the server's SQLite file: its write may meet the
+        // server's own writer (busy at once when a read turns into a write), so try again
+        for attempt in 1.. {
+            match store.join_waitlist(&entry).await {
+                Ok(joined) => {
+                    joined.unwrap();
+                    break;
+                }
+                Err(e) if attempt < 50 => {
+                    eprintln!("join, attempt {attempt}: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    let head = app.signed_in("o2-head").await;
+    let (s, d) = head
+        .get("/api/v1/stats?scope=2&from=2026-12-01&to=2026-12-31")
+        .await;
+    assert_eq!(s, 200, "{d}");
+    let nothing_offered = json!({"numerator": 0, "denominator": 0, "percent": null});
+    assert_eq!(
+        d["figures"]["waitlist"],
+        json!({"joined": 3, "offered": 0, "taken": 0, "expired": 0,
+               "taken_rate": nothing_offered})
+    );
+    assert_eq!(
+        item(&d["rows"], "location_id", 2)["figures"]["waitlist"]["joined"],
+        1
+    );
+    assert_eq!(
+        item(&d["rows"], "location_id", 201)["figures"]["waitlist"]["joined"],
+        2
+    );
+    assert_eq!(
+        service(&d["figures"], "legal_consultation")["waitlist"]["joined"],
+        3
+    );
+    assert_eq!(d["previous"]["waitlist"]["joined"], 0);
+    let all = app
+        .signed_in("district")
+        .await
+        .get("/api/v1/stats?scope=district&from=2026-12-01&to=2026-12-31")
+        .await
+        .1;
+    assert_eq!(all["figures"]["waitlist"]["joined"], 4);
+    assert_eq!(
+        item(&all["rows"], "location_id", 3)["figures"]["waitlist"]["joined"],
+        1
+    );
+    assert!(all["report_zh"][1]
+        .as_str()
+        .unwrap()
+        .contains("候补登记4人次"));
+
+    // the page: a waiting-list table (the total row) and the drill-down's columns
+    let page = head
+        .fetch("/staff/stats?scope=2&from=2026-12-01&to=2026-12-31")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("候补名单"), "{page}");
+    assert!(page.contains("各项按发生的日期统计"));
+    assert!(page.contains("<th scope=\"col\">逾期未确认</th>"));
+
+    let services = head
+        .fetch("/api/v1/stats/export.csv?scope=2&from=2026-12-01&to=2026-12-31")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = services.lines().collect();
+    assert!(
+        lines[1].ends_with(",候补登记(人次),候补通知(次),候补转预约(次),候补逾期(次),候补转预约率"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("宁和居民区法律服务工作室,法律咨询,0,")
+                && l.ends_with(",2,0,0,0,")),
+        "{services}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("合计,小计,") && l.ends_with(",3,0,0,0,")),
+        "{services}"
+    );
 }
 
 /// One entry of a zip archive as text.

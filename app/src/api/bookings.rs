@@ -262,6 +262,7 @@ pub async fn book_slot(
     account: Option<String>,
     youth: Option<String>,
     consent: Option<String>,
+    phone_code: Option<String>,
 ) -> Result<FormOutcome, AppError> {
     use crate::device::Flash;
     use crate::model::{BookingFlash, FieldMessage, Rejection};
@@ -305,6 +306,9 @@ pub async fn book_slot(
             return crate::api::common::reject(r, back_to, keep).await;
         }
     }
+    if let Some(r) = crate::api::common::prove_phone(&form.phone, phone_code.as_deref()).await? {
+        return crate::api::common::reject(r, back_to, keep).await;
+    }
     let request = BookingRequest {
         location_id,
         service: service.clone(),
@@ -315,6 +319,7 @@ pub async fn book_slot(
         account: Some(form.account.clone()),
         youth: form.youth,
         consent: form.consent,
+        proof: backend::verify::PhoneProof::proved(),
     };
     match ssr::bookings()?.book(&request).await {
         Ok(record) => ssr::keep_and_open(&record.code, "?new=1").await,
@@ -394,13 +399,27 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Ap
 
 /// Cancels a booking this device holds. It stays in the records as cancelled.
 #[server]
-pub async fn cancel_booking(code: String) -> Result<FormOutcome, AppError> {
+pub async fn cancel_booking(
+    code: String,
+    phone_code: Option<String>,
+) -> Result<FormOutcome, AppError> {
+    use backend::verify::PhoneProof;
     let shown = ssr::shown_code(&code);
     let back_to = format!("/bookings/{}", crate::redirect::segment(code.trim()));
     let Some(record) = ssr::held(&code).await? else {
         return crate::api::common::reject_noting(ssr::not_held(), back_to, shown).await;
     };
-    match ssr::bookings()?.cancel(&record.code, &record.phone).await {
+    if !record.state.can_cancel() {
+        // said by the use case, before any code is asked for
+    } else if let Some(r) =
+        crate::api::common::prove_phone(&record.phone, phone_code.as_deref()).await?
+    {
+        return crate::api::common::reject_noting(r, back_to, shown).await;
+    }
+    match ssr::bookings()?
+        .cancel(&record.code, &record.phone, &PhoneProof::proved())
+        .await
+    {
         Ok(_) => {
             crate::redirect::to(&format!("/bookings/{}?cancelled=1", record.code));
             Ok(FormOutcome::Done)
@@ -448,7 +467,12 @@ pub async fn reschedule_page(
 
 /// Moves a booking this device holds to another free slot of the same place and service.
 #[server]
-pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutcome, AppError> {
+pub async fn reschedule_booking(
+    code: String,
+    start: String,
+    phone_code: Option<String>,
+) -> Result<FormOutcome, AppError> {
+    use backend::verify::PhoneProof;
     let shown = ssr::shown_code(&code);
     let back_to = format!(
         "/bookings/{}/reschedule{}",
@@ -458,8 +482,11 @@ pub async fn reschedule_booking(code: String, start: String) -> Result<FormOutco
     let Some(record) = ssr::held(&code).await? else {
         return crate::api::common::reject_noting(ssr::not_held(), back_to, shown).await;
     };
+    if let Some(r) = crate::api::common::prove_phone(&record.phone, phone_code.as_deref()).await? {
+        return crate::api::common::reject_noting(r, back_to, shown).await;
+    }
     match ssr::bookings()?
-        .reschedule(&record.code, &record.phone, &start)
+        .reschedule(&record.code, &record.phone, &start, &PhoneProof::proved())
         .await
     {
         Ok(_) => {

@@ -140,6 +140,62 @@ mod ssr {
         }
     }
 
+    /// Proves `phone` before a page books, files or changes something. `None` when it is
+    /// proved: verification is off, this browser proved the phone lately, or `code` is right
+    /// (the browser then remembers the phone for 30 days). Otherwise the rejection to show: a
+    /// code was just sent (none typed, or the typed one expired or is used up), the typed
+    /// code is wrong, or the phone has had too many codes. The caller has checked the form's
+    /// fields first, so a code is sent only for a request that is otherwise right.
+    pub async fn prove_phone(
+        phone: &str,
+        code: Option<&str>,
+    ) -> Result<Option<Rejection>, AppError> {
+        use backend::verify::{PhoneProof, PhoneVerifier, VerifyError};
+        let verifier: PhoneVerifier = context("verifier")?;
+        if !verifier.required() || device::phone_proved(phone).await? {
+            return Ok(None);
+        }
+        let Ok(parsed) = domain::booking::MobilePhone::parse(phone) else {
+            // the form's own check names the phone's fault
+            return Ok(None);
+        };
+        let typed = code.map(str::trim).unwrap_or_default();
+        let mut errors = vec![];
+        if !typed.is_empty() {
+            match verifier
+                .confirm(&parsed, &PhoneProof::code(Some(typed.to_string())))
+                .await
+            {
+                Ok(()) => {
+                    device::remember_phone(phone).await?;
+                    return Ok(None);
+                }
+                Err(VerifyError::Stale(f)) => errors.push(FieldMessage::from(f)),
+                Err(e) => return rejection(&e).map(Some),
+            }
+        }
+        let lang = crate::i18n::lang();
+        match verifier.send_code(phone, lang).await {
+            Ok(sent) => Ok(Some(Rejection {
+                errors,
+                code_sent: Some(crate::model::CodeSent {
+                    phone: sent.masked_phone,
+                    minutes: verifier.policy().ttl.num_minutes(),
+                    demo_code: sent.demo_code.map(|c| c.to_string()),
+                }),
+                ..Default::default()
+            })),
+            Err(VerifyError::TooManyCodes(t)) => Ok(Some(Rejection {
+                errors: vec![FieldMessage {
+                    field: domain::verify::FIELD.to_string(),
+                    message: t.message(lang),
+                }],
+                ..Default::default()
+            })),
+            Err(e) => rejection(&e).map(Some),
+        }
+    }
+
     /// Refuses a client over its per-minute budget (shared with the REST API).
     pub async fn throttled() -> Option<Rejection> {
         let throttle =

@@ -112,8 +112,9 @@ pub async fn file_mediation(
     account: String,
     location_id: Option<String>,
     consent: Option<String>,
+    phone_code: Option<String>,
 ) -> Result<FormOutcome, AppError> {
-    use crate::api::common::{reject, throttled};
+    use crate::api::common::{prove_phone, reject, throttled};
     use crate::device::Flash;
     use crate::model::MediationFlash;
     use domain::mediation::MediationForm;
@@ -139,7 +140,16 @@ pub async fn file_mediation(
     if let Some(r) = throttled().await {
         return reject(r, back_to, keep).await;
     }
-    match ssr::mediation()?.submit(&form).await {
+    let mediation = ssr::mediation()?;
+    // every wrong field before a code is sent
+    if let Err(e) = mediation.check(&form).await {
+        return reject(crate::api::common::rejection(&e)?, back_to, keep).await;
+    }
+    if let Some(r) = prove_phone(&form.applicant_phone, phone_code.as_deref()).await? {
+        return reject(r, back_to, keep).await;
+    }
+    let proof = backend::verify::PhoneProof::proved();
+    match mediation.submit(&form, &proof).await {
         Ok(case) => ssr::keep_and_open(&case.code, "?new=1").await,
         Err(e) => reject(crate::api::common::rejection(&e)?, back_to, keep).await,
     }

@@ -307,6 +307,74 @@ pub fn results_count(lang: Lang, n: usize) -> String {
     }
 }
 
+/// Where a code went and how long it lasts.
+pub fn code_sent_text(lang: Lang, phone: &str, minutes: i64) -> String {
+    match lang {
+        Lang::ZhCn => format!("验证码已发送至 {phone}，{minutes} 分钟内有效。"),
+        Lang::En => format!(
+            "A code was sent to {phone}. It is valid for {minutes} {}.",
+            if minutes == 1 { "minute" } else { "minutes" }
+        ),
+    }
+}
+
+/// The code itself, shown only by a demo that sends no text messages.
+pub fn demo_code_text(lang: Lang, code: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("演示环境：不发送短信，验证码是 {code}"),
+        Lang::En => format!("Demo: no text message is sent. The code is {code}"),
+    }
+}
+
+/// What a waiting resident wishes for: "12月8日至12月10日 上午", "8 to 10 December, mornings".
+pub fn wish_label(
+    lang: Lang,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    part: domain::waitlist::PartOfDay,
+) -> String {
+    use domain::waitlist::PartOfDay;
+    let days = match (lang, from == to) {
+        (Lang::ZhCn, true) => from.format("%-m月%-d日").to_string(),
+        (Lang::ZhCn, false) => {
+            format!("{}至{}", from.format("%-m月%-d日"), to.format("%-m月%-d日"))
+        }
+        (Lang::En, true) => from.format("%-d %B").to_string(),
+        (Lang::En, false) => format!("{} to {}", from.format("%-d %B"), to.format("%-d %B")),
+    };
+    match (lang, part) {
+        (Lang::ZhCn, PartOfDay::Any) => format!("{days} 全天"),
+        (Lang::ZhCn, p) => format!("{days} {}", p.label_zh()),
+        (Lang::En, PartOfDay::Any) => format!("{days}, any time"),
+        (Lang::En, PartOfDay::Morning) => format!("{days}, mornings"),
+        (Lang::En, PartOfDay::Afternoon) => format!("{days}, afternoons"),
+    }
+}
+
+/// Until when a seat is held: "请在 10:30 前确认，逾时将让给下一位。"
+pub fn hold_until_text(lang: Lang, until: chrono::DateTime<chrono::FixedOffset>) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "请在 {} 前确认，逾时将让给下一位。",
+            moment_label(lang, until)
+        ),
+        Lang::En => format!(
+            "Please confirm by {}; after that it passes to the next in line.",
+            moment_label(lang, until)
+        ),
+    }
+}
+
+/// "已为候补居民保留名额 3 次，其中 2 次转为预约。"
+pub fn waitlist_counts(lang: Lang, offered: u64, booked: u64) -> String {
+    match lang {
+        Lang::ZhCn => format!("已为候补居民保留名额 {offered} 次，其中 {booked} 次转为预约。"),
+        Lang::En => {
+            format!("Seats offered to waiting residents: {offered}; taken as bookings: {booked}.")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,16 +4,14 @@
 
 use crate::api::bookings::{booking_page, BookSlot};
 use crate::components::forms::{
-    described_by, field_id, invalid, Alternatives, ErrorSummary, FieldErrorLine,
+    check_code_shape, described_by, field_id, invalid, refuse_in_browser, track_rejections,
+    Alternatives, ConsentField, ErrorSummary, FieldErrorLine, PhoneCodeField, ResidentFields,
 };
 use crate::components::slot_picker::{slot_href, SlotPickerView};
 use crate::i18n::{lang, t, time_range_label, Msg};
-use crate::model::{
-    AlternativeChoice, BookingFlash, BookingPageData, FieldMessage, FormOutcome, Rejection,
-    SlotChoice,
-};
+use crate::model::{AlternativeChoice, BookingFlash, BookingPageData, SlotChoice};
 use crate::pages::not_found::NotFound;
-use domain::booking::{topics, ResidentForm, ACCOUNT_MAX_CHARS};
+use domain::booking::ResidentForm;
 use domain::ServiceCode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -89,8 +87,15 @@ fn BookView(data: BookingPageData) -> impl IntoView {
         );
         let when = time_range_label(lang, slot.start, slot.end);
         let body = if slot.remaining == 0 {
+            let wait = format!(
+                "/places/{}/waitlist/{}?day={}#waitlist-form",
+                place.id,
+                service.code(),
+                day_param.clone().unwrap_or_default()
+            );
             view! {
                 <p class="error">{t(Msg::ChosenSlotFull)}</p>
+                <p><a class="button secondary" href=wait>{t(Msg::WaitlistJoinLink)}</a></p>
                 {(!alternatives.is_empty())
                     .then(|| {
                         view! {
@@ -148,11 +153,7 @@ fn BookingForm(
         None => (ResidentForm::default(), None),
     };
     let rejection = RwSignal::new(rejected);
-    Effect::new(move |_| {
-        if let Some(Ok(FormOutcome::Rejected(r))) = action.value().get() {
-            rejection.set(Some(r));
-        }
-    });
+    track_rejections(action, rejection);
     let youth_only = slot.youth_only;
     // Checked in the browser with the server's own rules before anything is sent.
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -169,33 +170,15 @@ fn BookingForm(
             youth: input.youth.is_some(),
             consent: input.consent.is_some(),
         };
-        match form.check(service, youth_only) {
-            Ok(_) => {
-                action.dispatch(input);
-            }
-            Err(errors) => rejection.set(Some(Rejection {
-                errors: errors.into_iter().map(FieldMessage::from).collect(),
-                ..Default::default()
-            })),
+        let mut errors = form.check(service, youth_only).err().unwrap_or_default();
+        check_code_shape(input.phone_code.as_deref(), &mut errors);
+        if errors.is_empty() {
+            action.dispatch(input);
+        } else {
+            refuse_in_browser(rejection, errors);
         }
     };
     let pending = action.pending();
-    let topic_choices = topics(service)
-        .iter()
-        .map(|topic| {
-            let code = topic.code();
-            let label = topic.label(crate::i18n::lang());
-            let id = format!("topic-{code}");
-            let label_for = id.clone();
-            let checked = typed.topic == code;
-            view! {
-                <label class="choice" for=label_for>
-                    <input type="radio" id=id name="topic" value=code checked=checked />
-                    <span>{label}</span>
-                </label>
-            }
-        })
-        .collect_view();
     view! {
         <form
             method="post"
@@ -209,65 +192,7 @@ fn BookingForm(
             <input type="hidden" name="service" value=service.code() />
             <input type="hidden" name="start" value=start />
 
-            <div class="field">
-                <label for=field_id("name")>{t(Msg::FieldName)}</label>
-                <FieldErrorLine rejection field="name" />
-                <input
-                    id=field_id("name")
-                    name="name"
-                    type="text"
-                    autocomplete="name"
-                    maxlength="30"
-                    value=typed.name.clone()
-                    aria-invalid=invalid(rejection, "name")
-                    aria-describedby=described_by(rejection, "name", None)
-                />
-            </div>
-
-            <div class="field">
-                <label for=field_id("phone")>{t(Msg::FieldPhone)}</label>
-                <p class="hint" id="phone-hint">{t(Msg::FieldPhoneHint)}</p>
-                <FieldErrorLine rejection field="phone" />
-                <input
-                    id=field_id("phone")
-                    name="phone"
-                    type="tel"
-                    inputmode="numeric"
-                    autocomplete="tel"
-                    maxlength="20"
-                    value=typed.phone.clone()
-                    aria-invalid=invalid(rejection, "phone")
-                    aria-describedby=described_by(rejection, "phone", Some("phone-hint"))
-                />
-            </div>
-
-            <fieldset
-                class="field"
-                id=field_id("topic")
-                tabindex="-1"
-                aria-invalid=invalid(rejection, "topic")
-                aria-describedby=described_by(rejection, "topic", None)
-            >
-                <legend>{t(Msg::FieldTopic)}</legend>
-                <FieldErrorLine rejection field="topic" />
-                <div class="choices">{topic_choices}</div>
-            </fieldset>
-
-            <div class="field">
-                <label for=field_id("account")>{t(Msg::FieldAccount)}</label>
-                <p class="hint" id="account-hint">{t(Msg::FieldAccountHint)}</p>
-                <FieldErrorLine rejection field="account" />
-                <textarea
-                    id=field_id("account")
-                    name="account"
-                    rows="3"
-                    maxlength=ACCOUNT_MAX_CHARS.to_string()
-                    aria-invalid=invalid(rejection, "account")
-                    aria-describedby=described_by(rejection, "account", Some("account-hint"))
-                >
-                    {typed.account.clone()}
-                </textarea>
-            </div>
+            <ResidentFields service typed=typed.clone() rejection phone_hint=Msg::FieldPhoneHint />
 
             {youth_only
                 .then(|| {
@@ -295,23 +220,9 @@ fn BookingForm(
                     }
                 })}
 
-            <div class="field privacy">
-                <h3 id="privacy-heading">{t(Msg::PrivacyHeading)}</h3>
-                <p id="privacy-text">{t(Msg::PrivacyText)}</p>
-                <FieldErrorLine rejection field="consent" />
-                <label class="choice" for=field_id("consent")>
-                    <input
-                        type="checkbox"
-                        id=field_id("consent")
-                        name="consent"
-                        value="on"
-                        checked=typed.consent
-                        aria-invalid=invalid(rejection, "consent")
-                        aria-describedby=described_by(rejection, "consent", Some("privacy-text"))
-                    />
-                    <span>{t(Msg::FieldConsent)}</span>
-                </label>
-            </div>
+            <ConsentField text=Msg::PrivacyText checked=typed.consent rejection in_step=true />
+
+            <PhoneCodeField rejection />
 
             <button type="submit" class="button wide" disabled=move || pending.get()>
                 {move || if pending.get() { t(Msg::Submitting) } else { t(Msg::SubmitBooking) }}

@@ -6,12 +6,13 @@ use crate::api::bookings::{
     booking_detail, lookup_flash, my_bookings, reschedule_page, CancelBooking, OpenBooking,
     RescheduleBooking,
 };
-use crate::components::forms::{field_id, no_links, Alternatives, ErrorSummary, FieldErrorLine};
+use crate::components::forms::{
+    field_id, no_links, track_rejections, Alternatives, ErrorSummary, FieldErrorLine,
+    PhoneCodeField,
+};
 use crate::components::slot_picker::{slot_href, SlotPickerView};
 use crate::i18n::{code_spoken, history_label, lang, state_label, t, time_range_label, Msg};
-use crate::model::{
-    AlternativeChoice, BookingSummary, BookingView, FormOutcome, Rejection, RescheduleData,
-};
+use crate::model::{AlternativeChoice, BookingSummary, BookingView, Rejection, RescheduleData};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -19,19 +20,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 fn code_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || params.with(|p| p.get("code").unwrap_or_default())
-}
-
-/// Turns an action's rejection into the form's error signal.
-fn track_rejections<I>(action: ServerAction<I>, rejection: RwSignal<Option<Rejection>>)
-where
-    I: leptos::server_fn::ServerFn<Output = FormOutcome> + Clone + Send + Sync + 'static,
-    I::Error: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(FormOutcome::Rejected(r))) = action.value().get() {
-            rejection.set(Some(r));
-        }
-    });
 }
 
 /// The QR code SVG drawn by the server, without its XML prologue.
@@ -210,6 +198,7 @@ fn CancelView(booking: BookingView, notice: Option<Rejection>) -> impl IntoView 
             <ActionForm action>
                 <ErrorSummary rejection alternative_href=no_links() />
                 <input type="hidden" name="code" value=path_code.clone() />
+                <PhoneCodeField rejection />
                 <div class="actions">
                     <button type="submit" class="button danger" disabled=move || pending.get()>
                         {t(Msg::CancelYes)}
@@ -285,6 +274,7 @@ fn RescheduleView(data: RescheduleData) -> impl IntoView {
                     <ErrorSummary rejection alternative_href=alt_href.clone() />
                     <input type="hidden" name="code" value=code />
                     <input type="hidden" name="start" value=slot.start.to_rfc3339() />
+                    <PhoneCodeField rejection />
                     <button type="submit" class="button wide" disabled=move || pending.get()>
                         {t(Msg::RescheduleConfirm)}
                     </button>
@@ -345,6 +335,7 @@ pub fn MyBookingsPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <crate::pages::waitlist::MyWaitlist />
         <section class="card" id="lookup" aria-labelledby="lookup-heading">
             <h2 id="lookup-heading">{t(Msg::LookupHeading)}</h2>
             <p class="hint">{t(Msg::LookupHint)}</p>

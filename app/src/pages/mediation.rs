@@ -7,12 +7,12 @@ use crate::api::mediation::{
     case_lookup_flash, held_case, mediation_form, my_cases, FileMediation, OpenCase,
 };
 use crate::components::forms::{
-    described_by, field_id, invalid, no_links, ErrorSummary, FieldErrorLine,
+    check_code_shape, described_by, field_id, invalid, no_links, refuse_in_browser,
+    track_rejections, ConsentField, ErrorSummary, FieldErrorLine, PhoneCodeField,
 };
 use crate::i18n::{case_state_name, dispute_name, lang, moment_label, referral_name, t, Msg};
 use crate::model::{
-    CaseProgressView, FieldMessage, FormOutcome, MediationFormData, PlaceChoice, PlaceChoiceGroup,
-    Rejection,
+    CaseProgressView, FormOutcome, MediationFormData, PlaceChoice, PlaceChoiceGroup, Rejection,
 };
 use domain::mediation::{DisputeType, MediationForm, DISPUTE_ACCOUNT_MAX_CHARS};
 use leptos::prelude::*;
@@ -109,11 +109,7 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
         ),
     };
     let rejection = RwSignal::new(rejected);
-    Effect::new(move |_| {
-        if let Some(Ok(FormOutcome::Rejected(r))) = action.value().get() {
-            rejection.set(Some(r));
-        }
-    });
+    track_rejections(action, rejection);
     // Checked in the browser with the server's own rules before anything is sent.
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         use leptos::form::FromFormData;
@@ -135,14 +131,12 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
                 .and_then(|l| l.trim().parse().ok()),
             consent: input.consent.is_some(),
         };
-        let errors = form.field_errors();
+        let mut errors = form.field_errors();
+        check_code_shape(input.phone_code.as_deref(), &mut errors);
         if errors.is_empty() {
             action.dispatch(input);
         } else {
-            rejection.set(Some(Rejection {
-                errors: errors.into_iter().map(FieldMessage::from).collect(),
-                ..Default::default()
-            }));
+            refuse_in_browser(rejection, errors);
         }
     };
     let pending = action.pending();
@@ -194,18 +188,8 @@ fn RequestForm(data: MediationFormData) -> impl IntoView {
                     {place_field}
                 </div>
             </DisputeFields>
-            <div class="field privacy">
-                <h2 id="privacy-heading">{t(Msg::PrivacyHeading)}</h2>
-                <p id="privacy-text">{t(Msg::MediationPrivacyText)}</p>
-                <FieldErrorLine rejection field="consent" />
-                <label class="choice" for=field_id("consent")>
-                    <input type="checkbox" id=field_id("consent") name="consent" value="on"
-                        checked=typed.consent
-                        aria-invalid=invalid(rejection, "consent")
-                        aria-describedby=described_by(rejection, "consent", Some("privacy-text")) />
-                    <span>{t(Msg::FieldConsent)}</span>
-                </label>
-            </div>
+            <ConsentField text=Msg::MediationPrivacyText checked=typed.consent rejection />
+            <PhoneCodeField rejection />
             <button type="submit" class="button wide" disabled=move || pending.get()>
                 {move || if pending.get() { t(Msg::Submitting) } else { t(Msg::SubmitMediation) }}
             </button>

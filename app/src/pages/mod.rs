@@ -9,4 +9,6 @@ pub mod place;
 pub mod schedules;
 pub mod staff;
 pub mod staff_mediation;
+pub mod staff_waitlist;
 pub mod stats;
+pub mod waitlist;

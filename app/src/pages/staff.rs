@@ -239,6 +239,7 @@ fn StaffDay(
             view! {
                 <p>
                     <a href=format!("/staff/mediation?place={p}")>{t(Msg::StaffCasesLink)}</a>
+                    " · "<a href=format!("/staff/waitlist?place={p}")>{t(Msg::StaffWaitlistTitle)}</a>
                     {schedules}
                 </p>
             }

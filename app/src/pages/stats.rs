@@ -1,14 +1,17 @@
 //! `/staff/stats?scope=&from=&to=`: a scope's service statistics for a period, compared with
 //! the period before; charts with their data tables; drill-down to offices and workrooms;
-//! the report paragraphs; the ledger exports. A plain GET form, so it works without
-//! JavaScript and every view has its own address.
+//! the waiting lists (joined, offered, taken, expired); the report paragraphs; the ledger
+//! exports. A plain GET form, so it works without JavaScript and every view has its own
+//! address.
 
 use crate::api::stats::{load_stats, StatsPage};
 use crate::components::chart::{BarList, ColumnChart, Series};
 use crate::components::forms::error_text;
 use crate::i18n::{dispute_name, lang, month_short, referral_name, service_name, t, Lang, Msg};
 use domain::mediation::Fen;
-use domain::stats::{change_text, wan_yuan_text, Dashboard, Figures, Month, Period, Ratio, Scope};
+use domain::stats::{
+    change_text, wan_yuan_text, Dashboard, Figures, Month, Period, Ratio, Scope, WaitlistFigures,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -138,6 +141,7 @@ fn StatsView(p: StatsPage) -> impl IntoView {
         <KeyFigures d=d.clone() />
         <Charts d=d.clone() />
         <ServiceTable f=d.figures.clone() />
+        <WaitlistTable f=d.figures.clone() />
         <MediationTable f=d.figures.clone() />
         <DrillDown d=d.clone() from=p.from.clone() to=p.to.clone() />
         <section class="card report" aria-labelledby="report-heading">
@@ -224,6 +228,8 @@ fn KeyFigures(d: Dashboard) -> impl IntoView {
                 <div class="figure"><dt>{t(Msg::StatsWait)}</dt><dd>{minutes_text(f.wait.average_minutes, f.wait.p90_minutes)}</dd></div>
                 <div class="figure"><dt>{t(Msg::StatsServiceTime)}</dt><dd>{minutes_text(f.service_time.average_minutes, f.service_time.p90_minutes)}</dd></div>
                 <RateFigure label=t(Msg::StatsYouthShare) r=f.psychology_youth_share.clone() />
+                <Figure label=t(Msg::StatsWaitlistJoined) now=f.waitlist.joined before=b.waitlist.joined />
+                <RateFigure label=t(Msg::StatsWaitlistTakenRate) r=f.waitlist.taken_rate.clone() />
             </dl>
         </section>
     }
@@ -315,6 +321,45 @@ fn ServiceTable(f: Figures) -> impl IntoView {
     }
 }
 
+/// The waiting lists by service (those that had any), then all together.
+#[component]
+fn WaitlistTable(f: Figures) -> impl IntoView {
+    let cells = |w: &WaitlistFigures| {
+        view! {
+            <td>{w.joined}</td><td>{w.offered}</td><td>{w.taken}</td><td>{w.expired}</td>
+            <td>{ratio_text(&w.taken_rate)}</td>
+        }
+    };
+    let rows = f
+        .bookings
+        .iter()
+        .filter(|b| b.waitlist.joined + b.waitlist.offered + b.waitlist.taken + b.waitlist.expired > 0)
+        .map(|b| view! { <tr><th scope="row">{service_name(b.service)}</th>{cells(&b.waitlist)}</tr> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="waitlist-heading">
+            <h2 id="waitlist-heading">{t(Msg::StatsWaitlist)}</h2>
+            <p class="hint">{t(Msg::StatsWaitlistHint)}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="waitlist-heading">
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::StatsService)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistJoined)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistOffered)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistTaken)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistExpired)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistTakenRate)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows}
+                        <tr><th scope="row">{t(Msg::StatsTotal)}</th>{cells(&f.waitlist)}</tr>
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
 #[component]
 fn MediationTable(f: Figures) -> impl IntoView {
     let m = f.mediation;
@@ -387,6 +432,10 @@ fn DrillDown(d: Dashboard, from: String, to: String) -> impl IntoView {
                     <td>{f.mediation.accepted}</td>
                     <td>{f.mediation.settled}</td>
                     <td>{f.mediation.success_rate.percent.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{f.waitlist.joined}</td>
+                    <td>{f.waitlist.offered}</td>
+                    <td>{f.waitlist.taken}</td>
+                    <td>{f.waitlist.expired}</td>
                 </tr>
             }
         })
@@ -405,6 +454,10 @@ fn DrillDown(d: Dashboard, from: String, to: String) -> impl IntoView {
                         <th scope="col">{t(Msg::StatsAccepted)}</th>
                         <th scope="col">{t(Msg::StatsSettled)}</th>
                         <th scope="col">{t(Msg::StatsSuccessRate)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistJoined)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistOffered)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistTaken)}</th>
+                        <th scope="col">{t(Msg::StatsWaitlistExpired)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>

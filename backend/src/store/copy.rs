@@ -34,6 +34,9 @@ pub const TABLES: &[&str] = &[
     "stats_stale",
     "secrets",
     "phone_codes",
+    "waitlist_entries",
+    "ratings",
+    "rating_follow_ups",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

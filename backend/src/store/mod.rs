@@ -17,6 +17,8 @@
 //! | audit log | [`AuditStore`] | `sql/audit.rs` |
 //! | text message outbox | [`OutboxStore`] | `sql/outbox.rs` |
 //! | phone verification codes | [`PhoneCodeStore`] | `sql/phone_codes.rs` |
+//! | the waiting list | [`WaitlistStore`] | `sql/waitlist.rs` |
+//! | ratings and their follow-ups | [`RatingStore`] | `sql/ratings.rs` |
 //! | mediation cases | [`MediationStore`] | `sql/mediation.rs` |
 //! | statistics, roll-ups | [`StatsStore`] | `sql/stats.rs` |
 //! | generated history | [`HistoryStore`] | `sql/history.rs` |
@@ -137,6 +139,8 @@ pub trait Store:
     + AuditStore
     + OutboxStore
     + PhoneCodeStore
+    + WaitlistStore
+    + RatingStore
     + MediationStore
     + StatsStore
     + HistoryStore
@@ -252,14 +256,20 @@ pub trait BookingStore: Send + Sync {
         fairness: FairnessCheck,
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>>;
-    /// Cancels a booked (not yet served) booking and frees its seat.
+    /// Cancels a booked (not yet served) booking and frees its seat. With `offer_to`, in the
+    /// same transaction the seat goes to the first matching waiting entry instead (it stays
+    /// taken, held for them): the offers made are returned for the use case to text. `None`
+    /// when the slot itself is going away (a schedule change): the seat is simply freed.
     async fn cancel_booking(
         &self,
         code: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<Result<BookingRecord, Refusal>>;
+        offer_to: Option<&HoldRules>,
+    ) -> StoreResult<Result<Freed<BookingRecord>, Refusal>>;
     /// Moves a booked booking to another slot of the same service and place: takes the new
-    /// seat, frees the old one, keeps the code and records the move.
+    /// seat, frees the old one (offered to the waiting list as in
+    /// [`cancel_booking`](Self::cancel_booking)), keeps the code and records the move.
+    #[allow(clippy::too_many_arguments)]
     async fn reschedule_booking(
         &self,
         code: &str,
@@ -268,7 +278,8 @@ pub trait BookingStore: Send + Sync {
         capacity: u16,
         fairness: FairnessCheck,
         at: DateTime<Utc>,
-    ) -> StoreResult<Result<BookingRecord, Refusal>>;
+        offer_to: Option<&HoldRules>,
+    ) -> StoreResult<Result<Freed<BookingRecord>, Refusal>>;
     /// What happened to a booking, oldest first.
     /// What happened to a booking, oldest first. A stored kind this version does not know
     /// (written by a newer one) is left out and logged.
@@ -318,6 +329,14 @@ pub struct BookingRecord {
     pub account: Option<String>,
     pub youth: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// What a write that may free a seat did (`record`), and the seats it offered to the
+/// waiting list on the way (at most one per freed seat).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Freed<T> {
+    pub record: T,
+    pub offers: Vec<WaitlistOffer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -521,7 +540,8 @@ pub trait OutboxStore: Send + Sync {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewNotification {
-    pub booking_id: i64,
+    /// The booking it is about; `None` for a phone code.
+    pub booking_id: Option<i64>,
     pub kind: NoticeKind,
     pub phone: String,
     pub body: String,
@@ -563,6 +583,17 @@ pub trait PhoneCodeStore: Send + Sync {
         secret: &[u8],
         at: DateTime<Utc>,
     ) -> StoreResult<i64>;
+    /// Stores a code like [`issue_phone_code`](Self::issue_phone_code), but only if `allow`
+    /// accepts the instants of the codes issued to `phone` in the 24 hours before `at` (the
+    /// caps of `domain::verify::may_issue`). The read and the insert are one transaction with
+    /// the phone locked, so concurrent requests for one phone cannot all pass a cap.
+    async fn issue_phone_code_capped(
+        &self,
+        phone: &str,
+        secret: &[u8],
+        at: DateTime<Utc>,
+        allow: &IssueCheck,
+    ) -> StoreResult<Result<i64, domain::verify::TooManyCodes>>;
     /// When codes were issued to `phone` at or after `since`, oldest first (used or not):
     /// what `domain::verify::may_issue` counts.
     async fn phone_codes_issued_since(
@@ -584,12 +615,237 @@ pub trait PhoneCodeStore: Send + Sync {
     async fn purge_phone_codes(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }
 
+/// The cap check of [`PhoneCodeStore::issue_phone_code_capped`]: given the instants of a
+/// phone's codes of the last 24 hours, whether another may be issued.
+pub type IssueCheck =
+    dyn Fn(&[DateTime<Utc>]) -> Result<(), domain::verify::TooManyCodes> + Send + Sync;
+
 /// A phone's live code as stored: its id (to count a try or mark it used) and the
 /// [`Challenge`](domain::verify::Challenge) the domain checks a guess against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneChallenge {
     pub id: i64,
     pub challenge: domain::verify::Challenge,
+}
+
+// ---- the waiting list -------------------------------------------------------------------
+
+/// Residents waiting for a freed seat (`sql/waitlist.rs`; the rules are `domain::waitlist`).
+/// A hold counts as a taken seat in `slot_seats`: whatever frees a seat (a cancellation, a
+/// reschedule, a declined, expired or left offer) offers it to the first matching waiting
+/// entry in the same transaction, and a confirmation turns the held seat into the booking's
+/// seat without taking another. So `taken` = active bookings + entries in `offered`.
+#[async_trait]
+pub trait WaitlistStore: Send + Sync {
+    /// Adds a waiting entry, unless the phone has an open entry of the same place and
+    /// service whose dates overlap (`domain::waitlist::already_waiting`): `AlreadyWaiting`.
+    async fn join_waitlist(
+        &self,
+        entry: &NewWaitlistEntry,
+    ) -> StoreResult<Result<WaitlistRecord, WaitRefusal>>;
+    /// A phone's entries (any state), newest first.
+    async fn waitlist_of_phone(&self, phone: &str) -> StoreResult<Vec<WaitlistRecord>>;
+    /// A place's entries (any state) in join order.
+    async fn waitlist_at(&self, location: LocationId) -> StoreResult<Vec<WaitlistRecord>>;
+    /// The entry with this SMS link code.
+    async fn waitlist_by_link(&self, link_code: &str) -> StoreResult<Option<WaitlistRecord>>;
+    /// Applies a resident's `Leave` or `Decline` (or a sweep's `Expire`/`Lapse`) to entry
+    /// `id` at `at` under the domain rule; a seat it held passes to the next matching
+    /// entry (or is freed) in the same transaction. `Confirm` and `Offer` are refused here
+    /// (see [`confirm_offer`](Self::confirm_offer)).
+    async fn step_waitlist_entry(
+        &self,
+        id: domain::waitlist::EntryId,
+        step: domain::waitlist::Step,
+        at: DateTime<Utc>,
+        rules: &HoldRules,
+    ) -> StoreResult<Result<Freed<WaitlistRecord>, WaitRefusal>>;
+    /// Turns entry `id`'s held seat into `booking` (its slot must be the offer's) in one
+    /// transaction: the held seat becomes the booking's (no second seat is taken), the
+    /// booking passes `fairness` against the phone's other active bookings, the entry is
+    /// `booked`. A hold over at `booking.created_at` is refused with `HoldOver` and nothing
+    /// changes (the caller expires it with [`step_waitlist_entry`](Self::step_waitlist_entry),
+    /// which passes the seat on).
+    async fn confirm_offer(
+        &self,
+        id: domain::waitlist::EntryId,
+        booking: &NewBookingRecord,
+        fairness: FairnessCheck,
+    ) -> StoreResult<Result<Freed<(WaitlistRecord, BookingRecord)>, WaitRefusal>>;
+    /// Ends every hold over at `at` (each seat passing on, one transaction per hold) and
+    /// lapses waiting entries whose dates are over; returns the new offers.
+    async fn expire_holds(
+        &self,
+        at: DateTime<Utc>,
+        rules: &HoldRules,
+    ) -> StoreResult<Vec<WaitlistOffer>>;
+    /// Waiting-list figures per place and service for things that happened in `[from, to)`.
+    async fn waitlist_tally(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<HashMap<(LocationId, ServiceCode), domain::waitlist::WaitlistTally>>;
+}
+
+pub use domain::waitlist::HoldRules;
+
+/// A new waiting entry, checked by the use case (`domain::waitlist::JoinForm::check` and the
+/// booking details of `domain::booking::ResidentForm`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWaitlistEntry {
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub name: String,
+    pub phone: String,
+    pub topic: String,
+    pub account: Option<String>,
+    pub youth: bool,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub part: domain::waitlist::PartOfDay,
+    pub link_code: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A waiting entry as stored: the domain's entry and what the store keeps beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitlistRecord {
+    pub entry: domain::waitlist::Entry,
+    pub name: String,
+    pub topic: String,
+    pub account: Option<String>,
+    pub link_code: String,
+    /// The booking a confirmed offer became.
+    pub booking_id: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A seat just held for a waiting entry: what the use case texts the resident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitlistOffer {
+    pub entry_id: domain::waitlist::EntryId,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub phone: String,
+    pub link_code: String,
+    pub offer: domain::waitlist::Offer,
+}
+
+/// Why a waiting-list write was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitRefusal {
+    /// The domain rule refused the step (or the join: `AlreadyWaiting`).
+    Step(domain::waitlist::WaitError),
+    /// The booking rules refused the confirmation (fairness).
+    Booking(Refusal),
+    NotFound,
+}
+
+// ---- ratings and their follow-ups ------------------------------------------------------
+
+/// Ratings (好差评) of finished services and the follow-up of poor ones (`sql/ratings.rs`;
+/// the rules are `domain::rating`). A service is rated once: the database's UNIQUE
+/// constraint on the rated booking, walk-in or case decides, not a read before the write.
+#[async_trait]
+pub trait RatingStore: Send + Sync {
+    /// Adds a rating (and, for a poor one, its open follow-up due on `follow_up_due`, in the
+    /// same transaction); `Err(Duplicate)` when the service is already rated. A poor rating
+    /// without a due date, or a good one with one, is refused as `Corrupt` (a caller's bug).
+    async fn add_rating(&self, rating: &NewRating) -> StoreResult<Result<i64, Duplicate>>;
+    /// The rating of a service, with its follow-up if it has one.
+    async fn rating_of(&self, subject: RatedSubject) -> StoreResult<Option<RatingRecord>>;
+    /// The ratings with a follow-up at a place (only those not closed with `open_only`),
+    /// by due date.
+    async fn follow_ups_at(
+        &self,
+        location: LocationId,
+        open_only: bool,
+    ) -> StoreResult<Vec<RatingRecord>>;
+    /// Every rating whose follow-up is not closed, in the district, by due date.
+    async fn open_follow_ups(&self) -> StoreResult<Vec<RatingRecord>>;
+    /// Writes `to` (from `domain::rating::FollowUp::next`) as the state of rating
+    /// `rating_id`'s follow-up, recorded by staff account `by` at `at`, only if it is still in
+    /// state `expected` (its code): `false` when it is not (someone else acted first) or
+    /// there is no such follow-up.
+    async fn step_follow_up(
+        &self,
+        rating_id: i64,
+        expected: &str,
+        to: &domain::rating::FollowUpState,
+        by: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Rating figures per place and service for ratings given in `[from, to)`: counts per
+    /// level and reason, and their follow-ups closed on time or late, open, or overdue as
+    /// of `now`.
+    async fn rating_tally(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<HashMap<(LocationId, ServiceCode), domain::rating::RatingTally>>;
+}
+
+/// The service a rating is of: a booking, a walk-in (queue entry) or a mediation case, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RatedSubject {
+    Booking(i64),
+    WalkIn(i64),
+    Case(i64),
+}
+
+impl RatedSubject {
+    pub const fn kind(self) -> domain::rating::RatedKind {
+        match self {
+            RatedSubject::Booking(_) => domain::rating::RatedKind::Booking,
+            RatedSubject::WalkIn(_) => domain::rating::RatedKind::WalkIn,
+            RatedSubject::Case(_) => domain::rating::RatedKind::Case,
+        }
+    }
+
+    pub const fn id(self) -> i64 {
+        match self {
+            RatedSubject::Booking(id) | RatedSubject::WalkIn(id) | RatedSubject::Case(id) => id,
+        }
+    }
+}
+
+/// A new rating, checked by the use case (`domain::rating::RatingForm::check` and
+/// `may_rate`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRating {
+    pub subject: RatedSubject,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub rating: domain::rating::Rating,
+    pub rated_at: DateTime<Utc>,
+    /// `domain::rating::follow_up_due(rated_at, calendar)` for a poor rating, else `None`.
+    pub follow_up_due: Option<NaiveDate>,
+}
+
+/// The service was already rated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duplicate;
+
+/// A rating as stored, with its follow-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingRecord {
+    pub id: i64,
+    pub subject: RatedSubject,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub rating: domain::rating::Rating,
+    pub rated_at: DateTime<Utc>,
+    pub follow_up: Option<FollowUpRecord>,
+}
+
+/// A poor rating's follow-up as stored: the domain's and who recorded its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpRecord {
+    pub follow_up: domain::rating::FollowUp,
+    pub called_by: Option<i64>,
+    pub closed_by: Option<i64>,
+    pub updated_at: DateTime<Utc>,
 }
 
 // ---- mediation cases --------------------------------------------------------------------
@@ -783,7 +1039,7 @@ pub struct HistoryCase {
 #[async_trait]
 pub trait RetentionStore: Send + Sync {
     /// Anonymises up to `limit` due rows of each kind (bookings, cases, messages, queue
-    /// notes; what is due is `domain::retention::Cutoff`), marking them with `at`, and
+    /// notes, waiting-list entries, rating comments and follow-up notes; what is due is `domain::retention::Cutoff`), marking them with `at`, and
     /// deletes up to `limit` phone verification codes issued before the cut-off. Columns
     /// the statistics count are never written. Returns how many rows of each kind.
     async fn anonymise_due(
@@ -803,11 +1059,21 @@ pub struct Anonymised {
     pub queue_notes: u64,
     /// Phone verification codes deleted.
     pub phone_codes: u64,
+    /// Ended waiting-list entries anonymised.
+    pub waitlist: u64,
+    /// Ratings whose comment (and follow-up notes) were cleared.
+    pub ratings: u64,
 }
 
 impl Anonymised {
     pub fn total(&self) -> u64 {
-        self.bookings + self.cases + self.notifications + self.queue_notes + self.phone_codes
+        self.bookings
+            + self.cases
+            + self.notifications
+            + self.queue_notes
+            + self.phone_codes
+            + self.waitlist
+            + self.ratings
     }
 
     pub fn add(&mut self, other: Anonymised) {
@@ -816,5 +1082,7 @@ impl Anonymised {
         self.notifications += other.notifications;
         self.queue_notes += other.queue_notes;
         self.phone_codes += other.phone_codes;
+        self.waitlist += other.waitlist;
+        self.ratings += other.ratings;
     }
 }

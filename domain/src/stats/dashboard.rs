@@ -144,3 +144,101 @@ impl Dashboard {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::fixtures::{hand_made, period, places, waiting_lists};
+    use crate::stats::WaitlistFigures;
+    use crate::ServiceCode::*;
+
+    /// (joined, offered, taken, expired)
+    fn four(w: &WaitlistFigures) -> (u64, u64, u64, u64) {
+        (w.joined, w.offered, w.taken, w.expired)
+    }
+
+    fn build(scope: Scope) -> Dashboard {
+        let mut current = waiting_lists();
+        // bookings beside the waiting lists change nothing of them
+        current.push((
+            Month {
+                year: 2026,
+                month: 3,
+            },
+            LocationId(101),
+            hand_made(),
+        ));
+        let previous = &current[..1];
+        Dashboard::build(
+            scope,
+            period("2026-03-01", "2026-04-30"),
+            &places(),
+            &current,
+            previous,
+        )
+    }
+
+    #[test]
+    fn waiting_lists_add_up_per_place_service_month_and_scope() {
+        let d = build(Scope::District);
+        assert_eq!(four(&d.figures.waitlist), (6, 4, 2, 1));
+        assert_eq!(
+            d.figures.waitlist.taken_rate,
+            crate::stats::Ratio::new(2, 4)
+        );
+        let rows: Vec<_> = d
+            .rows
+            .iter()
+            .map(|r| (r.location_id.0, four(&r.figures.waitlist)))
+            .collect();
+        assert_eq!(rows, [(1, (4, 4, 2, 1)), (2, (2, 0, 0, 0))]);
+        let months: Vec<_> = d
+            .months
+            .iter()
+            .map(|m| (m.month.as_str(), four(&m.figures.waitlist)))
+            .collect();
+        assert_eq!(
+            months,
+            [("2026-03", (4, 3, 1, 1)), ("2026-04", (2, 1, 1, 0))]
+        );
+        assert_eq!(
+            four(&d.figures.service(LegalConsultation).waitlist),
+            (5, 3, 1, 1)
+        );
+        assert_eq!(four(&d.figures.service(Notary).waitlist), (1, 1, 1, 0));
+        assert_eq!(four(&d.previous.waitlist), (3, 3, 1, 1));
+
+        // an office: itself and its workroom, each a row
+        let d = build(Scope::Place(LocationId(1)));
+        assert_eq!(four(&d.figures.waitlist), (4, 4, 2, 1));
+        let rows: Vec<_> = d
+            .rows
+            .iter()
+            .map(|r| (r.location_id.0, four(&r.figures.waitlist)))
+            .collect();
+        assert_eq!(rows, [(1, (1, 1, 1, 0)), (101, (3, 3, 1, 1))]);
+        assert_eq!(
+            d.rows[0]
+                .figures
+                .service(Notary)
+                .waitlist
+                .taken_rate
+                .percent
+                .as_deref(),
+            Some("100.00%")
+        );
+
+        // a workroom alone
+        let d = build(Scope::Place(LocationId(101)));
+        assert_eq!(four(&d.figures.waitlist), (3, 3, 1, 1));
+        assert_eq!(
+            d.figures.waitlist.taken_rate.percent.as_deref(),
+            Some("33.33%")
+        );
+        assert!(d.rows.is_empty());
+        assert_eq!(
+            four(&build(Scope::Place(LocationId(2))).figures.waitlist),
+            (2, 0, 0, 0)
+        );
+    }
+}

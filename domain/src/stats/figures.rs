@@ -2,6 +2,7 @@
 
 use super::{BookingCell, CaseCell, Conclusion, Minutes, Tally};
 use crate::mediation::{DisputeType, Fen, Referral};
+use crate::waitlist::WaitlistTally;
 use crate::{BookingState, ServiceCode};
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +55,8 @@ pub struct ServiceBookings {
     /// Moved to another slot at least once (counted once, at the slot they now hold).
     pub rescheduled: u64,
     pub walk_ins: u64,
+    /// The service's waiting list.
+    pub waitlist: WaitlistFigures,
 }
 
 impl ServiceBookings {
@@ -69,6 +72,34 @@ impl ServiceBookings {
             no_show: 0,
             rescheduled: 0,
             walk_ins: 0,
+            waitlist: WaitlistFigures::of(&WaitlistTally::default()),
+        }
+    }
+}
+
+/// Waiting-list figures, each thing counted by the date it happened: residents who joined,
+/// freed seats offered (held) to them, offers confirmed into bookings and offers left to run
+/// out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitlistFigures {
+    pub joined: u64,
+    pub offered: u64,
+    pub taken: u64,
+    pub expired: u64,
+    /// taken / offered. Offers made at the end of a period may be taken or expire in the
+    /// next one, so the two sides are of the same period's events, not of the same offers.
+    pub taken_rate: Ratio,
+}
+
+impl WaitlistFigures {
+    pub fn of(t: &WaitlistTally) -> WaitlistFigures {
+        let (taken, offered) = t.taken_of_offered();
+        WaitlistFigures {
+            joined: t.joined,
+            offered: t.offered,
+            taken: t.taken,
+            expired: t.expired,
+            taken_rate: Ratio::new(taken, offered),
         }
     }
 }
@@ -141,6 +172,8 @@ pub struct Figures {
     /// Young people among the psychology sessions held (booked ones that were attended).
     pub psychology_youth_share: Ratio,
     pub mediation: MediationFigures,
+    /// The waiting lists of every service together.
+    pub waitlist: WaitlistFigures,
 }
 
 impl Figures {
@@ -151,6 +184,7 @@ impl Figures {
             .iter()
             .map(|c| c.service)
             .chain(t.walk_ins.iter().map(|(s, _)| *s))
+            .chain(t.waitlist.iter().map(|(s, _)| *s))
             .collect();
         services.sort_by_key(|s| s.rank());
         services.dedup();
@@ -163,6 +197,11 @@ impl Figures {
                 .filter(|(s, _)| *s == service)
                 .map(|(_, n)| n)
                 .sum();
+            let mut waiting = WaitlistTally::default();
+            for (_, w) in t.waitlist.iter().filter(|(s, _)| *s == service) {
+                waiting.merge(w);
+            }
+            b.waitlist = WaitlistFigures::of(&waiting);
             for c in cells {
                 b.total += c.n;
                 b.rescheduled += c.rescheduled;
@@ -186,6 +225,10 @@ impl Figures {
             .iter()
             .filter(|c| c.service == ServiceCode::Psychology && c.state.came())
             .collect();
+        let mut waiting = WaitlistTally::default();
+        for (_, w) in &t.waitlist {
+            waiting.merge(w);
+        }
         Figures {
             bookings_total: sum(|b| b.total),
             cancelled: sum(|b| b.cancelled),
@@ -201,6 +244,7 @@ impl Figures {
                 psychology_attended.iter().map(|c| c.n).sum(),
             ),
             mediation: MediationFigures::of(t),
+            waitlist: WaitlistFigures::of(&waiting),
             bookings,
         }
     }
@@ -365,5 +409,58 @@ mod tests {
             (2, 2, 2)
         );
         assert_eq!(m.by_type.iter().map(|c| c.count).sum::<u64>(), m.accepted);
+        // no waiting list: zeros, and no rate
+        assert_eq!(f.waitlist, WaitlistFigures::of(&WaitlistTally::default()));
+        assert_eq!(f.waitlist.taken_rate.percent, None);
+        assert_eq!(legal.waitlist.joined, 0);
+    }
+
+    #[test]
+    fn waiting_list_figures_per_service_and_together() {
+        let w = |joined, offered, taken, expired| WaitlistTally {
+            joined,
+            offered,
+            taken,
+            expired,
+        };
+        let mut t = hand_made();
+        t.add_waitlist(LegalConsultation, &w(3, 3, 1, 1));
+        t.add_waitlist(LegalConsultation, &w(2, 1, 1, 0));
+        // a service with nothing but a waiting list is listed too
+        t.add_waitlist(Notary, &w(2, 0, 0, 0));
+        let f = Figures::of(&t);
+        let legal = f.service(LegalConsultation).waitlist;
+        assert_eq!(
+            (legal.joined, legal.offered, legal.taken, legal.expired),
+            (5, 4, 2, 1)
+        );
+        assert_eq!(legal.taken_rate, Ratio::new(2, 4));
+        let notary = f.service(Notary);
+        assert_eq!((notary.total, notary.waitlist.joined), (0, 2));
+        assert_eq!(notary.waitlist.taken_rate.percent, None, "nothing offered");
+        assert_eq!(f.service(Psychology).waitlist.joined, 0);
+        assert_eq!(
+            f.bookings.iter().map(|b| b.service).collect::<Vec<_>>(),
+            [LegalConsultation, Psychology, Notary]
+        );
+        // the scope's figures are the services' sums, the rate taken over offered
+        let all = &f.waitlist;
+        assert_eq!(
+            (all.joined, all.offered, all.taken, all.expired),
+            (7, 4, 2, 1)
+        );
+        assert_eq!(all.taken_rate, Ratio::new(2, 4));
+        assert_eq!(all.taken_rate.percent.as_deref(), Some("50.00%"));
+        // the waiting list changes nothing else
+        let without = Figures::of(&hand_made());
+        assert_eq!(
+            Figures {
+                bookings: without.bookings.clone(),
+                waitlist: without.waitlist.clone(),
+                ..f.clone()
+            },
+            without
+        );
+        assert_eq!(f.bookings_total, without.bookings_total);
     }
 }

@@ -1,10 +1,11 @@
 //! Dates, periods and a hand-made tally shared by the statistics tests.
 
-use super::{Conclusion, Period, Tally};
+use super::{Conclusion, Month, Period, Tally};
 use crate::mediation::Referral::*;
 use crate::mediation::{CaseState, DisputeType};
 use crate::queue::QueueState;
-use crate::{BookingState::*, ServiceCode::*};
+use crate::waitlist::WaitlistTally;
+use crate::{BookingState::*, Location, LocationId, LocationKind, ServiceCode::*};
 use chrono::NaiveDate;
 
 pub(super) fn d(s: &str) -> NaiveDate {
@@ -59,4 +60,66 @@ pub(super) fn hand_made() -> Tally {
     );
     t.add_cases(DisputeType::Ip, None, 1, 0);
     t
+}
+
+fn place(id: i64, office: Option<i64>, name: &str) -> Location {
+    Location {
+        id: LocationId(id),
+        kind: if office.is_some() {
+            LocationKind::Workroom
+        } else {
+            LocationKind::Office
+        },
+        office_id: office.map(LocationId),
+        name: name.into(),
+        area: String::new(),
+        neighbourhood: String::new(),
+        address: String::new(),
+        phone: None,
+        services: Vec::new(),
+    }
+}
+
+/// A small directory: office 1 with workroom 101, and office 2.
+pub(super) fn places() -> Vec<Location> {
+    vec![
+        place(1, None, "一所"),
+        place(101, Some(1), "一所工作室"),
+        place(2, None, "二所"),
+    ]
+}
+
+/// Waiting lists of March and April 2026 in [`places`]: at workroom 101 (legal consultation)
+/// in March 3 joined, 3 offered, 1 taken, 1 expired; at office 1 (notary) 1 joined in March
+/// and 1 offered, 1 taken in April; at office 2 (legal consultation) 2 joined in April.
+pub(super) fn waiting_lists() -> Vec<(Month, LocationId, Tally)> {
+    let (march, april) = (
+        Month {
+            year: 2026,
+            month: 3,
+        },
+        Month {
+            year: 2026,
+            month: 4,
+        },
+    );
+    let one = |month, place, service, joined, offered, taken, expired| {
+        let mut t = Tally::default();
+        t.add_waitlist(
+            service,
+            &WaitlistTally {
+                joined,
+                offered,
+                taken,
+                expired,
+            },
+        );
+        (month, LocationId(place), t)
+    };
+    vec![
+        one(march, 101, LegalConsultation, 3, 3, 1, 1),
+        one(march, 1, Notary, 1, 0, 0, 0),
+        one(april, 1, Notary, 0, 1, 1, 0),
+        one(april, 2, LegalConsultation, 2, 0, 0, 0),
+    ]
 }

@@ -1,6 +1,6 @@
 //! Ledgers: the exports' tables.
 
-use super::{wan_yuan_text, Dashboard, Figures, Ratio};
+use super::{wan_yuan_text, Dashboard, Figures, Ratio, WaitlistFigures};
 use crate::booking::FieldError;
 use crate::mediation::{Fen, Referral};
 use serde::{Deserialize, Serialize};
@@ -84,6 +84,20 @@ fn minutes_cell(m: Option<f64>) -> Cell {
     m.map_or(Cell::Empty, |m| Cell::Decimal(m, 1))
 }
 
+/// The waiting-list column group of a services ledger row.
+fn waitlist_cells(w: &WaitlistFigures) -> [Cell; 5] {
+    [
+        int(w.joined),
+        int(w.offered),
+        int(w.taken),
+        int(w.expired),
+        pct(&w.taken_rate),
+    ]
+}
+
+/// Columns of the services ledger before its waiting-list group.
+const SERVICES_WIDTH: usize = 15;
+
 /// The ledger of a dashboard: its drill-down rows (or the scope alone), then 合计.
 pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
     let mut lines: Vec<(String, &Figures)> = d
@@ -116,6 +130,9 @@ pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
                         int(b.walk_ins),
                         int(b.attended + b.walk_ins),
                     ]);
+                    let row = rows.last_mut().expect("just pushed");
+                    row.resize(SERVICES_WIDTH, Cell::Empty);
+                    row.extend(waitlist_cells(&b.waitlist));
                 }
                 rows.push(vec![
                     Cell::Text(name.clone()),
@@ -139,10 +156,7 @@ pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
                     int(f.psychology_youth_share.numerator),
                     pct(&f.psychology_youth_share),
                 ]);
-            }
-            let width = 15;
-            for row in &mut rows {
-                row.resize(width, Cell::Empty);
+                last.extend(waitlist_cells(&f.waitlist));
             }
             Table {
                 title,
@@ -162,6 +176,11 @@ pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
                     "平均服务(分钟)",
                     "青少年心理咨询(人次)",
                     "青少年占比",
+                    "候补登记(人次)",
+                    "候补通知(次)",
+                    "候补转预约(次)",
+                    "候补逾期(次)",
+                    "候补转预约率",
                 ],
                 rows,
             }
@@ -215,5 +234,55 @@ pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
                 })
                 .collect(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::fixtures::{period, places, waiting_lists};
+    use crate::stats::Scope;
+    use crate::LocationId;
+
+    #[test]
+    fn the_services_ledger_ends_with_the_waiting_list_columns() {
+        let d = Dashboard::build(
+            Scope::Place(LocationId(1)),
+            period("2026-03-01", "2026-04-30"),
+            &places(),
+            &waiting_lists(),
+            &[],
+        );
+        let t = ledger(&d, Ledger::Services);
+        assert_eq!(t.heads.len(), SERVICES_WIDTH + 5);
+        assert_eq!(t.heads[SERVICES_WIDTH], "候补登记(人次)");
+        assert!(t.rows.iter().all(|r| r.len() == t.heads.len()));
+        let texts = |r: &Vec<Cell>| r.iter().map(Cell::text).collect::<Vec<_>>();
+        let line = |name: &str, service: &str| {
+            texts(
+                t.rows
+                    .iter()
+                    .find(|r| r[0].text() == name && r[1].text() == service)
+                    .unwrap_or_else(|| panic!("{name} {service}")),
+            )
+        };
+        assert_eq!(
+            line("一所", "公证咨询")[SERVICES_WIDTH..],
+            ["1", "1", "1", "0", "100.00%"]
+        );
+        assert_eq!(
+            line("一所工作室", "法律咨询")[SERVICES_WIDTH..],
+            ["3", "3", "1", "1", "33.33%"]
+        );
+        // the service's own columns stop where the subtotal's go on
+        assert!(line("一所工作室", "法律咨询")[10..SERVICES_WIDTH]
+            .iter()
+            .all(String::is_empty));
+        assert_eq!(
+            line("合计", "小计")[SERVICES_WIDTH..],
+            ["4", "4", "2", "1", "50.00%"]
+        );
+        // the mediation ledger is as it was
+        assert_eq!(ledger(&d, Ledger::Mediation).heads.len(), 18);
     }
 }

@@ -122,6 +122,17 @@ pub fn report_zh(period: &Period, subject: &ReportSubject, f: &Figures) -> Vec<S
             ));
         }
     }
+    let w = &f.waitlist;
+    if w.joined + w.offered > 0 {
+        services.push_str(&format!("候补登记{}人次", w.joined));
+        if let Some(rate) = &w.taken_rate.percent {
+            services.push_str(&format!(
+                "，空出的号源通知候补{}次，其中确认预约{}次（占{rate}）、逾期未确认{}次",
+                w.offered, w.taken, w.expired
+            ));
+        }
+        services.push('。');
+    }
     vec![mediation, services]
 }
 
@@ -198,6 +209,17 @@ pub fn report_en(period: &Period, subject: &ReportSubject, f: &Figures) -> Vec<S
                 f.no_show_rate.numerator
             ));
         }
+    }
+    let w = &f.waitlist;
+    if w.joined + w.offered > 0 {
+        services.push_str(&format!(" {} joined a waiting list", w.joined));
+        if let Some(rate) = &w.taken_rate.percent {
+            services.push_str(&format!(
+                "; freed seats were offered to waiting residents {} times, {} taken ({rate}) and {} left to expire",
+                w.offered, w.taken, w.expired
+            ));
+        }
+        services.push('.');
     }
     vec![mediation, services]
 }
@@ -284,5 +306,54 @@ mod tests {
             &f,
         );
         assert!(en[0].starts_with("In March 2026, the district's mediation committees at every level accepted 8 disputes and settled 4, a success rate of 50.00%"), "{}", en[0]);
+        assert!(!p[1].contains("候补") && !en[1].contains("waiting list"));
+    }
+
+    #[test]
+    fn the_waiting_list_has_one_sentence_when_anyone_waited() {
+        use crate::waitlist::WaitlistTally;
+        let subject = ReportSubject::of(Scope::District, None);
+        let march = period("2026-03-01", "2026-03-31");
+        let mut t = hand_made();
+        t.add_waitlist(
+            crate::ServiceCode::LegalConsultation,
+            &WaitlistTally {
+                joined: 5,
+                offered: 3,
+                taken: 1,
+                expired: 1,
+            },
+        );
+        let f = Figures::of(&t);
+        let zh = report_zh(&march, &subject, &f);
+        assert!(
+            zh[1].ends_with("爽约率为18.18%。候补登记5人次，空出的号源通知候补3次，其中确认预约1次（占33.33%）、逾期未确认1次。"),
+            "{}",
+            zh[1]
+        );
+        let en = report_en(&march, &subject, &f);
+        assert!(
+            en[1].ends_with("a no-show rate of 18.18%. 5 joined a waiting list; freed seats were offered to waiting residents 3 times, 1 taken (33.33%) and 1 left to expire."),
+            "{}",
+            en[1]
+        );
+        // joined but nothing offered yet, and nobody served: the sentence without the offers
+        let mut t = Tally::default();
+        t.add_waitlist(
+            crate::ServiceCode::Notary,
+            &WaitlistTally {
+                joined: 2,
+                ..WaitlistTally::default()
+            },
+        );
+        let f = Figures::of(&t);
+        assert_eq!(
+            report_zh(&march, &subject, &f)[1],
+            "2026年3月，全区各司法所和居村法律服务工作室暂无接待记录。候补登记2人次。"
+        );
+        assert_eq!(
+            report_en(&march, &subject, &f)[1],
+            "In March 2026, the district's judicial offices and neighbourhood workrooms served nobody. 2 joined a waiting list."
+        );
     }
 }

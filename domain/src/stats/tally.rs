@@ -5,6 +5,7 @@ use super::Minutes;
 use super::{minutes_of, Figures};
 use crate::mediation::{CaseState, DisputeType, Ending, Referral};
 use crate::queue::QueueState;
+use crate::waitlist::WaitlistTally;
 use crate::{BookingState, ServiceCode};
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +105,11 @@ pub struct Tally {
     pub refused: u64,
     /// Cases accepted (by the date of acceptance), by type and how they ended.
     pub cases: Vec<CaseCell>,
+    /// Waiting-list figures per service (each thing by the date it happened). Never part of
+    /// a stored roll-up (`serde(skip)`: the roll-ups' encoding stays as it was): the waiting
+    /// list is small, so it is counted straight from its table on every request.
+    #[serde(skip)]
+    pub waitlist: Vec<(ServiceCode, WaitlistTally)>,
 }
 
 impl Tally {
@@ -253,6 +259,20 @@ impl Tally {
         }
     }
 
+    /// Waiting-list figures of `service` (all-zero ones are not kept).
+    pub fn add_waitlist(&mut self, service: ServiceCode, w: &WaitlistTally) {
+        if *w == WaitlistTally::default() {
+            return;
+        }
+        match self.waitlist.iter_mut().find(|(s, _)| *s == service) {
+            Some((_, t)) => t.merge(w),
+            None => {
+                self.waitlist.push((service, *w));
+                self.waitlist.sort_by_key(|(s, _)| s.rank());
+            }
+        }
+    }
+
     pub fn merge(&mut self, other: &Tally) {
         for c in &other.bookings {
             self.add_bookings(c.service, c.state, c.n, c.youth, c.rescheduled);
@@ -268,6 +288,9 @@ impl Tally {
         self.refused += other.refused;
         for c in &other.cases {
             self.add_cases(c.dispute, c.outcome, c.n, c.amount_fen);
+        }
+        for (s, w) in &other.waitlist {
+            self.add_waitlist(*s, w);
         }
     }
 }
@@ -306,5 +329,49 @@ mod tests {
         assert_eq!(Tally::from_bytes(&ab.to_bytes()).unwrap(), ab);
         assert!(Tally::from_bytes(b"{\"bookings\": []}").is_err());
         assert!(Tally::default().is_empty());
+    }
+
+    fn w(joined: u64, offered: u64, taken: u64, expired: u64) -> WaitlistTally {
+        WaitlistTally {
+            joined,
+            offered,
+            taken,
+            expired,
+        }
+    }
+
+    #[test]
+    fn waiting_list_figures_add_up_but_stay_out_of_roll_ups() {
+        let mut a = hand_made();
+        a.add_waitlist(Psychology, &w(1, 0, 0, 0));
+        a.add_waitlist(LegalConsultation, &w(3, 2, 1, 1));
+        a.add_waitlist(Notary, &WaitlistTally::default());
+        let mut b = Tally::default();
+        b.add_waitlist(LegalConsultation, &w(1, 1, 1, 0));
+        assert!(!b.is_empty());
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(
+            ab.waitlist,
+            [
+                (LegalConsultation, w(4, 3, 2, 1)),
+                (Psychology, w(1, 0, 0, 0))
+            ],
+            "by service, in the services' order, zeros left out"
+        );
+        // a roll-up keeps everything else, encoded exactly as before
+        let stored = Tally::from_bytes(&ab.to_bytes()).unwrap();
+        assert!(stored.waitlist.is_empty());
+        assert_eq!(ab.to_bytes(), hand_made().to_bytes());
+        assert_eq!(
+            stored,
+            Tally {
+                waitlist: Vec::new(),
+                ..ab
+            }
+        );
     }
 }

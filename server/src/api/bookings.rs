@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::booking::{local_start, Alternative, BookingError, BookingRequest};
 use backend::store::BookingRecord;
+use backend::verify::PhoneProof;
 use chrono::NaiveDate;
 use domain::booking::FieldError;
 use domain::slots::to_local;
@@ -112,6 +113,18 @@ pub struct BookingBody {
     pub youth: Option<bool>,
     /// Must be `true`: consent to the privacy notice.
     pub consent: Option<bool>,
+    /// The 6-digit code sent to `phone` (`POST /api/v1/phone-codes`); required when the
+    /// portal verifies phones (`PORTAL_PHONE_VERIFY=sms`, the default).
+    #[schema(example = "123456")]
+    pub phone_code: Option<String>,
+}
+
+/// The phone a booking was made with, and the code that proves it (for a cancellation).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangeBody {
+    pub phone: Option<String>,
+    /// The 6-digit code sent to the phone; required when the portal verifies phones.
+    pub phone_code: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -119,6 +132,8 @@ pub struct RescheduleBody {
     pub phone: Option<String>,
     #[schema(example = "2026-03-04T14:00:00+08:00")]
     pub start: Option<String>,
+    /// The 6-digit code sent to the phone; required when the portal verifies phones.
+    pub phone_code: Option<String>,
 }
 
 /// A booking as its holder sees it.
@@ -221,6 +236,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Respon
         account: b.account,
         youth: b.youth.unwrap_or(false),
         consent: b.consent.unwrap_or(false),
+        proof: PhoneProof::code(b.phone_code),
     };
     let booking = state.bookings.book(&req).await.map_err(booking_error)?;
     Ok((StatusCode::CREATED, Json(BookingJson::from(&booking))).into_response())
@@ -269,18 +285,23 @@ pub async fn lookup(
 }
 
 /// Cancels a booking; its history is kept.
-#[utoipa::path(post, path = "/api/v1/bookings/{code}/cancel", tag = "booking", request_body = PhoneBody,
+#[utoipa::path(post, path = "/api/v1/bookings/{code}/cancel", tag = "booking", request_body = ChangeBody,
     params(("code" = String, Path, description = "Booking code")),
-    responses((status = 200, body = BookingJson), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = BookingJson), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, description = "Missing or wrong `phone_code`", body = ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
     Path(code): Path<String>,
     body: Bytes,
 ) -> Result<Json<BookingJson>, ApiError> {
-    let b: PhoneBody = json_body(&body)?;
+    let b: ChangeBody = json_body(&body)?;
     let booking = state
         .bookings
-        .cancel(&code, b.phone.as_deref().unwrap_or(""))
+        .cancel(
+            &code,
+            b.phone.as_deref().unwrap_or(""),
+            &PhoneProof::code(b.phone_code),
+        )
         .await
         .map_err(booking_error)?;
     Ok(Json(BookingJson::from(&booking)))
@@ -302,6 +323,7 @@ pub async fn reschedule(
             &code,
             b.phone.as_deref().unwrap_or(""),
             b.start.as_deref().unwrap_or(""),
+            &PhoneProof::code(b.phone_code),
         )
         .await
         .map_err(booking_error)?;

@@ -39,6 +39,10 @@ pub struct RequestBody {
     pub location_id: Option<i64>,
     /// Must be `true`: consent to the personal-information notice.
     pub consent: Option<bool>,
+    /// The 6-digit code sent to `applicant_phone` (`POST /api/v1/phone-codes`); required
+    /// when the portal verifies phones (`PORTAL_PHONE_VERIFY=sms`, the default).
+    #[schema(example = "123456")]
+    pub phone_code: Option<String>,
 }
 
 impl From<RequestBody> for MediationForm {
@@ -69,14 +73,15 @@ pub struct CreatedJson {
 #[utoipa::path(post, path = "/api/v1/mediation-requests", tag = "mediation", request_body = RequestBody,
     responses(
         (status = 201, description = "Filed", body = CreatedJson),
-        (status = 422, description = "Invalid field (the first, in form order)", body = ErrorBody),
+        (status = 422, description = "Invalid field (the first, in form order), e.g. a missing or wrong `phone_code`", body = ErrorBody),
         (status = 429, description = "Too many requests", body = ErrorBody),
     ))]
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let b: RequestBody = json_body(&body)?;
+    let mut b: RequestBody = json_body(&body)?;
+    let proof = backend::verify::PhoneProof::code(b.phone_code.take());
     let case = state
         .mediation
-        .submit(&MediationForm::from(b))
+        .submit(&MediationForm::from(b), &proof)
         .await
         .map_err(ApiError::from)?;
     Ok((

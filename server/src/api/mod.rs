@@ -8,8 +8,10 @@ pub mod extract;
 pub mod locations;
 pub mod mediation;
 pub mod openapi;
+pub mod phone_codes;
 pub mod staff;
 pub mod stats;
+pub mod waitlist;
 
 use crate::rate_limit::{self, Limiter};
 use crate::startup::AppState;
@@ -20,6 +22,7 @@ use axum::Router;
 pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
     // Creating bookings and mediation requests and looking codes up are rate-limited per client.
     let mut limited = Router::new()
+        .route("/phone-codes", post(phone_codes::create))
         .route("/bookings", post(bookings::create))
         .route("/bookings/{code}", get(bookings::get_one))
         .route("/bookings/{code}/lookup", post(bookings::lookup))
@@ -29,7 +32,12 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/bookings/{code}/qr.svg", get(bookings::qr))
         .route("/mediation-requests", post(mediation::create))
         .route("/mediation-requests/{code}", get(mediation::progress))
-        .route("/mediation-requests/{code}/lookup", post(mediation::lookup));
+        .route("/mediation-requests/{code}/lookup", post(mediation::lookup))
+        .route("/waitlist", post(waitlist::join))
+        .route("/waitlist/{code}", get(waitlist::get_one))
+        .route("/waitlist/{code}/confirm", post(waitlist::confirm))
+        .route("/waitlist/{code}/decline", post(waitlist::decline))
+        .route("/waitlist/{code}/leave", post(waitlist::leave));
     if let Some(limiter) = limiter {
         limited = limited.layer(middleware::from_fn_with_state(limiter, rate_limit::limit));
     }
@@ -51,6 +59,7 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/staff/call-next", post(staff::call_next))
         .route("/staff/no-shows/{code}/revert", post(staff::revert_no_show))
         .route("/staff/audit", get(staff::audit))
+        .route("/staff/waitlist", get(waitlist::at_place))
         .route(
             "/staff/schedules",
             get(staff::schedules).post(staff::change_schedule),

@@ -27,10 +27,11 @@ pub struct StatsQuery {
 }
 
 /// The dashboard: `figures` (bookings per service and state, walk-ins, no-show rate, waiting
-/// and service times, youth share of psychology, mediation), `previous` (the period before,
-/// `previous_period`), `rows` (drill-down: offices, or an office's workrooms), `months`, and
-/// the report paragraphs `report_zh` / `report_en`. Rates are objects with `numerator`,
-/// `denominator` and `percent`.
+/// and service times, youth share of psychology, mediation, and `waitlist`: `joined`,
+/// `offered`, `taken`, `expired` and `taken_rate`, also per service in `bookings`),
+/// `previous` (the period before, `previous_period`), `rows` (drill-down: offices, or an
+/// office's workrooms), `months`, and the report paragraphs `report_zh` / `report_en`. Rates
+/// are objects with `numerator`, `denominator` and `percent`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(transparent)]
 #[schema(value_type = Object)]

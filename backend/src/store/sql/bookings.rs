@@ -5,10 +5,11 @@
 //! database's write lock at once (no read-then-upgrade deadlocks) and in PostgreSQL locks
 //! the slot's row.
 
+use super::waitlist::release_seat;
 use super::{dialect, Conn, This};
 use crate::store::{
-    BookingEvent, BookingRecord, BookingStore, FairnessCheck, NewBookingRecord, Refusal,
-    StoreError, StoreResult,
+    BookingEvent, BookingRecord, BookingStore, FairnessCheck, Freed, HoldRules, NewBookingRecord,
+    Refusal, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -119,7 +120,7 @@ async fn take_seat(
     Ok(taken == 1)
 }
 
-async fn free_seat(
+pub(super) async fn free_seat(
     conn: &mut Conn,
     location: LocationId,
     service: ServiceCode,
@@ -138,7 +139,7 @@ async fn free_seat(
 }
 
 /// The phone's other active bookings that have not ended yet, as (start, end) in local time.
-async fn active_of_phone(
+pub(super) async fn active_of_phone(
     conn: &mut Conn,
     phone: &str,
     now: DateTime<Utc>,
@@ -195,6 +196,15 @@ pub(crate) async fn insert_booking(
     if let Err(e) = fairness(&others) {
         return Ok(Err(Refusal::Fairness(e)));
     }
+    Ok(Ok(insert_booking_row(conn, b).await?))
+}
+
+/// Saves a new booked booking and its `created` event on `conn`, its seat already taken
+/// (by [`insert_booking`], or held for a waiting entry), and reads it back.
+pub(super) async fn insert_booking_row(
+    conn: &mut Conn,
+    b: &NewBookingRecord,
+) -> StoreResult<BookingRecord> {
     let id: (i64,) = sqlx::query_as(
         "INSERT INTO bookings (code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
@@ -222,9 +232,7 @@ pub(crate) async fn insert_booking(
         Some(b.start),
     )
     .await?;
-    Ok(Ok(load(conn, &b.code)
-        .await?
-        .ok_or(StoreError::NotFound)?))
+    load(conn, &b.code).await?.ok_or(StoreError::NotFound)
 }
 
 pub(super) async fn load(conn: &mut Conn, code: &str) -> StoreResult<Option<BookingRecord>> {
@@ -285,7 +293,8 @@ impl BookingStore for This {
         &self,
         code: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        offer_to: Option<&HoldRules>,
+    ) -> StoreResult<Result<Freed<BookingRecord>, Refusal>> {
         // run again should PostgreSQL abort it to break a deadlock
         dialect::retrying(|| async {
             let mut tx = self.writer.begin().await?;
@@ -306,7 +315,10 @@ impl BookingStore for This {
             if changed == 0 {
                 return Ok(Err(Refusal::NotActive(record.state)));
             }
-            free_seat(&mut tx, record.location_id, record.service, record.start).await?;
+            let offers = release_seat(&mut tx, &record, offer_to, at)
+                .await?
+                .into_iter()
+                .collect();
             add_event(
                 &mut tx,
                 record.id,
@@ -317,7 +329,7 @@ impl BookingStore for This {
             )
             .await?;
             tx.commit().await?;
-            Ok(Ok(record))
+            Ok(Ok(Freed { record, offers }))
         })
         .await
     }
@@ -330,7 +342,8 @@ impl BookingStore for This {
         capacity: u16,
         fairness: FairnessCheck,
         at: DateTime<Utc>,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        offer_to: Option<&HoldRules>,
+    ) -> StoreResult<Result<Freed<BookingRecord>, Refusal>> {
         // run again should PostgreSQL abort it to break a deadlock
         dialect::retrying(|| async {
             let mut tx = self.writer.begin().await?;
@@ -348,18 +361,20 @@ impl BookingStore for This {
             dialect::lock_phone(&mut tx, &old.phone).await?;
             // The two slots' rows are locked earlier slot first, whichever way the booking moves,
             // so two residents swapping slots never wait for each other in a circle. (Nothing is
-            // committed before the end: a full new slot still leaves the old seat taken.)
-            if new_start < old.start {
+            // committed before the end: a full new slot still leaves the old seat taken.) The
+            // old seat may go to the waiting list instead of being freed: it stays taken, held.
+            let offer = if new_start < old.start {
                 if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
                     return Ok(Err(Refusal::Full));
                 }
-                free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+                release_seat(&mut tx, &old, offer_to, at).await?
             } else {
-                free_seat(&mut tx, old.location_id, old.service, old.start).await?;
+                let offer = release_seat(&mut tx, &old, offer_to, at).await?;
                 if !take_seat(&mut tx, old.location_id, old.service, new_start, capacity).await? {
                     return Ok(Err(Refusal::Full));
                 }
-            }
+                offer
+            };
             let others = active_of_phone(&mut tx, &old.phone, at, Some(code)).await?;
             if let Err(e) = fairness(&others) {
                 return Ok(Err(Refusal::Fairness(e)));
@@ -384,7 +399,10 @@ impl BookingStore for This {
             .await?;
             let record = load(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
             tx.commit().await?;
-            Ok(Ok(record))
+            Ok(Ok(Freed {
+                record,
+                offers: offer.into_iter().collect(),
+            }))
         })
         .await
     }

@@ -16,10 +16,12 @@ mod mediation;
 mod outbox;
 mod phone_codes;
 mod queue;
+mod ratings;
 mod retention;
 mod schedules;
 mod secrets;
 mod stats;
+mod waitlist;
 
 /// Every area's trait is implemented for this engine (in the files above).
 impl Store for This {}

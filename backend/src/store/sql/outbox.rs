@@ -93,11 +93,17 @@ impl OutboxStore for This {
     }
 
     async fn notification_sent(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE notifications SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1")
-            .bind(id)
-            .bind(ts(at))
-            .execute(&self.writer)
-            .await?;
+        // a sent code has done its work: its text is not kept
+        sqlx::query(
+            "UPDATE notifications SET sent_at = $2, attempts = attempts + 1, last_error = NULL,
+                 body = CASE WHEN kind = $3 THEN '' ELSE body END
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(ts(at))
+        .bind(NoticeKind::PhoneCode.code())
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 

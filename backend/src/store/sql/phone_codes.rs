@@ -5,11 +5,12 @@
 //! `WHERE` after waiting for the row; SQLite has one writer).
 
 use super::bookings::{parse_ts, ts};
-use super::This;
-use crate::store::{PhoneChallenge, PhoneCodeStore, StoreResult};
+use super::{dialect, This};
+use crate::store::{IssueCheck, PhoneChallenge, PhoneCodeStore, StoreResult};
 use async_trait::async_trait;
+use chrono::Duration;
 use chrono::{DateTime, Utc};
-use domain::verify::Challenge;
+use domain::verify::{Challenge, TooManyCodes};
 
 #[async_trait]
 impl PhoneCodeStore for This {
@@ -28,6 +29,46 @@ impl PhoneCodeStore for This {
         .fetch_one(&self.writer)
         .await?;
         Ok(id)
+    }
+
+    async fn issue_phone_code_capped(
+        &self,
+        phone: &str,
+        secret: &[u8],
+        at: DateTime<Utc>,
+        allow: &IssueCheck,
+    ) -> StoreResult<Result<i64, TooManyCodes>> {
+        dialect::retrying(|| async {
+            let mut tx = self.writer.begin().await?;
+            // PostgreSQL: one phone at a time; SQLite: its one writer already is
+            dialect::lock_phone(&mut tx, phone).await?;
+            let issued: Vec<String> = sqlx::query_scalar(
+                "SELECT issued_at FROM phone_codes WHERE phone = $1 AND issued_at > $2",
+            )
+            .bind(phone)
+            .bind(ts(at - Duration::hours(24)))
+            .fetch_all(&mut *tx)
+            .await?;
+            let issued = issued
+                .iter()
+                .map(|t| parse_ts(t))
+                .collect::<StoreResult<Vec<_>>>()?;
+            if let Err(refused) = allow(&issued) {
+                return Ok(Err(refused));
+            }
+            let id = sqlx::query_scalar(
+                "INSERT INTO phone_codes (phone, secret, issued_at) VALUES ($1, $2, $3)
+                 RETURNING id",
+            )
+            .bind(phone)
+            .bind(secret)
+            .bind(ts(at))
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(id))
+        })
+        .await
     }
 
     async fn phone_codes_issued_since(

@@ -3,7 +3,10 @@
 //! (`anonymised_at`, migration `*_retention.sql`) so a later run reads only what is left
 //! (partial indexes on the unmarked rows). Nothing the statistics count is written: the
 //! dates, places, services, states, outcomes, dispute types, amounts and youth flags stay.
-//! Phone verification codes older than the cut-off are deleted.
+//! Phone verification codes older than the cut-off are deleted. Waiting-list entries that
+//! ended before the cut-off are anonymised like bookings. Ratings given before the cut-off
+//! (whose follow-up, if any, is closed) lose their comment, and their follow-up's notes become
+//! `ANONYMISED_NAME`; levels, reasons, dates and follow-up states stay.
 
 use super::bookings::ts;
 use super::{dialect, This};
@@ -167,8 +170,56 @@ impl This {
         .await?
         .rows_affected();
 
+        // waiting-list entries that ended before the cut-off (their booking, if any, is
+        // anonymised with the bookings); states and dates stay for the statistics
+        let waitlist = sqlx::query(
+            "UPDATE waitlist_entries SET name = $1, phone = $2, topic = '', account = NULL,
+                 anonymised_at = $3
+             WHERE anonymised_at IS NULL AND id IN (
+                 SELECT id FROM waitlist_entries
+                 WHERE anonymised_at IS NULL AND ended_at IS NOT NULL AND ended_at < $4
+                 ORDER BY ended_at LIMIT $5)",
+        )
+        .bind(ANONYMISED_NAME)
+        .bind(ANONYMISED_PHONE)
+        .bind(&at)
+        .bind(&before)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
+        // ratings given before the cut-off whose follow-up (if any) is closed: the follow-ups'
+        // notes first, then the ratings (the same rows: they are not marked yet)
+        let due_ratings = "SELECT id FROM ratings r
+             WHERE anonymised_at IS NULL AND rated_at < $2
+               AND NOT EXISTS (SELECT 1 FROM rating_follow_ups f
+                               WHERE f.rating_id = r.id AND f.state <> 'closed')
+             ORDER BY rated_at, id LIMIT $3";
+        sqlx::query(&format!(
+            "UPDATE rating_follow_ups SET said = $1, changed = $1
+             WHERE rating_id IN ({due_ratings})"
+        ))
+        .bind(ANONYMISED_NAME)
+        .bind(&before)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await?;
+        let ratings = sqlx::query(&format!(
+            "UPDATE ratings SET comment = NULL, anonymised_at = $1
+             WHERE id IN ({due_ratings})"
+        ))
+        .bind(&at)
+        .bind(&before)
+        .bind(limit)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
         tx.commit().await?;
         Ok(Anonymised {
+            ratings,
+            waitlist,
             bookings,
             cases: cases.len() as u64,
             notifications: sent + given_up,
