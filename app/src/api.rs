@@ -10,6 +10,7 @@ pub const SEARCH_LIMIT: usize = 30;
 pub mod bookings;
 pub mod common;
 pub mod mediation;
+pub mod ratings;
 pub mod staff;
 pub mod staff_mediation;
 pub mod stats;

@@ -45,6 +45,14 @@ pub enum Flash {
         phone: String,
         rejection: Rejection,
     },
+    /// A rating not accepted, with what was chosen and typed.
+    Rating(crate::model::RateFlash),
+    /// A failed opening of a rating page by the booking's or case's phone.
+    RateLookup {
+        code: String,
+        phone: String,
+        rejection: Rejection,
+    },
     /// A schedule change not saved yet (needs confirming, or wrong), with the typed rules.
     Schedule {
         place: i64,
@@ -168,9 +176,18 @@ impl Flash {
                 clip(&mut f.name, NAME_MAX_CHARS);
                 clip(&mut f.account, ACCOUNT_MAX_CHARS);
             }
-            Flash::WaitLookup { code, phone, .. } => {
+            Flash::WaitLookup { code, phone, .. } | Flash::RateLookup { code, phone, .. } => {
                 clip(code, SHORT);
                 clip(phone, SHORT);
+            }
+            Flash::Rating(r) => {
+                clip(&mut r.code, SHORT);
+                clip(&mut r.form.level, SHORT);
+                r.form.reasons.truncate(domain::rating::Reason::ALL.len());
+                for reason in &mut r.form.reasons {
+                    clip(reason, SHORT);
+                }
+                clip(&mut r.form.comment, domain::rating::COMMENT_MAX_CHARS);
             }
             Flash::Mediation(m) => {
                 let f = &mut m.form;

@@ -188,6 +188,7 @@ mod routes {
         CaseRoute => pages::mediation::CasePage;
         JoinWaitlistRoute => pages::waitlist::JoinWaitlistPage;
         WaitlistRoute => pages::waitlist::WaitlistPage;
+        RateRoute => pages::rate::RatePage;
     });
 
     page_group!(staff_pages, __preload_staff_pages, StaffPage {
@@ -203,8 +204,15 @@ mod routes {
         StatsRoute => pages::stats::StatsPage;
         SchedulesRoute => pages::schedules::SchedulesPage;
         StaffWaitlistRoute => pages::staff_waitlist::StaffWaitlistPage;
+        FollowUpsRoute => pages::follow_ups::FollowUpsPage;
+        TicketRoute => pages::follow_ups::TicketPage;
     });
 }
+
+/// The portal's address as residents reach it (`PORTAL_PUBLIC_URL`), for links that leave
+/// the browser: QR codes on printed tickets. Given to server functions by the server.
+#[derive(Debug, Clone)]
+pub struct PublicUrl(pub String);
 
 /// "Page - site" in the tab. Rendered with each page, not once in `App`: `App` hydrates before
 /// the page's chunk has arrived, and a title format without the page's title would blank the
@@ -247,6 +255,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/waitlist/:code") view={Lazy::<routes::WaitlistRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/rate/:code") view={Lazy::<routes::RateRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bookings") view={Lazy::<routes::MyBookingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/bookings/:code") view={Lazy::<routes::BookingRoute>::new()} ssr=SsrMode::Async />
                     <Route
@@ -269,6 +278,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/staff/waitlist")
                         view={Lazy::<routes::StaffWaitlistRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/follow-ups")
+                        view={Lazy::<routes::FollowUpsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/staff/tickets/:id")
+                        view={Lazy::<routes::TicketRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

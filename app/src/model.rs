@@ -502,6 +502,8 @@ pub struct QueueLine {
     pub desk: Option<String>,
     /// `王芳 · 139****5678 · 09:00` for a booking; empty for a walk-in.
     pub who: String,
+    /// No booking: its printed ticket carries the QR code to rate the visit.
+    pub walk_in: bool,
     pub topic: Option<String>,
     pub outcome: Option<String>,
 }
@@ -625,4 +627,110 @@ pub struct StaffWaitlistView {
     pub offered: u64,
     pub booked: u64,
     pub lines: Vec<StaffWaitLine>,
+}
+
+// ---- ratings (好差评) ------------------------------------------------------------------
+
+/// A finished service as the rating page shows it (`/rate/:code`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RateView {
+    /// The code of the page: a booking or case code, or a walk-in ticket's.
+    pub code: String,
+    pub title: String,
+    pub place_name: String,
+    /// The local day the service was finished (none if it has not been).
+    pub finished_on: Option<NaiveDate>,
+    /// The last day it may be rated.
+    pub rate_until: Option<NaiveDate>,
+    /// The rating already given.
+    pub given: Option<GivenRating>,
+    /// Why it cannot be rated now, in the visitor's language.
+    pub refusal: Option<String>,
+}
+
+/// A rating as the resident gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GivenRating {
+    pub level: domain::rating::Level,
+    pub reasons: Vec<domain::rating::Reason>,
+    pub comment: Option<String>,
+    /// For a poor rating: the day by whose end the place calls back.
+    pub follow_up_due: Option<NaiveDate>,
+}
+
+/// What the rating form holds, as typed (codes).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RateTyped {
+    pub level: String,
+    pub reasons: Vec<String>,
+    pub comment: String,
+}
+
+/// A rating not accepted, kept for the next page when JavaScript is off.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RateFlash {
+    pub code: String,
+    pub form: RateTyped,
+    pub rejection: Rejection,
+}
+
+/// What `/rate/:code` shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RatePage {
+    /// The service, with a form not accepted (JavaScript off) kept.
+    Service {
+        view: Box<RateView>,
+        typed: RateTyped,
+        rejection: Option<Rejection>,
+    },
+    /// A booking or case code this device has not proved: ask for the phone.
+    NeedPhone {
+        phone: String,
+        rejection: Option<Rejection>,
+    },
+    /// A walk-in code that names no visit.
+    NotFound,
+}
+
+/// A poor rating's follow-up as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpLine {
+    pub rating_id: i64,
+    pub place_name: String,
+    pub service: ServiceCode,
+    pub rated_at: DateTime<FixedOffset>,
+    /// `None` where the account may not see it (psychology: counsellors only).
+    pub level: Option<domain::rating::Level>,
+    pub reasons: Vec<domain::rating::Reason>,
+    pub comment: Option<String>,
+    /// `open`, `called`, `closed`.
+    pub state: String,
+    pub state_label: String,
+    pub due: NaiveDate,
+    pub overdue: bool,
+    pub said: Option<String>,
+    pub changed: Option<String>,
+    pub closed_on_time: Option<bool>,
+    pub may_act: bool,
+}
+
+/// The follow-up page: whose items, and the items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpsView {
+    /// The place's name, or none for every open item in the account's scope.
+    pub place_name: Option<String>,
+    pub lines: Vec<FollowUpLine>,
+    /// A step refused, kept for this page (JavaScript off).
+    pub notice: Option<Rejection>,
+}
+
+/// A walk-in ticket with the QR code of its rating link (staff print it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketView {
+    pub ticket: String,
+    pub place_name: String,
+    pub title: String,
+    pub day: NaiveDate,
+    pub rating_url: String,
+    pub qr_svg: String,
 }

@@ -30,7 +30,12 @@ pub fn public_title(service: ServiceCode, lang: Lang) -> &'static str {
 /// The booking code as a QR code, drawn by the `qrcode` library. It encodes the code only,
 /// never personal data: staff scan it to check the resident in.
 pub fn qr_svg(code: &BookingCode) -> String {
-    qrcode::QrCode::with_error_correction_level(code.as_str(), qrcode::EcLevel::M)
+    qr_svg_of(code.as_str())
+}
+
+/// Any text (a link to the portal, say) as a QR code; empty if it is too long for one.
+pub fn qr_svg_of(text: &str) -> String {
+    qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
         .map(|qr| {
             qr.render::<qrcode::render::svg::Color>()
                 .min_dimensions(160, 160)

@@ -273,6 +273,25 @@ impl Queues {
         Ok((entry, place))
     }
 
+    /// One queue entry, for an account that may see its place's queue and its service.
+    pub async fn entry(
+        &self,
+        account: &StaffAccount,
+        entry_id: i64,
+    ) -> Result<QueueEntryRecord, QueueError> {
+        let entry = self
+            .store
+            .queue_entry(entry_id)
+            .await?
+            .ok_or(QueueError::NotFound)?;
+        self.place_for(account, Action::ViewQueue, entry.location_id)
+            .await?;
+        if !account.handles(entry.service) {
+            return Err(QueueError::NotFound);
+        }
+        Ok(entry)
+    }
+
     /// The day's bookings and arrivals at a place.
     pub async fn day_queue(
         &self,

@@ -560,6 +560,62 @@ pub fn may_rate(
     Ok(())
 }
 
+// ---- the walk-in's rating code ------------------------------------------------------------
+
+/// Symbols of a walk-in code's tag.
+pub const WALK_IN_TAG_LEN: usize = 8;
+
+/// What the QR code on a walk-in ticket carries: the queue entry and a tag the server
+/// computes from it with its secret key, so tickets cannot be guessed from their numbers.
+/// Written `W<entry>-<tag>` (e.g. `W1234-K7M2P9XQ`); a walk-in has no phone, so the code
+/// alone proves the ticket was held.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WalkInCode {
+    pub entry: i64,
+    pub tag: String,
+}
+
+impl WalkInCode {
+    /// The tag for a keyed digest of the entry: the first [`WALK_IN_TAG_LEN`] bytes, each
+    /// as a symbol of the booking-code alphabet (easy to read aloud, no 0/O or 1/I/L).
+    pub fn tag_of_digest(digest: &[u8]) -> String {
+        use crate::booking::CODE_ALPHABET;
+        digest
+            .iter()
+            .take(WALK_IN_TAG_LEN)
+            .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
+            .collect()
+    }
+
+    /// Reads a code as scanned or typed (case and surrounding spaces ignored); `None` when it
+    /// is not of this shape (then it may be a booking or case code).
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim().to_ascii_uppercase();
+        let rest = text.strip_prefix('W')?;
+        let (entry, tag) = rest.split_once('-')?;
+        if entry.is_empty() || entry.len() > 12 || !entry.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if tag.len() != WALK_IN_TAG_LEN
+            || !tag
+                .bytes()
+                .all(|b| crate::booking::CODE_ALPHABET.contains(&b))
+        {
+            return None;
+        }
+        Some(WalkInCode {
+            entry: entry.parse().ok()?,
+            tag: tag.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for WalkInCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "W{}-{}", self.entry, self.tag)
+    }
+}
+
 // ---- follow-up ----------------------------------------------------------------------------
 
 /// The day a poor rating given at `rated_at` must be followed up by: the
@@ -891,6 +947,34 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_walk_in_code_reads_back_and_other_codes_are_not_one() {
+        let tag = WalkInCode::tag_of_digest(&[0, 1, 2, 30, 31, 255, 7, 8, 9, 10]);
+        assert_eq!(tag.len(), WALK_IN_TAG_LEN);
+        let code = WalkInCode { entry: 1234, tag };
+        let text = code.to_string();
+        assert!(text.starts_with("W1234-"), "{text}");
+        assert_eq!(WalkInCode::parse(&text), Some(code.clone()));
+        assert_eq!(
+            WalkInCode::parse(&format!("  {}  ", text.to_lowercase())),
+            Some(code)
+        );
+        // booking codes, and near misses
+        for other in [
+            "K7M2P9XQ4R",
+            "W23456789A",
+            "W-K7M2P9XQ",
+            "W12-K7M2P9X",
+            "W12-K7M2P9XQQ",
+            "W12-K7M2P9X0",
+            "W1x-K7M2P9XQ",
+            "W1234567890123-K7M2P9XQ",
+            "",
+        ] {
+            assert_eq!(WalkInCode::parse(other), None, "{other}");
+        }
     }
 
     /// The test clock: Tuesday 3 March 2026, 10:00 Shanghai.

@@ -43,6 +43,10 @@ pub struct AppState {
     pub verifier: backend::verify::PhoneVerifier,
     /// The waiting lists of full services.
     pub waitlist: backend::waitlist::Waitlist,
+    /// Residents' ratings of finished services and their follow-ups.
+    pub ratings: backend::Ratings,
+    /// The portal's address as residents reach it (links in texts and QR codes).
+    pub public_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -216,6 +220,8 @@ pub fn router(
     let sealer = state.sealer.clone();
     let verifier = state.verifier.clone();
     let waitlist = state.waitlist.clone();
+    let ratings = state.ratings.clone();
+    let public_url = app::PublicUrl(state.public_url.clone());
     let secure_cookies = app::device::SecureCookies(secure);
     let stats = state.stats.clone();
     // pages and the REST API count against the same per-client budget
@@ -249,6 +255,8 @@ pub fn router(
                 provide_context(sealer.clone());
                 provide_context(verifier.clone());
                 provide_context(waitlist.clone());
+                provide_context(ratings.clone());
+                provide_context(public_url.clone());
                 provide_context(secure_cookies);
             },
             {
@@ -476,6 +484,14 @@ impl Application {
             config.mediation_deadline_days,
         )
         .with_verifier(verifier.clone());
+        let ratings = backend::Ratings::new(
+            store.clone(),
+            directory.clone(),
+            bookings.clone(),
+            staff.clone(),
+            sealer.clone(),
+            clock.clone(),
+        );
         let stats = backend::Statistics::new(store.clone(), directory.clone());
         stats.spawn_refresher(std::time::Duration::from_secs(60));
         let schedules = backend::schedules::Schedules::new(
@@ -508,6 +524,8 @@ impl Application {
                 boards,
                 verifier,
                 waitlist,
+                ratings,
+                public_url: config.public_url.clone(),
             },
             limiter,
             sessions,

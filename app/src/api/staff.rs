@@ -59,6 +59,7 @@ mod ssr {
             can_undo: e.can_undo,
             desk: e.desk.clone(),
             who: e.booking.as_ref().map(who).unwrap_or_default(),
+            walk_in: e.booking.is_none(),
             topic: e
                 .booking
                 .as_ref()

@@ -375,6 +375,50 @@ pub fn waitlist_counts(lang: Lang, offered: u64, booked: u64) -> String {
     }
 }
 
+/// What the place promises after a poor rating: "网点负责人会在 12月10日 前给您回电话……"
+pub fn follow_up_promise(lang: Lang, due: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "网点负责人会在 {} 前给您回电话，了解情况并改进。",
+            long_date(lang, due)
+        ),
+        Lang::En => format!(
+            "The head of the office will call you back by {} to hear what went wrong and put it right.",
+            long_date(lang, due)
+        ),
+    }
+}
+
+/// The rating window: "完成于 12月7日，可在 12月14日 前评价。"
+pub fn rating_window(
+    lang: Lang,
+    finished: chrono::NaiveDate,
+    until: Option<chrono::NaiveDate>,
+) -> String {
+    match (lang, until) {
+        (Lang::ZhCn, Some(u)) => format!(
+            "完成于 {}，可在 {} 前评价。",
+            long_date(lang, finished),
+            long_date(lang, u)
+        ),
+        (Lang::ZhCn, None) => format!("完成于 {}。", long_date(lang, finished)),
+        (Lang::En, Some(u)) => format!(
+            "Finished on {}; it can be rated until {}.",
+            long_date(lang, finished),
+            long_date(lang, u)
+        ),
+        (Lang::En, None) => format!("Finished on {}.", long_date(lang, finished)),
+    }
+}
+
+/// A follow-up's deadline: "12月10日 前办结"
+pub fn follow_up_due_text(lang: Lang, due: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::ZhCn => format!("{} 前办结", long_date(lang, due)),
+        Lang::En => format!("Due by {}", long_date(lang, due)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,6 +109,14 @@ fn BookingDetail(
             </div>
         }
     });
+    // a finished visit may be rated (the rating page says until when, or that it was)
+    let rate = (booking.state == domain::BookingState::Done).then(|| {
+        view! {
+            <p class="actions">
+                <a class="button" href=format!("/rate/{path_code}")>{t(Msg::RateLink)}</a>
+            </p>
+        }
+    });
     let history = booking
         .history
         .iter()
@@ -143,6 +151,7 @@ fn BookingDetail(
                 <dd>{booking.phone_masked.clone()}</dd>
             </dl>
             {actions}
+            {rate}
         </section>
         <section class="card" aria-labelledby="history-heading">
             <h2 id="history-heading">{t(Msg::History)}</h2>

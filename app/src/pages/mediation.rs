@@ -377,6 +377,11 @@ fn CaseView(case: CaseProgressView, is_new: bool) -> impl IntoView {
             <h2 id="timeline-heading">{t(Msg::CaseTimeline)}</h2>
             <ol class="timeline">{timeline}</ol>
         </section>
+        {case.state.is_closed().then(|| view! {
+            <p class="actions">
+                <a class="button" href=format!("/rate/{}", case.code.replace('-', ""))>{t(Msg::RateLink)}</a>
+            </p>
+        })}
         <p><a href="/mediation">{t(Msg::MyCasesTitle)}</a></p>
     }
 }

@@ -1,11 +1,13 @@
 pub mod book;
 pub mod booking;
 pub mod display;
+pub mod follow_ups;
 pub mod home;
 pub mod mediation;
 pub mod not_found;
 pub mod offices;
 pub mod place;
+pub mod rate;
 pub mod schedules;
 pub mod staff;
 pub mod staff_mediation;

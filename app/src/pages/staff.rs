@@ -240,6 +240,7 @@ fn StaffDay(
                 <p>
                     <a href=format!("/staff/mediation?place={p}")>{t(Msg::StaffCasesLink)}</a>
                     " · "<a href=format!("/staff/waitlist?place={p}")>{t(Msg::StaffWaitlistTitle)}</a>
+                    " · "<a href=format!("/staff/follow-ups?place={p}")>{t(Msg::FollowUpsLink)}</a>
                     {schedules}
                 </p>
             }
@@ -493,12 +494,21 @@ fn Line(
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
+    // the walk-in's ticket, with the QR code that lets them rate the visit afterwards
+    let ticket_link = line.walk_in.then(|| {
+        view! {
+            <a class="button small secondary" href=format!("/staff/tickets/{id}")>
+                {t(Msg::TicketLink)}
+                <span class="visually-hidden">" "{line.ticket.clone()}</span>
+            </a>
+        }
+    });
     view! {
         <li class="queue-line" data-state=line.state.code()>
             <span class="queue-ticket">{line.ticket.clone()}</span>
             <span class="queue-state">{crate::i18n::lang().pick(line.state.label_zh(), line.state.label_en())}</span>
             <span class="queue-who">{detail}</span>
-            <div class="queue-actions">{actions}{finish}{to_case}{transfer}{undo}</div>
+            <div class="queue-actions">{actions}{finish}{to_case}{transfer}{undo}{ticket_link}</div>
         </li>
     }
 }

@@ -378,6 +378,11 @@ pub trait QueueStore: Send + Sync {
         day: NaiveDate,
     ) -> StoreResult<Vec<QueueEntryRecord>>;
     async fn queue_entry(&self, id: i64) -> StoreResult<Option<QueueEntryRecord>>;
+    /// The queue entry a booking checked in as (at most one), if it did.
+    async fn queue_entry_of_booking(
+        &self,
+        booking_id: i64,
+    ) -> StoreResult<Option<QueueEntryRecord>>;
     /// Puts a booked (or not-come) booking into its place's queue of `day` with the next
     /// ticket of its service.
     async fn check_in(
@@ -754,6 +759,8 @@ pub trait RatingStore: Send + Sync {
     async fn add_rating(&self, rating: &NewRating) -> StoreResult<Result<i64, Duplicate>>;
     /// The rating of a service, with its follow-up if it has one.
     async fn rating_of(&self, subject: RatedSubject) -> StoreResult<Option<RatingRecord>>;
+    /// A rating by its id, with its follow-up if it has one.
+    async fn rating_by_id(&self, id: i64) -> StoreResult<Option<RatingRecord>>;
     /// The ratings with a follow-up at a place (only those not closed with `open_only`),
     /// by due date.
     async fn follow_ups_at(

@@ -9,6 +9,7 @@ pub mod locations;
 pub mod mediation;
 pub mod openapi;
 pub mod phone_codes;
+pub mod ratings;
 pub mod staff;
 pub mod stats;
 pub mod waitlist;
@@ -37,7 +38,8 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/waitlist/{code}", get(waitlist::get_one))
         .route("/waitlist/{code}/confirm", post(waitlist::confirm))
         .route("/waitlist/{code}/decline", post(waitlist::decline))
-        .route("/waitlist/{code}/leave", post(waitlist::leave));
+        .route("/waitlist/{code}/leave", post(waitlist::leave))
+        .route("/ratings", post(ratings::create));
     if let Some(limiter) = limiter {
         limited = limited.layer(middleware::from_fn_with_state(limiter, rate_limit::limit));
     }
@@ -60,6 +62,9 @@ pub fn router(limiter: Option<Limiter>) -> Router<AppState> {
         .route("/staff/no-shows/{code}/revert", post(staff::revert_no_show))
         .route("/staff/audit", get(staff::audit))
         .route("/staff/waitlist", get(waitlist::at_place))
+        .route("/staff/follow-ups", get(ratings::list))
+        .route("/staff/follow-ups/{id}/{step}", post(ratings::step))
+        .route("/staff/walk-ins/{id}/ticket", get(ratings::ticket))
         .route(
             "/staff/schedules",
             get(staff::schedules).post(staff::change_schedule),

@@ -191,6 +191,22 @@ impl QueueStore for This {
         load_entry(&mut conn, id).await
     }
 
+    async fn queue_entry_of_booking(
+        &self,
+        booking_id: i64,
+    ) -> StoreResult<Option<QueueEntryRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM queue_entries WHERE booking_id = $1")
+                .bind(booking_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match row {
+            Some((id,)) => load_entry(&mut conn, id).await,
+            None => Ok(None),
+        }
+    }
+
     async fn check_in(
         &self,
         booking_id: i64,

@@ -243,6 +243,15 @@ impl RatingStore for This {
         row.map(RatingRow::into_record).transpose()
     }
 
+    async fn rating_by_id(&self, id: i64) -> StoreResult<Option<RatingRecord>> {
+        let row: Option<RatingRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(RatingRow::into_record).transpose()
+    }
+
     async fn follow_ups_at(
         &self,
         location: LocationId,
