@@ -193,6 +193,8 @@ pub struct Mediation {
     deadline_days: i64,
     /// Proves the applicant's phone before a request is filed (none: nobody is asked).
     verifier: Option<crate::verify::PhoneVerifier>,
+    /// Texts the applicant a link to rate the handling once the case closes.
+    invites: Option<crate::rating::RatingInvites>,
 }
 
 impl Mediation {
@@ -212,7 +214,14 @@ impl Mediation {
             clock,
             deadline_days,
             verifier: None,
+            invites: None,
         }
+    }
+
+    /// Texts applicants a link to rate the handling of their case once it closes.
+    pub fn with_invites(mut self, invites: crate::rating::RatingInvites) -> Self {
+        self.invites = Some(invites);
+        self
     }
 
     /// Asks for proof of the applicant's phone through `verifier` before a request is filed.
@@ -630,6 +639,9 @@ impl Mediation {
                 Some((case.state.code().to_string(), to.code().to_string())),
             )
             .await;
+        if let Some(invites) = self.invites.as_ref().filter(|_| !case.state.is_closed()) {
+            invites.case(&saved).await;
+        }
         Ok(saved)
     }
 

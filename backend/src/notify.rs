@@ -179,6 +179,35 @@ impl Notifier {
         Ok(())
     }
 
+    /// Puts a message in the outbox to go out at once, unless one with `dedupe_key` was
+    /// queued before (a finish undone and done again invites once). Failures are logged.
+    pub async fn enqueue_once(
+        &self,
+        kind: NoticeKind,
+        booking_id: Option<i64>,
+        phone: &str,
+        body: String,
+        dedupe_key: String,
+    ) {
+        let now = (self.clock)();
+        let n = NewNotification {
+            booking_id,
+            kind,
+            phone: phone.to_string(),
+            body,
+            dedupe_key: Some(dedupe_key),
+            created_at: now,
+            send_at: now,
+        };
+        match self.store.enqueue_notification(&n).await {
+            Ok(true) => self.wake.notify_one(),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(error = %e, kind = kind.code(), "could not enqueue a message")
+            }
+        }
+    }
+
     /// Resolves when a message was queued to go out at once (the sending task waits on it
     /// besides its timer, so a code arrives in a second, not at the next tick).
     pub async fn woken(&self) {

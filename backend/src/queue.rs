@@ -173,6 +173,8 @@ pub struct Queues {
     grace: Duration,
     /// Where changes are announced (to every instance when there are several).
     events: Events,
+    /// Texts a booked resident the link to rate a finished visit (when configured).
+    invites: Option<crate::rating::RatingInvites>,
 }
 
 impl Queues {
@@ -191,7 +193,14 @@ impl Queues {
             clock,
             grace: no_show_grace,
             events,
+            invites: None,
         }
+    }
+
+    /// Texts booked residents a link to rate their visit once it is finished.
+    pub fn with_invites(mut self, invites: crate::rating::RatingInvites) -> Self {
+        self.invites = Some(invites);
+        self
     }
 
     /// Every event; live screens pick their place's [`Event::QueueChanged`].
@@ -507,6 +516,11 @@ impl Queues {
             Some((entry.state.code().into(), updated.state.code().into())),
         )
         .await;
+        if let (Some(invites), Some(booking), Step::Finish) =
+            (&self.invites, &updated.booking, step)
+        {
+            invites.booking(booking).await;
+        }
         Ok(updated)
     }
 

@@ -477,6 +477,82 @@ impl Ratings {
     }
 }
 
+/// Texts residents a link to rate a finished visit or a closed case, once each, through
+/// the notification outbox. Walk-ins have no phone: their ticket carries the link.
+#[derive(Clone)]
+pub struct RatingInvites {
+    notifier: crate::notify::Notifier,
+    directory: Directory,
+    /// `https://…/rate/`: the code is appended.
+    link_base: String,
+}
+
+impl RatingInvites {
+    pub fn new(notifier: crate::notify::Notifier, directory: Directory, link_base: String) -> Self {
+        RatingInvites {
+            notifier,
+            directory,
+            link_base,
+        }
+    }
+
+    async fn send(
+        &self,
+        key: String,
+        booking: Option<i64>,
+        phone: &str,
+        place: LocationId,
+        code: &str,
+    ) {
+        let place = match self.directory.location(place).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "no place for a rating invitation");
+                return;
+            }
+        };
+        let link = format!("{}{code}", self.link_base);
+        let body = domain::rating::invite_text(&place.name, &link, Lang::ZhCn);
+        self.notifier
+            .enqueue_once(
+                domain::notify::NoticeKind::RatingInvite,
+                booking,
+                phone,
+                body,
+                key,
+            )
+            .await;
+    }
+
+    /// A booked visit that has just been finished (served, or handed over).
+    pub async fn booking(&self, b: &crate::store::BookingRecord) {
+        if b.state == domain::BookingState::Done {
+            self.send(
+                format!("rating_invite:booking:{}", b.id),
+                Some(b.id),
+                &b.phone,
+                b.location_id,
+                &b.code,
+            )
+            .await;
+        }
+    }
+
+    /// A mediation case that has just been closed.
+    pub async fn case(&self, c: &crate::store::CaseRecord) {
+        if c.state.is_closed() {
+            self.send(
+                format!("rating_invite:case:{}", c.id),
+                None,
+                &c.applicant_phone,
+                c.location_id,
+                &c.code,
+            )
+            .await;
+        }
+    }
+}
+
 fn blank_notes(f: &mut FollowUp) {
     use domain::rating::FollowUpState;
     let hidden = || domain::rating::Note::parse("said", "—").expect("a dash is a note");

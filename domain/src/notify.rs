@@ -20,10 +20,13 @@ pub enum NoticeKind {
     /// A seat held for a resident on a waiting list (`crate::waitlist::offer_text`); not
     /// about a booking yet.
     WaitlistOffer,
+    /// After a finished visit or a closed mediation case: a link to rate it
+    /// (`crate::rating::invite_text`).
+    RatingInvite,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 7] = [
+    pub const ALL: [NoticeKind; 8] = [
         NoticeKind::Confirmed,
         NoticeKind::Changed,
         NoticeKind::Cancelled,
@@ -31,6 +34,7 @@ impl NoticeKind {
         NoticeKind::Withdrawn,
         NoticeKind::PhoneCode,
         NoticeKind::WaitlistOffer,
+        NoticeKind::RatingInvite,
     ];
 
     pub const fn code(self) -> &'static str {
@@ -42,6 +46,7 @@ impl NoticeKind {
             NoticeKind::Withdrawn => "withdrawn",
             NoticeKind::PhoneCode => "phone_code",
             NoticeKind::WaitlistOffer => "waitlist_offer",
+            NoticeKind::RatingInvite => "rating_invite",
         }
     }
 
@@ -63,7 +68,7 @@ pub fn notice_text(
 ) -> Option<String> {
     let when = start.format("%-m月%-d日 %H:%M");
     let body = match kind {
-        NoticeKind::PhoneCode | NoticeKind::WaitlistOffer => return None,
+        NoticeKind::PhoneCode | NoticeKind::WaitlistOffer | NoticeKind::RatingInvite => return None,
         NoticeKind::Confirmed => format!("您的{title}已确认：{when}，{place}（{address}）。预约码 {code}。"),
         NoticeKind::Changed => format!("您的{title}已改到：{when}，{place}（{address}）。预约码 {code}。"),
         NoticeKind::Cancelled => format!("您在 {when} 的{title}（{place}）已取消。"),

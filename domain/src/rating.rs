@@ -616,6 +616,23 @@ impl fmt::Display for WalkInCode {
     }
 }
 
+// ---- the invitation -----------------------------------------------------------------------
+
+/// The text inviting a resident to rate a finished visit or a closed case, with its `link`.
+/// It names the place, never the service (a psychology session stays private on a shared
+/// phone).
+pub fn invite_text(place: &str, link: &str, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!(
+            "【区公共法律服务】感谢您到{place}办理业务。请在 {RATING_DAYS} 天内对这次服务作出评价，您的意见我们都会认真对待：{link}"
+        ),
+        Lang::En => format!(
+            "[District Public Legal Services] Thank you for visiting {place}. Please rate the \
+             service within {RATING_DAYS} days; we read every answer: {link}"
+        ),
+    }
+}
+
 // ---- follow-up ----------------------------------------------------------------------------
 
 /// The day a poor rating given at `rated_at` must be followed up by: the
@@ -974,6 +991,22 @@ mod tests {
             "",
         ] {
             assert_eq!(WalkInCode::parse(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn the_invitation_names_the_place_and_the_link_never_the_service() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            let text = invite_text(
+                "北站街道司法所",
+                "https://portal.example/rate/K7M2P9XQ4R",
+                lang,
+            );
+            assert!(text.contains("北站街道司法所") && text.ends_with("/rate/K7M2P9XQ4R"));
+            assert!(text.contains('7'));
+            for secret in ["心理", "psycholog", "Psycholog"] {
+                assert!(!text.contains(secret), "{text}");
+            }
         }
     }
 

@@ -462,6 +462,11 @@ impl Application {
         } else {
             warn_of_demo_passwords(staff.clone());
         }
+        let invites = backend::rating::RatingInvites::new(
+            notifier.clone(),
+            directory.clone(),
+            format!("{}/rate/", config.public_url),
+        );
         let queues = backend::queue::Queues::new(
             store.clone(),
             directory.clone(),
@@ -469,7 +474,8 @@ impl Application {
             clock.clone(),
             chrono::Duration::minutes(i64::from(config.no_show_grace_minutes)),
             events,
-        );
+        )
+        .with_invites(invites.clone());
         spawn_no_show_marker(queues.clone(), config.no_show_check_every);
         spawn_retention(
             backend::retention::Retention::new(store.clone(), config.retention_days, clock.clone()),
@@ -483,7 +489,8 @@ impl Application {
             clock.clone(),
             config.mediation_deadline_days,
         )
-        .with_verifier(verifier.clone());
+        .with_verifier(verifier.clone())
+        .with_invites(invites);
         let ratings = backend::Ratings::new(
             store.clone(),
             directory.clone(),

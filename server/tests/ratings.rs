@@ -258,6 +258,25 @@ async fn a_booking_is_rated_by_code_and_phone_once_within_seven_days() {
         .await;
     serve_booking(&app, &code).await;
     serve_booking(&app, &late).await;
+
+    // a text invites the resident to rate, with the link; it never names the service
+    let store = app.db.open().await.store();
+    let booking = store.booking_by_code(&code).await.unwrap().unwrap();
+    let invites: Vec<_> = store
+        .notifications_of_booking(booking.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.kind == domain::notify::NoticeKind::RatingInvite)
+        .collect();
+    assert_eq!(invites.len(), 1, "{invites:?}");
+    assert_eq!(invites[0].phone, phone);
+    assert!(
+        invites[0].body.ends_with(&format!("/rate/{code}")),
+        "{}",
+        invites[0].body
+    );
+    assert!(!invites[0].body.contains("法律咨询"), "{}", invites[0].body);
     let c = app.client();
     let good =
         |code: &str, phone: &str| json!({"code": code, "phone": phone, "level": "satisfied"});
@@ -356,4 +375,47 @@ async fn psychology_ratings_are_seen_and_followed_up_by_counsellors_only() {
     assert_eq!(s, 200, "{called}");
     let (_, open) = follow_ups(&district, "").await;
     assert_eq!(item(&open, "rating_id", rating_id)["said"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_closed_mediation_case_is_rated_by_its_applicant() {
+    let app = spawn_app().await;
+    let phone = "13812345678";
+    let (s, created) = app
+        .client()
+        .post(
+            "/api/v1/mediation-requests",
+            &json!({"applicant_name": "李梅", "applicant_phone": phone,
+                "other_party_name": "王强", "dispute_type": "neighbour",
+                "account": "楼上卫生间漏水到我家，多次协商未果。", "location_id": 2, "consent": true}),
+        )
+        .await;
+    assert_eq!(s, 201, "{created}");
+    let code = created["code"].as_str().unwrap().replace('-', "");
+    let c = app.client();
+    let poor = json!({"code": code, "phone": phone, "level": "very_dissatisfied",
+                      "reasons": ["outcome"]});
+    let (s, body) = rate(&c, poor.clone()).await;
+    assert_eq!(s, 409, "an open case is not rated yet: {body}");
+
+    let clerk = app.signed_in("o2-clerk").await;
+    let (s, body) = clerk
+        .post(
+            &format!("/api/v1/staff/mediation-cases/{code}/steps"),
+            &json!({"action": "refuse", "reason": "属于诉讼程序中的纠纷"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, rated) = rate(&c, poor).await;
+    assert_eq!(s, 201, "{rated}");
+    assert_eq!(
+        (rated["kind"].as_str(), rated["service"].as_str()),
+        (Some("case"), Some("mediation"))
+    );
+    // the office's head follows it up
+    let (_, list) = follow_ups(&app.signed_in("o2-head").await, "?location_id=2").await;
+    assert_eq!(
+        item(&list, "rating_id", rated["id"].as_i64().unwrap())["may_act"],
+        true
+    );
 }
