@@ -419,3 +419,22 @@ async fn a_closed_mediation_case_is_rated_by_its_applicant() {
         true
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_ratings_and_follow_ups() {
+    let app = spawn_app().await;
+    let (status, doc) = app.client().get("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    let paths = &doc["paths"];
+    for code in ["201", "404", "409", "422"] {
+        assert!(
+            paths["/api/v1/ratings"]["post"]["responses"][code].is_object(),
+            "POST /api/v1/ratings answers {code}"
+        );
+    }
+    assert!(paths["/api/v1/staff/follow-ups"]["get"].is_object());
+    assert!(paths["/api/v1/staff/follow-ups/{id}/{step}"]["post"].is_object());
+    assert!(paths["/api/v1/staff/walk-ins/{id}/ticket"]["get"].is_object());
+    let level = doc["components"]["schemas"]["RatingBody"]["properties"]["level"].to_string();
+    assert!(level.contains("very_dissatisfied"), "{level}");
+}
