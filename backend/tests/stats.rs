@@ -48,7 +48,7 @@ async fn history(
     .await
     .unwrap();
     assert!(summary.bookings as f64 > 500_000.0 * scale, "{summary:?}");
-    let stats = Statistics::new(store.clone(), directory);
+    let stats = Statistics::new(store.clone(), directory, backend::booking::system_clock());
     let (first, to) = plan(seed, scale).months();
     assert!(stats.refresh(first, to).await.unwrap() > 0);
     (dir, store, stats)
@@ -381,7 +381,7 @@ async fn waiting_lists_are_counted_on(engine: Engine) {
     use domain::ServiceCode::{self, AdminReconsideration, LegalConsultation};
 
     let (_dir, store, directory, _) = demo_store(engine).await;
-    let stats = Statistics::new(store.clone(), directory);
+    let stats = Statistics::new(store.clone(), directory, backend::booking::system_clock());
     // Sunday 3 March 2030, 09:00 in Shanghai; the seat is Monday's 09:00 at workroom 101
     let now = Utc.with_ymd_and_hms(2030, 3, 3, 1, 0, 0).unwrap();
     let seat = Utc.with_ymd_and_hms(2030, 3, 4, 1, 0, 0).unwrap();
@@ -559,4 +559,24 @@ async fn waiting_lists_are_counted_on(engine: Engine) {
     // nothing happened on the Monday itself (everything was on Sunday, local time)
     let monday = dashboard(Scope::District, "2030-03-04", "2030-03-31").await;
     assert_eq!(four(&monday.figures.waitlist), (0, 0, 0, 0), "{engine}");
+}
+
+/// Times `generate` over three years at a tenth of the district on each engine; not a check
+/// (`cargo test -p backend --test stats -- --ignored --nocapture generate_timing`).
+#[tokio::test]
+#[ignore]
+async fn generate_timing() {
+    for engine in engines() {
+        let (_dir, store, _, places) = demo_store(engine).await;
+        let plan = HistoryPlan {
+            years: 3,
+            ..plan(2026, 0.1)
+        };
+        let start = std::time::Instant::now();
+        let summary = generate(&store, &places, plan, |_, _| {}).await.unwrap();
+        eprintln!(
+            "{engine}: generate, 3 years at scale 0.1: {:.1} s ({summary:?})",
+            start.elapsed().as_secs_f64()
+        );
+    }
 }

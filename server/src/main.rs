@@ -473,7 +473,7 @@ async fn demo_history(years: u32, seed: u64, scale: f64) -> ExitCode {
             Err(e) => return Ok(Err(e.to_string())),
         };
         let (first, last) = plan.months();
-        let stats = backend::Statistics::new(store, directory);
+        let stats = backend::Statistics::new(store, directory, std::sync::Arc::new(move || now));
         let bar = progress_bar(summary.months, "统计汇总 roll-ups");
         let mut month = first;
         while month <= last {

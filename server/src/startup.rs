@@ -476,7 +476,7 @@ impl Application {
             config.mediation_deadline_days,
         )
         .with_verifier(verifier.clone());
-        let stats = backend::Statistics::new(store.clone(), directory.clone());
+        let stats = backend::Statistics::new(store.clone(), directory.clone(), clock.clone());
         stats.spawn_refresher(std::time::Duration::from_secs(60));
         let schedules = backend::schedules::Schedules::new(
             store.clone(),
