@@ -488,7 +488,7 @@ async fn demo_history(years: u32, seed: u64, scale: f64) -> ExitCode {
     match result {
         Ok(Ok(s)) => {
             println!(
-                "已生成 {} 个月的历史数据：预约 {} 条，现场 {} 人次，调解申请 {} 件，群众评价 {} 条（差评 {} 条，均已回访）（种子 {seed}）",
+                "已生成 {} 个月的历史数据：预约 {} 条，现场 {} 人次，调解申请 {} 件，群众评价 {} 条（差评 {} 条）（种子 {seed}）",
                 s.months, s.bookings, s.walk_ins, s.cases, s.ratings, s.poor_ratings
             );
             ExitCode::SUCCESS
