@@ -240,8 +240,11 @@ impl Statistics {
     }
 }
 
+/// A month (or the part of it in a period) and its UTC span `[from, to)`.
+type MonthSpan = (Month, DateTime<Utc>, DateTime<Utc>);
+
 /// The months (whole, or partial at the ends) of `period`, each with its UTC span.
-fn month_spans(period: Period) -> StoreResult<Vec<(Month, DateTime<Utc>, DateTime<Utc>)>> {
+fn month_spans(period: Period) -> StoreResult<Vec<MonthSpan>> {
     let (whole, partial) = period.split();
     let mut parts: Vec<Period> = whole.into_iter().map(Month::period).collect();
     parts.extend(partial);
