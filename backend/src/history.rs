@@ -7,20 +7,29 @@
 //! (about 12,600 mediation cases a year, 97% settled, a third with written agreements) with
 //! seasons (Spring Festival and National Day dips, a busy December), yearly growth and
 //! per-place differences.
+//!
+//! A share of the finished visits and closed cases is rated (好差评), mostly well, and every
+//! poor rating has its follow-up, nearly always closed in time. Ratings come from a second
+//! stream of the same seed, so the rest of a seed's history is what it was before them.
 
 use crate::store::{
-    HistoryBatch, HistoryBooking, HistoryCase, HistoryQueueEntry, HistoryReschedule, Store,
+    HistoryBatch, HistoryBooking, HistoryCase, HistoryQueueEntry, HistoryRating, HistoryReschedule,
+    RatedSubject, Store,
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use domain::booking::{topics, BookingCode};
+use domain::calendar::parse_holiday_year;
 use domain::mediation::{
     agreement_number, agreement_year, committee_short_name, CaseState, DisputeType, Ending,
     Referral,
 };
 use domain::queue::{ticket, Outcome, QueueState};
-use domain::slots::local_instant;
+use domain::rating::{
+    end_of_day, Call, Comment, FollowUp, FollowUpState, Level, Note, Rating, Reason, RATING_DAYS,
+};
+use domain::slots::{local_date, local_instant};
 use domain::stats::Month;
-use domain::{BookingState, Location, LocationId, ServiceCode};
+use domain::{BookingState, HolidayCalendar, Location, LocationId, ServiceCode};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{HashMap, HashSet};
@@ -54,6 +63,9 @@ pub struct HistorySummary {
     pub bookings: u64,
     pub walk_ins: u64,
     pub cases: u64,
+    /// Ratings, and of them poor ones (each with its follow-up).
+    pub ratings: u64,
+    pub poor_ratings: u64,
     pub months: u64,
 }
 
@@ -160,6 +172,177 @@ fn case_weight(place: &Location, busy: f64) -> f64 {
     }
 }
 
+const POOR_COMMENTS: &[&str] = &[
+    "等了很久才叫到号。",
+    "解答不够清楚，还是不知道该怎么办。",
+    "工作人员态度有点不耐烦。",
+    "调解结果不太满意，对方没有按约履行。",
+    "等候区太挤，没有座位。",
+    "希望能多安排几位律师值班。",
+];
+
+const GOOD_COMMENTS: &[&str] = &[
+    "律师很耐心，讲得很清楚，谢谢！",
+    "预约方便，没怎么等。",
+    "调解员很负责，问题解决了。",
+    "服务很好。",
+];
+
+const CALLS: &[&str] = &[
+    "已电话回访，向当事人说明情况，当事人表示理解。",
+    "已电话回访，当事人提出的问题已记录并答复。",
+    "三次未接通，已发短信告知回访情况。",
+];
+
+const CHANGES: &[&str] = &[
+    "已对窗口工作人员进行提醒谈话，规范接待用语。",
+    "调整了高峰时段的值班和叫号安排。",
+    "已安排律师再次联系当事人补充解答。",
+    "已安排调解员跟进协议履行情况。",
+    "已增加等候区座位。",
+];
+
+fn pick<'s>(rng: &mut ChaCha8Rng, list: &[&'s str]) -> &'s str {
+    list[rng.gen_range(0..list.len())]
+}
+
+/// Residents' ratings of what the history served, drawn from their own random stream.
+struct Rater {
+    rng: ChaCha8Rng,
+    /// For the follow-ups' deadlines.
+    calendar: HolidayCalendar,
+    /// Per place and year: the share of finished services rated (25–40 %) and the share of
+    /// ratings that are good (93–97 %).
+    habits: HashMap<(LocationId, i32), (f64, f64)>,
+    next_id: i64,
+    /// The history's end: nothing is rated, called back or closed from then on.
+    until: DateTime<Utc>,
+}
+
+impl Rater {
+    /// Perhaps a rating of `subject`, finished at `finished`.
+    fn rate(
+        &mut self,
+        subject: RatedSubject,
+        place: LocationId,
+        service: ServiceCode,
+        finished: DateTime<Utc>,
+        summary: &mut HistorySummary,
+    ) -> Option<HistoryRating> {
+        let rng = &mut self.rng;
+        let (share, good) = *self
+            .habits
+            .entry((place, local_date(&finished).year()))
+            .or_insert_with(|| (rng.gen_range(0.25..0.40), rng.gen_range(0.93..0.97)));
+        if self.rng.gen::<f64>() >= share {
+            return None;
+        }
+        // most rate at the counter (the ticket's QR code), others from the text message later
+        let minutes = match self.rng.gen::<f64>() {
+            r if r < 0.6 => self.rng.gen_range(1..60),
+            r if r < 0.9 => self.rng.gen_range(60..24 * 60),
+            _ => self.rng.gen_range(24 * 60..RATING_DAYS * 24 * 60),
+        };
+        let rated_at = finished + Duration::minutes(minutes);
+        if rated_at >= self.until {
+            return None;
+        }
+        let level = if self.rng.gen::<f64>() < good {
+            match self.rng.gen::<f64>() {
+                r if r < 0.72 => Level::VerySatisfied,
+                r if r < 0.93 => Level::Satisfied,
+                _ => Level::Basic,
+            }
+        } else if self.rng.gen::<f64>() < 0.7 {
+            Level::Dissatisfied
+        } else {
+            Level::VeryDissatisfied
+        };
+        let mut reasons = Vec::new();
+        let mut comment = None;
+        if level.is_poor() {
+            // mediation is rated on its outcome more than on the waiting
+            let weights: [u32; 6] = if service == ServiceCode::Mediation {
+                [20, 5, 15, 50, 5, 5]
+            } else {
+                [25, 35, 25, 5, 5, 5]
+            };
+            let n = if self.rng.gen::<f64>() < 0.65 { 1 } else { 2 };
+            while reasons.len() < n {
+                let mut at = self.rng.gen_range(0..weights.iter().sum::<u32>());
+                let i = weights
+                    .iter()
+                    .position(|w| {
+                        if at < *w {
+                            true
+                        } else {
+                            at -= w;
+                            false
+                        }
+                    })
+                    .unwrap_or(5);
+                if !reasons.contains(&Reason::ALL[i]) {
+                    reasons.push(Reason::ALL[i]);
+                }
+            }
+            if self.rng.gen::<f64>() < 0.45 {
+                comment = Some(pick(&mut self.rng, POOR_COMMENTS));
+            }
+        } else if self.rng.gen::<f64>() < 0.05 {
+            comment = Some(pick(&mut self.rng, GOOD_COMMENTS));
+        }
+        let follow_up = level.is_poor().then(|| self.follow_up(rated_at));
+        self.next_id += 1;
+        summary.ratings += 1;
+        summary.poor_ratings += u64::from(level.is_poor());
+        Some(HistoryRating {
+            id: self.next_id,
+            subject,
+            location_id: place,
+            service,
+            rating: Rating {
+                level,
+                reasons,
+                comment: comment.and_then(|c| Comment::parse(c).expect("a short comment")),
+            },
+            rated_at,
+            follow_up,
+        })
+    }
+
+    /// A poor rating's follow-up: called back, then closed, nearly always by its deadline;
+    /// as far as it got by the history's end.
+    fn follow_up(&mut self, rated_at: DateTime<Utc>) -> FollowUp {
+        let mut f = FollowUp::open(rated_at, &self.calendar);
+        let deadline = end_of_day(f.due);
+        let span = (deadline - rated_at).num_minutes().max(4);
+        let called_at = rated_at + Duration::minutes(self.rng.gen_range(1..span / 2));
+        let closed_at = if self.rng.gen::<f64>() < 0.06 {
+            deadline + Duration::minutes(self.rng.gen_range(60..3 * 24 * 60))
+        } else {
+            let left = (deadline - called_at).num_minutes().max(2);
+            called_at + Duration::minutes(self.rng.gen_range(1..left))
+        };
+        let call = Call {
+            at: called_at,
+            said: Note::parse("said", pick(&mut self.rng, CALLS)).expect("a short note"),
+        };
+        let changed = Note::parse("changed", pick(&mut self.rng, CHANGES)).expect("a short note");
+        f.state = if closed_at < self.until {
+            FollowUpState::Closed {
+                call,
+                closed_at,
+                changed,
+            }
+        } else if called_at < self.until {
+            FollowUpState::Called(call)
+        } else {
+            FollowUpState::Open
+        };
+        f
+    }
+}
+
 struct Generator<'a> {
     rng: ChaCha8Rng,
     places: &'a [Location],
@@ -172,6 +355,9 @@ struct Generator<'a> {
     /// Chance of an IP dispute on a working day at a place with an IP room.
     ip_rate: f64,
     next_id: i64,
+    next_queue_id: i64,
+    next_case_id: i64,
+    rater: Rater,
     codes: HashSet<String>,
     counters: HashMap<(LocationId, i32), i64>,
     until: NaiveDate,
@@ -217,6 +403,7 @@ impl Generator<'_> {
                                     session.youth_only,
                                     &mut number,
                                     batch,
+                                    summary,
                                 );
                                 booked += 1;
                                 summary.bookings += 1;
@@ -240,14 +427,17 @@ impl Generator<'_> {
                             day,
                             open.start + Duration::minutes(self.rng.gen_range(0..span)),
                         );
-                        batch.queue.push(self.visit(
+                        let visit = self.visit(place.id, offer.service, day, number, None, arrived);
+                        if let Some(r) = self.rater.rate(
+                            RatedSubject::WalkIn(visit.id),
                             place.id,
                             offer.service,
-                            day,
-                            number,
-                            None,
-                            arrived,
-                        ));
+                            visit.finished_at.unwrap_or(arrived),
+                            summary,
+                        ) {
+                            batch.ratings.push(r);
+                        }
+                        batch.queue.push(visit);
                         summary.walk_ins += 1;
                     }
                 }
@@ -258,13 +448,13 @@ impl Generator<'_> {
                     self.case_rate * demand * case_weight(place, busy),
                 );
                 for _ in 0..n {
-                    self.case(place, day, false, batch);
+                    self.case(place, day, false, batch, summary);
                     summary.cases += 1;
                 }
                 if place.offers(ServiceCode::IpMediation).is_some()
                     && self.rng.gen::<f64>() < self.ip_rate * demand
                 {
-                    self.case(place, day, true, batch);
+                    self.case(place, day, true, batch, summary);
                     summary.cases += 1;
                 }
             }
@@ -282,6 +472,7 @@ impl Generator<'_> {
         youth_only: bool,
         number: &mut u32,
         batch: &mut HistoryBatch,
+        summary: &mut HistorySummary,
     ) {
         self.next_id += 1;
         let id = self.next_id;
@@ -325,9 +516,17 @@ impl Generator<'_> {
         if state == BookingState::Done {
             *number += 1;
             let arrived = start_at - Duration::minutes(self.rng.gen_range(0..15));
-            batch
-                .queue
-                .push(self.visit(place.id, service, day, *number, Some(id), arrived));
+            let visit = self.visit(place.id, service, day, *number, Some(id), arrived);
+            if let Some(r) = self.rater.rate(
+                RatedSubject::Booking(id),
+                place.id,
+                service,
+                visit.finished_at.unwrap_or(arrived),
+                summary,
+            ) {
+                batch.ratings.push(r);
+            }
+            batch.queue.push(visit);
         }
     }
 
@@ -345,7 +544,9 @@ impl Generator<'_> {
         let called_at = arrived_at + Duration::minutes(minutes(&mut self.rng, wait, 0, 120));
         let serving_at = called_at + Duration::minutes(1);
         let finished_at = serving_at + Duration::minutes(minutes(&mut self.rng, 18.0, 3, 120));
+        self.next_queue_id += 1;
         HistoryQueueEntry {
+            id: self.next_queue_id,
             location_id: place,
             service,
             day,
@@ -361,7 +562,14 @@ impl Generator<'_> {
         }
     }
 
-    fn case(&mut self, place: &Location, day: NaiveDate, ip: bool, batch: &mut HistoryBatch) {
+    fn case(
+        &mut self,
+        place: &Location,
+        day: NaiveDate,
+        ip: bool,
+        batch: &mut HistoryBatch,
+        summary: &mut HistorySummary,
+    ) {
         const TYPES: &[(DisputeType, u32)] = &[
             (DisputeType::Neighbour, 25),
             (DisputeType::Family, 20),
@@ -392,7 +600,9 @@ impl Generator<'_> {
         };
         let submitted_at = at(day, NaiveTime::from_hms_opt(9, 0, 0).expect("time"))
             + Duration::minutes(self.rng.gen_range(0..480));
+        self.next_case_id += 1;
         let mut case = HistoryCase {
+            id: self.next_case_id,
             code: String::new(),
             state: CaseState::Submitted,
             applicant_name: name(&mut self.rng),
@@ -469,6 +679,17 @@ impl Generator<'_> {
                 }
             }
         }
+        if let (true, Some(closed_at)) = (case.state.is_closed(), case.closed_at) {
+            if let Some(r) = self.rater.rate(
+                RatedSubject::Case(case.id),
+                place.id,
+                ServiceCode::Mediation,
+                closed_at,
+                summary,
+            ) {
+                batch.ratings.push(r);
+            }
+        }
         batch.cases.push(case);
     }
 }
@@ -481,11 +702,20 @@ pub async fn generate(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<HistorySummary, HistoryError> {
     let first = plan.months().0.first_day();
-    let (existing, max_id) = store.history_state(at(plan.until, NaiveTime::MIN)).await?;
-    if existing > 0 {
-        return Err(HistoryError::NotEmpty(existing, plan.until));
+    let state = store.history_state(at(plan.until, NaiveTime::MIN)).await?;
+    if state.bookings_before > 0 {
+        return Err(HistoryError::NotEmpty(state.bookings_before, plan.until));
+    }
+    // the follow-ups' deadlines skip the holidays the portal knows (weekends otherwise)
+    let mut calendar = HolidayCalendar::new();
+    for body in store.holiday_files().await? {
+        if let Ok(year) = parse_holiday_year(&body) {
+            calendar.insert(year);
+        }
     }
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
+    let mut rating_rng = ChaCha8Rng::seed_from_u64(plan.seed);
+    rating_rng.set_stream(1);
     let busy = place_busyness(places, &mut rng);
     // Calibrate the chance a seat is taken so that a year brings BOOKINGS_PER_YEAR × scale.
     // Today's demo schedules offer about 190,000 seats a year, fewer than a district of a
@@ -523,7 +753,16 @@ pub async fn generate(
         seats: seats as u16,
         case_rate,
         ip_rate,
-        next_id: max_id,
+        next_id: state.last_booking,
+        next_queue_id: state.last_queue_entry,
+        next_case_id: state.last_case,
+        rater: Rater {
+            rng: rating_rng,
+            calendar,
+            habits: HashMap::new(),
+            next_id: state.last_rating,
+            until: at(plan.until, NaiveTime::MIN),
+        },
         codes: HashSet::new(),
         counters: HashMap::new(),
         until: plan.until,

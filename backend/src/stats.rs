@@ -8,10 +8,14 @@
 //!
 //! The waiting list has no roll-ups: it is small (the people waiting now and lately), so its
 //! figures are counted straight from its table on every request, one grouped query a month.
+//! Ratings neither: they are few beside the bookings, and whether a poor rating's follow-up
+//! is overdue depends on when the dashboard is asked (the use case's clock).
 
+use crate::booking::Clock;
 use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::store::{Store, StoreError, StoreResult};
 use crate::{Directory, ServiceError};
+use chrono::{DateTime, Utc};
 use domain::booking::FieldError;
 use domain::slots::days_span;
 use domain::staff::StaffAccount;
@@ -83,11 +87,17 @@ impl From<crate::store::StoreError> for StatsError {
 pub struct Statistics {
     store: Arc<dyn Store>,
     directory: Directory,
+    /// "Now" for the ratings' follow-ups (still open, or overdue).
+    clock: Clock,
 }
 
 impl Statistics {
-    pub fn new(store: Arc<dyn Store>, directory: Directory) -> Self {
-        Statistics { store, directory }
+    pub fn new(store: Arc<dyn Store>, directory: Directory, clock: Clock) -> Self {
+        Statistics {
+            store,
+            directory,
+            clock,
+        }
     }
 
     /// Reads `?scope=&from=&to=` as the API and the pages receive them.
@@ -141,6 +151,7 @@ impl Statistics {
             }
         }
         out.extend(self.waitlist_tallies(period).await?);
+        out.extend(self.rating_tallies(period).await?);
         Ok(out)
     }
 
@@ -152,22 +163,28 @@ impl Statistics {
         &self,
         period: Period,
     ) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
-        let (whole, partial) = period.split();
-        let mut parts: Vec<Period> = whole.into_iter().map(Month::period).collect();
-        parts.extend(partial);
         let mut out = Vec::new();
-        for part in parts {
-            let (from, to) = days_span(part.from, part.to)
-                .ok_or_else(|| StoreError::Corrupt(format!("no such dates {part:?}")))?;
+        for (month, from, to) in month_spans(period)? {
             let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
-            for ((place, service), w) in self
-                .store
-                .waitlist_tally(from.to_utc(), to.to_utc())
-                .await?
-            {
+            for ((place, service), w) in self.store.waitlist_tally(from, to).await? {
                 by_place.entry(place).or_default().add_waitlist(service, &w);
             }
-            let month = Month::of(part.from);
+            out.extend(by_place.into_iter().map(|(place, t)| (month, place, t)));
+        }
+        Ok(out)
+    }
+
+    /// Every place's rating figures over `period`, per month and service, each rating by the
+    /// local date it was given and its follow-up as it stands now. Read directly, like the
+    /// waiting list's: ratings are few.
+    async fn rating_tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+        let now = (self.clock)();
+        let mut out = Vec::new();
+        for (month, from, to) in month_spans(period)? {
+            let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
+            for ((place, service), r) in self.store.rating_tally(from, to, now).await? {
+                by_place.entry(place).or_default().add_ratings(service, &r);
+            }
             out.extend(by_place.into_iter().map(|(place, t)| (month, place, t)));
         }
         Ok(out)
@@ -221,4 +238,22 @@ impl Statistics {
             }
         });
     }
+}
+
+/// A month (or the part of it in a period) and its UTC span `[from, to)`.
+type MonthSpan = (Month, DateTime<Utc>, DateTime<Utc>);
+
+/// The months (whole, or partial at the ends) of `period`, each with its UTC span.
+fn month_spans(period: Period) -> StoreResult<Vec<MonthSpan>> {
+    let (whole, partial) = period.split();
+    let mut parts: Vec<Period> = whole.into_iter().map(Month::period).collect();
+    parts.extend(partial);
+    parts
+        .into_iter()
+        .map(|part| {
+            let (from, to) = days_span(part.from, part.to)
+                .ok_or_else(|| StoreError::Corrupt(format!("no such dates {part:?}")))?;
+            Ok((Month::of(part.from), from.to_utc(), to.to_utc()))
+        })
+        .collect()
 }

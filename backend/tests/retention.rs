@@ -308,7 +308,7 @@ async fn retention_anonymises_what_is_due_and_keeps_every_statistic_on(engine: E
         settled_case(&store, LocationId(2), "RETAIN-2", Some(utc(2026, 2, 1))).await;
 
     // the statistics and every row before
-    let stats = Statistics::new(store.clone(), directory.clone());
+    let stats = Statistics::new(store.clone(), directory.clone(), Arc::new(now));
     let mut before_stats = Vec::new();
     for (scope, period) in periods() {
         before_stats.push((

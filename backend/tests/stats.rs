@@ -48,17 +48,25 @@ async fn history(
     .await
     .unwrap();
     assert!(summary.bookings as f64 > 500_000.0 * scale, "{summary:?}");
-    let stats = Statistics::new(store.clone(), directory);
+    let stats = Statistics::new(store.clone(), directory, backend::booking::system_clock());
     let (first, to) = plan(seed, scale).months();
     assert!(stats.refresh(first, to).await.unwrap() > 0);
     (dir, store, stats)
 }
 
-/// The figures of `period` counted straight from the working tables.
+/// The figures of `period` counted straight from the working tables (the ratings too).
 async fn raw(store: &Arc<dyn Store>, period: Period) -> Figures {
     let mut all = Tally::default();
     for t in store.tally_raw(period, None).await.unwrap().values() {
         all.merge(t);
+    }
+    let (from, to) = domain::slots::days_span(period.from, period.to).unwrap();
+    let ratings = store
+        .rating_tally(from.to_utc(), to.to_utc(), chrono::Utc::now())
+        .await
+        .unwrap();
+    for ((_, service), r) in ratings {
+        all.add_ratings(service, &r);
     }
     Figures::of(&all)
 }
@@ -126,6 +134,32 @@ async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says_on
         served(11)
     );
 
+    // ratings: a third or so of what was finished, mostly good, every poor one followed up
+    // and nearly always in time (this year's follow-ups are all closed)
+    let r = &f.ratings;
+    let finished = f.bookings.iter().map(|b| b.done + b.walk_ins).sum::<u64>() + m.accepted
+        - m.open
+        + m.refused;
+    let share = r.total as f64 / finished as f64;
+    assert!((0.22..=0.42).contains(&share), "rated {share}");
+    let good = r.satisfaction_rate.basis_points().unwrap();
+    assert!((9_200..=9_800).contains(&good), "satisfaction {good}");
+    assert_eq!(
+        r.good,
+        r.count(domain::rating::Level::VerySatisfied)
+            + r.count(domain::rating::Level::Satisfied)
+            + r.count(domain::rating::Level::Basic)
+    );
+    let poor = r.total - r.good;
+    assert_eq!(r.follow_ups(), poor);
+    assert_eq!((r.open, r.overdue), (0, 0));
+    assert!(r.closed_late > 0 && r.closed_late * 5 < poor, "{r:?}");
+    let reasons: u64 = r.reasons.iter().map(|c| c.count).sum();
+    assert!(reasons >= poor && reasons <= 2 * poor);
+    assert!(f.service(domain::ServiceCode::Mediation).ratings.total > 0);
+    let rated_rows: u64 = d.rows.iter().map(|r| r.figures.ratings.total).sum();
+    assert_eq!(rated_rows, r.total);
+
     // every number of the report paragraph is the dashboard's
     let p = &d.report_zh;
     assert!(
@@ -178,6 +212,19 @@ async fn a_generated_year_adds_up_and_its_report_says_what_the_dashboard_says_on
     assert_eq!(
         number_after(&p[1], "预约后未到", "人次"),
         f.no_show_rate.numerator.to_string()
+    );
+    assert_eq!(
+        number_after(&p[1], "收到群众评价", "次"),
+        r.total.to_string()
+    );
+    assert_eq!(
+        number_after(&p[1], "满意率", "（"),
+        r.satisfaction_rate.percent.clone().unwrap()
+    );
+    assert_eq!(number_after(&p[1], "差评回访", "件"), poor.to_string());
+    assert_eq!(
+        number_after(&p[1], "按期办结", "件"),
+        r.closed_on_time.to_string()
     );
 
     for r in m.referrals.iter().filter(|r| r.count > 0) {
@@ -327,6 +374,7 @@ async fn durations_are_counted_as_the_domain_rounds_them_on(engine: Engine) {
             served.add_seconds(60 * i as i64 + 29);
         }
         batch.queue.push(HistoryQueueEntry {
+            id: i as i64 + 1,
             location_id: LocationId(1),
             service: domain::ServiceCode::LegalConsultation,
             day,
@@ -381,7 +429,7 @@ async fn waiting_lists_are_counted_on(engine: Engine) {
     use domain::ServiceCode::{self, AdminReconsideration, LegalConsultation};
 
     let (_dir, store, directory, _) = demo_store(engine).await;
-    let stats = Statistics::new(store.clone(), directory);
+    let stats = Statistics::new(store.clone(), directory, backend::booking::system_clock());
     // Sunday 3 March 2030, 09:00 in Shanghai; the seat is Monday's 09:00 at workroom 101
     let now = Utc.with_ymd_and_hms(2030, 3, 3, 1, 0, 0).unwrap();
     let seat = Utc.with_ymd_and_hms(2030, 3, 4, 1, 0, 0).unwrap();
@@ -559,4 +607,225 @@ async fn waiting_lists_are_counted_on(engine: Engine) {
     // nothing happened on the Monday itself (everything was on Sunday, local time)
     let monday = dashboard(Scope::District, "2030-03-04", "2030-03-31").await;
     assert_eq!(four(&monday.figures.waitlist), (0, 0, 0, 0), "{engine}");
+}
+
+/// Ratings stored at office 1 and its workroom 101 on Monday 2 March 2026 (three good, a poor
+/// one followed up in time, one late, one never): the dashboards count them per place,
+/// service, month and scope, the follow-ups as they stand at the statistics' clock.
+#[tokio::test]
+async fn stored_ratings_show_in_the_dashboards() {
+    for engine in engines() {
+        stored_ratings_show_in_the_dashboards_on(engine).await;
+    }
+}
+
+async fn stored_ratings_show_in_the_dashboards_on(engine: Engine) {
+    use backend::store::{NewRating, NewStaffUser, RatedSubject};
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use domain::rating::{follow_up_due, Call, FollowUpState, Level, Note, Rating, Reason};
+    use domain::stats::RatingFigures;
+    use domain::ServiceCode::LegalConsultation;
+
+    let (_dir, store, directory, _) = demo_store(engine).await;
+    // Monday 2 March 2026, 10:00 in Shanghai; the statistics look on Friday 20 March
+    let monday = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let rated_at = Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).unwrap();
+    let looked = Utc.with_ymd_and_hms(2026, 3, 20, 2, 0, 0).unwrap();
+    let stats = Statistics::new(store.clone(), directory, Arc::new(move || looked));
+    let head = store
+        .create_staff_user(&NewStaffUser {
+            username: "head".into(),
+            display_name: "所长".into(),
+            password_hash: "x".into(),
+            role: Role::OfficeHead,
+            place: Some(LocationId(1)),
+            created_at: rated_at,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let due = follow_up_due(rated_at, &domain::HolidayCalendar::new());
+    assert_eq!(due, NaiveDate::from_ymd_opt(2026, 3, 5).unwrap());
+    let rate = |place: i64, level: Level, reasons: Vec<Reason>| {
+        let store = store.clone();
+        async move {
+            let visit = store
+                .add_walk_in(LocationId(place), LegalConsultation, monday, rated_at, None)
+                .await
+                .unwrap();
+            store
+                .add_rating(&NewRating {
+                    subject: RatedSubject::WalkIn(visit.id),
+                    location_id: LocationId(place),
+                    service: LegalConsultation,
+                    rating: Rating {
+                        level,
+                        reasons,
+                        comment: None,
+                    },
+                    rated_at,
+                    follow_up_due: level.is_poor().then_some(due),
+                })
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let follow_up = |id: i64, closed_at: DateTime<Utc>| {
+        let store = store.clone();
+        async move {
+            let call = Call {
+                at: rated_at + Duration::hours(3),
+                said: Note::parse("said", "已电话回访").unwrap(),
+            };
+            assert!(store
+                .step_follow_up(
+                    id,
+                    "open",
+                    &FollowUpState::Called(call.clone()),
+                    head,
+                    call.at
+                )
+                .await
+                .unwrap());
+            let closed = FollowUpState::Closed {
+                call,
+                closed_at,
+                changed: Note::parse("changed", "已整改").unwrap(),
+            };
+            assert!(store
+                .step_follow_up(id, "called", &closed, head, closed_at)
+                .await
+                .unwrap());
+        }
+    };
+    for level in [Level::VerySatisfied, Level::Satisfied, Level::Basic] {
+        rate(1, level, Vec::new()).await;
+    }
+    let in_time = rate(1, Level::Dissatisfied, vec![Reason::WaitingTime]).await;
+    follow_up(in_time, Utc.with_ymd_and_hms(2026, 3, 5, 8, 0, 0).unwrap()).await;
+    let late = rate(
+        1,
+        Level::VeryDissatisfied,
+        vec![Reason::Attitude, Reason::UnclearAnswer],
+    )
+    .await;
+    follow_up(late, Utc.with_ymd_and_hms(2026, 3, 9, 2, 0, 0).unwrap()).await;
+    rate(101, Level::Dissatisfied, vec![Reason::Other]).await;
+
+    // (ratings, good, closed on time, closed late, open, overdue)
+    let six = |r: &RatingFigures| {
+        (
+            r.total,
+            r.good,
+            r.closed_on_time,
+            r.closed_late,
+            r.open,
+            r.overdue,
+        )
+    };
+    let dashboard = |scope: Scope, from: &str, to: &str| {
+        let stats = stats.clone();
+        let period = Period::parse(from, to).unwrap();
+        async move { stats.dashboard(&admin(), scope, period).await.unwrap() }
+    };
+    let district = dashboard(Scope::District, "2026-03-01", "2026-03-31").await;
+    let r = &district.figures.ratings;
+    assert_eq!(six(r), (6, 3, 1, 1, 0, 1), "{engine}");
+    assert_eq!(
+        r.levels.iter().map(|c| c.count).collect::<Vec<_>>(),
+        [1, 1, 1, 2, 1],
+        "{engine}"
+    );
+    assert_eq!(r.satisfaction_rate.percent.as_deref(), Some("50.00%"));
+    assert_eq!(
+        r.reasons.iter().map(|c| c.count).collect::<Vec<_>>(),
+        [1, 1, 1, 0, 0, 1],
+        "{engine}"
+    );
+    assert_eq!(r.on_time_rate.percent.as_deref(), Some("33.33%"));
+    assert_eq!(
+        six(&district.figures.service(LegalConsultation).ratings),
+        (6, 3, 1, 1, 0, 1)
+    );
+    let rows: Vec<_> = district
+        .rows
+        .iter()
+        .filter(|r| r.figures.ratings.total > 0)
+        .map(|r| (r.location_id.0, six(&r.figures.ratings)))
+        .collect();
+    assert_eq!(rows, [(1, (6, 3, 1, 1, 0, 1))], "{engine}");
+    assert!(
+        district.report_zh[1].contains(
+            "收到群众评价6次，满意率50.00%（满意3次／评价6次）；差评回访3件，按期办结1件，超期未办结1件。"
+        ),
+        "{}",
+        district.report_zh[1]
+    );
+
+    // the office: itself and its workroom
+    let office = dashboard(Scope::Place(LocationId(1)), "2026-03-01", "2026-03-31").await;
+    let rows: Vec<_> = office
+        .rows
+        .iter()
+        .filter(|r| r.figures.ratings.total > 0)
+        .map(|r| (r.location_id.0, six(&r.figures.ratings)))
+        .collect();
+    assert_eq!(
+        rows,
+        [(1, (5, 3, 1, 1, 0, 0)), (101, (1, 0, 0, 0, 0, 1))],
+        "{engine}"
+    );
+
+    // by month, and as the previous period of April; a ragged period of that Monday alone
+    let spring = dashboard(Scope::District, "2026-02-15", "2026-04-30").await;
+    let months: Vec<_> = spring
+        .months
+        .iter()
+        .map(|m| (m.month.as_str(), m.figures.ratings.total))
+        .collect();
+    assert_eq!(months, [("2026-02", 0), ("2026-03", 6), ("2026-04", 0)]);
+    let april = dashboard(Scope::District, "2026-04-01", "2026-04-30").await;
+    assert_eq!(april.figures.ratings.total, 0);
+    assert_eq!(six(&april.previous.ratings), (6, 3, 1, 1, 0, 1), "{engine}");
+    let day = dashboard(Scope::District, "2026-03-02", "2026-03-02").await;
+    assert_eq!(day.figures.ratings.total, 6, "{engine}");
+    let after = dashboard(Scope::District, "2026-03-03", "2026-03-31").await;
+    assert_eq!(after.figures.ratings.total, 0, "{engine}");
+
+    // asked on the due day, the one not yet called back is open, not overdue
+    let early = Statistics::new(
+        store.clone(),
+        Directory::new(store.clone()),
+        Arc::new(|| Utc.with_ymd_and_hms(2026, 3, 5, 8, 0, 0).unwrap()),
+    );
+    let d = early
+        .dashboard(
+            &admin(),
+            Scope::District,
+            Period::parse("2026-03-01", "2026-03-31").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(six(&d.figures.ratings), (6, 3, 1, 1, 1, 0), "{engine}");
+}
+
+/// Times `generate` over three years at a tenth of the district on each engine; not a check
+/// (`cargo test -p backend --test stats -- --ignored --nocapture generate_timing`).
+#[tokio::test]
+#[ignore]
+async fn generate_timing() {
+    for engine in engines() {
+        let (_dir, store, _, places) = demo_store(engine).await;
+        let plan = HistoryPlan {
+            years: 3,
+            ..plan(2026, 0.1)
+        };
+        let start = std::time::Instant::now();
+        let summary = generate(&store, &places, plan, |_, _| {}).await.unwrap();
+        eprintln!(
+            "{engine}: generate, 3 years at scale 0.1: {:.1} s ({summary:?})",
+            start.elapsed().as_secs_f64()
+        );
+    }
 }

@@ -473,7 +473,7 @@ async fn demo_history(years: u32, seed: u64, scale: f64) -> ExitCode {
             Err(e) => return Ok(Err(e.to_string())),
         };
         let (first, last) = plan.months();
-        let stats = backend::Statistics::new(store, directory);
+        let stats = backend::Statistics::new(store, directory, std::sync::Arc::new(move || now));
         let bar = progress_bar(summary.months, "统计汇总 roll-ups");
         let mut month = first;
         while month <= last {
@@ -488,8 +488,8 @@ async fn demo_history(years: u32, seed: u64, scale: f64) -> ExitCode {
     match result {
         Ok(Ok(s)) => {
             println!(
-                "已生成 {} 个月的历史数据：预约 {} 条，现场 {} 人次，调解申请 {} 件（种子 {seed}）",
-                s.months, s.bookings, s.walk_ins, s.cases
+                "已生成 {} 个月的历史数据：预约 {} 条，现场 {} 人次，调解申请 {} 件，群众评价 {} 条（差评 {} 条）（种子 {seed}）",
+                s.months, s.bookings, s.walk_ins, s.cases, s.ratings, s.poor_ratings
             );
             ExitCode::SUCCESS
         }

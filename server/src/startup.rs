@@ -499,7 +499,7 @@ impl Application {
             sealer.clone(),
             clock.clone(),
         );
-        let stats = backend::Statistics::new(store.clone(), directory.clone());
+        let stats = backend::Statistics::new(store.clone(), directory.clone(), clock.clone());
         stats.spawn_refresher(std::time::Duration::from_secs(60));
         let schedules = backend::schedules::Schedules::new(
             store.clone(),

@@ -482,13 +482,14 @@ async fn exports_lay_the_figures_out_as_ledgers() {
     assert!(
         services
             .lines()
-            .any(|l| l == "合计,法律咨询,5,1,1,2,1,33.33%,2,4,,,,,,0,0,0,0,"),
+            .any(|l| l == format!("合计,法律咨询,5,1,1,2,1,33.33%,2,4,,,,,,0,0,0,0,,{NO_RATINGS}")),
         "{services}"
     );
     assert!(
         services
             .lines()
-            .any(|l| l == "合计,小计,5,1,1,2,1,33.33%,2,4,7.5,10,16.7,0,,0,0,0,0,"),
+            .any(|l| l
+                == format!("合计,小计,5,1,1,2,1,33.33%,2,4,7.5,10,16.7,0,,0,0,0,0,,{NO_RATINGS}")),
         "{services}"
     );
     let (s, body) = head
@@ -620,7 +621,7 @@ async fn waiting_lists_show_in_the_json_and_the_services_ledger() {
         .unwrap();
     let lines: Vec<&str> = services.lines().collect();
     assert!(
-        lines[1].ends_with(",候补登记(人次),候补通知(次),候补转预约(次),候补逾期(次),候补转预约率"),
+        lines[1].contains(",候补登记(人次),候补通知(次),候补转预约(次),候补逾期(次),候补转预约率,"),
         "{}",
         lines[1]
     );
@@ -628,13 +629,178 @@ async fn waiting_lists_show_in_the_json_and_the_services_ledger() {
         lines
             .iter()
             .any(|l| l.starts_with("宁和居民区法律服务工作室,法律咨询,0,")
-                && l.ends_with(",2,0,0,0,")),
+                && l.ends_with(&format!(",2,0,0,0,,{NO_RATINGS}"))),
         "{services}"
     );
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("合计,小计,") && l.ends_with(",3,0,0,0,")),
+            .any(|l| l.starts_with("合计,小计,") && l.ends_with(&format!(",3,0,0,0,,{NO_RATINGS}"))),
+        "{services}"
+    );
+}
+
+/// The services ledger's rating columns of a line without ratings: zeros, no rates.
+const NO_RATINGS: &str = "0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,";
+
+/// A store call through a second connection pool on the server's SQLite file: its write may
+/// meet the server's own writer (busy at once when a read turns into a write), so try again.
+async fn retried<T, F, Fut>(call: F) -> T
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = backend::store::StoreResult<T>>,
+{
+    for attempt in 1.. {
+        match call().await {
+            Ok(t) => return t,
+            Err(e) if attempt < 50 => {
+                eprintln!("attempt {attempt}: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    unreachable!()
+}
+
+/// Ratings in the JSON (`ratings` of the scope, of each row and of each service, the rate
+/// with what it is made of), the follow-up overdue once its day has passed, the report, the
+/// page and the services ledger's last columns. Ratings are stored through the store (the
+/// rating pages are not needed for their statistics).
+#[tokio::test]
+async fn ratings_show_in_the_json_the_page_and_the_services_ledger() {
+    use backend::store::{NewRating, RatedSubject};
+    use domain::rating::{follow_up_due, Level, Rating, Reason};
+    use domain::{LocationId, ServiceCode};
+    let app = spawn_app().await;
+    let store = app.db.open().await.store();
+    // Monday 7 December 2026, 06:00 in Shanghai (the app's clock)
+    let monday = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 12, 6, 22, 0, 0).unwrap();
+    let due = follow_up_due(now, &domain::HolidayCalendar::new());
+    assert_eq!(due, chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap());
+    for (place, level, reasons) in [
+        (2, Level::VerySatisfied, vec![]),
+        (2, Level::Satisfied, vec![]),
+        (201, Level::Dissatisfied, vec![Reason::WaitingTime]),
+    ] {
+        let place = LocationId(place);
+        let visit =
+            retried(|| store.add_walk_in(place, ServiceCode::LegalConsultation, monday, now, None))
+                .await;
+        let rating = NewRating {
+            subject: RatedSubject::WalkIn(visit.id),
+            location_id: place,
+            service: ServiceCode::LegalConsultation,
+            rating: Rating {
+                level,
+                reasons,
+                comment: None,
+            },
+            rated_at: now,
+            follow_up_due: level.is_poor().then_some(due),
+        };
+        retried(|| store.add_rating(&rating)).await.unwrap();
+    }
+    let head = app.signed_in("o2-head").await;
+    let month = "scope=2&from=2026-12-01&to=2026-12-31";
+    let (s, d) = head.get(&format!("/api/v1/stats?{month}")).await;
+    assert_eq!(s, 200, "{d}");
+    let r = &d["figures"]["ratings"];
+    assert_eq!(
+        r["satisfaction_rate"],
+        json!({"numerator": 2, "denominator": 3, "percent": "66.67%"})
+    );
+    assert_eq!(
+        (r["good"].as_u64(), r["total"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        r["levels"],
+        json!([{"key": "very_satisfied", "count": 1}, {"key": "satisfied", "count": 1},
+               {"key": "basic", "count": 0}, {"key": "dissatisfied", "count": 1},
+               {"key": "very_dissatisfied", "count": 0}])
+    );
+    assert_eq!(item(&r["reasons"], "key", "waiting_time")["count"], 1);
+    assert_eq!(item(&r["reasons"], "key", "attitude")["count"], 0);
+    assert_eq!(
+        (r["closed_on_time"].as_u64(), r["closed_late"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        (r["open"].as_u64(), r["overdue"].as_u64()),
+        (Some(1), Some(0)),
+        "due on Thursday"
+    );
+    assert_eq!(r["on_time_rate"]["percent"], Value::Null);
+    assert_eq!(
+        item(&d["rows"], "location_id", 201)["figures"]["ratings"]["total"],
+        1
+    );
+    assert_eq!(
+        item(&d["rows"], "location_id", 2)["figures"]["ratings"]["satisfaction_rate"]["percent"],
+        "100.00%"
+    );
+    assert_eq!(
+        service(&d["figures"], "legal_consultation")["ratings"]["total"],
+        3
+    );
+    assert_eq!(d["previous"]["ratings"]["total"], 0);
+    assert!(
+        d["report_zh"][1].as_str().unwrap().ends_with(
+            "收到群众评价3次，满意率66.67%（满意2次／评价3次）；差评回访1件，按期办结0件。"
+        ),
+        "{}",
+        d["report_zh"][1]
+    );
+    assert!(d["report_en"][1]
+        .as_str()
+        .unwrap()
+        .contains("a satisfaction rate of 66.67% (2 satisfied of 3 ratings)"));
+
+    // a week later the follow-up nobody closed is overdue
+    app.set_now(Utc.with_ymd_and_hms(2026, 12, 14, 2, 0, 0).unwrap());
+    let head = app.signed_in("o2-head").await; // the earlier session has run out
+    let (s, d) = head.get(&format!("/api/v1/stats?{month}")).await;
+    assert_eq!(s, 200, "{d}");
+    let r = &d["figures"]["ratings"];
+    assert_eq!(
+        (r["open"].as_u64(), r["overdue"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(
+        r["on_time_rate"],
+        json!({"numerator": 0, "denominator": 1, "percent": "0.00%"})
+    );
+
+    // the page: the ratings section with its rate and what it is made of
+    let page = head
+        .fetch(&format!("/staff/stats?{month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("群众评价"), "{page}");
+    assert!(page.contains("66.67%（2/3）"), "{page}");
+    assert!(page.contains("<th scope=\"col\">超期未办结</th>"));
+    assert!(page.contains("等候时间"));
+
+    // the services ledger: the rating columns after the waiting list's
+    let services = head
+        .fetch(&format!("/api/v1/stats/export.csv?{month}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = services.lines().collect();
+    assert!(
+        lines[1].ends_with(",候补转预约率,评价(次),非常满意,满意,基本满意,不满意,非常不满意,好评(次),满意率,差评原因:服务态度,差评原因:等候时间,差评原因:解答不清楚,差评原因:处理结果,差评原因:环境设施,差评原因:其他,差评回访(件),按期办结(件),逾期办结(件),回访中(件),超期未办结(件),按期办结率"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("合计,小计,")
+            && l.ends_with(",3,1,1,0,1,0,2,66.67%,0,1,0,0,0,0,1,0,0,0,1,0.00%")),
         "{services}"
     );
 }

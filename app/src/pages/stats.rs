@@ -1,7 +1,7 @@
 //! `/staff/stats?scope=&from=&to=`: a scope's service statistics for a period, compared with
 //! the period before; charts with their data tables; drill-down to offices and workrooms;
-//! the waiting lists (joined, offered, taken, expired); the report paragraphs; the ledger
-//! exports. A plain GET form, so it works without JavaScript and every view has its own
+//! the waiting lists (joined, offered, taken, expired); residents' ratings (satisfaction,
+//! levels, reasons, follow-ups); the report paragraphs; the ledger exports. A plain GET form, so it works without JavaScript and every view has its own
 //! address.
 
 use crate::api::stats::{load_stats, StatsPage};
@@ -9,8 +9,10 @@ use crate::components::chart::{BarList, ColumnChart, Series};
 use crate::components::forms::error_text;
 use crate::i18n::{dispute_name, lang, month_short, referral_name, service_name, t, Lang, Msg};
 use domain::mediation::Fen;
+use domain::rating::Level;
 use domain::stats::{
-    change_text, wan_yuan_text, Dashboard, Figures, Month, Period, Ratio, Scope, WaitlistFigures,
+    change_text, wan_yuan_text, Dashboard, Figures, Month, Period, RatingFigures, Ratio, Scope,
+    WaitlistFigures,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -142,6 +144,7 @@ fn StatsView(p: StatsPage) -> impl IntoView {
         <Charts d=d.clone() />
         <ServiceTable f=d.figures.clone() />
         <WaitlistTable f=d.figures.clone() />
+        <RatingsTable f=d.figures.clone() before=d.previous.ratings.total />
         <MediationTable f=d.figures.clone() />
         <DrillDown d=d.clone() from=p.from.clone() to=p.to.clone() />
         <section class="card report" aria-labelledby="report-heading">
@@ -230,6 +233,7 @@ fn KeyFigures(d: Dashboard) -> impl IntoView {
                 <RateFigure label=t(Msg::StatsYouthShare) r=f.psychology_youth_share.clone() />
                 <Figure label=t(Msg::StatsWaitlistJoined) now=f.waitlist.joined before=b.waitlist.joined />
                 <RateFigure label=t(Msg::StatsWaitlistTakenRate) r=f.waitlist.taken_rate.clone() />
+                <RateFigure label=t(Msg::StatsSatisfactionRate) r=f.ratings.satisfaction_rate.clone() />
             </dl>
         </section>
     }
@@ -360,6 +364,76 @@ fn WaitlistTable(f: Figures) -> impl IntoView {
     }
 }
 
+/// Residents' ratings: the satisfaction rate and the follow-ups' timeliness, then by service
+/// (those rated) and together: levels, follow-ups; the reasons of the poor ones.
+#[component]
+fn RatingsTable(f: Figures, before: u64) -> impl IntoView {
+    let lang = lang();
+    let r = f.ratings.clone();
+    let cells = |r: &RatingFigures| {
+        view! {
+            <td>{r.total}</td>
+            {r.levels.iter().map(|c| view! { <td>{c.count}</td> }).collect_view()}
+            <td>{ratio_text(&r.satisfaction_rate)}</td>
+            <td>{r.follow_ups()}</td><td>{r.closed_on_time}</td><td>{r.closed_late}</td>
+            <td>{r.open}</td><td>{r.overdue}</td>
+            <td>{ratio_text(&r.on_time_rate)}</td>
+        }
+    };
+    let rows = f
+        .bookings
+        .iter()
+        .filter(|b| b.ratings.total > 0)
+        .map(|b| view! { <tr><th scope="row">{service_name(b.service)}</th>{cells(&b.ratings)}</tr> })
+        .collect_view();
+    let reasons = r
+        .reasons
+        .iter()
+        .map(|c| view! { <tr><th scope="row">{c.key.label(lang)}</th><td>{c.count}</td></tr> })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="ratings-heading">
+            <h2 id="ratings-heading">{t(Msg::StatsRatings)}</h2>
+            <p class="hint">{t(Msg::StatsRatingsHint)}</p>
+            <dl class="figures">
+                <Figure label=t(Msg::StatsRatingsTotal) now=r.total before=before />
+                <RateFigure label=t(Msg::StatsSatisfactionRate) r=r.satisfaction_rate.clone() />
+                <RateFigure label=t(Msg::StatsFollowUpsOnTimeRate) r=r.on_time_rate.clone() />
+            </dl>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="ratings-heading">
+                <table class="data">
+                    <caption>{t(Msg::StatsRatingLevels)}" · "{t(Msg::StatsFollowUps)}</caption>
+                    <thead><tr>
+                        <th scope="col">{t(Msg::StatsService)}</th>
+                        <th scope="col">{t(Msg::StatsRatingsTotal)}</th>
+                        {Level::ALL.iter().map(|l| view! { <th scope="col">{l.label(lang)}</th> }).collect_view()}
+                        <th scope="col">{t(Msg::StatsSatisfactionRate)}</th>
+                        <th scope="col">{t(Msg::StatsFollowUps)}</th>
+                        <th scope="col">{t(Msg::StatsFollowUpsOnTime)}</th>
+                        <th scope="col">{t(Msg::StatsFollowUpsLate)}</th>
+                        <th scope="col">{t(Msg::StatsFollowUpsOpen)}</th>
+                        <th scope="col">{t(Msg::StatsFollowUpsOverdue)}</th>
+                        <th scope="col">{t(Msg::StatsFollowUpsOnTimeRate)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {rows}
+                        <tr><th scope="row">{t(Msg::StatsTotal)}</th>{cells(&r)}</tr>
+                    </tbody>
+                </table>
+            </div>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="ratings-heading">
+                <table class="data">
+                    <thead><tr>
+                        <th scope="col">{t(Msg::StatsRatingReasons)}</th>
+                        <th scope="col">{t(Msg::StatsRatingReasonsCount)}</th>
+                    </tr></thead>
+                    <tbody>{reasons}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
 #[component]
 fn MediationTable(f: Figures) -> impl IntoView {
     let m = f.mediation;
@@ -436,6 +510,8 @@ fn DrillDown(d: Dashboard, from: String, to: String) -> impl IntoView {
                     <td>{f.waitlist.offered}</td>
                     <td>{f.waitlist.taken}</td>
                     <td>{f.waitlist.expired}</td>
+                    <td>{f.ratings.total}</td>
+                    <td>{f.ratings.satisfaction_rate.percent.clone().unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
         })
@@ -458,6 +534,8 @@ fn DrillDown(d: Dashboard, from: String, to: String) -> impl IntoView {
                         <th scope="col">{t(Msg::StatsWaitlistOffered)}</th>
                         <th scope="col">{t(Msg::StatsWaitlistTaken)}</th>
                         <th scope="col">{t(Msg::StatsWaitlistExpired)}</th>
+                        <th scope="col">{t(Msg::StatsRatingsTotal)}</th>
+                        <th scope="col">{t(Msg::StatsSatisfactionRate)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>

@@ -962,10 +962,23 @@ pub struct StaleRollup {
 /// Generated past activity for demonstrations (`server demo-history`; `sql/history.rs`).
 #[async_trait]
 pub trait HistoryStore: Send + Sync {
-    /// How many bookings start before `before`, and the largest booking id.
-    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)>;
+    /// How many bookings start before `before`, and the largest ids in use.
+    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<HistoryState>;
     /// Writes generated history in one transaction.
     async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()>;
+}
+
+/// What a database holds before history is generated into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryState {
+    /// Bookings starting before the history's end (there must be none).
+    pub bookings_before: i64,
+    /// The largest ids in use: generated rows take the ones after them, so that ratings can
+    /// name what they rate within one batch.
+    pub last_booking: i64,
+    pub last_queue_entry: i64,
+    pub last_case: i64,
+    pub last_rating: i64,
 }
 
 /// Generated past activity, written in bulk.
@@ -975,6 +988,8 @@ pub struct HistoryBatch {
     pub reschedules: Vec<HistoryReschedule>,
     pub queue: Vec<HistoryQueueEntry>,
     pub cases: Vec<HistoryCase>,
+    /// Ratings of the batch's finished visits and cases (or earlier ones), with follow-ups.
+    pub ratings: Vec<HistoryRating>,
     /// The last agreement number used per committee and year.
     pub agreement_counters: Vec<(LocationId, i32, i64)>,
 }
@@ -1005,6 +1020,7 @@ pub struct HistoryReschedule {
 
 #[derive(Debug, Clone)]
 pub struct HistoryQueueEntry {
+    pub id: i64,
     pub location_id: LocationId,
     pub service: ServiceCode,
     pub day: NaiveDate,
@@ -1021,6 +1037,7 @@ pub struct HistoryQueueEntry {
 
 #[derive(Debug, Clone)]
 pub struct HistoryCase {
+    pub id: i64,
     pub code: String,
     pub state: CaseState,
     pub applicant_name: String,
@@ -1038,6 +1055,19 @@ pub struct HistoryCase {
     pub terms: Option<String>,
     pub reason: Option<String>,
     pub agreement_no: Option<String>,
+}
+
+/// A generated rating; a poor one has its follow-up (steps recorded by nobody: no staff
+/// account is named).
+#[derive(Debug, Clone)]
+pub struct HistoryRating {
+    pub id: i64,
+    pub subject: RatedSubject,
+    pub location_id: LocationId,
+    pub service: ServiceCode,
+    pub rating: domain::rating::Rating,
+    pub rated_at: DateTime<Utc>,
+    pub follow_up: Option<domain::rating::FollowUp>,
 }
 
 // ---- retention (PIPL) -------------------------------------------------------------------

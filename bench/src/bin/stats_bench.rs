@@ -32,7 +32,11 @@ async fn main() {
     let sqlite = SqliteStore::connect(&url).await.expect("database");
     sqlite.migrate().await.expect("migrations");
     let store: Arc<dyn Store> = Arc::new(sqlite);
-    let stats = Statistics::new(store.clone(), Directory::new(store.clone()));
+    let stats = Statistics::new(
+        store.clone(),
+        Directory::new(store.clone()),
+        backend::booking::system_clock(),
+    );
     let admin = StaffAccount {
         id: 0,
         username: "bench".into(),

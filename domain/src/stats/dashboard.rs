@@ -241,4 +241,104 @@ mod tests {
             (2, 0, 0, 0)
         );
     }
+
+    /// (ratings, good, follow-ups closed on time, closed late, overdue)
+    fn rated(r: &crate::stats::RatingFigures) -> (u64, u64, u64, u64, u64) {
+        (r.total, r.good, r.closed_on_time, r.closed_late, r.overdue)
+    }
+
+    fn build_rated(scope: Scope) -> Dashboard {
+        let mut current = crate::stats::fixtures::ratings();
+        current.push((
+            Month {
+                year: 2026,
+                month: 3,
+            },
+            LocationId(101),
+            hand_made(),
+        ));
+        let previous = &current[..1];
+        Dashboard::build(
+            scope,
+            period("2026-03-01", "2026-04-30"),
+            &places(),
+            &current,
+            previous,
+        )
+    }
+
+    #[test]
+    fn ratings_add_up_per_place_service_month_and_scope() {
+        let d = build_rated(Scope::District);
+        assert_eq!(rated(&d.figures.ratings), (11, 8, 1, 1, 1));
+        assert_eq!(
+            d.figures.ratings.satisfaction_rate.percent.as_deref(),
+            Some("72.73%")
+        );
+        assert_eq!(
+            d.figures.ratings.on_time_rate,
+            crate::stats::Ratio::new(1, 3)
+        );
+        let rows: Vec<_> = d
+            .rows
+            .iter()
+            .map(|r| (r.location_id.0, rated(&r.figures.ratings)))
+            .collect();
+        assert_eq!(rows, [(1, (9, 7, 1, 0, 1)), (2, (2, 1, 0, 1, 0))]);
+        let months: Vec<_> = d
+            .months
+            .iter()
+            .map(|m| (m.month.as_str(), rated(&m.figures.ratings)))
+            .collect();
+        assert_eq!(
+            months,
+            [("2026-03", (6, 5, 1, 0, 0)), ("2026-04", (5, 3, 0, 1, 1))]
+        );
+        assert_eq!(
+            rated(&d.figures.service(LegalConsultation).ratings),
+            (7, 5, 1, 1, 0)
+        );
+        assert_eq!(
+            rated(&d.figures.service(Mediation).ratings),
+            (4, 3, 0, 0, 1)
+        );
+        assert_eq!(rated(&d.previous.ratings), (5, 4, 1, 0, 0));
+        // the report speaks of them
+        assert!(
+            d.report_zh[1].contains(
+                "收到群众评价11次，满意率72.73%（满意8次／评价11次）；差评回访3件，按期办结1件"
+            ),
+            "{}",
+            d.report_zh[1]
+        );
+
+        // an office: itself and its workroom, each a row
+        let d = build_rated(Scope::Place(LocationId(1)));
+        assert_eq!(rated(&d.figures.ratings), (9, 7, 1, 0, 1));
+        let rows: Vec<_> = d
+            .rows
+            .iter()
+            .map(|r| (r.location_id.0, rated(&r.figures.ratings)))
+            .collect();
+        assert_eq!(rows, [(1, (4, 3, 0, 0, 1)), (101, (5, 4, 1, 0, 0))]);
+        assert_eq!(
+            d.rows[1]
+                .figures
+                .service(LegalConsultation)
+                .ratings
+                .satisfaction_rate
+                .percent
+                .as_deref(),
+            Some("80.00%")
+        );
+
+        // a workroom alone
+        let d = build_rated(Scope::Place(LocationId(101)));
+        assert_eq!(rated(&d.figures.ratings), (5, 4, 1, 0, 0));
+        assert!(d.rows.is_empty());
+        assert_eq!(
+            rated(&build_rated(Scope::Place(LocationId(2))).figures.ratings),
+            (2, 1, 0, 1, 0)
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::{BookingCell, CaseCell, Conclusion, Minutes, Tally};
 use crate::mediation::{DisputeType, Fen, Referral};
+use crate::rating::{Level, RatingTally, Reason};
 use crate::waitlist::WaitlistTally;
 use crate::{BookingState, ServiceCode};
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,8 @@ pub struct ServiceBookings {
     pub walk_ins: u64,
     /// The service's waiting list.
     pub waitlist: WaitlistFigures,
+    /// Residents' ratings of the service (mediation: of its cases).
+    pub ratings: RatingFigures,
 }
 
 impl ServiceBookings {
@@ -73,6 +76,7 @@ impl ServiceBookings {
             rescheduled: 0,
             walk_ins: 0,
             waitlist: WaitlistFigures::of(&WaitlistTally::default()),
+            ratings: RatingFigures::of(&RatingTally::default()),
         }
     }
 }
@@ -101,6 +105,77 @@ impl WaitlistFigures {
             expired: t.expired,
             taken_rate: Ratio::new(taken, offered),
         }
+    }
+}
+
+/// Residents' ratings (好差评), counted by the date they were given, and the follow-ups of
+/// the poor ones as they stand now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingFigures {
+    /// Ratings per level, in the order of [`Level::ALL`] (best first), zeros included.
+    pub levels: Vec<Count<Level>>,
+    /// 好评: 非常满意, 满意 and 基本满意.
+    pub good: u64,
+    pub total: u64,
+    /// 满意率: good / total.
+    pub satisfaction_rate: Ratio,
+    /// Reasons given with poor ratings, in the order of [`Reason::ALL`], zeros included.
+    pub reasons: Vec<Count<Reason>>,
+    /// Follow-ups closed by the end of their due day, closed after it, still open within it
+    /// and still open past it.
+    pub closed_on_time: u64,
+    pub closed_late: u64,
+    pub open: u64,
+    pub overdue: u64,
+    /// closed on time / (closed + overdue): open items within their deadline wait.
+    pub on_time_rate: Ratio,
+}
+
+impl RatingFigures {
+    pub fn of(t: &RatingTally) -> RatingFigures {
+        RatingFigures {
+            levels: Level::ALL
+                .into_iter()
+                .map(|l| Count {
+                    key: l,
+                    count: t.count(l),
+                })
+                .collect(),
+            good: t.good(),
+            total: t.total(),
+            satisfaction_rate: t.satisfaction(),
+            reasons: Reason::ALL
+                .into_iter()
+                .map(|r| Count {
+                    key: r,
+                    count: t.reason_count(r),
+                })
+                .collect(),
+            closed_on_time: t.closed_on_time,
+            closed_late: t.closed_late,
+            open: t.open,
+            overdue: t.overdue,
+            on_time_rate: t.follow_up_on_time(),
+        }
+    }
+
+    /// Poor ratings' follow-ups, in any state.
+    pub fn follow_ups(&self) -> u64 {
+        self.closed_on_time + self.closed_late + self.open + self.overdue
+    }
+
+    pub fn count(&self, level: Level) -> u64 {
+        self.levels
+            .iter()
+            .find(|c| c.key == level)
+            .map_or(0, |c| c.count)
+    }
+
+    pub fn reason_count(&self, reason: Reason) -> u64 {
+        self.reasons
+            .iter()
+            .find(|c| c.key == reason)
+            .map_or(0, |c| c.count)
     }
 }
 
@@ -174,6 +249,8 @@ pub struct Figures {
     pub mediation: MediationFigures,
     /// The waiting lists of every service together.
     pub waitlist: WaitlistFigures,
+    /// The ratings of every service together.
+    pub ratings: RatingFigures,
 }
 
 impl Figures {
@@ -185,6 +262,7 @@ impl Figures {
             .map(|c| c.service)
             .chain(t.walk_ins.iter().map(|(s, _)| *s))
             .chain(t.waitlist.iter().map(|(s, _)| *s))
+            .chain(t.ratings.iter().map(|(s, _)| *s))
             .collect();
         services.sort_by_key(|s| s.rank());
         services.dedup();
@@ -202,6 +280,11 @@ impl Figures {
                 waiting.merge(w);
             }
             b.waitlist = WaitlistFigures::of(&waiting);
+            let mut rated = RatingTally::default();
+            for (_, r) in t.ratings.iter().filter(|(s, _)| *s == service) {
+                rated.merge(r);
+            }
+            b.ratings = RatingFigures::of(&rated);
             for c in cells {
                 b.total += c.n;
                 b.rescheduled += c.rescheduled;
@@ -229,6 +312,10 @@ impl Figures {
         for (_, w) in &t.waitlist {
             waiting.merge(w);
         }
+        let mut rated = RatingTally::default();
+        for (_, r) in &t.ratings {
+            rated.merge(r);
+        }
         Figures {
             bookings_total: sum(|b| b.total),
             cancelled: sum(|b| b.cancelled),
@@ -245,6 +332,7 @@ impl Figures {
             ),
             mediation: MediationFigures::of(t),
             waitlist: WaitlistFigures::of(&waiting),
+            ratings: RatingFigures::of(&rated),
             bookings,
         }
     }
@@ -462,5 +550,93 @@ mod tests {
             without
         );
         assert_eq!(f.bookings_total, without.bookings_total);
+    }
+
+    #[test]
+    fn rating_figures_per_service_and_together() {
+        use crate::rating::{Level, Reason};
+        use crate::stats::fixtures::rated;
+        let mut t = hand_made();
+        t.add_ratings(
+            LegalConsultation,
+            &rated([3, 1, 0, 1, 0], [1, 0, 0, 0, 0, 0], [1, 0, 0, 0]),
+        );
+        t.add_ratings(
+            LegalConsultation,
+            &rated([1, 0, 1, 0, 1], [0, 1, 0, 0, 0, 1], [0, 1, 0, 0]),
+        );
+        // a service with nothing but ratings (mediation's cases) is listed too
+        t.add_ratings(
+            Mediation,
+            &rated([0, 1, 0, 0, 1], [0, 0, 0, 1, 0, 0], [0, 0, 1, 1]),
+        );
+        let f = Figures::of(&t);
+        let legal = f.service(LegalConsultation).ratings;
+        assert_eq!(
+            legal.levels.iter().map(|c| c.count).collect::<Vec<_>>(),
+            [4, 1, 1, 1, 1]
+        );
+        assert_eq!(
+            legal.levels.iter().map(|c| c.key).collect::<Vec<_>>(),
+            Level::ALL
+        );
+        assert_eq!((legal.good, legal.total), (6, 8));
+        assert_eq!(legal.satisfaction_rate, Ratio::new(6, 8));
+        assert_eq!(legal.reason_count(Reason::Attitude), 1);
+        assert_eq!(legal.reason_count(Reason::Other), 1);
+        assert_eq!(
+            (
+                legal.closed_on_time,
+                legal.closed_late,
+                legal.open,
+                legal.overdue
+            ),
+            (1, 1, 0, 0)
+        );
+        assert_eq!(legal.on_time_rate, Ratio::new(1, 2));
+        let mediation = f.service(Mediation);
+        assert_eq!((mediation.total, mediation.ratings.total), (0, 2));
+        assert_eq!(
+            mediation.ratings.on_time_rate,
+            Ratio::new(0, 1),
+            "the overdue one counts, the open one within its deadline waits"
+        );
+        assert_eq!(f.service(Psychology).ratings.total, 0);
+        assert_eq!(
+            f.service(Psychology).ratings.satisfaction_rate.percent,
+            None
+        );
+        assert_eq!(
+            f.bookings.iter().map(|b| b.service).collect::<Vec<_>>(),
+            [LegalConsultation, Psychology, Mediation]
+        );
+        // the scope's figures are the services' sums
+        let all = &f.ratings;
+        assert_eq!(all.count(Level::VerySatisfied), 4);
+        assert_eq!(all.count(Level::VeryDissatisfied), 2);
+        assert_eq!((all.good, all.total), (7, 10));
+        assert_eq!(all.satisfaction_rate.percent.as_deref(), Some("70.00%"));
+        assert_eq!(
+            all.reasons.iter().map(|c| c.count).collect::<Vec<_>>(),
+            [1, 1, 0, 1, 0, 1]
+        );
+        assert_eq!(
+            all.reasons.iter().map(|c| c.key).collect::<Vec<_>>(),
+            Reason::ALL
+        );
+        assert_eq!(all.follow_ups(), 4);
+        assert_eq!(all.on_time_rate, Ratio::new(1, 3));
+        // the ratings change nothing else
+        let without = Figures::of(&hand_made());
+        assert_eq!(without.ratings.total, 0);
+        assert_eq!(without.ratings.levels.len(), 5);
+        assert_eq!(
+            Figures {
+                bookings: without.bookings.clone(),
+                ratings: without.ratings.clone(),
+                ..f.clone()
+            },
+            without
+        );
     }
 }

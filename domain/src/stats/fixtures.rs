@@ -4,6 +4,7 @@ use super::{Conclusion, Month, Period, Tally};
 use crate::mediation::Referral::*;
 use crate::mediation::{CaseState, DisputeType};
 use crate::queue::QueueState;
+use crate::rating::RatingTally;
 use crate::waitlist::WaitlistTally;
 use crate::{BookingState::*, Location, LocationId, LocationKind, ServiceCode::*};
 use chrono::NaiveDate;
@@ -121,5 +122,63 @@ pub(super) fn waiting_lists() -> Vec<(Month, LocationId, Tally)> {
         one(march, 1, Notary, 1, 0, 0, 0),
         one(april, 1, Notary, 0, 1, 1, 0),
         one(april, 2, LegalConsultation, 2, 0, 0, 0),
+    ]
+}
+
+/// A rating tally: ratings per level (in `Level::ALL` order), reasons (in `Reason::ALL`
+/// order) and follow-ups `[closed on time, closed late, open, overdue]`.
+pub(super) fn rated(levels: [u64; 5], reasons: [u64; 6], follow_ups: [u64; 4]) -> RatingTally {
+    let [closed_on_time, closed_late, open, overdue] = follow_ups;
+    RatingTally {
+        levels,
+        reasons,
+        closed_on_time,
+        closed_late,
+        open,
+        overdue,
+    }
+}
+
+/// Ratings of March and April 2026 in [`places`]. March: workroom 101 (legal consultation)
+/// 3 very satisfied, 1 satisfied, 1 dissatisfied (a reason; its follow-up closed on time);
+/// office 1 (mediation) 1 very satisfied. April: office 1 (mediation) 1 satisfied, 1 basic,
+/// 1 very dissatisfied (two reasons; overdue); office 2 (legal consultation) 1 very
+/// satisfied, 1 very dissatisfied (a reason; closed late).
+pub(super) fn ratings() -> Vec<(Month, LocationId, Tally)> {
+    let (march, april) = (
+        Month {
+            year: 2026,
+            month: 3,
+        },
+        Month {
+            year: 2026,
+            month: 4,
+        },
+    );
+    let one = |month, place, service, r: RatingTally| {
+        let mut t = Tally::default();
+        t.add_ratings(service, &r);
+        (month, LocationId(place), t)
+    };
+    vec![
+        one(
+            march,
+            101,
+            LegalConsultation,
+            rated([3, 1, 0, 1, 0], [1, 0, 0, 0, 0, 0], [1, 0, 0, 0]),
+        ),
+        one(march, 1, Mediation, rated([1, 0, 0, 0, 0], [0; 6], [0; 4])),
+        one(
+            april,
+            1,
+            Mediation,
+            rated([0, 1, 1, 0, 1], [0, 0, 1, 1, 0, 0], [0, 0, 0, 1]),
+        ),
+        one(
+            april,
+            2,
+            LegalConsultation,
+            rated([1, 0, 0, 0, 1], [0, 1, 0, 0, 0, 0], [0, 1, 0, 0]),
+        ),
     ]
 }

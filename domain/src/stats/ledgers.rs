@@ -1,6 +1,6 @@
 //! Ledgers: the exports' tables.
 
-use super::{wan_yuan_text, Dashboard, Figures, Ratio, WaitlistFigures};
+use super::{wan_yuan_text, Dashboard, Figures, RatingFigures, Ratio, WaitlistFigures};
 use crate::booking::FieldError;
 use crate::mediation::{Fen, Referral};
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,48 @@ fn waitlist_cells(w: &WaitlistFigures) -> [Cell; 5] {
 /// Columns of the services ledger before its waiting-list group.
 const SERVICES_WIDTH: usize = 15;
 
+/// The ratings column group of a services ledger row, after the waiting list's: ratings,
+/// per level, good, the rate, reasons, follow-ups and their on-time rate.
+fn rating_cells(r: &RatingFigures) -> Vec<Cell> {
+    let mut cells = vec![int(r.total)];
+    cells.extend(r.levels.iter().map(|c| int(c.count)));
+    cells.extend([int(r.good), pct(&r.satisfaction_rate)]);
+    cells.extend(r.reasons.iter().map(|c| int(c.count)));
+    cells.extend([
+        int(r.follow_ups()),
+        int(r.closed_on_time),
+        int(r.closed_late),
+        int(r.open),
+        int(r.overdue),
+        pct(&r.on_time_rate),
+    ]);
+    cells
+}
+
+/// Heads of [`rating_cells`], in its order (levels and reasons as `domain::rating` lists them).
+const RATING_HEADS: [&str; 20] = [
+    "评价(次)",
+    "非常满意",
+    "满意",
+    "基本满意",
+    "不满意",
+    "非常不满意",
+    "好评(次)",
+    "满意率",
+    "差评原因:服务态度",
+    "差评原因:等候时间",
+    "差评原因:解答不清楚",
+    "差评原因:处理结果",
+    "差评原因:环境设施",
+    "差评原因:其他",
+    "差评回访(件)",
+    "按期办结(件)",
+    "逾期办结(件)",
+    "回访中(件)",
+    "超期未办结(件)",
+    "按期办结率",
+];
+
 /// The ledger of a dashboard: its drill-down rows (or the scope alone), then 合计.
 pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
     let mut lines: Vec<(String, &Figures)> = d
@@ -133,6 +175,7 @@ pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
                     let row = rows.last_mut().expect("just pushed");
                     row.resize(SERVICES_WIDTH, Cell::Empty);
                     row.extend(waitlist_cells(&b.waitlist));
+                    row.extend(rating_cells(&b.ratings));
                 }
                 rows.push(vec![
                     Cell::Text(name.clone()),
@@ -157,33 +200,32 @@ pub fn ledger(d: &Dashboard, which: Ledger) -> Table {
                     pct(&f.psychology_youth_share),
                 ]);
                 last.extend(waitlist_cells(&f.waitlist));
+                last.extend(rating_cells(&f.ratings));
             }
-            Table {
-                title,
-                heads: vec![
-                    "单位",
-                    "服务",
-                    "预约(人次)",
-                    "取消",
-                    "改约",
-                    "到场",
-                    "未到",
-                    "爽约率",
-                    "现场(人次)",
-                    "接待合计(人次)",
-                    "平均等候(分钟)",
-                    "90%等候(分钟)",
-                    "平均服务(分钟)",
-                    "青少年心理咨询(人次)",
-                    "青少年占比",
-                    "候补登记(人次)",
-                    "候补通知(次)",
-                    "候补转预约(次)",
-                    "候补逾期(次)",
-                    "候补转预约率",
-                ],
-                rows,
-            }
+            let mut heads = vec![
+                "单位",
+                "服务",
+                "预约(人次)",
+                "取消",
+                "改约",
+                "到场",
+                "未到",
+                "爽约率",
+                "现场(人次)",
+                "接待合计(人次)",
+                "平均等候(分钟)",
+                "90%等候(分钟)",
+                "平均服务(分钟)",
+                "青少年心理咨询(人次)",
+                "青少年占比",
+                "候补登记(人次)",
+                "候补通知(次)",
+                "候补转预约(次)",
+                "候补逾期(次)",
+                "候补转预约率",
+            ];
+            heads.extend(RATING_HEADS);
+            Table { title, heads, rows }
         }
         Ledger::Mediation => Table {
             title,
@@ -254,8 +296,9 @@ mod tests {
             &[],
         );
         let t = ledger(&d, Ledger::Services);
-        assert_eq!(t.heads.len(), SERVICES_WIDTH + 5);
+        assert_eq!(t.heads.len(), SERVICES_WIDTH + 5 + RATING_HEADS.len());
         assert_eq!(t.heads[SERVICES_WIDTH], "候补登记(人次)");
+        let waitlist = SERVICES_WIDTH..SERVICES_WIDTH + 5;
         assert!(t.rows.iter().all(|r| r.len() == t.heads.len()));
         let texts = |r: &Vec<Cell>| r.iter().map(Cell::text).collect::<Vec<_>>();
         let line = |name: &str, service: &str| {
@@ -267,11 +310,11 @@ mod tests {
             )
         };
         assert_eq!(
-            line("一所", "公证咨询")[SERVICES_WIDTH..],
+            line("一所", "公证咨询")[waitlist.clone()],
             ["1", "1", "1", "0", "100.00%"]
         );
         assert_eq!(
-            line("一所工作室", "法律咨询")[SERVICES_WIDTH..],
+            line("一所工作室", "法律咨询")[waitlist.clone()],
             ["3", "3", "1", "1", "33.33%"]
         );
         // the service's own columns stop where the subtotal's go on
@@ -279,10 +322,73 @@ mod tests {
             .iter()
             .all(String::is_empty));
         assert_eq!(
-            line("合计", "小计")[SERVICES_WIDTH..],
+            line("合计", "小计")[waitlist],
             ["4", "4", "2", "1", "50.00%"]
         );
         // the mediation ledger is as it was
         assert_eq!(ledger(&d, Ledger::Mediation).heads.len(), 18);
+    }
+
+    #[test]
+    fn the_services_ledger_ends_with_the_rating_columns() {
+        let d = Dashboard::build(
+            Scope::District,
+            period("2026-03-01", "2026-04-30"),
+            &places(),
+            &crate::stats::fixtures::ratings(),
+            &[],
+        );
+        let t = ledger(&d, Ledger::Services);
+        let start = SERVICES_WIDTH + 5;
+        assert_eq!(t.heads.len(), start + RATING_HEADS.len());
+        assert_eq!(
+            t.heads[start - 1],
+            "候补转预约率",
+            "the columns before stay as they were"
+        );
+        assert_eq!(t.heads[start], "评价(次)");
+        assert!(t.rows.iter().all(|r| r.len() == t.heads.len()));
+        // the reasons' heads are domain::rating's labels, in its order
+        for (i, r) in crate::rating::Reason::ALL.iter().enumerate() {
+            assert_eq!(t.heads[start + 8 + i], format!("差评原因:{}", r.label_zh()));
+        }
+        for (i, l) in crate::rating::Level::ALL.iter().enumerate() {
+            assert_eq!(t.heads[start + 1 + i], l.label_zh());
+        }
+        let texts = |r: &Vec<Cell>| r.iter().map(Cell::text).collect::<Vec<_>>();
+        let line = |name: &str, service: &str| {
+            texts(
+                t.rows
+                    .iter()
+                    .find(|r| r[0].text() == name && r[1].text() == service)
+                    .unwrap_or_else(|| panic!("{name} {service}")),
+            )
+        };
+        assert_eq!(
+            line("一所", "人民调解")[start..],
+            [
+                "4", "1", "1", "1", "0", "1", "3", "75.00%", "0", "0", "1", "1", "0", "0", "1",
+                "0", "0", "0", "1", "0.00%"
+            ]
+        );
+        assert_eq!(
+            line("合计", "小计")[start..],
+            [
+                "11", "5", "2", "1", "1", "2", "8", "72.73%", "1", "1", "1", "1", "0", "0", "3",
+                "1", "1", "0", "1", "33.33%"
+            ]
+        );
+        // without ratings: zeros, and no rates
+        let quiet = Dashboard::build(
+            Scope::District,
+            period("2026-03-01", "2026-04-30"),
+            &places(),
+            &waiting_lists(),
+            &[],
+        );
+        let t = ledger(&quiet, Ledger::Services);
+        let total = t.rows.last().unwrap();
+        assert_eq!(total[start].text(), "0");
+        assert_eq!(total[start + 7].text(), "");
     }
 }

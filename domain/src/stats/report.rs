@@ -1,6 +1,6 @@
 //! The report paragraph, in the style of the district's self-assessment report.
 
-use super::{wan_yuan_text, Figures, Period, Scope};
+use super::{wan_yuan_text, Figures, Period, RatingFigures, Scope};
 use crate::mediation::{Fen, Referral};
 use crate::Location;
 
@@ -133,7 +133,58 @@ pub fn report_zh(period: &Period, subject: &ReportSubject, f: &Figures) -> Vec<S
         }
         services.push('。');
     }
+    services.push_str(&ratings_zh(&f.ratings));
     vec![mediation, services]
+}
+
+/// The ratings' sentence (none without ratings): "收到群众评价120次，满意率95.83%（满意115次／
+/// 评价120次）；差评回访5件，按期办结4件。"
+fn ratings_zh(r: &RatingFigures) -> String {
+    let Some(rate) = &r.satisfaction_rate.percent else {
+        return String::new();
+    };
+    let mut s = format!(
+        "收到群众评价{}次，满意率{rate}（满意{}次／评价{}次）",
+        r.total, r.good, r.total
+    );
+    if r.follow_ups() == 0 {
+        s.push_str("，无差评");
+    } else {
+        s.push_str(&format!(
+            "；差评回访{}件，按期办结{}件",
+            r.follow_ups(),
+            r.closed_on_time
+        ));
+        if r.overdue > 0 {
+            s.push_str(&format!("，超期未办结{}件", r.overdue));
+        }
+    }
+    s.push('。');
+    s
+}
+
+fn ratings_en(r: &RatingFigures) -> String {
+    let Some(rate) = &r.satisfaction_rate.percent else {
+        return String::new();
+    };
+    let mut s = format!(
+        " Residents rated the services {} times, a satisfaction rate of {rate} ({} satisfied of {} ratings)",
+        r.total, r.good, r.total
+    );
+    if r.follow_ups() == 0 {
+        s.push_str(", none of them poor");
+    } else {
+        s.push_str(&format!(
+            "; {} poor ratings were followed up, {} closed on time",
+            r.follow_ups(),
+            r.closed_on_time
+        ));
+        if r.overdue > 0 {
+            s.push_str(&format!(" and {} overdue", r.overdue));
+        }
+    }
+    s.push('.');
+    s
 }
 
 /// The same paragraphs in English.
@@ -221,6 +272,7 @@ pub fn report_en(period: &Period, subject: &ReportSubject, f: &Figures) -> Vec<S
         }
         services.push('.');
     }
+    services.push_str(&ratings_en(&f.ratings));
     vec![mediation, services]
 }
 
@@ -355,5 +407,53 @@ mod tests {
             report_en(&march, &subject, &f)[1],
             "In March 2026, the district's judicial offices and neighbourhood workrooms served nobody. 2 joined a waiting list."
         );
+    }
+
+    #[test]
+    fn ratings_have_one_sentence_when_anyone_rated() {
+        use crate::stats::fixtures::rated;
+        let subject = ReportSubject::of(Scope::District, None);
+        let march = period("2026-03-01", "2026-03-31");
+        let mut t = hand_made();
+        // 12 ratings, 10 good; the 2 poor ones' follow-ups: 1 closed on time, 1 overdue
+        t.add_ratings(
+            crate::ServiceCode::LegalConsultation,
+            &rated([5, 3, 1, 1, 0], [1, 1, 0, 0, 0, 0], [1, 0, 0, 0]),
+        );
+        t.add_ratings(
+            crate::ServiceCode::Mediation,
+            &rated([1, 0, 0, 0, 1], [0, 0, 0, 1, 0, 0], [0, 0, 0, 1]),
+        );
+        let f = Figures::of(&t);
+        let zh = report_zh(&march, &subject, &f);
+        assert!(
+            zh[1].ends_with("爽约率为18.18%。收到群众评价12次，满意率83.33%（满意10次／评价12次）；差评回访2件，按期办结1件，超期未办结1件。"),
+            "{}",
+            zh[1]
+        );
+        let en = report_en(&march, &subject, &f);
+        assert!(
+            en[1].ends_with("a no-show rate of 18.18%. Residents rated the services 12 times, a satisfaction rate of 83.33% (10 satisfied of 12 ratings); 2 poor ratings were followed up, 1 closed on time and 1 overdue."),
+            "{}",
+            en[1]
+        );
+        // only good ones, nobody served (mediation cases rated): no follow-ups to speak of
+        let mut t = Tally::default();
+        t.add_ratings(
+            crate::ServiceCode::Mediation,
+            &rated([2, 1, 0, 0, 0], [0; 6], [0; 4]),
+        );
+        let f = Figures::of(&t);
+        assert_eq!(
+            report_zh(&march, &subject, &f)[1],
+            "2026年3月，全区各司法所和居村法律服务工作室暂无接待记录。收到群众评价3次，满意率100.00%（满意3次／评价3次），无差评。"
+        );
+        assert_eq!(
+            report_en(&march, &subject, &f)[1],
+            "In March 2026, the district's judicial offices and neighbourhood workrooms served nobody. Residents rated the services 3 times, a satisfaction rate of 100.00% (3 satisfied of 3 ratings), none of them poor."
+        );
+        // no ratings, no sentence
+        let plain = report_zh(&march, &subject, &Figures::of(&hand_made()));
+        assert!(!plain[1].contains("评价"), "{}", plain[1]);
     }
 }

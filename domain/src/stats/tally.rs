@@ -5,6 +5,7 @@ use super::Minutes;
 use super::{minutes_of, Figures};
 use crate::mediation::{CaseState, DisputeType, Ending, Referral};
 use crate::queue::QueueState;
+use crate::rating::RatingTally;
 use crate::waitlist::WaitlistTally;
 use crate::{BookingState, ServiceCode};
 use serde::{Deserialize, Serialize};
@@ -110,6 +111,11 @@ pub struct Tally {
     /// list is small, so it is counted straight from its table on every request.
     #[serde(skip)]
     pub waitlist: Vec<(ServiceCode, WaitlistTally)>,
+    /// Ratings per service, by the date given, with their follow-ups. Like the waiting list,
+    /// never part of a stored roll-up (`serde(skip)`): ratings are few, and a follow-up's
+    /// standing (open or overdue) depends on when it is asked.
+    #[serde(skip)]
+    pub ratings: Vec<(ServiceCode, RatingTally)>,
 }
 
 impl Tally {
@@ -273,6 +279,20 @@ impl Tally {
         }
     }
 
+    /// Rating figures of `service` (all-zero ones are not kept).
+    pub fn add_ratings(&mut self, service: ServiceCode, r: &RatingTally) {
+        if *r == RatingTally::default() {
+            return;
+        }
+        match self.ratings.iter_mut().find(|(s, _)| *s == service) {
+            Some((_, t)) => t.merge(r),
+            None => {
+                self.ratings.push((service, *r));
+                self.ratings.sort_by_key(|(s, _)| s.rank());
+            }
+        }
+    }
+
     pub fn merge(&mut self, other: &Tally) {
         for c in &other.bookings {
             self.add_bookings(c.service, c.state, c.n, c.youth, c.rescheduled);
@@ -291,6 +311,9 @@ impl Tally {
         }
         for (s, w) in &other.waitlist {
             self.add_waitlist(*s, w);
+        }
+        for (s, r) in &other.ratings {
+            self.add_ratings(*s, r);
         }
     }
 }
@@ -370,6 +393,54 @@ mod tests {
             stored,
             Tally {
                 waitlist: Vec::new(),
+                ..ab
+            }
+        );
+    }
+
+    #[test]
+    fn rating_figures_add_up_but_stay_out_of_roll_ups() {
+        use crate::stats::fixtures::rated;
+        let mut a = hand_made();
+        a.add_ratings(
+            Mediation,
+            &rated([1, 0, 0, 0, 1], [0, 1, 0, 0, 0, 0], [0, 0, 1, 0]),
+        );
+        a.add_ratings(LegalConsultation, &rated([2, 1, 0, 0, 0], [0; 6], [0; 4]));
+        a.add_ratings(Notary, &RatingTally::default());
+        let mut b = Tally::default();
+        b.add_ratings(
+            LegalConsultation,
+            &rated([0, 0, 1, 1, 0], [1, 0, 0, 0, 0, 1], [1, 0, 0, 0]),
+        );
+        assert!(!b.is_empty());
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(
+            ab.ratings,
+            [
+                (
+                    LegalConsultation,
+                    rated([2, 1, 1, 1, 0], [1, 0, 0, 0, 0, 1], [1, 0, 0, 0])
+                ),
+                (
+                    Mediation,
+                    rated([1, 0, 0, 0, 1], [0, 1, 0, 0, 0, 0], [0, 0, 1, 0])
+                ),
+            ],
+            "by service, in the services' order, zeros left out"
+        );
+        // a roll-up keeps everything else, encoded exactly as before
+        let stored = Tally::from_bytes(&ab.to_bytes()).unwrap();
+        assert!(stored.ratings.is_empty());
+        assert_eq!(ab.to_bytes(), hand_made().to_bytes());
+        assert_eq!(
+            stored,
+            Tally {
+                ratings: Vec::new(),
                 ..ab
             }
         );

@@ -27,8 +27,12 @@ pub struct StatsQuery {
 }
 
 /// The dashboard: `figures` (bookings per service and state, walk-ins, no-show rate, waiting
-/// and service times, youth share of psychology, mediation, and `waitlist`: `joined`,
-/// `offered`, `taken`, `expired` and `taken_rate`, also per service in `bookings`),
+/// and service times, youth share of psychology, mediation, `waitlist`: `joined`,
+/// `offered`, `taken`, `expired` and `taken_rate`, and `ratings` (好差评, by the date given):
+/// `levels` (`key` a level code, `count`, best first), `good`, `total`,
+/// `satisfaction_rate`, `reasons` (`key` a reason code, `count`), the poor ratings'
+/// follow-ups `closed_on_time`, `closed_late`, `open`, `overdue` and `on_time_rate`; both
+/// also per service in `bookings`, mediation's being its cases'),
 /// `previous` (the period before, `previous_period`), `rows` (drill-down: offices, or an
 /// office's workrooms), `months`, and the report paragraphs `report_zh` / `report_en`. Rates
 /// are objects with `numerator`, `denominator` and `percent`.

@@ -3,22 +3,34 @@
 
 use super::bookings::ts;
 use super::{dialect, This};
-use crate::store::{HistoryBatch, HistoryStore, StoreResult};
+use crate::store::{HistoryBatch, HistoryState, HistoryStore, RatedSubject, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::mediation::{Ending, Referral};
+use domain::rating::{FollowUpState, Reason};
 use sqlx::QueryBuilder;
 
 #[async_trait]
 impl HistoryStore for This {
-    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<(i64, i64)> {
-        Ok(sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM bookings WHERE start_at < $1),
-                    (SELECT COALESCE(MAX(id), 0) FROM bookings)",
-        )
-        .bind(ts(before))
-        .fetch_one(&self.pool)
-        .await?)
+    async fn history_state(&self, before: DateTime<Utc>) -> StoreResult<HistoryState> {
+        let (bookings_before, last_booking, last_queue_entry, last_case, last_rating) =
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM bookings WHERE start_at < $1),
+                        (SELECT COALESCE(MAX(id), 0) FROM bookings),
+                        (SELECT COALESCE(MAX(id), 0) FROM queue_entries),
+                        (SELECT COALESCE(MAX(id), 0) FROM mediation_cases),
+                        (SELECT COALESCE(MAX(id), 0) FROM ratings)",
+            )
+            .bind(ts(before))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(HistoryState {
+            bookings_before,
+            last_booking,
+            last_queue_entry,
+            last_case,
+            last_rating,
+        })
     }
 
     async fn insert_history(&self, batch: &HistoryBatch) -> StoreResult<()> {
@@ -64,11 +76,13 @@ impl HistoryStore for This {
         }
         for chunk in batch.queue.chunks(ROWS) {
             let mut q = QueryBuilder::new(
-                "INSERT INTO queue_entries (location_id, service, day, number, ticket, booking_id,
-                     state, arrived_at, called_at, serving_at, finished_at, outcome, updated_at) ",
+                "INSERT INTO queue_entries (id, location_id, service, day, number, ticket,
+                     booking_id, state, arrived_at, called_at, serving_at, finished_at, outcome,
+                     updated_at) ",
             );
             q.push_values(chunk, |mut row, e| {
-                row.push_bind(e.location_id.0)
+                row.push_bind(e.id)
+                    .push_bind(e.location_id.0)
                     .push_bind(e.service.code())
                     .push_bind(e.day.to_string())
                     .push_bind(i64::from(e.number))
@@ -84,15 +98,17 @@ impl HistoryStore for This {
             });
             q.build().execute(&mut *tx).await?;
         }
+        dialect::ids_inserted(&mut tx, "queue_entries").await?;
         for chunk in batch.cases.chunks(ROWS / 2) {
             let mut q = QueryBuilder::new(
-                "INSERT INTO mediation_cases (code, state, version, applicant_name,
+                "INSERT INTO mediation_cases (id, code, state, version, applicant_name,
                      applicant_phone, other_party_name, dispute_type, account, location_id,
                      submitted_at, accepted_at, closed_at, outcome, referral, amount_fen, terms,
                      reason, agreement_no) ",
             );
             q.push_values(chunk, |mut row, c| {
-                row.push_bind(&c.code)
+                row.push_bind(c.id)
+                    .push_bind(&c.code)
                     .push_bind(c.state.code())
                     .push_bind(1_i64)
                     .push_bind(&c.applicant_name)
@@ -110,6 +126,78 @@ impl HistoryStore for This {
                     .push_bind(c.terms.as_deref())
                     .push_bind(c.reason.as_deref())
                     .push_bind(c.agreement_no.as_deref());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        dialect::ids_inserted(&mut tx, "mediation_cases").await?;
+        for chunk in batch.ratings.chunks(ROWS) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO ratings (id, kind, booking_id, queue_entry_id, case_id, location_id,
+                     service, level, reasons, comment, rated_at) ",
+            );
+            q.push_values(chunk, |mut row, r| {
+                let (booking, walk_in, case) = match r.subject {
+                    RatedSubject::Booking(id) => (Some(id), None, None),
+                    RatedSubject::WalkIn(id) => (None, Some(id), None),
+                    RatedSubject::Case(id) => (None, None, Some(id)),
+                };
+                row.push_bind(r.id)
+                    .push_bind(r.subject.kind().code())
+                    .push_bind(booking)
+                    .push_bind(walk_in)
+                    .push_bind(case)
+                    .push_bind(r.location_id.0)
+                    .push_bind(r.service.code())
+                    .push_bind(r.rating.level.code())
+                    .push_bind(
+                        r.rating
+                            .reasons
+                            .iter()
+                            .map(|r| Reason::code(*r))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    )
+                    .push_bind(r.rating.comment.as_ref().map(|c| c.as_str().to_string()))
+                    .push_bind(ts(r.rated_at));
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        dialect::ids_inserted(&mut tx, "ratings").await?;
+        let follow_ups: Vec<_> = batch
+            .ratings
+            .iter()
+            .filter_map(|r| r.follow_up.as_ref().map(|f| (r, f)))
+            .collect();
+        for chunk in follow_ups.chunks(ROWS) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO rating_follow_ups (rating_id, location_id, service, opened_at,
+                     due_date, state, called_at, said, closed_at, changed, updated_at) ",
+            );
+            q.push_values(chunk, |mut row, (r, f)| {
+                let (call, closed) = match &f.state {
+                    FollowUpState::Open => (None, None),
+                    FollowUpState::Called(call) => (Some(call), None),
+                    FollowUpState::Closed {
+                        call,
+                        closed_at,
+                        changed,
+                    } => (Some(call), Some((closed_at, changed))),
+                };
+                let updated = closed
+                    .map(|(at, _)| *at)
+                    .or(call.map(|c| c.at))
+                    .unwrap_or(f.opened_at);
+                row.push_bind(r.id)
+                    .push_bind(r.location_id.0)
+                    .push_bind(r.service.code())
+                    .push_bind(ts(f.opened_at))
+                    .push_bind(f.due.format("%Y-%m-%d").to_string())
+                    .push_bind(f.state.code())
+                    .push_bind(call.map(|c| ts(c.at)))
+                    .push_bind(call.map(|c| c.said.as_str().to_string()))
+                    .push_bind(closed.map(|(at, _)| ts(*at)))
+                    .push_bind(closed.map(|(_, n)| n.as_str().to_string()))
+                    .push_bind(ts(updated));
             });
             q.build().execute(&mut *tx).await?;
         }
