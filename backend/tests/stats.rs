@@ -809,23 +809,3 @@ async fn stored_ratings_show_in_the_dashboards_on(engine: Engine) {
         .unwrap();
     assert_eq!(six(&d.figures.ratings), (6, 3, 1, 1, 1, 0), "{engine}");
 }
-
-/// Times `generate` over three years at a tenth of the district on each engine; not a check
-/// (`cargo test -p backend --test stats -- --ignored --nocapture generate_timing`).
-#[tokio::test]
-#[ignore]
-async fn generate_timing() {
-    for engine in engines() {
-        let (_dir, store, _, places) = demo_store(engine).await;
-        let plan = HistoryPlan {
-            years: 3,
-            ..plan(2026, 0.1)
-        };
-        let start = std::time::Instant::now();
-        let summary = generate(&store, &places, plan, |_, _| {}).await.unwrap();
-        eprintln!(
-            "{engine}: generate, 3 years at scale 0.1: {:.1} s ({summary:?})",
-            start.elapsed().as_secs_f64()
-        );
-    }
-}
