@@ -713,6 +713,16 @@ impl FollowUpState {
     pub const fn is_closed(&self) -> bool {
         matches!(self, FollowUpState::Closed { .. })
     }
+
+    /// What was recorded so far: what the resident said on the call back, and what was
+    /// changed.
+    pub fn notes(&self) -> (Option<&Note>, Option<&Note>) {
+        match self {
+            FollowUpState::Open => (None, None),
+            FollowUpState::Called(c) => (Some(&c.said), None),
+            FollowUpState::Closed { call, changed, .. } => (Some(&call.said), Some(changed)),
+        }
+    }
 }
 
 /// What can happen to a follow-up.

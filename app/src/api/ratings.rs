@@ -273,7 +273,6 @@ const NOTICE: &str = "follow-ups";
 #[server]
 pub async fn load_follow_ups(place: Option<i64>, all: bool) -> Result<FollowUpsView, AppError> {
     use crate::model::FollowUpLine;
-    use domain::rating::FollowUpState;
     use domain::slots::to_local;
     let account = crate::device::require_staff().await?;
     let items = ssr::ratings()?
@@ -294,14 +293,11 @@ pub async fn load_follow_ups(place: Option<i64>, all: bool) -> Result<FollowUpsV
     let lines = items
         .iter()
         .map(|i| {
-            let (said, changed) = match &i.follow_up.state {
-                FollowUpState::Open => (None, None),
-                FollowUpState::Called(c) => (Some(c.said.as_str().to_string()), None),
-                FollowUpState::Closed { call, changed, .. } => (
-                    Some(call.said.as_str().to_string()),
-                    Some(changed.as_str().to_string()),
-                ),
-            };
+            let (said, changed) = i.follow_up.state.notes();
+            let (said, changed) = (
+                said.map(|n| n.as_str().to_string()),
+                changed.map(|n| n.as_str().to_string()),
+            );
             FollowUpLine {
                 rating_id: i.rating_id,
                 place_name: i.place.name.clone(),

@@ -375,6 +375,15 @@ pub fn waitlist_counts(lang: Lang, offered: u64, booked: u64) -> String {
     }
 }
 
+/// A rating's reasons in a line: "服务态度、等候时间".
+pub fn reasons_text(lang: Lang, reasons: &[domain::rating::Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.label(lang))
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "))
+}
+
 /// What the place promises after a poor rating: "网点负责人会在 12月10日 前给您回电话……"
 pub fn follow_up_promise(lang: Lang, due: chrono::NaiveDate) -> String {
     match lang {

@@ -88,12 +88,7 @@ fn Item(line: FollowUpLine, action: ServerAction<FollowUpStep>, back: String) ->
     let id = line.rating_id;
     let what = match line.level {
         Some(level) => {
-            let reasons = line
-                .reasons
-                .iter()
-                .map(|r| r.label(lang))
-                .collect::<Vec<_>>()
-                .join(lang.pick("、", ", "));
+            let reasons = crate::i18n::reasons_text(lang, &line.reasons);
             view! {
                 <p>
                     <strong class="level poor">{level.label(lang)}</strong>

@@ -92,12 +92,7 @@ fn ServiceView(
         .map(|f| rating_window(lang, f, view.rate_until.filter(|_| view.given.is_none())));
     let body = match (&view.given, &view.refusal) {
         (Some(g), _) => {
-            let reasons = g
-                .reasons
-                .iter()
-                .map(|r| r.label(lang))
-                .collect::<Vec<_>>()
-                .join(lang.pick("、", ", "));
+            let reasons = crate::i18n::reasons_text(lang, &g.reasons);
             view! {
                 {done.then(|| view! { <p class="notice" role="status">{t(Msg::RateThanks)}</p> })}
                 <h2>{t(Msg::RateGivenHeading)}</h2>

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::rating::FollowUpItem;
 use backend::store::RatingRecord;
-use domain::rating::{FollowUpState, FollowUpStep, Note, RatingForm};
+use domain::rating::{FollowUpStep, Note, RatingForm};
 use domain::slots::to_local;
 use domain::LocationId;
 use serde::{Deserialize, Serialize};
@@ -135,14 +135,11 @@ pub struct FollowUpJson {
 
 impl From<&FollowUpItem> for FollowUpJson {
     fn from(i: &FollowUpItem) -> Self {
-        let (said, changed) = match &i.follow_up.state {
-            FollowUpState::Open => (None, None),
-            FollowUpState::Called(c) => (Some(c.said.as_str().to_string()), None),
-            FollowUpState::Closed { call, changed, .. } => (
-                Some(call.said.as_str().to_string()),
-                Some(changed.as_str().to_string()),
-            ),
-        };
+        let (said, changed) = i.follow_up.state.notes();
+        let (said, changed) = (
+            said.map(|n| n.as_str().to_string()),
+            changed.map(|n| n.as_str().to_string()),
+        );
         let details = i.details;
         FollowUpJson {
             rating_id: i.rating_id,
