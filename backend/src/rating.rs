@@ -127,6 +127,11 @@ pub struct FollowUpItem {
     pub details: bool,
     /// Whether this account may call back and close it.
     pub may_act: bool,
+    /// The level, the call back's note and what was changed, each `None` without `details`
+    /// (the front doors show these, never the blanked copies).
+    pub level: Option<domain::rating::Level>,
+    pub said: Option<String>,
+    pub changed: Option<String>,
 }
 
 #[derive(Clone)]
@@ -386,6 +391,7 @@ impl Ratings {
         let details = may_see_rating(account, record.service, &place);
         let may_act = may_follow_up(account, record.service, &place);
         if !details {
+            // what the resident and staff wrote stays out of every copy handed on
             record.rating.reasons.clear();
             record.rating.comment = None;
             blank_notes(&mut follow_up);
@@ -393,9 +399,18 @@ impl Ratings {
                 blank_notes(&mut f.follow_up);
             }
         }
+        let (said, changed) = follow_up.state.notes();
+        let shown = |n: Option<&domain::rating::Note>| {
+            n.filter(|_| details).map(|n| n.as_str().to_string())
+        };
+        let (said, changed) = (shown(said), shown(changed));
+        let level = details.then_some(record.rating.level);
         Some(FollowUpItem {
             rating_id: record.id,
             overdue: follow_up.is_overdue(now),
+            level,
+            said,
+            changed,
             place,
             record,
             follow_up,

@@ -499,6 +499,13 @@ impl RatedService {
     pub fn rate_until(&self) -> Option<DateTime<Utc>> {
         self.finished_at.map(|t| t + Duration::days(RATING_DAYS))
     }
+
+    /// The last local day on which it may still be rated (the day of the last instant before
+    /// [`rate_until`](Self::rate_until)).
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        self.rate_until()
+            .map(|t| local_date(&(t - Duration::nanoseconds(1))))
+    }
 }
 
 /// Why a service cannot be rated. The API answers 409 with the message.
@@ -735,6 +742,20 @@ pub enum FollowUpStep {
 }
 
 impl FollowUpStep {
+    /// The step named `step` (`call` or `close`) with its note (`said` or `changed`);
+    /// `Ok(None)` for another name, a missing or too long note an error on its field.
+    pub fn parse(step: &str, note: &str) -> Result<Option<Self>, FieldError> {
+        Ok(match step {
+            "call" => Some(FollowUpStep::Call {
+                said: Note::parse("said", note)?,
+            }),
+            "close" => Some(FollowUpStep::Close {
+                changed: Note::parse("changed", note)?,
+            }),
+            _ => None,
+        })
+    }
+
     pub const fn code(&self) -> &'static str {
         match self {
             FollowUpStep::Call { .. } => "call",
@@ -1013,11 +1034,51 @@ mod tests {
                 lang,
             );
             assert!(text.contains("北站街道司法所") && text.ends_with("/rate/K7M2P9XQ4R"));
-            assert!(text.contains('7'));
+            assert!(
+                text.contains(&format!("{RATING_DAYS} 天"))
+                    || text.contains(&format!("{RATING_DAYS} days")),
+                "{text}"
+            );
             for secret in ["心理", "psycholog", "Psycholog"] {
                 assert!(!text.contains(secret), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn the_last_day_to_rate_is_the_seventh_day_after_or_the_sixth_at_midnight() {
+        let place = LocationId(1);
+        let at = |s| RatedService::booking(ServiceCode::Notary, place, BookingState::Done, utc(s));
+        assert_eq!(
+            at("2026-03-03T10:00:00+08:00").last_day(),
+            Some(d("2026-03-10"))
+        );
+        // finished exactly at midnight: the window ends at midnight seven days on
+        assert_eq!(
+            at("2026-03-03T00:00:00+08:00").last_day(),
+            Some(d("2026-03-09"))
+        );
+        let open = RatedService::booking(ServiceCode::Notary, place, BookingState::Booked, now());
+        assert_eq!(open.last_day(), None);
+    }
+
+    #[test]
+    fn a_follow_up_step_is_read_with_its_note_on_its_field() {
+        assert!(matches!(
+            FollowUpStep::parse("call", " 已致歉 "),
+            Ok(Some(FollowUpStep::Call { said })) if said.as_str() == "已致歉"
+        ));
+        assert!(matches!(
+            FollowUpStep::parse("close", "增开窗口"),
+            Ok(Some(FollowUpStep::Close { .. }))
+        ));
+        assert_eq!(FollowUpStep::parse("reopen", "x"), Ok(None));
+        assert_eq!(FollowUpStep::parse("call", "  ").unwrap_err().field, "said");
+        let long = "字".repeat(NOTE_MAX_CHARS + 1);
+        assert_eq!(
+            FollowUpStep::parse("close", &long).unwrap_err().field,
+            "changed"
+        );
     }
 
     /// The test clock: Tuesday 3 March 2026, 10:00 Shanghai.

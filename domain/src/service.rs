@@ -64,6 +64,16 @@ impl ServiceCode {
         }
     }
 
+    /// The name where a stranger may read it (a rating page reached from a lost ticket, a
+    /// text message): a psychology session is a plain "public legal service".
+    pub const fn public_name(self, lang: crate::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::Lang::ZhCn, ServiceCode::Psychology) => "公共法律服务",
+            (crate::Lang::En, ServiceCode::Psychology) => "Public legal service",
+            (lang, s) => s.name(lang),
+        }
+    }
+
     /// The name inside a sentence: the English one starts in lower case ("book legal
     /// consultation"), keeping acronyms such as "IP" as they are; the Chinese one is [`name`].
     ///

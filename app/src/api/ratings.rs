@@ -16,32 +16,19 @@ mod ssr {
     use backend::rating::{Rateable, RatingError, Ratings};
     use backend::store::RatedSubject;
     use domain::slots::local_date;
-    use domain::{Lang, ServiceCode};
 
     pub fn ratings() -> Result<Ratings, AppError> {
         crate::api::common::context("ratings")
-    }
-
-    /// What a rating page calls the service: never "psychology" (the ticket may be lost).
-    pub fn title(service: ServiceCode, lang: Lang) -> String {
-        match (service, lang) {
-            (ServiceCode::Psychology, Lang::ZhCn) => "公共法律服务".into(),
-            (ServiceCode::Psychology, Lang::En) => "Public legal service".into(),
-            (s, lang) => s.name(lang).to_string(),
-        }
     }
 
     pub fn view(code: &str, r: &Rateable) -> RateView {
         let lang = crate::i18n::lang();
         RateView {
             code: code.trim().to_string(),
-            title: title(r.service.service, lang),
+            title: r.service.service.public_name(lang).to_string(),
             place_name: r.place.name.clone(),
             finished_on: r.service.finished_at.as_ref().map(local_date),
-            rate_until: r
-                .service
-                .rate_until()
-                .map(|t| local_date(&(t - chrono::Duration::seconds(1)))),
+            rate_until: r.service.last_day(),
             given: r.rating.as_ref().map(|g| GivenRating {
                 level: g.rating.level,
                 reasons: g.rating.reasons.clone(),
@@ -66,7 +53,7 @@ mod ssr {
         let ratings = ratings().map_err(|_| RatingError::Internal)?;
         if domain::rating::WalkInCode::parse(code).is_some() {
             // a ticket's code alone is the proof (an unknown one may be a typed booking code)
-            match ratings.find(code, "").await {
+            match ratings.find_held(code).await {
                 Ok(r) => return Ok(Some(r)),
                 Err(RatingError::NotFound) => {}
                 Err(e) => return Err(e),
@@ -105,6 +92,26 @@ mod ssr {
             RatedSubject::Case(_) => crate::device::remember_case(&session, code).await,
             RatedSubject::WalkIn(_) => Ok(()),
         }
+    }
+}
+
+/// The rating form as the page sends it: one checkbox per reason (`reason_<code>`), ticked
+/// or not in the order of [`Reason::ALL`](domain::rating::Reason::ALL), so a plain form needs
+/// no list encoding. The browser checks it with the same rules before sending.
+pub fn form_of(
+    level: Option<String>,
+    ticked: [bool; domain::rating::Reason::ALL.len()],
+    comment: Option<String>,
+) -> domain::rating::RatingForm {
+    domain::rating::RatingForm {
+        level: level.unwrap_or_default(),
+        reasons: domain::rating::Reason::ALL
+            .iter()
+            .zip(ticked)
+            .filter(|(_, on)| *on)
+            .map(|(r, _)| r.code().to_string())
+            .collect(),
+        comment,
     }
 }
 
@@ -206,25 +213,24 @@ pub async fn rate_service(
     use crate::api::common::{reject, rejection, throttled};
     use crate::device::Flash;
     use crate::model::{RateFlash, RateTyped};
-    use domain::rating::RatingForm;
     let code = code.trim().to_string();
     let back_to = format!("/rate/{}", crate::redirect::segment(&code));
-    let reasons: Vec<String> = [
-        ("attitude", reason_attitude),
-        ("waiting_time", reason_waiting_time),
-        ("unclear_answer", reason_unclear_answer),
-        ("outcome", reason_outcome),
-        ("environment", reason_environment),
-        ("other", reason_other),
-    ]
-    .into_iter()
-    .filter(|(_, ticked)| ticked.is_some())
-    .map(|(c, _)| c.to_string())
-    .collect();
+    let form = form_of(
+        level,
+        [
+            reason_attitude.is_some(),
+            reason_waiting_time.is_some(),
+            reason_unclear_answer.is_some(),
+            reason_outcome.is_some(),
+            reason_environment.is_some(),
+            reason_other.is_some(),
+        ],
+        comment,
+    );
     let typed = RateTyped {
-        level: level.unwrap_or_default(),
-        reasons,
-        comment: comment.unwrap_or_default(),
+        level: form.level.clone(),
+        reasons: form.reasons.clone(),
+        comment: form.comment.clone().unwrap_or_default(),
     };
     let keep = {
         let (code, form) = (code.clone(), typed.clone());
@@ -239,18 +245,10 @@ pub async fn rate_service(
     if let Some(r) = throttled().await {
         return reject(r, back_to, keep).await;
     }
-    let form = RatingForm {
-        level: typed.level.clone(),
-        reasons: typed.reasons.clone(),
-        comment: Some(typed.comment.clone()),
-    };
     // the page's code must be one this device may see without a phone
     let ratings = ssr::ratings()?;
     let result = match ssr::held(&code).await {
-        Ok(Some(found)) => match found.subject {
-            backend::store::RatedSubject::WalkIn(_) => ratings.rate(&code, "", &form).await,
-            _ => ratings.rate_held(&code, &form).await,
-        },
+        Ok(Some(_)) => ratings.rate_held(&code, &form).await,
         Ok(None) => Err(backend::rating::RatingError::NotFound),
         Err(e) => Err(e),
     };
@@ -292,38 +290,31 @@ pub async fn load_follow_ups(place: Option<i64>, all: bool) -> Result<FollowUpsV
     let lang = crate::i18n::lang();
     let lines = items
         .iter()
-        .map(|i| {
-            let (said, changed) = i.follow_up.state.notes();
-            let (said, changed) = (
-                said.map(|n| n.as_str().to_string()),
-                changed.map(|n| n.as_str().to_string()),
-            );
-            FollowUpLine {
-                rating_id: i.rating_id,
-                place_name: i.place.name.clone(),
-                service: i.record.service,
-                rated_at: to_local(&i.record.rated_at),
-                level: i.details.then_some(i.record.rating.level),
-                reasons: i.record.rating.reasons.clone(),
-                comment: i
-                    .record
-                    .rating
-                    .comment
-                    .as_ref()
-                    .map(|c| c.as_str().to_string()),
-                state: i.follow_up.state.code().to_string(),
-                state_label: match lang {
-                    domain::Lang::ZhCn => i.follow_up.state.label_zh(),
-                    domain::Lang::En => i.follow_up.state.label_en(),
-                }
-                .to_string(),
-                due: i.follow_up.due,
-                overdue: i.overdue,
-                said: said.filter(|_| i.details),
-                changed: changed.filter(|_| i.details),
-                closed_on_time: i.follow_up.closed_on_time(),
-                may_act: i.may_act,
+        .map(|i| FollowUpLine {
+            rating_id: i.rating_id,
+            place_name: i.place.name.clone(),
+            service: i.record.service,
+            rated_at: to_local(&i.record.rated_at),
+            level: i.level,
+            reasons: i.record.rating.reasons.clone(),
+            comment: i
+                .record
+                .rating
+                .comment
+                .as_ref()
+                .map(|c| c.as_str().to_string()),
+            state: i.follow_up.state.code().to_string(),
+            state_label: match lang {
+                domain::Lang::ZhCn => i.follow_up.state.label_zh(),
+                domain::Lang::En => i.follow_up.state.label_en(),
             }
+            .to_string(),
+            due: i.follow_up.due,
+            overdue: i.overdue,
+            said: i.said.clone(),
+            changed: i.changed.clone(),
+            closed_on_time: i.follow_up.closed_on_time(),
+            may_act: i.may_act,
         })
         .collect();
     let notice = crate::api::common::take_notice(NOTICE).await?;
@@ -343,21 +334,20 @@ pub async fn follow_up_step(
     note: String,
     back: Option<String>,
 ) -> Result<FormOutcome, AppError> {
-    use domain::rating::{FollowUpStep, Note};
     let account = crate::device::require_staff().await?;
     // back to the staff page the form was on; `redirect::to` sends anything else home
     let back_to = back
         .filter(|b| b.starts_with("/staff/"))
         .unwrap_or_else(|| "/staff/follow-ups".to_string());
-    let parsed = match step.as_str() {
-        "call" => Note::parse("said", &note).map(|said| FollowUpStep::Call { said }),
-        "close" => Note::parse("changed", &note).map(|changed| FollowUpStep::Close { changed }),
-        _ => {
+    let parsed = match domain::rating::FollowUpStep::parse(&step, &note) {
+        Ok(Some(step)) => Ok(step),
+        Ok(None) => {
             return Err(AppError::refused(
                 domain::error::ErrorKind::Invalid,
                 crate::i18n::t(crate::i18n::Msg::NoSuchAction),
             ))
         }
+        Err(f) => Err(f),
     };
     let key = NOTICE.to_string();
     let step = match parsed {
@@ -398,7 +388,7 @@ pub async fn walk_in_ticket(entry: i64) -> Result<TicketView, AppError> {
     Ok(TicketView {
         ticket: e.ticket,
         place_name: place.name,
-        title: ssr::title(e.service, crate::i18n::lang()),
+        title: e.service.public_name(crate::i18n::lang()).to_string(),
         day: e.day,
         qr_svg: backend::confirmation::qr_svg_of(&rating_url),
         rating_url,

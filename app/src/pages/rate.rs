@@ -4,14 +4,14 @@
 //! JavaScript off; with it on, the same rules (`domain::rating::RatingForm::check`) answer
 //! before the server is asked.
 
-use crate::api::ratings::{rating_page, OpenRating, RateService};
+use crate::api::ratings::{form_of, rating_page, OpenRating, RateService};
 use crate::components::forms::{
     described_by, field_id, invalid, no_links, refuse_in_browser, track_rejections, ErrorSummary,
     FieldErrorLine,
 };
 use crate::i18n::{follow_up_promise, lang, rating_window, t, Msg};
 use crate::model::{RatePage as Page, RateTyped, RateView, Rejection};
-use domain::rating::{Level, RatingForm, Reason, COMMENT_MAX_CHARS};
+use domain::rating::{Level, Reason, COMMENT_MAX_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -133,23 +133,18 @@ fn RateForm(code: String, typed: RateTyped, rejection: Option<Rejection>) -> imp
         let Ok(input) = RateService::from_event(&ev) else {
             return;
         };
-        let ticked = [
-            ("attitude", input.reason_attitude.is_some()),
-            ("waiting_time", input.reason_waiting_time.is_some()),
-            ("unclear_answer", input.reason_unclear_answer.is_some()),
-            ("outcome", input.reason_outcome.is_some()),
-            ("environment", input.reason_environment.is_some()),
-            ("other", input.reason_other.is_some()),
-        ];
-        let form = RatingForm {
-            level: input.level.clone().unwrap_or_default(),
-            reasons: ticked
-                .iter()
-                .filter(|(_, on)| *on)
-                .map(|(c, _)| c.to_string())
-                .collect(),
-            comment: input.comment.clone(),
-        };
+        let form = form_of(
+            input.level.clone(),
+            [
+                input.reason_attitude.is_some(),
+                input.reason_waiting_time.is_some(),
+                input.reason_unclear_answer.is_some(),
+                input.reason_outcome.is_some(),
+                input.reason_environment.is_some(),
+                input.reason_other.is_some(),
+            ],
+            input.comment.clone(),
+        );
         match form.check() {
             Ok(_) => {
                 action.dispatch(input);

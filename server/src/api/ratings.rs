@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::rating::FollowUpItem;
 use backend::store::RatingRecord;
-use domain::rating::{FollowUpStep, Note, RatingForm};
+use domain::rating::{FollowUpStep, RatingForm};
 use domain::slots::to_local;
 use domain::LocationId;
 use serde::{Deserialize, Serialize};
@@ -135,12 +135,6 @@ pub struct FollowUpJson {
 
 impl From<&FollowUpItem> for FollowUpJson {
     fn from(i: &FollowUpItem) -> Self {
-        let (said, changed) = i.follow_up.state.notes();
-        let (said, changed) = (
-            said.map(|n| n.as_str().to_string()),
-            changed.map(|n| n.as_str().to_string()),
-        );
-        let details = i.details;
         FollowUpJson {
             rating_id: i.rating_id,
             location_id: i.place.id.0,
@@ -148,7 +142,7 @@ impl From<&FollowUpItem> for FollowUpJson {
             service: i.record.service.code(),
             kind: i.record.subject.kind().code(),
             rated_at: to_local(&i.record.rated_at).to_rfc3339(),
-            level: details.then(|| i.record.rating.level.code()),
+            level: i.level.map(|l| l.code()),
             reasons: i.record.rating.reasons.iter().map(|r| r.code()).collect(),
             comment: i
                 .record
@@ -160,8 +154,8 @@ impl From<&FollowUpItem> for FollowUpJson {
             state_label: i.follow_up.state.label_zh(),
             due: i.follow_up.due.to_string(),
             overdue: i.overdue,
-            said: said.filter(|_| details),
-            changed: changed.filter(|_| details),
+            said: i.said.clone(),
+            changed: i.changed.clone(),
             closed_on_time: i.follow_up.closed_on_time(),
             may_act: i.may_act,
         }
@@ -215,17 +209,14 @@ pub async fn step(
     Path((id, step)): Path<(i64, String)>,
     JsonRequest(b): JsonRequest<FollowUpStepBody>,
 ) -> Result<Json<FollowUpJson>, ApiError> {
-    let step = match step.as_str() {
-        "call" => FollowUpStep::Call {
-            said: Note::parse("said", b.said.as_deref().unwrap_or_default())
-                .map_err(ApiError::field)?,
-        },
-        "close" => FollowUpStep::Close {
-            changed: Note::parse("changed", b.changed.as_deref().unwrap_or_default())
-                .map_err(ApiError::field)?,
-        },
-        _ => return Err(ApiError::not_found()),
+    // each step reads its own field of the body
+    let note = match step.as_str() {
+        "call" => b.said,
+        _ => b.changed,
     };
+    let step = FollowUpStep::parse(&step, note.as_deref().unwrap_or_default())
+        .map_err(ApiError::field)?
+        .ok_or_else(ApiError::not_found)?;
     let item = state.ratings.step(&account, id, step).await?;
     Ok(Json(FollowUpJson::from(&item)))
 }
