@@ -8,7 +8,7 @@ DATABASE_URL ?= sqlite://data/portal.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 RUST_LOG ?= info,sqlx=warn
 
-.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-stats bench-pg bench-lighthouse bench-abuse clean-e2e
+.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-weight bench-stats bench-pg bench-lighthouse bench-abuse clean-e2e
 
 setup:
 	@bash scripts/setup.sh
@@ -49,8 +49,20 @@ test-e2e:
 fmt:
 	cargo fmt --all
 
-## Page weight of the built site (see BENCHMARKS.md).
-bench: build
+## Every performance target of issue 21, then one summary table (bench/results/summary.md):
+## page weight, Lighthouse (3 runs), bookings with the project's client and with wrk (3 runs
+## each), the statistics dashboard on SQLite and PostgreSQL. Each script also writes its
+## full table to bench/results/ (see BENCHMARKS.md).
+bench: build postgres
+	bash bench/page-weight.sh
+	bash bench/lighthouse.sh
+	bash bench/booking-load.sh
+	bash bench/booking-wrk.sh
+	bash bench/stats.sh
+	bash bench/summary.sh
+
+## Page weight of the built site alone.
+bench-weight: build
 	bash bench/page-weight.sh
 
 ## Lighthouse (mobile) on home, booking, confirmation and mediation request, both modes.

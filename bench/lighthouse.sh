@@ -31,32 +31,60 @@ curl -fs -b "$jar" -c "$jar" -o /dev/null -X POST "$BASE$action" --data-urlencod
 session=$(awk '$6=="portal_session"{print $6"="$7}' "$jar")
 [ -n "$session" ] || { echo "no session cookie for the booking" >&2; exit 1; }
 
-audit() { # mode label path
+RUNS=${RUNS:-3}
+SCORES="$TMP/scores.tsv"
+: > "$SCORES"
+audit() { # run mode label path
   local cookie="$session"
-  [ "$1" = elder ] && cookie="$cookie; mode=elder"
-  bench/node_modules/.bin/lighthouse "$BASE$3" --quiet --output=json --output-path="$TMP/lh.json" \
+  [ "$2" = elder ] && cookie="$cookie; mode=elder"
+  bench/node_modules/.bin/lighthouse "$BASE$4" --quiet --output=json --output-path="$TMP/lh.json" \
     --form-factor=mobile --only-categories=performance,accessibility,best-practices,seo \
     --extra-headers="{\"Cookie\":\"$cookie\"}" \
     --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \
     >/dev/null 2>"$TMP/lh.err" || { cat "$TMP/lh.err" >&2; exit 1; }
+  # one line per audit: run, mode, page, the four scores, LCP, TBT
   node -e '
     const r = require(process.argv[1]); const c = r.categories, a = r.audits;
     const s = (k) => c[k].score.toFixed(2);
-    console.log(`| ${process.argv[2]} | ${process.argv[3]} | ${s("performance")} | ${s("accessibility")} | ${s("best-practices")} | ${s("seo")} | ${a["largest-contentful-paint"].displayValue} | ${a["total-blocking-time"].displayValue} | ${a["cumulative-layout-shift"].displayValue} |`);
+    console.log([process.argv[2], process.argv[3], process.argv[4], s("performance"), s("accessibility"), s("best-practices"), s("seo"),
+      a["largest-contentful-paint"].displayValue, a["total-blocking-time"].displayValue].join("\t"));
     const failed = Object.values(a).filter(x => x.score !== null && x.score < 0.9 && x.scoreDisplayMode === "binary").map(x => x.id);
-    if (failed.length) console.error(`  ${process.argv[3]} failing audits: ${failed.join(", ")}`);
-  ' "$TMP/lh.json" "$1" "$2"
+    if (failed.length) console.error(`  ${process.argv[4]} failing audits: ${failed.join(", ")}`);
+  ' "$TMP/lh.json" "$1" "$2" "$3" >> "$SCORES"
 }
 
-{
-  echo "| mode | page | performance | accessibility | best practices | SEO | LCP | TBT | CLS |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+for run in $(seq 1 "$RUNS"); do
   for mode in default elder; do
-    audit "$mode" "home \`/\`" "/"
-    audit "$mode" "booking \`/places/3/book/…?day&time\`" "/places/3/book/legal_consultation?day=$day&time=${slot:11:5}"
-    audit "$mode" "confirmation \`/bookings/CODE?new=1\`" "/bookings/$code?new=1"
-    audit "$mode" "mediation request \`/mediation/new\`" "/mediation/new"
+    audit "$run" "$mode" "home \`/\`" "/"
+    audit "$run" "$mode" "booking \`/places/3/book/…?day&time\`" "/places/3/book/legal_consultation?day=$day&time=${slot:11:5}"
+    audit "$run" "$mode" "confirmation \`/bookings/CODE?new=1\`" "/bookings/$code?new=1"
+    audit "$run" "$mode" "mediation request \`/mediation/new\`" "/mediation/new"
   done
+done
+
+# The table (performance / TBT per run, the median, the other categories' lowest score) and
+# the summary row `make bench` collects: the lowest median must reach 0.98.
+mkdir -p bench/results/summary
+{
+  node -e '
+    const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(l => l.split("\t"));
+    const runs = Number(process.argv[2]);
+    const pages = [...new Set(rows.map(r => r[1] + "\t" + r[2]))];
+    const head = [...Array(runs).keys()].map(i => `run ${i + 1}`);
+    console.log(`| mode | page | ${head.join(" | ")} | median | accessibility | best practices | SEO |`);
+    console.log(`|---|---|${head.map(() => "---:").join("|")}|---:|---:|---:|---:|`);
+    let lowest = 1;
+    for (const p of pages) {
+      const mine = rows.filter(r => r[1] + "\t" + r[2] === p);
+      const perf = mine.map(r => Number(r[3])).sort((a, b) => a - b);
+      const median = perf[Math.floor(perf.length / 2)];
+      lowest = Math.min(lowest, median);
+      const min = (i) => Math.min(...mine.map(r => Number(r[i]))).toFixed(2);
+      console.log(`| ${p.replace("\t", " | ")} | ${mine.map(r => `${r[3]} / ${r[8]}`).join(" | ")} | **${median.toFixed(2)}** | ${min(4)} | ${min(5)} | ${min(6)} |`);
+    }
+    require("fs").writeFileSync(process.argv[3],
+      `| Lighthouse mobile, ${pages.length} pages, median of ${runs} runs | lowest median ${lowest.toFixed(2)} | ≥ 0.98 | ${lowest >= 0.98 ? "PASS" : "FAIL"} |\n`);
+  ' "$SCORES" "$RUNS" bench/results/summary/lighthouse.md
   echo
-  echo "Lighthouse 12.2.3, mobile preset (simulated throttling), Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), measured $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo "Performance / TBT per run. Lighthouse 12.2.3, mobile preset (simulated throttling), Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), measured $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee "$OUT"

@@ -81,3 +81,22 @@ wasm="/pkg/$(echo "$names" | cut -d'"' -f6).wasm"
   echo
   echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores."
 } | tee "$OUT"
+
+# Everything the browser itself downloads (headers included) on a first visit to `/` and
+# through the whole booking flow with JavaScript: the Playwright check of the same name
+# (end2end/tests/weight.spec.ts, which `make test` runs with the limit), here only measuring.
+(cd end2end && PORTAL_E2E_URL="$BASE" PORTAL_WEIGHT_LIMIT=1000000000 \
+  npx playwright test tests/weight.spec.ts --project phone-js --reporter=line >/dev/null)
+mkdir -p bench/results/summary
+node -e '
+  const fs = require("fs");
+  const limit = 200 * 1024;
+  const row = (name, what) => {
+    const r = JSON.parse(fs.readFileSync(`target/weight/${name}.json`, "utf8"));
+    const kb = (n) => (n / 1024).toFixed(1) + " KB";
+    return `| page weight: ${what} (brotli, first visit, browser-counted) | ${kb(r.total)} | ≤ 200 KB | ${r.total <= limit ? "PASS" : "FAIL"} |`;
+  };
+  const rows = [row("home", "`/`"), row("booking-flow", "`/` and the whole booking flow")];
+  fs.writeFileSync("bench/results/summary/page-weight.md", rows.join("\n") + "\n");
+  console.log("\n" + rows.join("\n"));
+' | tee -a "$OUT"

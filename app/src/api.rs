@@ -4,6 +4,31 @@
 use crate::model::{OfficeSummary, OfficeWithWorkrooms, PlaceCard, PlaceDetail};
 use leptos::prelude::*;
 
+/// How server functions answer the app, and how a page's data travels to the browser inside
+/// its HTML: postcard, not JSON. A browser decoding JSON carries a parser and, for every type
+/// it reads, field-name matching and skipping code; postcard reads fields in order, and the
+/// WebAssembly the resident downloads is much smaller (BENCHMARKS.md, page weight). The REST
+/// API (`/api/v1`) still speaks JSON; these are the app's own calls.
+pub type Compact = leptos::server_fn::codec::Postcard;
+
+/// A page's data loaded by a server function: a [`Resource`] whose value is written into the
+/// server's HTML (base64) and read back by the browser in the same compact encoding.
+pub type Data<T> = Resource<T, codee::binary::PostcardCodec>;
+
+/// A [`Data`] resource: `Resource::new`, in the compact encoding.
+#[track_caller]
+pub fn data<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Data<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    S: Send + Sync + Clone + PartialEq + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
+}
+
 /// Most results the search box shows.
 pub const SEARCH_LIMIT: usize = 30;
 
@@ -20,7 +45,7 @@ pub mod waitlist;
 use common::directory;
 use common::AppError;
 
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn office_groups() -> Result<Vec<OfficeWithWorkrooms>, AppError> {
     let groups = directory()?.offices().await.map_err(AppError::from)?;
     Ok(groups
@@ -33,7 +58,7 @@ pub async fn office_groups() -> Result<Vec<OfficeWithWorkrooms>, AppError> {
 }
 
 /// Offices with their workroom counts: what the home page lists (small, for phones).
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn office_summaries() -> Result<Vec<OfficeSummary>, AppError> {
     let groups = directory()?.offices().await.map_err(AppError::from)?;
     Ok(groups
@@ -46,7 +71,7 @@ pub async fn office_summaries() -> Result<Vec<OfficeSummary>, AppError> {
         .collect())
 }
 
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn search_places(query: String) -> Result<Vec<PlaceCard>, AppError> {
     let found = directory()?
         .search(&query, SEARCH_LIMIT)
@@ -56,7 +81,7 @@ pub async fn search_places(query: String) -> Result<Vec<PlaceCard>, AppError> {
 }
 
 /// `Ok(None)` when there is no such place.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn get_place(id: i64) -> Result<Option<PlaceDetail>, AppError> {
     use backend::ServiceError;
     let dir = directory()?;
@@ -91,7 +116,7 @@ pub async fn get_place(id: i64) -> Result<Option<PlaceDetail>, AppError> {
 }
 
 /// A place's call display board (public: tickets and desks only); `None` for unknown places.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn display_board(place: i64) -> Result<Option<domain::queue::DisplayBoard>, AppError> {
     let queues = common::context::<backend::queue::Queues>("queues")?;
     match queues.display(domain::LocationId(place)).await {

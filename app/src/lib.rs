@@ -113,11 +113,12 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
         .clone()
 }
 
-/// Every page is a lazy route in one of two groups, resident and staff, whose code the
-/// release build puts in a WebAssembly chunk per group (`cargo leptos build --split`): a
-/// resident's phone never downloads the staff pages, and the takeover after the first paint
-/// runs in two shorter steps (core, then the page's chunk). A chunk per page was tried: the
-/// shared code then fell apart into ~160 tiny modules and pages loaded slower.
+/// Every page is a lazy route in one of three groups, whose code the release build puts in a
+/// WebAssembly chunk per group (`cargo leptos build --split`): the home page and the booking
+/// flow, the resident's other pages, and the staff's. A resident's phone never downloads the
+/// staff pages, one that books never downloads mediation, and the takeover after the first
+/// paint runs in two shorter steps (core, then the page's chunk). A chunk per page was
+/// tried: the shared code then fell apart into ~160 tiny modules and pages loaded slower.
 mod routes {
     use crate::pages;
     use leptos::lazy;
@@ -183,6 +184,11 @@ mod routes {
         BookingRoute => pages::booking::BookingPage;
         CancelRoute => pages::booking::CancelPage;
         RescheduleRoute => pages::booking::ReschedulePage;
+    });
+
+    // The resident's other pages (mediation, waiting lists, ratings): a chunk of their own, so
+    // the home page and the booking flow, what most residents open, do not download them.
+    page_group!(resident_more_pages, __preload_resident_more_pages, ResidentMorePage {
         MyCasesRoute => pages::mediation::MyCasesPage;
         MediationRequestRoute => pages::mediation::MediationRequestPage;
         CaseRoute => pages::mediation::CasePage;

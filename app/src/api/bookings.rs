@@ -196,7 +196,7 @@ pub(crate) mod ssr {
 }
 
 /// The booking page of a service at a place; `None` when there is no such offer.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn booking_page(
     place_id: i64,
     service: String,
@@ -251,7 +251,7 @@ pub async fn booking_page(
 
 /// Books the chosen slot. Success remembers the booking on this device and goes to its
 /// confirmation page.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn book_slot(
     location_id: i64,
     service: String,
@@ -328,7 +328,7 @@ pub async fn book_slot(
 }
 
 /// The bookings remembered on this device, soonest first.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn my_bookings() -> Result<Vec<BookingSummary>, AppError> {
     use crate::device;
     let bookings = ssr::bookings()?;
@@ -347,7 +347,7 @@ pub async fn my_bookings() -> Result<Vec<BookingSummary>, AppError> {
 
 /// A booking this device holds, with a refusal kept for its page (JavaScript off); `None`
 /// when this device does not hold it (the page then asks for the phone number).
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn booking_detail(
     code: String,
 ) -> Result<Option<(BookingView, Option<crate::model::Rejection>)>, AppError> {
@@ -360,7 +360,7 @@ pub async fn booking_detail(
 }
 
 /// The look-up form kept after a failed attempt (JavaScript off): code, phone and why.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn lookup_flash() -> Result<Option<(String, String, crate::model::Rejection)>, AppError> {
     use crate::device::{self, Flash};
     device::take_flash(|f| match f {
@@ -376,7 +376,7 @@ pub async fn lookup_flash() -> Result<Option<(String, String, crate::model::Reje
 
 /// Opens a booking with its code and phone number and remembers it on this device. Unknown
 /// codes and wrong phone numbers get the same answer.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, AppError> {
     use crate::device::Flash;
     let back_to = "/bookings#lookup".to_string();
@@ -398,7 +398,7 @@ pub async fn open_booking(code: String, phone: String) -> Result<FormOutcome, Ap
 }
 
 /// Cancels a booking this device holds. It stays in the records as cancelled.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn cancel_booking(
     code: String,
     phone_code: Option<String>,
@@ -429,7 +429,7 @@ pub async fn cancel_booking(
 }
 
 /// The reschedule page of a booking this device holds: its place's slots for the service.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn reschedule_page(
     code: String,
     day: Option<String>,
@@ -466,7 +466,7 @@ pub async fn reschedule_page(
 }
 
 /// Moves a booking this device holds to another free slot of the same place and service.
-#[server]
+#[server(output = crate::api::Compact)]
 pub async fn reschedule_booking(
     code: String,
     start: String,

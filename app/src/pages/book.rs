@@ -32,7 +32,7 @@ pub fn BookPage() -> impl IntoView {
             q.get("time"),
         )
     };
-    let data = Resource::new(key, |(id, service, day, time)| async move {
+    let data = crate::api::data(key, |(id, service, day, time)| async move {
         match id {
             Some(id) => booking_page(id, service, day, time).await,
             None => Ok(None),

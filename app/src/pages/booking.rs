@@ -34,7 +34,7 @@ fn svg_only(svg: &str) -> String {
 pub fn BookingPage() -> impl IntoView {
     let code = code_param();
     let query = use_query_map();
-    let data = Resource::new(code, booking_detail);
+    let data = crate::api::data(code, booking_detail);
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -165,7 +165,7 @@ fn BookingDetail(
 #[component]
 pub fn CancelPage() -> impl IntoView {
     let code = code_param();
-    let data = Resource::new(code, booking_detail);
+    let data = crate::api::data(code, booking_detail);
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -230,7 +230,7 @@ pub fn ReschedulePage() -> impl IntoView {
         let q = query.get();
         (code(), q.get("day"), q.get("time"))
     };
-    let data = Resource::new(key, |(code, day, time)| reschedule_page(code, day, time));
+    let data = crate::api::data(key, |(code, day, time)| reschedule_page(code, day, time));
     view! {
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -320,8 +320,8 @@ fn RescheduleView(data: RescheduleData) -> impl IntoView {
 /// `/bookings`: the bookings remembered on this device, and a look-up by code and phone.
 #[component]
 pub fn MyBookingsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| my_bookings());
-    let kept = Resource::new(|| (), |_| lookup_flash());
+    let list = crate::api::data(|| (), |_| my_bookings());
+    let kept = crate::api::data(|| (), |_| lookup_flash());
     view! {
         <Title text=t(Msg::MyBookingsHeading) />
         <section class="card" aria-labelledby="mine-heading">

@@ -54,7 +54,7 @@ fn PlaceSearch() -> impl IntoView {
     let query_map = use_query_map();
     let initial = query_map.with_untracked(|q| q.get("q").unwrap_or_default());
     let (query, set_query) = signal(initial.clone());
-    let results = Resource::new(
+    let results = crate::api::data(
         move || query.get(),
         |q| async move {
             if q.trim().is_empty() {
@@ -127,7 +127,7 @@ fn PlaceSearch() -> impl IntoView {
 
 #[component]
 fn OfficeList() -> impl IntoView {
-    let groups = Resource::new(|| (), |_| office_summaries());
+    let groups = crate::api::data(|| (), |_| office_summaries());
     view! {
         <section class="card" aria-labelledby="offices-heading">
             <h2 id="offices-heading">{t(Msg::OfficesHeading)}</h2>

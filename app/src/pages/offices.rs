@@ -9,7 +9,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn OfficesPage() -> impl IntoView {
-    let groups = Resource::new(|| (), |_| office_groups());
+    let groups = crate::api::data(|| (), |_| office_groups());
     let elder = crate::prefs::prefs().elder;
     view! {
         <Title text=t(Msg::NavOffices) />

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 pub fn PlacePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
-    let detail = Resource::new(id, |id| async move {
+    let detail = crate::api::data(id, |id| async move {
         match id {
             Some(id) => get_place(id).await,
             None => Ok(None),

@@ -1,0 +1,101 @@
+import { CDPSession, expect, Page, test } from "@playwright/test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { jsOff, waitForHydration } from "./helpers";
+
+// What a resident's phone downloads on a first visit, counted by the browser itself (bytes
+// received, headers included, as compressed on the wire): the home page, then the whole
+// booking flow from there. A size, not a timing: the same build gives the same bytes on any
+// machine. Staff pages are not counted (their chunk never loads on these pages).
+//
+// The limit is issue 21's ceiling for the resident pages; `bench/page-weight.sh` prints the
+// same flow's resources one by one.
+const LIMIT_BYTES = Number(process.env.PORTAL_WEIGHT_LIMIT ?? 200 * 1024);
+
+test.beforeEach(({}, testInfo) => {
+  test.skip(jsOff(testInfo), "without JavaScript a phone downloads only the HTML and the CSS");
+});
+
+/** Bytes received per URL, from the browser's own network events. */
+async function meter(page: Page): Promise<{ cdp: CDPSession; bytes: Map<string, number> }> {
+  const cdp = await page.context().newCDPSession(page);
+  const urls = new Map<string, string>();
+  const bytes = new Map<string, number>();
+  cdp.on("Network.requestWillBeSent", (e: any) => urls.set(e.requestId, e.request.url));
+  cdp.on("Network.loadingFinished", (e: any) => {
+    const url = urls.get(e.requestId) ?? e.requestId;
+    bytes.set(url, (bytes.get(url) ?? 0) + e.encodedDataLength);
+  });
+  await cdp.send("Network.enable");
+  // a first visit: nothing cached from an earlier test
+  await cdp.send("Network.clearBrowserCache");
+  return { cdp, bytes };
+}
+
+const total = (bytes: Map<string, number>) => [...bytes.values()].reduce((a, b) => a + b, 0);
+
+/** The server precompresses the bundle after it starts; sizes count only once it is done. */
+async function waitForBrotli(page: Page) {
+  const html = await (await page.request.get("/")).text();
+  const names = html.match(/\("pkg","([^"]*)","([^"]*)"\)/);
+  expect(names, "the page names its bundle").not.toBeNull();
+  const wasm = `/pkg/${names![2]}.wasm`;
+  await expect
+    .poll(async () => (await page.request.get(wasm, { headers: { "accept-encoding": "br" } })).headers()["content-encoding"], {
+      timeout: 120_000,
+      intervals: [500],
+    })
+    .toBe("br");
+  // the chunks are compressed after the core; give the last file its second
+  await page.waitForTimeout(2_000);
+}
+
+function report(name: string, bytes: Map<string, number>) {
+  const rows = [...bytes.entries()]
+    .map(([url, n]) => ({ url: new URL(url).pathname + new URL(url).search, bytes: n }))
+    .sort((a, b) => b.bytes - a.bytes);
+  mkdirSync("../target/weight", { recursive: true });
+  writeFileSync(`../target/weight/${name}.json`, JSON.stringify({ total: total(bytes), limit: LIMIT_BYTES, rows }, null, 1));
+  return rows.map((r) => `${r.bytes}\t${r.url}`).join("\n");
+}
+
+test("a first visit to the home page stays under the resident pages' size limit", async ({ page }, testInfo) => {
+  await waitForBrotli(page);
+  const { bytes } = await meter(page);
+  await page.goto("/");
+  await waitForHydration(page, testInfo);
+  await page.waitForLoadState("networkidle");
+  const list = report("home", bytes);
+  expect(bytes.size, "the home page, its styles and the app were counted").toBeGreaterThan(4);
+  expect(total(bytes), `home, first visit:\n${list}`).toBeLessThanOrEqual(LIMIT_BYTES);
+});
+
+test("the whole booking flow from a first visit stays under the limit", async ({ page }, testInfo) => {
+  await waitForBrotli(page);
+  const { bytes } = await meter(page);
+  await page.goto("/");
+  await waitForHydration(page, testInfo);
+  // a tap on a place (as from the list of offices), then the booking steps, all in the app
+  await page.evaluate(() => {
+    const a = document.createElement("a");
+    a.href = "/places/3";
+    a.textContent = "place";
+    document.querySelector("main")!.append(a);
+    a.click();
+  });
+  await page.getByRole("link", { name: "预约法律咨询" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("预约法律咨询");
+  await page.getByRole("region", { name: "第一步：选择日期" }).getByRole("link", { name: /还可预约 \d+ 个号/ }).first().click();
+  await page.getByRole("region", { name: "第二步：选择时段" }).getByRole("link", { name: /剩余 \d+ 个号/ }).first().click();
+  const form = page.getByRole("region", { name: "第三步：填写信息" });
+  await form.getByLabel("姓名").fill("王芳");
+  await form.getByLabel("手机号码").fill("139" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0"));
+  await form.getByLabel("劳动就业").check();
+  await form.getByLabel(/我已阅读并同意/).check();
+  await form.getByRole("button", { name: "确认预约" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("预约成功");
+  await page.waitForLoadState("networkidle");
+  const list = report("booking-flow", bytes);
+  const chunks = [...bytes.keys()].filter((u) => /\/pkg\/split_/.test(u)).map((u) => u.match(/split_(\w+?)_pages/)![1]);
+  expect(chunks, "the booking flow loads its own chunk, not mediation's or the staff's").toEqual(["resident"]);
+  expect(total(bytes), `booking flow, first visit:\n${list}`).toBeLessThanOrEqual(LIMIT_BYTES);
+});
