@@ -32,6 +32,8 @@ pub const TABLES: &[&str] = &[
     "agreement_counters",
     "stats_rollups",
     "stats_stale",
+    "stats_daily_rollups",
+    "stats_versions",
     "secrets",
     "phone_codes",
     "waitlist_entries",
