@@ -19,7 +19,7 @@ use crate::booking::Clock;
 use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::store::{Rollup, Store, StoreError, StoreResult};
 use crate::{Directory, ServiceError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::booking::FieldError;
 use domain::slots::days_span;
 use domain::staff::StaffAccount;
@@ -106,7 +106,13 @@ type Part = Arc<Vec<(LocationId, Tally)>>;
 #[derive(Default)]
 struct RollupCache {
     parts: HashMap<Period, (i64, Part)>,
+    /// Rating figures by month span and the local date they were counted on (a follow-up
+    /// becomes overdue at midnight), with the month's ratings version.
+    ratings: HashMap<RatingsKey, (i64, Part)>,
 }
+
+/// A month span `[from, to)` and the local date its rating figures were counted on.
+type RatingsKey = (DateTime<Utc>, DateTime<Utc>, NaiveDate);
 
 const CACHED_PARTS: usize = 160;
 
@@ -158,6 +164,15 @@ impl Statistics {
 
     /// Every place's counts over `period`, per month (the ends may be partial months).
     pub async fn tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+        let mut out = self.rolled_up(period).await?;
+        out.extend(self.waitlist_tallies(period).await?);
+        out.extend(self.rating_tallies(period).await?);
+        Ok(out)
+    }
+
+    /// The part of [`Statistics::tallies`] that roll-ups answer (all but the waiting list and
+    /// the ratings): whole months from monthly roll-ups, stretches from daily ones.
+    pub async fn rolled_up(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
         let (whole, partial) = period.split();
         let mut parts: Vec<(Month, Period)> = whole.iter().map(|m| (*m, m.period())).collect();
         parts.extend(partial.iter().map(|p| (Month::of(p.from), *p)));
@@ -176,8 +191,6 @@ impl Statistics {
             let tallies = self.part(month, part, version).await?;
             out.extend(tallies.iter().map(|(place, t)| (month, *place, t.clone())));
         }
-        out.extend(self.waitlist_tallies(period).await?);
-        out.extend(self.rating_tallies(period).await?);
         Ok(out)
     }
 
@@ -231,17 +244,44 @@ impl Statistics {
     }
 
     /// Every place's rating figures over `period`, per month and service, each rating by the
-    /// local date it was given and its follow-up as it stands now. Read directly, like the
-    /// waiting list's: ratings are few.
+    /// local date it was given and its follow-up as it stands now. Counted from the ratings
+    /// (they are not rolled up: a follow-up's standing depends on the day it is asked), and
+    /// kept in memory for the day until the month's ratings version moves.
     async fn rating_tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
         let now = (self.clock)();
+        let today = domain::slots::local_date(&now);
+        // versions before counting: figures counted after a newer change are only counted again
+        let versions: HashMap<Month, i64> = self
+            .store
+            .rating_versions(Month::of(period.from), Month::of(period.to))
+            .await?
+            .into_iter()
+            .collect();
         let mut out = Vec::new();
         for (month, from, to) in month_spans(period)? {
-            let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
-            for ((place, service), r) in self.store.rating_tally(from, to, now).await? {
-                by_place.entry(place).or_default().add_ratings(service, &r);
-            }
-            out.extend(by_place.into_iter().map(|(place, t)| (month, place, t)));
+            let version = versions.get(&month).copied().unwrap_or(0);
+            let key = (from, to, today);
+            let cached = {
+                let cache = self.cache.lock().expect("roll-up cache");
+                cache.ratings.get(&key).cloned()
+            };
+            let part = match cached {
+                Some((v, part)) if v == version => part,
+                _ => {
+                    let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
+                    for ((place, service), r) in self.store.rating_tally(from, to, now).await? {
+                        by_place.entry(place).or_default().add_ratings(service, &r);
+                    }
+                    let part: Part = Arc::new(by_place.into_iter().collect());
+                    let mut cache = self.cache.lock().expect("roll-up cache");
+                    if cache.ratings.len() >= CACHED_PARTS {
+                        cache.ratings.clear();
+                    }
+                    cache.ratings.insert(key, (version, part.clone()));
+                    part
+                }
+            };
+            out.extend(part.iter().map(|(place, t)| (month, *place, t.clone())));
         }
         Ok(out)
     }

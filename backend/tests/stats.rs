@@ -901,4 +901,16 @@ async fn stored_ratings_show_in_the_dashboards_on(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(six(&d.figures.ratings), (6, 3, 1, 1, 1, 0), "{engine}");
+
+    // rating figures kept in memory follow a new rating and a follow-up's step at once
+    let unclosed = rate(101, Level::VeryDissatisfied, vec![Reason::Other]).await;
+    let d = dashboard(Scope::District, "2026-03-01", "2026-03-31").await;
+    assert_eq!(six(&d.figures.ratings), (7, 3, 1, 1, 0, 2), "{engine}");
+    follow_up(
+        unclosed,
+        Utc.with_ymd_and_hms(2026, 3, 10, 2, 0, 0).unwrap(),
+    )
+    .await;
+    let d = dashboard(Scope::District, "2026-03-01", "2026-03-31").await;
+    assert_eq!(six(&d.figures.ratings), (7, 3, 1, 2, 0, 1), "{engine}");
 }

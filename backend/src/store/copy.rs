@@ -34,6 +34,7 @@ pub const TABLES: &[&str] = &[
     "stats_stale",
     "stats_daily_rollups",
     "stats_versions",
+    "rating_versions",
     "secrets",
     "phone_codes",
     "waitlist_entries",

@@ -956,6 +956,9 @@ pub trait StatsStore: Send + Sync {
     /// Each month's roll-up version (months never saved are left out): raised by every
     /// [`StatsStore::save_rollups`] that changes one of its place-months.
     async fn rollup_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>>;
+    /// Each month's ratings version (by the month given; months without any left out):
+    /// raised by every change to a rating or its follow-up (migration 0015's triggers).
+    async fn rating_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>>;
     /// Saves recomputed roll-ups (the month's and its days'); one computed from an older
     /// generation than the one saved is dropped, so concurrent recomputations cannot put old
     /// counts back.

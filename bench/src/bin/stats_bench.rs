@@ -13,7 +13,13 @@ use domain::{BookingState, LocationId};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 30;
+/// Runs per row; `STATS_n_runs` overrides it (for a quick look).
+fn runs() -> usize {
+    std::env::var("STATS_n_runs")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(30)
+}
 
 fn summary(mut times: Vec<Duration>) -> (f64, f64, f64) {
     times.sort();
@@ -26,6 +32,7 @@ fn summary(mut times: Vec<Duration>) -> (f64, f64, f64) {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let n_runs = runs();
     let (url, year, summary_file) = match args.as_slice() {
         [_, url, year] => (url.clone(), year.parse::<i32>().expect("YEAR"), None),
         [_, url, year, summary] => (
@@ -120,7 +127,7 @@ async fn main() {
         "{engine}. First call (nothing in memory yet): {:.1} ms\n",
         warm.as_secs_f64() * 1000.0
     );
-    println!("| dashboard ({RUNS} runs, with the previous period) | p50 ms | p95 ms | max ms |");
+    println!("| dashboard ({n_runs} runs, with the previous period) | p50 ms | p95 ms | max ms |");
     println!("|---|---:|---:|---:|");
     for (name, scope, period, target) in cases {
         // the first call of a ragged period reads its days; the runs then find them in memory
@@ -129,7 +136,7 @@ async fn main() {
             .await
             .expect("dashboard");
         let mut times = Vec::new();
-        for _ in 0..RUNS {
+        for _ in 0..n_runs {
             let t = Instant::now();
             stats
                 .dashboard(&admin, scope, period)
@@ -158,7 +165,7 @@ async fn main() {
         ),
     ] {
         let mut times = Vec::new();
-        for _ in 0..RUNS {
+        for _ in 0..n_runs {
             let fresh = new_stats();
             let t = Instant::now();
             fresh
@@ -174,7 +181,7 @@ async fn main() {
     let mut read = Vec::new();
     let mut build = Vec::new();
     let places = Directory::new(store.clone()).all().await.expect("places");
-    for _ in 0..RUNS {
+    for _ in 0..n_runs {
         let t = Instant::now();
         let current = stats.tallies(full_year).await.expect("tallies");
         read.push(t.elapsed());
@@ -182,8 +189,23 @@ async fn main() {
         let _ = domain::stats::Dashboard::build(Scope::District, full_year, &places, &current, &[]);
         build.push(t.elapsed());
     }
+    // of those: the roll-ups alone (in memory, then as a new instance reads them)
+    let (mut rolled, mut cold) = (Vec::new(), Vec::new());
+    for _ in 0..n_runs {
+        let t = Instant::now();
+        stats.rolled_up(full_year).await.expect("roll-ups");
+        rolled.push(t.elapsed());
+        let fresh = new_stats();
+        let t = Instant::now();
+        fresh.rolled_up(full_year).await.expect("roll-ups");
+        cold.push(t.elapsed());
+    }
     let (p50, p95, max) = summary(read);
     println!("| of which: one year's tallies (roll-ups in memory, waiting list and ratings read) | {p50:.1} | {p95:.1} | {max:.1} |");
+    let (p50, p95, max) = summary(rolled);
+    println!("| of which: one year's roll-ups (in memory) | {p50:.1} | {p95:.1} | {max:.1} |");
+    let (p50, p95, max) = summary(cold);
+    println!("| of which: one year's roll-ups (nothing in memory: read and decoded) | {p50:.1} | {p95:.1} | {max:.1} |");
     let (p50, p95, max) = summary(build);
     println!(
         "| of which: adding one year up (Dashboard::build) | {p50:.1} | {p95:.1} | {max:.1} |"
@@ -207,7 +229,7 @@ async fn main() {
         .into_iter()
         .filter(|b| b.state == BookingState::NoShow)
         .map(|b| b.id)
-        .take(RUNS)
+        .take(n_runs)
         .collect();
     for id in &no_shows {
         store

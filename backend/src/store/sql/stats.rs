@@ -236,6 +236,26 @@ async fn tally_keyed(
     Ok(tallies)
 }
 
+/// The months' versions kept in `table` (one of ours).
+async fn versions(
+    this: &This,
+    table: &str,
+    from: Month,
+    to: Month,
+) -> StoreResult<Vec<(Month, i64)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT month, version FROM {table} WHERE month >= $1 AND month <= $2"
+    ))
+    .bind(from.key())
+    .bind(to.key())
+    .fetch_all(&this.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(month, version)| Some((Month::parse_key(&month)?, version)))
+        .collect())
+}
+
 #[async_trait]
 impl StatsStore for This {
     async fn tally_raw(
@@ -331,17 +351,11 @@ impl StatsStore for This {
     }
 
     async fn rollup_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT month, version FROM stats_versions WHERE month >= $1 AND month <= $2",
-        )
-        .bind(from.key())
-        .bind(to.key())
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(month, version)| Some((Month::parse_key(&month)?, version)))
-            .collect())
+        versions(self, "stats_versions", from, to).await
+    }
+
+    async fn rating_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>> {
+        versions(self, "rating_versions", from, to).await
     }
 
     async fn save_rollups(&self, rollups: &[Rollup]) -> StoreResult<()> {
