@@ -13,9 +13,9 @@ use domain::{BookingState, LocationId};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Runs per row; `STATS_n_runs` overrides it (for a quick look).
+/// Runs per row; `STATS_RUNS` overrides it (for a quick look).
 fn runs() -> usize {
-    std::env::var("STATS_n_runs")
+    std::env::var("STATS_RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(30)
