@@ -1,25 +1,63 @@
 #!/usr/bin/env bash
-# Statistics at district size: generates three years of history with `server demo-history`
-# (once; kept in target/bench/), then times the dashboard use case over it.
-# Writes bench/results/stats.md.
+# Statistics at district size: generates three years of history (once; kept in
+# target/bench/) as `server demo-history --years 3 --seed 2026` does, copies it to PostgreSQL
+# as `server migrate-db` does (once), then times the dashboard use case over it on both
+# engines. `stats_history` runs the same backend code as those two commands without the web
+# server, so neither the site nor the server has to be built for this benchmark.
+# Writes bench/results/stats.md and bench/results/summary/stats.md (markdown rows, no header:
+# each target's p95 on each engine, PASS or FAIL).
+#
+# BIN_DIR: where `stats_history` and `stats_bench` are (default: built here, target/release).
+# STATS_DB: the SQLite file (default target/bench/history-3y.db).
+# PG_URL: a PostgreSQL server (default PORTAL_TEST_PG_URL, as bash scripts/postgres.sh
+#   starts it); the history goes into its database portal_stats_bench. STATS_PG=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p server -p bench --bin server --bin stats_bench
-mkdir -p target/bench
-DB=target/bench/history-3y.db
+if [ -z "${BIN_DIR:-}" ]; then
+  cargo build --release -p bench --bin stats_history --bin stats_bench
+  BIN_DIR=target/release
+fi
+DB=${STATS_DB:-target/bench/history-3y.db}
+mkdir -p "$(dirname "$DB")" bench/results/summary
 # a fixed "today", so that the history (and the figures below) are the same on every run
 NOW=2026-11-27T09:00:00+08:00
-GEN_LOG=target/bench/history-3y.log
+UNTIL=2026-11-27
+GEN_LOG=${DB%.db}.log
+PG_DONE=${DB%.db}.pg-copied
 if [ ! -f "$DB" ]; then
-  rm -f "$DB"-*
+  rm -f "$DB"-* "$PG_DONE"
   start=$(date +%s)
-  DATABASE_URL="sqlite://$DB" PORTAL_DEMO=1 PORTAL_FAKE_NOW=$NOW RUST_LOG=warn \
-    target/release/server demo-history --years 3 --seed 2026 | tee "$GEN_LOG"
+  RUST_LOG=warn "$BIN_DIR/stats_history" generate "sqlite://$DB" $UNTIL 3 2026 | tee "$GEN_LOG"
   echo "generated in $(( $(date +%s) - start )) s" | tee -a "$GEN_LOG"
 fi
+
+PG_SERVER=${PG_URL:-${PORTAL_TEST_PG_URL:-postgres://portal:portal@127.0.0.1:5432/postgres}}
+PG_DB=${PG_SERVER%/*}/portal_stats_bench
+if [ "${STATS_PG:-1}" != 0 ] && [ ! -f "$PG_DONE" ]; then
+  psql "$PG_SERVER" -qc 'DROP DATABASE IF EXISTS portal_stats_bench' -c 'CREATE DATABASE portal_stats_bench'
+  start=$(date +%s)
+  copied=$(RUST_LOG=warn "$BIN_DIR/stats_history" copy "sqlite://$DB" "$PG_DB")
+  echo "$copied in $(( $(date +%s) - start )) s" | tee "$PG_DONE"
+fi
+
+SUMMARY=bench/results/summary/stats.md
+: > "$SUMMARY"
 {
-  target/release/stats_bench "sqlite://$DB" 2025
+  echo "# Statistics dashboard over generated history"
   echo
-  echo "History: \`server demo-history --years 3 --seed 2026\` up to $NOW: $(tr '\n' ' ' < "$GEN_LOG")."
+  echo "## SQLite"
+  echo
+  PORTAL_FAKE_NOW=$NOW "$BIN_DIR/stats_bench" "sqlite://$DB" 2025 "$SUMMARY" | tail -n +2
+  if [ "${STATS_PG:-1}" != 0 ]; then
+    echo
+    echo "## PostgreSQL"
+    echo
+    PORTAL_FAKE_NOW=$NOW "$BIN_DIR/stats_bench" "$PG_DB" 2025 "$SUMMARY" | tail -n +2
+    echo
+    echo "PostgreSQL $(psql "$PG_SERVER" -qAtc 'SHOW server_version') on this machine; the history copied as \`server migrate-db\` copies it: $(cat "$PG_DONE")."
+  fi
+  echo
+  echo "History: as \`server demo-history --years 3 --seed 2026\` up to $NOW: $(tr '\n' ' ' < "$GEN_LOG")."
   echo "Database file: $(du -h "$DB" | cut -f1). SQLite (WAL) on this machine's disk, $(nproc) cores, release build, measured $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee bench/results/stats.md
+cat "$SUMMARY"

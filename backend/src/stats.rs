@@ -1,10 +1,14 @@
 //! Use cases of statistics: a dashboard for a scope and a period, for those allowed to see it,
-//! answered from monthly roll-ups (whole months) and the working tables (the ragged ends).
+//! answered from monthly roll-ups (whole months) and daily roll-ups (the ragged ends).
 //!
 //! Roll-ups are never trusted blindly: the triggers of migration 0006 mark a place-month
 //! stale whenever one of its bookings, queue entries or cases changes, and a dashboard first
-//! recomputes the stale place-months it needs. A background task does the same every minute
-//! so that pages rarely wait for it.
+//! recomputes the stale place-months it needs (the month's roll-up and its days, in one
+//! pass). A background task does the same every minute so that pages rarely wait for it.
+//!
+//! Decoded roll-ups are kept in memory per month part, with the month's version (migration
+//! 0014) they were read at: every saved recomputation raises that version in the database,
+//! so each instance rereads a month only after some instance recomputed it.
 //!
 //! The waiting list has no roll-ups: it is small (the people waiting now and lately), so its
 //! figures are counted straight from its table on every request, one grouped query a month.
@@ -13,16 +17,16 @@
 
 use crate::booking::Clock;
 use crate::error::{kind_message, ErrorKind, UseCaseError};
-use crate::store::{Store, StoreError, StoreResult};
+use crate::store::{Rollup, Store, StoreError, StoreResult};
 use crate::{Directory, ServiceError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::booking::FieldError;
 use domain::slots::days_span;
 use domain::staff::StaffAccount;
-use domain::stats::{may_see_stats, Dashboard, Month, Period, Scope, Tally};
+use domain::stats::{may_see_stats, DailyTallies, Dashboard, Month, Period, Scope, Tally};
 use domain::LocationId;
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StatsError {
@@ -89,7 +93,28 @@ pub struct Statistics {
     directory: Directory,
     /// "Now" for the ratings' follow-ups (still open, or overdue).
     clock: Clock,
+    /// Decoded roll-ups, shared by the clones of this use case.
+    cache: Arc<Mutex<RollupCache>>,
 }
+
+/// Every place's tallies of one month part (a whole month, or a stretch of one), as read at
+/// the month's version.
+type Part = Arc<Vec<(LocationId, Tally)>>;
+
+/// Decoded roll-ups by month part. Bounded by forgetting everything at [`CACHED_PARTS`]: a
+/// year's dashboard and the year before are 24 parts, ragged periods add four.
+#[derive(Default)]
+struct RollupCache {
+    parts: HashMap<Period, (i64, Part)>,
+    /// Rating figures by month span and the local date they were counted on (a follow-up
+    /// becomes overdue at midnight), with the month's ratings version.
+    ratings: HashMap<RatingsKey, (i64, Part)>,
+}
+
+/// A month span `[from, to)` and the local date its rating figures were counted on.
+type RatingsKey = (DateTime<Utc>, DateTime<Utc>, NaiveDate);
+
+const CACHED_PARTS: usize = 160;
 
 impl Statistics {
     pub fn new(store: Arc<dyn Store>, directory: Directory, clock: Clock) -> Self {
@@ -97,6 +122,7 @@ impl Statistics {
             store,
             directory,
             clock,
+            cache: Arc::default(),
         }
     }
 
@@ -138,21 +164,64 @@ impl Statistics {
 
     /// Every place's counts over `period`, per month (the ends may be partial months).
     pub async fn tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
-        let (whole, partial) = period.split();
-        let mut out = Vec::new();
-        if let (Some(first), Some(last)) = (whole.first(), whole.last()) {
-            self.refresh(*first, *last).await?;
-            out = self.store.rollups(*first, *last).await?;
-        }
-        for part in partial {
-            let month = Month::of(part.from);
-            for (place, tally) in self.store.tally_raw(part, None).await? {
-                out.push((month, place, tally));
-            }
-        }
+        let mut out = self.rolled_up(period).await?;
         out.extend(self.waitlist_tallies(period).await?);
         out.extend(self.rating_tallies(period).await?);
         Ok(out)
+    }
+
+    /// The part of [`Statistics::tallies`] that roll-ups answer (all but the waiting list and
+    /// the ratings): whole months from monthly roll-ups, stretches from daily ones.
+    pub async fn rolled_up(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+        let (whole, partial) = period.split();
+        let mut parts: Vec<(Month, Period)> = whole.iter().map(|m| (*m, m.period())).collect();
+        parts.extend(partial.iter().map(|p| (Month::of(p.from), *p)));
+        let mut out = Vec::new();
+        let (first, last) = (Month::of(period.from), Month::of(period.to));
+        self.refresh(first, last).await?;
+        // versions before roll-ups: a part read after a newer save is only read again later
+        let versions: HashMap<Month, i64> = self
+            .store
+            .rollup_versions(first, last)
+            .await?
+            .into_iter()
+            .collect();
+        for (month, part) in parts {
+            let version = versions.get(&month).copied().unwrap_or(0);
+            let tallies = self.part(month, part, version).await?;
+            out.extend(tallies.iter().map(|(place, t)| (month, *place, t.clone())));
+        }
+        Ok(out)
+    }
+
+    /// Every place's roll-ups of `part` of `month` at `version`: from memory, or read (the
+    /// month's roll-ups, or the sum of the days of a stretch of it).
+    async fn part(&self, month: Month, part: Period, version: i64) -> StoreResult<Part> {
+        let cached = {
+            let cache = self.cache.lock().expect("roll-up cache");
+            cache.parts.get(&part).cloned()
+        };
+        if let Some((v, tallies)) = cached {
+            if v == version {
+                return Ok(tallies);
+            }
+        }
+        let tallies: Part = Arc::new(if part == month.period() {
+            self.store
+                .rollups(month, month)
+                .await?
+                .into_iter()
+                .map(|(_, place, t)| (place, t))
+                .collect()
+        } else {
+            self.store.partial_rollups(part).await?
+        });
+        let mut cache = self.cache.lock().expect("roll-up cache");
+        if cache.parts.len() >= CACHED_PARTS {
+            cache.parts.clear();
+        }
+        cache.parts.insert(part, (version, tallies.clone()));
+        Ok(tallies)
     }
 
     /// Every place's waiting-list figures over `period`, per month and service, each thing
@@ -175,17 +244,44 @@ impl Statistics {
     }
 
     /// Every place's rating figures over `period`, per month and service, each rating by the
-    /// local date it was given and its follow-up as it stands now. Read directly, like the
-    /// waiting list's: ratings are few.
+    /// local date it was given and its follow-up as it stands now. Counted from the ratings
+    /// (they are not rolled up: a follow-up's standing depends on the day it is asked), and
+    /// kept in memory for the day until the month's ratings version moves.
     async fn rating_tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
         let now = (self.clock)();
+        let today = domain::slots::local_date(&now);
+        // versions before counting: figures counted after a newer change are only counted again
+        let versions: HashMap<Month, i64> = self
+            .store
+            .rating_versions(Month::of(period.from), Month::of(period.to))
+            .await?
+            .into_iter()
+            .collect();
         let mut out = Vec::new();
         for (month, from, to) in month_spans(period)? {
-            let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
-            for ((place, service), r) in self.store.rating_tally(from, to, now).await? {
-                by_place.entry(place).or_default().add_ratings(service, &r);
-            }
-            out.extend(by_place.into_iter().map(|(place, t)| (month, place, t)));
+            let version = versions.get(&month).copied().unwrap_or(0);
+            let key = (from, to, today);
+            let cached = {
+                let cache = self.cache.lock().expect("roll-up cache");
+                cache.ratings.get(&key).cloned()
+            };
+            let part = match cached {
+                Some((v, part)) if v == version => part,
+                _ => {
+                    let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
+                    for ((place, service), r) in self.store.rating_tally(from, to, now).await? {
+                        by_place.entry(place).or_default().add_ratings(service, &r);
+                    }
+                    let part: Part = Arc::new(by_place.into_iter().collect());
+                    let mut cache = self.cache.lock().expect("roll-up cache");
+                    if cache.ratings.len() >= CACHED_PARTS {
+                        cache.ratings.clear();
+                    }
+                    cache.ratings.insert(key, (version, part.clone()));
+                    part
+                }
+            };
+            out.extend(part.iter().map(|(place, t)| (month, *place, t.clone())));
         }
         Ok(out)
     }
@@ -201,12 +297,21 @@ impl Statistics {
         for (month, stale) in by_month {
             let places: Vec<LocationId> = stale.iter().map(|s| s.location_id).collect();
             // read after the markers: any change not in these counts has bumped its marker
-            let mut raw = self.store.tally_raw(month.period(), Some(&places)).await?;
+            let raw = self.store.tally_days(month.period(), Some(&places)).await?;
+            let mut by_place: HashMap<LocationId, Vec<_>> = HashMap::new();
+            for ((place, day), tally) in raw {
+                by_place.entry(place).or_default().push((day, tally));
+            }
             let rollups: Vec<_> = stale
                 .into_iter()
                 .map(|s| {
-                    let tally = raw.remove(&s.location_id).unwrap_or_default();
-                    (s, tally)
+                    let days =
+                        DailyTallies::new(by_place.remove(&s.location_id).unwrap_or_default());
+                    Rollup {
+                        stale: s,
+                        month: days.total(),
+                        days,
+                    }
                 })
                 .collect();
             done += rollups.len();

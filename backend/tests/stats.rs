@@ -10,6 +10,7 @@ use domain::staff::{Role, StaffAccount};
 use domain::stats::{Dashboard, Figures, Period, Scope, Tally};
 use domain::{BookingState, LocationId};
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 const DEMO: &str = include_str!("../../seed/demo-district.toml");
@@ -334,6 +335,98 @@ async fn the_same_seed_gives_the_same_history_on(engine: Engine) {
     let (x, y, z) = (d(first).await, d(second).await, d(other).await);
     assert_eq!(x, y);
     assert_ne!(x, z);
+}
+
+/// Every place's roll-up counts of `period` (the waiting list and ratings, never rolled up,
+/// left out), places without activity left out.
+async fn rolled_up(stats: &Statistics, period: Period) -> BTreeMap<LocationId, Tally> {
+    let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
+    for (_, place, mut t) in stats.tallies(period).await.unwrap() {
+        t.waitlist.clear();
+        t.ratings.clear();
+        by_place.entry(place).or_default().merge(&t);
+    }
+    by_place.retain(|_, t| !t.is_empty());
+    by_place
+}
+
+/// The same counted straight from the working tables.
+async fn counted(store: &Arc<dyn Store>, period: Period) -> BTreeMap<LocationId, Tally> {
+    let mut by_place: BTreeMap<LocationId, Tally> = store
+        .tally_raw(period, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    by_place.retain(|_, t| !t.is_empty());
+    by_place
+}
+
+/// Periods that start or end mid-month add up daily roll-ups: place by place they give
+/// exactly what counting the working tables gives, the previous period too, and right after a
+/// booking changed, also on a second instance that had the old counts in memory.
+#[tokio::test]
+async fn ragged_periods_add_up_the_days() {
+    for engine in engines() {
+        ragged_periods_add_up_the_days_on(engine).await;
+    }
+}
+
+async fn ragged_periods_add_up_the_days_on(engine: Engine) {
+    let (_dir, store, stats) = history(engine, 5, 0.01).await;
+    // another server instance on the same database, with its own memory
+    let other = Statistics::new(
+        store.clone(),
+        Directory::new(store.clone()),
+        backend::booking::system_clock(),
+    );
+    let week = Period::parse("2025-06-11", "2025-06-17").unwrap();
+    for (from, to) in [
+        ("2025-03-15", "2025-09-14"),
+        ("2025-01-02", "2025-12-30"),
+        ("2025-06-11", "2025-06-17"),
+        ("2025-05-31", "2025-06-01"),
+    ] {
+        let period = Period::parse(from, to).unwrap();
+        for p in [period, period.previous()] {
+            let days = rolled_up(&stats, p).await;
+            assert!(!days.is_empty(), "{p:?} has activity");
+            assert_eq!(days, counted(&store, p).await, "{p:?}");
+            assert_eq!(rolled_up(&other, p).await, days, "{p:?} from memory");
+        }
+        let d = stats
+            .dashboard(&admin(), Scope::District, period)
+            .await
+            .unwrap();
+        assert_eq!(d.figures, raw(&store, period).await, "{from}..{to}");
+    }
+
+    // a no-show of that week is corrected: both instances count it at once
+    let before = rolled_up(&other, week).await;
+    let (from, to) = domain::slots::days_span(week.from, week.to).unwrap();
+    let mut changed = None;
+    for place in store.locations().await.unwrap() {
+        let bookings = store
+            .bookings_between(place.id, from.to_utc(), to.to_utc())
+            .await
+            .unwrap();
+        if let Some(b) = bookings.iter().find(|b| b.state == BookingState::NoShow) {
+            assert!(store
+                .revert_no_show(b.id, chrono::Utc::now())
+                .await
+                .unwrap());
+            changed = Some(place.id);
+            break;
+        }
+    }
+    let place = changed.expect("a no-show that week");
+    let after = rolled_up(&stats, week).await;
+    assert_ne!(after[&place], before[&place], "the change shows");
+    assert_eq!(after, counted(&store, week).await);
+    // `stats` recomputed the place-month; `other` rereads it by the month's new version
+    assert_eq!(rolled_up(&other, week).await, after);
+    let month = Period::parse("2025-06-01", "2025-06-30").unwrap();
+    assert_eq!(rolled_up(&other, month).await, counted(&store, month).await);
 }
 
 /// Counting in SQL rounds durations as the domain does (half a minute up, a clock running
@@ -808,4 +901,16 @@ async fn stored_ratings_show_in_the_dashboards_on(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(six(&d.figures.ratings), (6, 3, 1, 1, 1, 0), "{engine}");
+
+    // rating figures kept in memory follow a new rating and a follow-up's step at once
+    let unclosed = rate(101, Level::VeryDissatisfied, vec![Reason::Other]).await;
+    let d = dashboard(Scope::District, "2026-03-01", "2026-03-31").await;
+    assert_eq!(six(&d.figures.ratings), (7, 3, 1, 1, 0, 2), "{engine}");
+    follow_up(
+        unclosed,
+        Utc.with_ymd_and_hms(2026, 3, 10, 2, 0, 0).unwrap(),
+    )
+    .await;
+    let d = dashboard(Scope::District, "2026-03-01", "2026-03-31").await;
+    assert_eq!(six(&d.figures.ratings), (7, 3, 1, 2, 0, 1), "{engine}");
 }

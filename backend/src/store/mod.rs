@@ -48,7 +48,7 @@ use domain::mediation::{CaseState, DisputeType, Ending, Fen, Referral};
 use domain::notify::NoticeKind;
 use domain::queue::{Outcome, QueueState};
 use domain::staff::{Role, StaffAccount};
-use domain::stats::{Month, Period, Tally};
+use domain::stats::{DailyTallies, Month, Period, Tally};
 use domain::{BookingState, Location, LocationId, ServiceCode};
 use std::collections::HashMap;
 
@@ -944,9 +944,33 @@ pub trait StatsStore: Send + Sync {
         -> StoreResult<Vec<(Month, LocationId, Tally)>>;
     /// Place-months of `from..=to` changed since their roll-up was computed.
     async fn stale_rollups(&self, from: Month, to: Month) -> StoreResult<Vec<StaleRollup>>;
-    /// Saves recomputed roll-ups; one computed from an older generation than the one saved
-    /// is dropped, so concurrent recomputations cannot put old counts back.
-    async fn save_rollups(&self, rollups: &[(StaleRollup, Tally)]) -> StoreResult<()>;
+    /// Counts of every place with activity in `period` from the working tables, day by day
+    /// (`only`: just these places).
+    async fn tally_days(
+        &self,
+        period: Period,
+        only: Option<&[LocationId]>,
+    ) -> StoreResult<HashMap<(LocationId, NaiveDate), Tally>>;
+    /// Every place's sum of the saved daily roll-ups of `part` (days of one month).
+    async fn partial_rollups(&self, part: Period) -> StoreResult<Vec<(LocationId, Tally)>>;
+    /// Each month's roll-up version (months never saved are left out): raised by every
+    /// [`StatsStore::save_rollups`] that changes one of its place-months.
+    async fn rollup_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>>;
+    /// Each month's ratings version (by the month given; months without any left out):
+    /// raised by every change to a rating or its follow-up (migration 0015's triggers).
+    async fn rating_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>>;
+    /// Saves recomputed roll-ups (the month's and its days'); one computed from an older
+    /// generation than the one saved is dropped, so concurrent recomputations cannot put old
+    /// counts back.
+    async fn save_rollups(&self, rollups: &[Rollup]) -> StoreResult<()>;
+}
+
+/// A recomputed place-month: its monthly roll-up and its days.
+#[derive(Debug, Clone)]
+pub struct Rollup {
+    pub stale: StaleRollup,
+    pub month: Tally,
+    pub days: DailyTallies,
 }
 
 /// A place-month whose roll-up is out of date, and the change generation it was seen at.

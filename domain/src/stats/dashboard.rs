@@ -70,16 +70,24 @@ impl Dashboard {
                 _ => None,
             }
         };
+        // each tally is added once, to its month and row; those few sums then make the
+        // total, the months and the rows (tallies add up in any order)
+        let mut cells: std::collections::HashMap<(Month, Option<LocationId>), Tally> =
+            std::collections::HashMap::new();
+        for (month, id, tally) in current.iter().filter(|(_, id, _)| in_scope(*id)) {
+            let row = place(*id).and_then(row_of);
+            cells.entry((*month, row)).or_default().merge(tally);
+        }
         let mut total = Tally::default();
         let mut months: Vec<(Month, Tally)> = Vec::new();
         let mut rows: Vec<(LocationId, Tally)> = Vec::new();
-        for (month, id, tally) in current.iter().filter(|(_, id, _)| in_scope(*id)) {
+        for ((month, row), tally) in &cells {
             total.merge(tally);
             match months.iter_mut().find(|(m, _)| m == month) {
                 Some((_, t)) => t.merge(tally),
                 None => months.push((*month, tally.clone())),
             }
-            if let Some(row) = place(*id).and_then(row_of) {
+            if let Some(row) = *row {
                 match rows.iter_mut().find(|(r, _)| *r == row) {
                     Some((_, t)) => t.merge(tally),
                     None => rows.push((row, tally.clone())),

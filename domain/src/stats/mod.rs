@@ -7,6 +7,7 @@
 //! exports and the report paragraph cannot disagree.
 
 mod dashboard;
+mod days;
 mod figures;
 #[cfg(test)]
 mod fixtures;
@@ -18,6 +19,7 @@ mod scope;
 mod tally;
 
 pub use dashboard::*;
+pub use days::*;
 pub use figures::*;
 pub use ledgers::*;
 pub use minutes::*;

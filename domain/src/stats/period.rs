@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_PERIOD_DAYS: i64 = 3660;
 
 /// A range of Shanghai dates, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,

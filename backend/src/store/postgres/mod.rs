@@ -39,6 +39,11 @@ pub(crate) mod dialect {
 
     pub const GREATEST: &str = "GREATEST";
 
+    /// The local (Shanghai, UTC+8 all year) date `YYYY-MM-DD` of a stored instant column.
+    pub fn local_day(column: &str) -> String {
+        format!("to_char(CAST({column} AS TIMESTAMP) + INTERVAL '8 hours', 'YYYY-MM-DD')")
+    }
+
     /// Whole seconds since 1970 of a stored instant column (UTC text).
     pub fn epoch_seconds(column: &str) -> String {
         format!("CAST(EXTRACT(EPOCH FROM CAST({column} AS TIMESTAMPTZ)) AS BIGINT)")

@@ -1,17 +1,18 @@
 //! SQL for statistics: counting the raw rows of a period (grouped, never row by row where
-//! SQL can add up), and the monthly roll-ups and their staleness markers (kept by the
-//! triggers of migration 0006).
+//! SQL can add up), the monthly and daily roll-ups, their staleness markers (kept by the
+//! triggers of migration 0006) and the months' versions (migration 0014).
 
 use super::bookings::ts;
 use super::{dialect, This};
-use crate::store::{StaleRollup, StatsStore, StoreError, StoreResult};
+use crate::store::{Rollup, StaleRollup, StatsStore, StoreError, StoreResult};
 use async_trait::async_trait;
+use chrono::{Datelike, NaiveDate};
 use domain::mediation::{CaseState, DisputeType, Ending, Referral};
 use domain::queue::QueueState;
 use domain::slots::days_span;
-use domain::stats::{Conclusion, Month, Period, Tally};
+use domain::stats::{Conclusion, DailyTallies, Month, Period, Tally};
 use domain::{BookingState, LocationId, ServiceCode};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The UTC instants of a period's first local midnight and of the midnight after it.
 fn instants(period: Period) -> (String, String) {
@@ -49,8 +50,16 @@ fn only_bookings_clause(only: Option<&[LocationId]>) -> String {
     }
 }
 
-/// place, dispute type, outcome, referral, how many, amount in fen
-type CaseGroup = (i64, String, Option<String>, Option<String>, i64, i64);
+/// place, day, dispute type, outcome, referral, how many, amount in fen
+type CaseGroup = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+);
 
 fn service(code: &str) -> StoreResult<ServiceCode> {
     code.parse()
@@ -65,6 +74,188 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// Counts of `period` from the working tables, by place and by local day (`by_day`) or by
+/// place alone (the day then is ""): one set of queries for both, so they cannot disagree.
+/// The day of every group when not counting by day.
+const NO_DAY: &str = "CAST('' AS TEXT)";
+
+async fn tally_keyed(
+    this: &This,
+    period: Period,
+    only: Option<&[LocationId]>,
+    by_day: bool,
+) -> StoreResult<HashMap<(LocationId, String), Tally>> {
+    if only.is_some_and(|ids| ids.is_empty()) {
+        return Ok(HashMap::new());
+    }
+    let (start, end) = instants(period);
+    let (first_day, last_day) = (period.from.to_string(), period.to.to_string());
+    let only_bookings = only_bookings_clause(only);
+    let only = only_clause(only);
+    let mut tallies: HashMap<(LocationId, String), Tally> = HashMap::new();
+    // the local date of a stored instant, or one constant group
+    let day_of = |column: &str| {
+        if by_day {
+            dialect::local_day(column)
+        } else {
+            NO_DAY.to_string()
+        }
+    };
+    let (booked_day, queue_day, sent_day, accepted_day) = (
+        day_of("start_at"),
+        if by_day { "day" } else { NO_DAY }.to_string(),
+        day_of("submitted_at"),
+        day_of("accepted_at"),
+    );
+
+    // bookings by the slot they hold now (a rescheduled booking counts once, where it went)
+    let rows: Vec<(i64, String, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT location_id, {booked_day}, service, state, COUNT(*), SUM(CASE WHEN youth THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN EXISTS (SELECT 1 FROM booking_events e
+                                WHERE e.booking_id = b.id AND e.kind = 'rescheduled')
+                        THEN 1 ELSE 0 END)
+             FROM bookings b WHERE start_at >= $1 AND start_at < $2{only_bookings}
+             GROUP BY 1, 2, 3, 4"
+        ))
+        .bind(&start)
+        .bind(&end)
+        .fetch_all(&this.pool)
+        .await?;
+    for (place, day, svc, state, n, youth, moved) in rows {
+        let state = BookingState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("booking state {state}")))?;
+        tallies
+            .entry((LocationId(place), day))
+            .or_default()
+            .add_bookings(service(&svc)?, state, count(n), count(youth), count(moved));
+    }
+
+    // arrivals, by whether they booked or were handed over and where they are now
+    let rows: Vec<(i64, String, String, bool, bool, String, i64)> = sqlx::query_as(&format!(
+        "SELECT location_id, {queue_day}, service, booking_id IS NOT NULL,
+                    transferred_from IS NOT NULL, state, COUNT(*)
+             FROM queue_entries WHERE day >= $1 AND day <= $2{only}
+             GROUP BY 1, 2, 3, 4, 5, 6"
+    ))
+    .bind(&first_day)
+    .bind(&last_day)
+    .fetch_all(&this.pool)
+    .await?;
+    for (place, day, svc, booked, handed_over, state, n) in rows {
+        tallies
+            .entry((LocationId(place), day))
+            .or_default()
+            .add_arrivals(
+                service(&svc)?,
+                booked,
+                handed_over,
+                queue_state(&state)?,
+                count(n),
+            );
+    }
+
+    // Durations grouped by whole minutes as domain::stats::minutes_of rounds them (half
+    // up, negative as zero: the store test checks the two agree), with their exact sum.
+    for (started, ended, wait) in [
+        ("arrived_at", "called_at", true),
+        ("serving_at", "finished_at", false),
+    ] {
+        let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT location_id, d, state, (s + 30) / 60, COUNT(*), CAST(SUM(s) AS BIGINT)
+                 FROM (
+                     SELECT location_id, {queue_day} AS d, state,
+                            {greatest}(0, {ended_s} - {started_s}) AS s
+                     FROM queue_entries
+                     WHERE day >= $1 AND day <= $2 AND {started} IS NOT NULL
+                       AND {ended} IS NOT NULL{only}) AS durations
+                 GROUP BY 1, 2, 3, 4",
+            greatest = dialect::GREATEST,
+            ended_s = dialect::epoch_seconds(ended),
+            started_s = dialect::epoch_seconds(started),
+        ))
+        .bind(&first_day)
+        .bind(&last_day)
+        .fetch_all(&this.pool)
+        .await?;
+        for (place, day, state, minutes, n, seconds) in rows {
+            let t = tallies.entry((LocationId(place), day)).or_default();
+            let minutes = u32::try_from(minutes).unwrap_or(0);
+            if wait {
+                t.add_waits(minutes, count(n), seconds);
+            } else {
+                t.add_service_times(queue_state(&state)?, minutes, count(n), seconds);
+            }
+        }
+    }
+
+    // mediation requests by the day they were sent
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT location_id, {sent_day}, state, COUNT(*) FROM mediation_cases
+             WHERE submitted_at >= $1 AND submitted_at < $2{only} GROUP BY 1, 2, 3"
+    ))
+    .bind(&start)
+    .bind(&end)
+    .fetch_all(&this.pool)
+    .await?;
+    for (place, day, state, n) in rows {
+        let state = CaseState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("case state {state}")))?;
+        tallies
+            .entry((LocationId(place), day))
+            .or_default()
+            .add_requests(state, count(n));
+    }
+
+    // cases by the day they were accepted, with how they ended
+    let rows: Vec<CaseGroup> = sqlx::query_as(&format!(
+        "SELECT location_id, {accepted_day}, dispute_type, outcome, referral, COUNT(*),
+                        CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)
+                 FROM mediation_cases
+                 WHERE accepted_at >= $1 AND accepted_at < $2{only}
+                 GROUP BY 1, 2, 3, 4, 5"
+    ))
+    .bind(&start)
+    .bind(&end)
+    .fetch_all(&this.pool)
+    .await?;
+    for (place, day, dispute, outcome, referral, n, amount) in rows {
+        let dispute = DisputeType::parse(&dispute)
+            .ok_or_else(|| StoreError::Corrupt(format!("dispute type {dispute}")))?;
+        let ending = match outcome {
+            Some(o) => {
+                Some(Ending::parse(&o).ok_or_else(|| StoreError::Corrupt(format!("outcome {o}")))?)
+            }
+            None => None,
+        };
+        let conclusion = Conclusion::of(ending, referral.as_deref().and_then(Referral::parse));
+        tallies
+            .entry((LocationId(place), day))
+            .or_default()
+            .add_cases(dispute, conclusion, count(n), amount);
+    }
+    Ok(tallies)
+}
+
+/// The months' versions kept in `table` (one of ours).
+async fn versions(
+    this: &This,
+    table: &str,
+    from: Month,
+    to: Month,
+) -> StoreResult<Vec<(Month, i64)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT month, version FROM {table} WHERE month >= $1 AND month <= $2"
+    ))
+    .bind(from.key())
+    .bind(to.key())
+    .fetch_all(&this.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(month, version)| Some((Month::parse_key(&month)?, version)))
+        .collect())
+}
+
 #[async_trait]
 impl StatsStore for This {
     async fn tally_raw(
@@ -72,142 +263,27 @@ impl StatsStore for This {
         period: Period,
         only: Option<&[LocationId]>,
     ) -> StoreResult<HashMap<LocationId, Tally>> {
-        if only.is_some_and(|ids| ids.is_empty()) {
-            return Ok(HashMap::new());
-        }
-        let (start, end) = instants(period);
-        let (first_day, last_day) = (period.from.to_string(), period.to.to_string());
-        let only_bookings = only_bookings_clause(only);
-        let only = only_clause(only);
-        let mut tallies: HashMap<LocationId, Tally> = HashMap::new();
+        let keyed = tally_keyed(self, period, only, false).await?;
+        Ok(keyed
+            .into_iter()
+            .map(|((place, _), t)| (place, t))
+            .collect())
+    }
 
-        // bookings by the slot they hold now (a rescheduled booking counts once, where it went)
-        let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, service, state, COUNT(*), SUM(CASE WHEN youth THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN EXISTS (SELECT 1 FROM booking_events e
-                                WHERE e.booking_id = b.id AND e.kind = 'rescheduled')
-                        THEN 1 ELSE 0 END)
-             FROM bookings b WHERE start_at >= $1 AND start_at < $2{only_bookings}
-             GROUP BY location_id, service, state"
-        ))
-        .bind(&start)
-        .bind(&end)
-        .fetch_all(&self.pool)
-        .await?;
-        for (place, svc, state, n, youth, moved) in rows {
-            let state = BookingState::parse(&state)
-                .ok_or_else(|| StoreError::Corrupt(format!("booking state {state}")))?;
-            tallies.entry(LocationId(place)).or_default().add_bookings(
-                service(&svc)?,
-                state,
-                count(n),
-                count(youth),
-                count(moved),
-            );
-        }
-
-        // arrivals, by whether they booked or were handed over and where they are now
-        let rows: Vec<(i64, String, bool, bool, String, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, service, booking_id IS NOT NULL, transferred_from IS NOT NULL,
-                    state, COUNT(*)
-             FROM queue_entries WHERE day >= $1 AND day <= $2{only}
-             GROUP BY 1, 2, 3, 4, 5"
-        ))
-        .bind(&first_day)
-        .bind(&last_day)
-        .fetch_all(&self.pool)
-        .await?;
-        for (place, svc, booked, handed_over, state, n) in rows {
-            tallies.entry(LocationId(place)).or_default().add_arrivals(
-                service(&svc)?,
-                booked,
-                handed_over,
-                queue_state(&state)?,
-                count(n),
-            );
-        }
-
-        // Durations grouped by whole minutes as domain::stats::minutes_of rounds them (half
-        // up, negative as zero: the store test checks the two agree), with their exact sum.
-        for (started, ended, wait) in [
-            ("arrived_at", "called_at", true),
-            ("serving_at", "finished_at", false),
-        ] {
-            let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
-                "SELECT location_id, state, (s + 30) / 60, COUNT(*), CAST(SUM(s) AS BIGINT) FROM (
-                     SELECT location_id, state,
-                            {greatest}(0, {ended_s} - {started_s}) AS s
-                     FROM queue_entries
-                     WHERE day >= $1 AND day <= $2 AND {started} IS NOT NULL
-                       AND {ended} IS NOT NULL{only}) AS durations
-                 GROUP BY 1, 2, 3",
-                greatest = dialect::GREATEST,
-                ended_s = dialect::epoch_seconds(ended),
-                started_s = dialect::epoch_seconds(started),
-            ))
-            .bind(&first_day)
-            .bind(&last_day)
-            .fetch_all(&self.pool)
-            .await?;
-            for (place, state, minutes, n, seconds) in rows {
-                let t = tallies.entry(LocationId(place)).or_default();
-                let minutes = u32::try_from(minutes).unwrap_or(0);
-                if wait {
-                    t.add_waits(minutes, count(n), seconds);
-                } else {
-                    t.add_service_times(queue_state(&state)?, minutes, count(n), seconds);
-                }
-            }
-        }
-
-        // mediation requests by the day they were sent
-        let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, state, COUNT(*) FROM mediation_cases
-             WHERE submitted_at >= $1 AND submitted_at < $2{only} GROUP BY 1, 2"
-        ))
-        .bind(&start)
-        .bind(&end)
-        .fetch_all(&self.pool)
-        .await?;
-        for (place, state, n) in rows {
-            let state = CaseState::parse(&state)
-                .ok_or_else(|| StoreError::Corrupt(format!("case state {state}")))?;
-            tallies
-                .entry(LocationId(place))
-                .or_default()
-                .add_requests(state, count(n));
-        }
-
-        // cases by the day they were accepted, with how they ended
-        let rows: Vec<CaseGroup> = sqlx::query_as(&format!(
-            "SELECT location_id, dispute_type, outcome, referral, COUNT(*),
-                        CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)
-                 FROM mediation_cases
-                 WHERE accepted_at >= $1 AND accepted_at < $2{only}
-                 GROUP BY 1, 2, 3, 4"
-        ))
-        .bind(&start)
-        .bind(&end)
-        .fetch_all(&self.pool)
-        .await?;
-        for (place, dispute, outcome, referral, n, amount) in rows {
-            let dispute = DisputeType::parse(&dispute)
-                .ok_or_else(|| StoreError::Corrupt(format!("dispute type {dispute}")))?;
-            let ending = match outcome {
-                Some(o) => Some(
-                    Ending::parse(&o).ok_or_else(|| StoreError::Corrupt(format!("outcome {o}")))?,
-                ),
-                None => None,
-            };
-            let conclusion = Conclusion::of(ending, referral.as_deref().and_then(Referral::parse));
-            tallies.entry(LocationId(place)).or_default().add_cases(
-                dispute,
-                conclusion,
-                count(n),
-                amount,
-            );
-        }
-        Ok(tallies)
+    async fn tally_days(
+        &self,
+        period: Period,
+        only: Option<&[LocationId]>,
+    ) -> StoreResult<HashMap<(LocationId, NaiveDate), Tally>> {
+        tally_keyed(self, period, only, true)
+            .await?
+            .into_iter()
+            .map(|((place, day), t)| {
+                let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                    .map_err(|_| StoreError::Corrupt(format!("day {day}")))?;
+                Ok(((place, day), t))
+            })
+            .collect()
     }
 
     async fn rollups(
@@ -256,9 +332,36 @@ impl StatsStore for This {
             .collect())
     }
 
-    async fn save_rollups(&self, rollups: &[(StaleRollup, Tally)]) -> StoreResult<()> {
+    async fn partial_rollups(&self, part: Period) -> StoreResult<Vec<(LocationId, Tally)>> {
+        let month = Month::of(part.from);
+        let rows: Vec<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT location_id, days FROM stats_daily_rollups WHERE month = $1")
+                .bind(month.key())
+                .fetch_all(&self.pool)
+                .await?;
+        let (first, last) = (part.from.day(), part.to.min(month.last_day()).day());
+        rows.into_iter()
+            .map(|(place, days)| {
+                let tally = DailyTallies::sum_stored(&days, first, last).map_err(|e| {
+                    StoreError::Corrupt(format!("daily roll-up {}: {e}", month.key()))
+                })?;
+                Ok((LocationId(place), tally))
+            })
+            .collect()
+    }
+
+    async fn rollup_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>> {
+        versions(self, "stats_versions", from, to).await
+    }
+
+    async fn rating_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>> {
+        versions(self, "rating_versions", from, to).await
+    }
+
+    async fn save_rollups(&self, rollups: &[Rollup]) -> StoreResult<()> {
         let mut tx = self.writer.begin().await?;
-        for (stale, tally) in rollups {
+        let mut changed = BTreeSet::new();
+        for Rollup { stale, month, days } in rollups {
             // only a computation newer than the one saved may replace it
             let newer = sqlx::query(
                 "UPDATE stats_stale SET done_gen = $3
@@ -273,23 +376,53 @@ impl StatsStore for This {
             if newer == 0 {
                 continue;
             }
-            if tally.is_empty() {
-                sqlx::query("DELETE FROM stats_rollups WHERE month = $1 AND location_id = $2")
-                    .bind(stale.month.key())
-                    .bind(stale.location_id.0)
-                    .execute(&mut *tx)
-                    .await?;
-            } else {
-                sqlx::query(
-                    "INSERT INTO stats_rollups (month, location_id, tally) VALUES ($1, $2, $3)
-                     ON CONFLICT (month, location_id) DO UPDATE SET tally = excluded.tally",
-                )
-                .bind(stale.month.key())
-                .bind(stale.location_id.0)
-                .bind(tally.to_bytes())
-                .execute(&mut *tx)
-                .await?;
+            changed.insert(stale.month);
+            for (table, column, bytes) in [
+                (
+                    "stats_rollups",
+                    "tally",
+                    (!month.is_empty()).then(|| month.to_bytes()),
+                ),
+                (
+                    "stats_daily_rollups",
+                    "days",
+                    (!days.is_empty()).then(|| days.to_bytes()),
+                ),
+            ] {
+                match bytes {
+                    None => {
+                        sqlx::query(&format!(
+                            "DELETE FROM {table} WHERE month = $1 AND location_id = $2"
+                        ))
+                        .bind(stale.month.key())
+                        .bind(stale.location_id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Some(bytes) => {
+                        sqlx::query(&format!(
+                            "INSERT INTO {table} (month, location_id, {column}) VALUES ($1, $2, $3)
+                             ON CONFLICT (month, location_id)
+                             DO UPDATE SET {column} = excluded.{column}"
+                        ))
+                        .bind(stale.month.key())
+                        .bind(stale.location_id.0)
+                        .bind(bytes)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
             }
+        }
+        // in month order, so that concurrent savers take these rows' locks in one order
+        for month in changed {
+            sqlx::query(
+                "INSERT INTO stats_versions (month, version) VALUES ($1, 1)
+                 ON CONFLICT (month) DO UPDATE SET version = stats_versions.version + 1",
+            )
+            .bind(month.key())
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -32,6 +32,11 @@ mod dialect {
     /// The larger of two values (SQLite's two-argument `MAX`).
     pub const GREATEST: &str = "MAX";
 
+    /// The local (Shanghai, UTC+8 all year) date `YYYY-MM-DD` of a stored instant column.
+    pub fn local_day(column: &str) -> String {
+        format!("strftime('%Y-%m-%d', {column}, '+8 hours')")
+    }
+
     /// Whole seconds since 1970 of a stored instant column.
     pub fn epoch_seconds(column: &str) -> String {
         format!("CAST(strftime('%s', {column}) AS INTEGER)")
