@@ -4,11 +4,13 @@
 use crate::model::{OfficeSummary, OfficeWithWorkrooms, PlaceCard, PlaceDetail};
 use leptos::prelude::*;
 
-/// How server functions answer the app, and how a page's data travels to the browser inside
-/// its HTML: postcard, not JSON. A browser decoding JSON carries a parser and, for every type
-/// it reads, field-name matching and skipping code; postcard reads fields in order, and the
-/// WebAssembly the resident downloads is much smaller (BENCHMARKS.md, page weight). The REST
-/// API (`/api/v1`) still speaks JSON; these are the app's own calls.
+/// How the home page's and the booking flow's server functions answer the app, and how those
+/// pages' data travels to the browser inside their HTML: postcard, not JSON. A browser
+/// decoding JSON carries a parser and, for every type it reads, field-name matching and
+/// skipping code; postcard reads fields in order, and the WebAssembly the resident downloads
+/// is smaller (BENCHMARKS.md, page weight). Postcard cannot read internally tagged enums
+/// (`#[serde(tag = ..)]`), which the statistics, waiting-list and follow-up types use for the
+/// REST API's JSON; those pages' functions keep JSON. The REST API (`/api/v1`) speaks JSON.
 pub type Compact = leptos::server_fn::codec::Postcard;
 
 /// A page's data loaded by a server function: a [`Resource`] whose value is written into the

@@ -56,7 +56,7 @@ pub(crate) mod ssr {
 
 /// The request page: the chosen place (if any), every place to choose from, and a form kept
 /// after a rejected post.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn mediation_form(
     place: Option<i64>,
     dispute_type: Option<String>,
@@ -101,7 +101,7 @@ pub async fn mediation_form(
 }
 
 /// Files a request. Success remembers the case on this device and opens its page.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn file_mediation(
     applicant_name: String,
     applicant_phone: String,
@@ -156,7 +156,7 @@ pub async fn file_mediation(
 }
 
 /// A case this device filed or opened; `None` otherwise (the page then asks for the phone).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn held_case(code: String) -> Result<Option<CaseProgressView>, AppError> {
     use crate::device;
     let Ok(code) = domain::mediation::CaseCode::parse(&code) else {
@@ -173,7 +173,7 @@ pub async fn held_case(code: String) -> Result<Option<CaseProgressView>, AppErro
 }
 
 /// The cases this device filed or opened, newest first.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn my_cases() -> Result<Vec<CaseProgressView>, AppError> {
     use crate::device;
     let mediation = ssr::mediation()?;
@@ -189,7 +189,7 @@ pub async fn my_cases() -> Result<Vec<CaseProgressView>, AppError> {
 }
 
 /// The look-up form kept after a failed attempt (JavaScript off).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn case_lookup_flash(
 ) -> Result<Option<(String, String, crate::model::Rejection)>, AppError> {
     use crate::device::{self, Flash};
@@ -206,7 +206,7 @@ pub async fn case_lookup_flash(
 
 /// Opens a case with its code and the applicant's phone and remembers it on this device.
 /// Unknown codes and wrong phone numbers get the same answer.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn open_case(code: String, phone: String) -> Result<FormOutcome, AppError> {
     use crate::api::common::{reject, throttled};
     use crate::device::Flash;

@@ -117,7 +117,7 @@ pub fn form_of(
 
 /// What `/rate/:code` shows: the service and its form (or the rating given), the phone
 /// prompt, or "not found".
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn rating_page(code: String) -> Result<RatePage, AppError> {
     use crate::device::{self, Flash};
     use crate::model::RateTyped;
@@ -168,7 +168,7 @@ pub async fn rating_page(code: String) -> Result<RatePage, AppError> {
 
 /// Opens a booking's or case's rating page with the phone it was made with, remembering it
 /// on this device. Unknown codes and wrong phones get the same answer.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn open_rating(code: String, phone: String) -> Result<FormOutcome, AppError> {
     use crate::api::common::{reject, rejection, throttled};
     use crate::device::Flash;
@@ -198,7 +198,7 @@ pub async fn open_rating(code: String, phone: String) -> Result<FormOutcome, App
 
 /// Rates the service of a page this device may see. Reasons come as one checkbox each
 /// (`reason_<code>`), so the plain form needs no list encoding.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn rate_service(
     code: String,
     level: Option<String>,
@@ -268,7 +268,7 @@ const NOTICE: &str = "follow-ups";
 
 /// The follow-ups of poor ratings: a place's (with `all`, the closed ones too), or with no
 /// place every open one the account's scope covers.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_follow_ups(place: Option<i64>, all: bool) -> Result<FollowUpsView, AppError> {
     use crate::model::FollowUpLine;
     use domain::slots::to_local;
@@ -327,7 +327,7 @@ pub async fn load_follow_ups(place: Option<i64>, all: bool) -> Result<FollowUpsV
 
 /// Records a follow-up step: `call` with what the resident said, or `close` with what was
 /// changed. With JavaScript off, the browser goes back to `back` (a staff page).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn follow_up_step(
     rating_id: i64,
     step: String,
@@ -370,7 +370,7 @@ pub async fn follow_up_step(
 }
 
 /// A walk-in ticket with the QR code of its rating link, for its desk to print.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn walk_in_ticket(entry: i64) -> Result<TicketView, AppError> {
     let account = crate::device::require_staff().await?;
     let queues = crate::api::common::context::<backend::queue::Queues>("queues")?;

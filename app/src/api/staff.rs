@@ -108,7 +108,7 @@ mod ssr {
 }
 
 /// Signs in; on success goes to the staff page.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_login(username: String, password: String) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
     let refuse = |r: Rejection| {
@@ -137,12 +137,12 @@ pub async fn staff_login(username: String, password: String) -> Result<FormOutco
 }
 
 /// A refusal kept for the sign-in page (JavaScript off).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn login_notice() -> Result<Option<crate::model::Rejection>, AppError> {
     crate::api::common::take_notice("staff:login").await
 }
 
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_logout() -> Result<(), AppError> {
     crate::device::sign_out().await?;
     crate::redirect::to("/staff/login");
@@ -150,7 +150,7 @@ pub async fn staff_logout() -> Result<(), AppError> {
 }
 
 /// The signed-in account and the places it may open; `None` when nobody is signed in.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_staff_home() -> Result<Option<StaffHome>, AppError> {
     use crate::model::PlaceCard;
     use domain::staff::Action;
@@ -186,7 +186,7 @@ pub async fn load_staff_home() -> Result<Option<StaffHome>, AppError> {
 }
 
 /// A place's queue today, with a refusal kept for the page (JavaScript off).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_staff_queue(
     place: i64,
 ) -> Result<(StaffQueue, Option<crate::model::Rejection>), AppError> {
@@ -200,7 +200,7 @@ pub async fn load_staff_queue(
     Ok((ssr::view(&account, q), notice))
 }
 
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, AppError> {
     let account = crate::device::require_staff().await?;
     match ssr::queues()?.check_in(&account, &code).await {
@@ -209,7 +209,7 @@ pub async fn staff_check_in(place: i64, code: String) -> Result<FormOutcome, App
     }
 }
 
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
     let account = crate::device::require_staff().await?;
@@ -229,7 +229,7 @@ pub async fn staff_walk_in(place: i64, service: String) -> Result<FormOutcome, A
     }
 }
 
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_call_next(place: i64, desk: Option<String>) -> Result<FormOutcome, AppError> {
     use crate::model::Rejection;
     let account = crate::device::require_staff().await?;
@@ -250,7 +250,7 @@ pub async fn staff_call_next(place: i64, desk: Option<String>) -> Result<FormOut
 }
 
 /// One step on a person (`recall`, `park`, `serve`, `finish`, `no_show`, `undo`).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_step(
     place: i64,
     entry: i64,
@@ -301,7 +301,7 @@ pub async fn staff_step(
 }
 
 /// The weekly rules of a place's bookable services (office heads, district admins).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, AppError> {
     use crate::device::{self, Flash};
     use crate::model::{PlaceCard, SchedulePage, ServiceRules};
@@ -342,7 +342,7 @@ pub async fn load_schedules(place: i64) -> Result<crate::model::SchedulePage, Ap
 
 /// Saves new weekly rules (one per line). A change that would cancel bookings is refused
 /// with the list, until sent again with `confirm`.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn save_schedule(
     place: i64,
     service: String,
@@ -430,7 +430,7 @@ pub async fn save_schedule(
 }
 
 /// Takes back a booking's automatic no-show mark (the resident came late after all).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_revert_no_show(place: i64, code: String) -> Result<FormOutcome, AppError> {
     let account = crate::device::require_staff().await?;
     match ssr::queues()?.revert_no_show(&account, &code).await {
@@ -440,7 +440,7 @@ pub async fn staff_revert_no_show(place: i64, code: String) -> Result<FormOutcom
 }
 
 /// Changes the signed-in staff member's password.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_change_password(
     old_password: String,
     new_password: String,
@@ -476,14 +476,14 @@ pub async fn staff_change_password(
 }
 
 /// A refusal kept for the password page (JavaScript off).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn password_notice() -> Result<Option<crate::model::Rejection>, AppError> {
     crate::device::require_staff().await?;
     crate::api::common::take_notice("staff:password").await
 }
 
 /// The newest staff actions (district admins and auditors).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_audit() -> Result<Vec<crate::model::AuditLine>, AppError> {
     use crate::model::AuditLine;
     let account = crate::device::require_staff().await?;
@@ -509,7 +509,7 @@ pub async fn load_audit() -> Result<Vec<crate::model::AuditLine>, AppError> {
 }
 
 /// Closes a service at a place on a date (bookings it cancels are listed first).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn staff_close_day(
     place: i64,
     service: String,

@@ -47,7 +47,7 @@ mod ssr {
 }
 
 /// A place's cases: details where the account may see them, the rest counted.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_cases(place: i64) -> Result<StaffCaseList, AppError> {
     use crate::model::PlaceCard;
     let account = crate::device::require_staff().await?;
@@ -67,7 +67,7 @@ pub async fn load_cases(place: i64) -> Result<StaffCaseList, AppError> {
 }
 
 /// One case with its history, the mediators it may go to, and a refusal kept for the page.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_case(code: String) -> Result<StaffCaseFile, AppError> {
     use crate::model::{CaseEventLine, PlaceCard};
     use domain::slots::to_local;
@@ -143,7 +143,7 @@ pub async fn load_case(code: String) -> Result<StaffCaseFile, AppError> {
 
 /// One step of the workflow, from the case page's forms. `action` names it; the other fields
 /// are those the step needs (the rest are empty).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn case_step(
     code: String,
     version: i64,
@@ -282,7 +282,7 @@ pub async fn case_step(
 }
 
 /// The written agreement of a settled case, for printing.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, AppError> {
     use domain::mediation::committee_short_name;
     let account = crate::device::require_staff().await?;
@@ -317,7 +317,7 @@ pub async fn load_agreement(code: String) -> Result<Option<AgreementView>, AppEr
 }
 
 /// The desk's consultation `entry`, to turn into a case (prefilled from its booking).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, AppError> {
     use crate::device::{self, Flash};
     use crate::model::PlaceCard;
@@ -362,7 +362,7 @@ pub async fn load_consultation(entry: i64) -> Result<DeskConsultation, AppError>
 }
 
 /// Turns the consultation into a case (accepted at once) and opens it.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn case_from_consultation(
     entry: i64,
     applicant_name: String,

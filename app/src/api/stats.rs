@@ -17,7 +17,7 @@ pub struct StatsPage {
     pub today: chrono::NaiveDate,
 }
 
-#[server(output = crate::api::Compact)]
+#[server]
 /// The page's question: a scope and a period as typed; empty means the default (the
 /// district, or an office head's office, from 1 January to today).
 pub async fn load_stats(scope: String, from: String, to: String) -> Result<StatsPage, AppError> {

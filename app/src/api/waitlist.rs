@@ -69,7 +69,7 @@ mod ssr {
 
 /// The form to join a service's waiting list at a place, from `day` on; `None` when the
 /// place does not offer the service by appointment.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn waitlist_form(
     place_id: i64,
     service: String,
@@ -126,7 +126,7 @@ pub async fn waitlist_form(
 }
 
 /// Joins the waiting list. Success remembers the entry on this device and opens its page.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn join_waitlist(
     location_id: i64,
     service: String,
@@ -204,7 +204,7 @@ pub async fn join_waitlist(
 }
 
 /// The entries this device joined or opened, newest first.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn my_waitlist() -> Result<Vec<WaitlistView>, AppError> {
     let session = crate::device::session().await?;
     let mut out = Vec::new();
@@ -218,7 +218,7 @@ pub async fn my_waitlist() -> Result<Vec<WaitlistView>, AppError> {
 
 /// An entry this device holds, with a refusal kept for its page (JavaScript off); `None`
 /// when it does not (the page then asks for the phone).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn waitlist_entry(
     code: String,
 ) -> Result<Option<(WaitlistView, Option<Rejection>)>, AppError> {
@@ -230,7 +230,7 @@ pub async fn waitlist_entry(
 }
 
 /// The phone form kept after a failed attempt (JavaScript off).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn wait_lookup_flash() -> Result<Option<(String, Rejection)>, AppError> {
     use crate::device::{self, Flash};
     device::take_flash(|f| match f {
@@ -244,7 +244,7 @@ pub async fn wait_lookup_flash() -> Result<Option<(String, Rejection)>, AppError
 
 /// Opens an entry (from its texted link) with the phone it was joined with, and remembers it
 /// on this device. Unknown links and wrong phones get the same answer.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn open_waitlist(code: String, phone: String) -> Result<FormOutcome, AppError> {
     use crate::device::Flash;
     let back_to = format!("/waitlist/{}", crate::redirect::segment(code.trim()));
@@ -274,7 +274,7 @@ pub async fn open_waitlist(code: String, phone: String) -> Result<FormOutcome, A
 
 /// Confirms, declines or leaves (`action`: `confirm`, `decline`, `leave`). A confirmed seat
 /// becomes a booking remembered on this device, whose page opens.
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn act_on_wait(code: String, action: String) -> Result<FormOutcome, AppError> {
     let back_to = format!("/waitlist/{}", crate::redirect::segment(code.trim()));
     let Some(record) = ssr::held(&code).await? else {
@@ -314,7 +314,7 @@ pub async fn act_on_wait(code: String, action: String) -> Result<FormOutcome, Ap
 }
 
 /// A place's waiting list, for staff who may see its queue (newest last).
-#[server(output = crate::api::Compact)]
+#[server]
 pub async fn load_place_waitlist(place: i64) -> Result<StaffWaitlistView, AppError> {
     use crate::model::StaffWaitLine;
     use domain::slots::to_local;

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_params_map;
 pub fn DisplayPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
-    let board = crate::api::data(id, |id| async move {
+    let board = Resource::new(id, |id| async move {
         match id {
             Some(id) => display_board(id).await,
             None => Ok(None),

@@ -19,7 +19,7 @@ pub fn FollowUpsPage() -> impl IntoView {
     let rejection = RwSignal::new(None);
     track_rejections(action, rejection);
     // read again after every step
-    let data = crate::api::data(
+    let data = Resource::new(
         move || (place(), all(), action.version().get()),
         |(place, all, _)| load_follow_ups(place, all),
     );
@@ -159,7 +159,7 @@ fn Item(line: FollowUpLine, action: ServerAction<FollowUpStep>, back: String) ->
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
-    let data = crate::api::data(id, |id| async move {
+    let data = Resource::new(id, |id| async move {
         match id {
             Some(id) => walk_in_ticket(id).await.map(Some),
             None => Ok(None),

@@ -69,7 +69,7 @@ pub fn MediationRequestPage() -> impl IntoView {
             q.get("type"),
         )
     };
-    let data = crate::api::data(key, |(place, kind)| mediation_form(place, kind));
+    let data = Resource::new(key, |(place, kind)| mediation_form(place, kind));
     view! {
         <Title text=t(Msg::MediationTitle) />
         <header class="page-head">
@@ -304,7 +304,7 @@ pub fn CasePage() -> impl IntoView {
     let is_new = move || query.with(|q| q.get("new").is_some());
     // a successful look-up on this very URL must load the case it just opened
     let lookup = ServerAction::<OpenCase>::new();
-    let data = crate::api::data(
+    let data = Resource::new(
         move || (code(), lookup.version().get()),
         |(c, _)| held_case(c),
     );
@@ -389,7 +389,7 @@ fn CaseView(case: CaseProgressView, is_new: bool) -> impl IntoView {
 /// Code and phone → the case (remembered on this device from then on).
 #[component]
 fn CaseLookup(code: String, action: ServerAction<OpenCase>) -> impl IntoView {
-    let kept = crate::api::data(|| (), |_| case_lookup_flash());
+    let kept = Resource::new(|| (), |_| case_lookup_flash());
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -434,7 +434,7 @@ fn CaseLookup(code: String, action: ServerAction<OpenCase>) -> impl IntoView {
 /// `/mediation`: this device's requests, a look-up, and the way to a new request.
 #[component]
 pub fn MyCasesPage() -> impl IntoView {
-    let cases = crate::api::data(|| (), |_| my_cases());
+    let cases = Resource::new(|| (), |_| my_cases());
     let lookup = ServerAction::<OpenCase>::new();
     let lang = lang();
     view! {

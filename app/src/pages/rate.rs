@@ -27,7 +27,7 @@ pub fn RatePage() -> impl IntoView {
             query.with(|q| (q.get("done"), q.get("opened"))),
         )
     };
-    let data = crate::api::data(key, |(code, _)| rating_page(code));
+    let data = Resource::new(key, |(code, _)| rating_page(code));
     view! {
         <Title text=t(Msg::RateHeading) />
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>

@@ -20,7 +20,7 @@ pub fn SchedulesPage() -> impl IntoView {
     };
     let save = ServerAction::<SaveSchedule>::new();
     let close = ServerAction::<StaffCloseDay>::new();
-    let data = crate::api::data(
+    let data = Resource::new(
         move || (place(), save.version().get(), close.version().get()),
         |(p, ..)| load_schedules(p),
     );

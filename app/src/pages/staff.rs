@@ -23,7 +23,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn StaffLoginPage() -> impl IntoView {
     let action = ServerAction::<StaffLogin>::new();
-    let kept = crate::api::data(|| (), |_| login_notice());
+    let kept = Resource::new(|| (), |_| login_notice());
     let pending = action.pending();
     view! {
         <Title text=t(Msg::StaffLoginTitle) />
@@ -62,7 +62,7 @@ pub fn StaffLoginPage() -> impl IntoView {
 /// `/staff?place=ID`
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let home = crate::api::data(|| (), |_| load_staff_home());
+    let home = Resource::new(|| (), |_| load_staff_home());
     let query = use_query_map();
     let asked =
         Memo::new(move |_| query.with(|q| q.get("place").and_then(|p| p.parse::<i64>().ok())));
@@ -71,7 +71,7 @@ pub fn StaffPage() -> impl IntoView {
     // made twice while the server renders (the Suspend runs again when `home` arrives), and
     // the browser, which makes it once, then hydrated from the wrong copy: an error view over
     // the queue, whose buttons did nothing.
-    let queue = crate::api::data(
+    let queue = Resource::new(
         move || (asked.get(), desk.changes()),
         move |(asked, _)| async move {
             match home.await? {
@@ -156,7 +156,7 @@ impl Desk {
 fn StaffDay(
     home: StaffHome,
     asked: Memo<Option<i64>>,
-    queue: crate::api::Data<QueueData>,
+    queue: Resource<QueueData>,
     desk: Desk,
 ) -> impl IntoView {
     let place = {
@@ -542,7 +542,7 @@ mod live {
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let action = ServerAction::<StaffChangePassword>::new();
-    let kept = crate::api::data(|| (), |_| password_notice());
+    let kept = Resource::new(|| (), |_| password_notice());
     let query = use_query_map();
     let changed = move || query.with(|q| q.get("changed").is_some());
     view! {
@@ -586,7 +586,7 @@ pub fn PasswordPage() -> impl IntoView {
 /// `/staff/audit`: the newest staff actions (district admins and auditors).
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let log = crate::api::data(|| (), |_| load_audit());
+    let log = Resource::new(|| (), |_| load_audit());
     view! {
         <Title text=t(Msg::AuditTitle) />
         <section class="card">

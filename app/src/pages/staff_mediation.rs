@@ -29,7 +29,7 @@ pub fn StaffCasesPage() -> impl IntoView {
             .with(|q| q.get("place").and_then(|p| p.parse::<i64>().ok()))
             .unwrap_or_default()
     };
-    let list = crate::api::data(place, load_cases);
+    let list = Resource::new(place, load_cases);
     view! {
         <Title text=t(Msg::StaffCasesTitle) />
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -79,7 +79,7 @@ pub fn StaffCasePage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let step = ServerAction::<CaseStep>::new();
-    let file = crate::api::data(
+    let file = Resource::new(
         move || (code(), step.version().get()),
         |(c, _)| load_case(c),
     );
@@ -431,7 +431,7 @@ fn NextSteps(f: StaffCaseFile, step: ServerAction<CaseStep>) -> impl IntoView {
 pub fn AgreementPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let agreement = crate::api::data(code, load_agreement);
+    let agreement = Resource::new(code, load_agreement);
     let lang = lang();
     view! {
         <Title text=t(Msg::AgreementTitle) />
@@ -489,7 +489,7 @@ pub fn CaseFromConsultationPage() -> impl IntoView {
             .with(|q| q.get("entry").and_then(|e| e.parse::<i64>().ok()))
             .unwrap_or_default()
     };
-    let data = crate::api::data(entry, load_consultation);
+    let data = Resource::new(entry, load_consultation);
     view! {
         <Title text=t(Msg::CaseFromConsultation) />
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>

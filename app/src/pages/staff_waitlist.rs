@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 pub fn StaffWaitlistPage() -> impl IntoView {
     let query = use_query_map();
     let place = move || query.with(|q| q.get("place").and_then(|p| p.parse::<i64>().ok()));
-    let data = crate::api::data(place, |p| async move {
+    let data = Resource::new(place, |p| async move {
         match p {
             Some(p) => load_place_waitlist(p).await.map(Some),
             None => Ok(None),

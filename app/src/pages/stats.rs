@@ -30,7 +30,7 @@ pub fn StatsPage() -> impl IntoView {
             )
         })
     };
-    let page = crate::api::data(ask, |(s, f, t)| load_stats(s, f, t));
+    let page = Resource::new(ask, |(s, f, t)| load_stats(s, f, t));
     view! {
         <Title text=t(Msg::StatsTitle) />
         <Suspense fallback=|| view! { <p>{t(Msg::Loading)}</p> }>

@@ -33,7 +33,7 @@ pub fn JoinWaitlistPage() -> impl IntoView {
             query.get().get("day"),
         )
     };
-    let data = crate::api::data(key, |(id, service, day)| async move {
+    let data = Resource::new(key, |(id, service, day)| async move {
         match id {
             Some(id) => waitlist_form(id, service, day).await,
             None => Ok(None),
@@ -178,8 +178,8 @@ pub fn WaitlistPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let query = use_query_map();
-    let data = crate::api::data(code, waitlist_entry);
-    let kept = crate::api::data(|| (), |_| wait_lookup_flash());
+    let data = Resource::new(code, waitlist_entry);
+    let kept = Resource::new(|| (), |_| wait_lookup_flash());
     view! {
         <Title text=t(Msg::WaitlistEntryHeading) />
         <Transition fallback=|| view! { <p>{t(Msg::Loading)}</p> }>
@@ -285,7 +285,7 @@ fn EntryView(entry: WaitlistView, joined: bool, notice: Option<Rejection>) -> im
 /// The entries this device holds, under "my bookings".
 #[component]
 pub fn MyWaitlist() -> impl IntoView {
-    let list = crate::api::data(|| (), |_| my_waitlist());
+    let list = Resource::new(|| (), |_| my_waitlist());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
