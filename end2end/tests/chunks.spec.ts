@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { jsOff } from "./helpers";
+import { followInApp, jsOff } from "./helpers";
 
 // The release build splits the WebAssembly: the core, the resident pages' chunk and the staff
 // pages' chunk (`app/src/lib.rs`, `routes`). The router fetches a page's chunk while the core
@@ -46,13 +46,7 @@ test("moving from a resident page to a staff page loads the staff chunk and rend
   expect(chunks).toEqual(["resident"]);
 
   // a client-side navigation (the router, not a page load) to the staff sign-in
-  await page.evaluate(() => {
-    const a = document.createElement("a");
-    a.href = "/staff/login";
-    a.textContent = "staff";
-    document.querySelector("main")!.append(a);
-    a.click();
-  });
+  await followInApp(page, "/staff/login");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("工作人员登录");
   await expect(page.locator("#f-username")).toBeVisible();
   expect(chunks).toEqual(["resident", "staff"]);

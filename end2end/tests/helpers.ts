@@ -126,3 +126,14 @@ export async function stopPortal(child: ChildProcess) {
   await exited;
 }
 
+
+/** A tap on a link the page does not show, to `href`: a navigation by the app's router, not a page load. */
+export async function followInApp(page: Page, href: string) {
+  await page.evaluate((href) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = href;
+    document.querySelector("main")!.append(a);
+    a.click();
+  }, href);
+}

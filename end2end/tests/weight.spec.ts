@@ -1,6 +1,6 @@
 import { CDPSession, expect, Page, test } from "@playwright/test";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { jsOff, waitForHydration } from "./helpers";
+import { followInApp, jsOff, waitForHydration } from "./helpers";
 
 // What a resident's phone downloads on a first visit, counted by the browser itself (bytes
 // received, headers included, as compressed on the wire): the home page, then the whole
@@ -86,13 +86,7 @@ test("the whole booking flow from a first visit stays under the limit", async ({
   await page.goto("/");
   await waitForHydration(page, testInfo);
   // a tap on a place (as from the list of offices), then the booking steps, all in the app
-  await page.evaluate(() => {
-    const a = document.createElement("a");
-    a.href = "/places/3";
-    a.textContent = "place";
-    document.querySelector("main")!.append(a);
-    a.click();
-  });
+  await followInApp(page, "/places/3");
   await page.getByRole("link", { name: "预约法律咨询" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("预约法律咨询");
   await page.getByRole("region", { name: "第一步：选择日期" }).getByRole("link", { name: /还可预约 \d+ 个号/ }).first().click();
