@@ -2,6 +2,8 @@
 # Usage: source bench/lib.sh; start_portal PORT [extra VAR=value ...]
 # Sets BASE (of the last one started) and TMP; every server started is stopped and TMP
 # removed when the script exits. A DATABASE_URL among the extras replaces the scratch SQLite.
+# BIN_DIR (default target/release) holds the server binary, SITE_ROOT (default target/site)
+# the built site.
 
 PORTAL_PIDS=()
 TMP=$(mktemp -d)
@@ -12,8 +14,8 @@ start_portal() {
   shift
   BASE="http://127.0.0.1:$port"
   env DATABASE_URL="sqlite://$TMP/portal.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-    LEPTOS_SITE_ROOT=target/site PORTAL_DEMO=1 PORTAL_PHONE_VERIFY=off RUST_LOG=warn "$@" \
-    target/release/server &
+    LEPTOS_SITE_ROOT="${SITE_ROOT:-target/site}" PORTAL_DEMO=1 PORTAL_PHONE_VERIFY=off RUST_LOG=warn "$@" \
+    "${BIN_DIR:-target/release}/server" &
   PORTAL_PIDS+=($!)
   for _ in $(seq 1 100); do curl -fs "$BASE/healthz" >/dev/null && return 0; sleep 0.1; done
   echo "the portal did not start on port $port" >&2

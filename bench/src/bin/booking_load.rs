@@ -7,6 +7,15 @@
 //! clients (default 64), each request a different resident (phone number), consecutive
 //! requests on distinct slots. Then checks that no slot was overbooked: exactly the free
 //! seats were confirmed and every slot now shows 0 remaining.
+//!
+//! For an external load generator (`bench/booking-wrk.sh`):
+//! - `booking_load --seats BASE_URL FILE` writes the same free seats, one a line
+//!   (`location_id TAB service TAB topic TAB start`), each slot repeated once per free seat;
+//! - `booking_load --check-only DB_FILE SEATS_FILE ACKNOWLEDGED` is the race check on the
+//!   SQLite file once the server has stopped: no slot holds more bookings than it had free
+//!   seats (counted from SEATS_FILE, taken before the run), the seat counters agree with the
+//!   bookings, and at least the ACKNOWLEDGED (201) bookings are on disk. It prints
+//!   `confirmed TAB overbooked-slots` and fails when the check does.
 
 use bench::get_json;
 use serde_json::json;
@@ -84,9 +93,92 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
+/// `--seats BASE FILE`: the free seats for the Lua script of `bench/booking-wrk.lua`.
+async fn write_seats(base: &str, file: &str) {
+    let client = reqwest::Client::new();
+    let seats = free_seats(&client, base).await;
+    let lines: String = seats
+        .iter()
+        .map(|s| format!("{}\t{}\t{}\t{}\n", s.location_id, s.service, s.topic, s.start))
+        .collect();
+    std::fs::write(file, lines).expect("seats file");
+    println!("{}", seats.len());
+}
+
+/// `--check-only DB SEATS ACKNOWLEDGED`: see the module comment.
+async fn check_only(db: &str, seats_file: &str, acknowledged: usize) -> bool {
+    use chrono::{DateTime, Utc};
+    use std::collections::HashMap;
+    type Slot = (i64, String, DateTime<Utc>);
+    let instant = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .expect("an RFC 3339 time")
+            .with_timezone(&Utc)
+    };
+    let mut capacity: HashMap<Slot, i64> = HashMap::new();
+    for line in std::fs::read_to_string(seats_file).expect("seats file").lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let key = (f[0].parse().expect("location id"), f[1].to_string(), instant(f[3]));
+        *capacity.entry(key).or_default() += 1;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .read_only(true);
+    let mut conn = sqlx::ConnectOptions::connect(&options).await.expect("database");
+    let booked: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT location_id, service, start_at, COUNT(*) FROM bookings GROUP BY 1, 2, 3",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("bookings");
+    let counters: Vec<(i64, String, String, i64)> =
+        sqlx::query_as("SELECT location_id, service, start_at, taken FROM slot_seats")
+            .fetch_all(&mut conn)
+            .await
+            .expect("slot_seats");
+    let taken: HashMap<Slot, i64> = counters
+        .into_iter()
+        .map(|(l, s, t, n)| ((l, s, instant(&t)), n))
+        .collect();
+    let mut confirmed = 0;
+    let mut overbooked = 0;
+    let mut miscounted = 0;
+    for (l, s, t, n) in booked {
+        let key = (l, s, instant(&t));
+        confirmed += n;
+        if n > capacity.get(&key).copied().unwrap_or(0) {
+            overbooked += 1;
+        }
+        if taken.get(&key).copied() != Some(n) {
+            miscounted += 1;
+        }
+    }
+    println!("{confirmed}\t{overbooked}");
+    let ok = overbooked == 0 && miscounted == 0 && confirmed >= acknowledged as i64;
+    if !ok {
+        eprintln!(
+            "race check FAILED: {confirmed} bookings on disk, {acknowledged} acknowledged, \
+             {overbooked} slots overbooked, {miscounted} seat counters disagree"
+        );
+    }
+    ok
+}
+
 #[tokio::main]
 async fn main() {
-    let mut args = std::env::args().skip(1);
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    match all.first().map(String::as_str) {
+        Some("--seats") => return write_seats(&all[1], &all[2]).await,
+        Some("--check-only") => {
+            let acknowledged = all[3].parse().expect("ACKNOWLEDGED");
+            if !check_only(&all[1], &all[2], acknowledged).await {
+                std::process::exit(1);
+            }
+            return;
+        }
+        _ => {}
+    }
+    let mut args = all.into_iter();
     let bases: Arc<Vec<String>> = Arc::new(
         args.next()
             .unwrap_or_else(|| "http://127.0.0.1:3197".into())
