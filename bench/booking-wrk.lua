@@ -6,8 +6,22 @@
 -- WRK_THREADS must equal -t.
 -- A thread stops once it has sent its share and every answer is in; its connections wait
 -- (delay) meanwhile instead of sending anything else, so every request measured is a
--- booking. done() prints one line: RESULT created other_statuses duration_us p50_us p99_us
+-- booking. done() prints one line: RESULT created other_statuses duration_us (first request
+-- to last answer) p50_us p99_us
 -- max_us (latencies over all threads).
+
+-- wrk's own run time is always -d (its main thread sleeps that long), so the script times
+-- the run itself: first request sent to last answer received, over all threads
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_usec; } bench_timeval;
+  int gettimeofday(bench_timeval *tv, void *tz);
+]]
+local tv = ffi.new("bench_timeval")
+local function now_us()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000000 + tonumber(tv.tv_usec)
+end
 
 local threads = {}
 local next_id = 0
@@ -20,7 +34,7 @@ end
 
 local bodies = {}
 local sent, received = 0, 0
-created, other = 0, 0
+created, other, first, last = 0, 0, nil, 0
 
 function init(args)
   local nthreads = tonumber(os.getenv("WRK_THREADS"))
@@ -42,7 +56,18 @@ function init(args)
   wrk.headers["Content-Type"] = "application/json"
 end
 
+-- wrk calls request() once more, in thread 0 before it starts, to check the script: that
+-- call must not use up a seat
+local checked = false
+
 function request()
+  if id == 0 and not checked then
+    checked = true
+    return wrk.format(nil, nil, nil, bodies[1])
+  end
+  if sent == 0 then
+    first = now_us()
+  end
   sent = sent + 1
   return wrk.format(nil, nil, nil, bodies[sent])
 end
@@ -57,6 +82,7 @@ end
 
 function response(status, headers, body)
   received = received + 1
+  last = now_us()
   if status == 201 then
     created = created + 1
   else
@@ -68,11 +94,14 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local c, o = 0, 0
+  local c, o, from, to = 0, 0, nil, 0
   for _, t in ipairs(threads) do
     c = c + t:get("created")
     o = o + t:get("other")
+    local f = t:get("first")
+    if f and (not from or f < from) then from = f end
+    to = math.max(to, t:get("last") or 0)
   end
-  io.write(string.format("RESULT %d %d %d %d %d %d\n", c, o, summary.duration,
+  io.write(string.format("RESULT %d %d %d %d %d %d\n", c, o, to - (from or to),
     latency:percentile(50), latency:percentile(99), latency.max))
 end

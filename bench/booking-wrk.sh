@@ -34,7 +34,7 @@ ok=1
     start_portal "$PORT" PORTAL_RATE_LIMIT=off
     seats=$("$BIN_DIR/booking_load" --seats "$BASE" "$TMP/seats.tsv")
     result=$(SEATS_FILE="$TMP/seats.tsv" WRK_THREADS=$THREADS \
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d120s --latency -s bench/booking-wrk.lua "$BASE" |
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION:-30}s" --latency -s bench/booking-wrk.lua "$BASE" |
       tee "$TMP/wrk.out" | grep '^RESULT')
     stop_portals
     read -r _ created other duration p50 p99 max <<<"$result"

@@ -99,7 +99,12 @@ async fn write_seats(base: &str, file: &str) {
     let seats = free_seats(&client, base).await;
     let lines: String = seats
         .iter()
-        .map(|s| format!("{}\t{}\t{}\t{}\n", s.location_id, s.service, s.topic, s.start))
+        .map(|s| {
+            format!(
+                "{}\t{}\t{}\t{}\n",
+                s.location_id, s.service, s.topic, s.start
+            )
+        })
         .collect();
     std::fs::write(file, lines).expect("seats file");
     println!("{}", seats.len());
@@ -116,15 +121,24 @@ async fn check_only(db: &str, seats_file: &str, acknowledged: usize) -> bool {
             .with_timezone(&Utc)
     };
     let mut capacity: HashMap<Slot, i64> = HashMap::new();
-    for line in std::fs::read_to_string(seats_file).expect("seats file").lines() {
+    for line in std::fs::read_to_string(seats_file)
+        .expect("seats file")
+        .lines()
+    {
         let f: Vec<&str> = line.split('\t').collect();
-        let key = (f[0].parse().expect("location id"), f[1].to_string(), instant(f[3]));
+        let key = (
+            f[0].parse().expect("location id"),
+            f[1].to_string(),
+            instant(f[3]),
+        );
         *capacity.entry(key).or_default() += 1;
     }
     let options = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(db)
         .read_only(true);
-    let mut conn = sqlx::ConnectOptions::connect(&options).await.expect("database");
+    let mut conn = sqlx::ConnectOptions::connect(&options)
+        .await
+        .expect("database");
     let booked: Vec<(i64, String, String, i64)> = sqlx::query_as(
         "SELECT location_id, service, start_at, COUNT(*) FROM bookings GROUP BY 1, 2, 3",
     )
