@@ -588,16 +588,31 @@ impl Bookings {
                 youth: req.youth,
                 created_at: now,
             };
-            match self
-                .store
-                .create_booking(&record, slot.capacity, fairness.clone())
-                .await
-            {
-                Ok(Ok(saved)) => {
-                    self.notify(domain::notify::NoticeKind::Confirmed, &saved)
-                        .await;
-                    return Ok(saved);
+            // the confirmation goes into the outbox in the booking's own transaction: one
+            // commit for both instead of a second one per booking
+            let notice = self
+                .notifier
+                .as_ref()
+                .and_then(|n| n.confirmation(&record, place));
+            let created = match notice {
+                Some(notice) => {
+                    self.store
+                        .create_booking_with_notice(
+                            &record,
+                            slot.capacity,
+                            fairness.clone(),
+                            notice,
+                        )
+                        .await
                 }
+                None => {
+                    self.store
+                        .create_booking(&record, slot.capacity, fairness.clone())
+                        .await
+                }
+            };
+            match created {
+                Ok(Ok(saved)) => return Ok(saved),
                 Ok(Err(refusal)) => {
                     return Err(self.refusal(refusal, place, service, slot.start).await)
                 }

@@ -7,7 +7,7 @@ use crate::booking::Clock;
 use crate::confirmation::public_title;
 use crate::store::{BookingRecord, NewNotification, Store};
 use async_trait::async_trait;
-use chrono::{NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use domain::notify::{notice_text, retry_delay, NoticeKind, MAX_ATTEMPTS, SEND_LEASE_MINUTES};
 use domain::slots::{days_span, local_date, local_instant, to_local};
 use domain::{BookingCode, Location};
@@ -103,24 +103,55 @@ impl Notifier {
 
     /// Puts a message about `booking` in the outbox. Never fails the caller.
     pub async fn enqueue(&self, kind: NoticeKind, booking: &BookingRecord, place: &Location) {
+        let Some(n) = self.notice(
+            kind,
+            Some(booking.id),
+            booking.service,
+            booking.start,
+            &booking.code,
+            &booking.phone,
+            place,
+        ) else {
+            return;
+        };
+        if let Err(e) = self.store.enqueue_notification(&n).await {
+            tracing::error!(error = %e, kind = kind.code(), "could not enqueue a notification");
+        }
+    }
+
+    /// The message of `kind` about a booking (of `service` at `place`, starting at `start`,
+    /// coded `code`, made with `phone`), due now (a reminder: the evening before). `None`
+    /// (logged) for a kind that is not about a booking. `booking_id` may be left to the store
+    /// when the message is written with the booking itself ([`Notifier::confirmation`]).
+    #[allow(clippy::too_many_arguments)]
+    fn notice(
+        &self,
+        kind: NoticeKind,
+        booking_id: Option<i64>,
+        service: domain::ServiceCode,
+        start: DateTime<Utc>,
+        code: &str,
+        phone: &str,
+        place: &Location,
+    ) -> Option<NewNotification> {
         let now = (self.clock)();
-        let code = BookingCode::parse(&booking.code)
+        let shown = BookingCode::parse(code)
             .map(|c| c.to_string())
-            .unwrap_or_else(|_| booking.code.clone());
+            .unwrap_or_else(|_| code.to_string());
         let Some(body) = notice_text(
             kind,
-            public_title(booking.service, domain::Lang::ZhCn),
+            public_title(service, domain::Lang::ZhCn),
             &place.name,
             &place.address,
-            to_local(&booking.start),
-            &code,
+            to_local(&start),
+            &shown,
         ) else {
             tracing::error!(kind = kind.code(), "not a message about a booking");
-            return;
+            return None;
         };
         let (dedupe_key, send_at) = match kind {
             NoticeKind::Reminder => {
-                let day_before = local_date(&booking.start).pred_opt();
+                let day_before = local_date(&start).pred_opt();
                 let evening = day_before
                     .and_then(|d| {
                         local_instant(d, NaiveTime::from_hms_opt(REMINDER_AT.0, REMINDER_AT.1, 0)?)
@@ -130,26 +161,41 @@ impl Notifier {
                 (
                     Some(format!(
                         "reminder:{}:{}",
-                        booking.id,
-                        booking.start.timestamp()
+                        booking_id.unwrap_or_default(),
+                        start.timestamp()
                     )),
                     evening.max(now),
                 )
             }
             _ => (None, now),
         };
-        let n = NewNotification {
-            booking_id: Some(booking.id),
+        Some(NewNotification {
+            booking_id,
             kind,
-            phone: booking.phone.clone(),
+            phone: phone.to_string(),
             body,
             dedupe_key,
             created_at: now,
             send_at,
-        };
-        if let Err(e) = self.store.enqueue_notification(&n).await {
-            tracing::error!(error = %e, kind = kind.code(), "could not enqueue a notification");
-        }
+        })
+    }
+
+    /// The confirmation of a booking not yet saved, for the store to write in the booking's
+    /// own transaction (`BookingStore::create_booking_with_notice`, which fills in its id).
+    pub fn confirmation(
+        &self,
+        booking: &crate::store::NewBookingRecord,
+        place: &Location,
+    ) -> Option<NewNotification> {
+        self.notice(
+            NoticeKind::Confirmed,
+            None,
+            booking.service,
+            booking.start,
+            &booking.code,
+            &booking.phone,
+            place,
+        )
     }
 
     /// Puts a message about no booking (a phone code) in the outbox, to go out at once.

@@ -255,6 +255,18 @@ pub trait BookingStore: Send + Sync {
         capacity: u16,
         fairness: FairnessCheck,
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
+    /// As [`create_booking`](Self::create_booking), and queues `notice` (the booking's
+    /// confirmation; its `booking_id` is filled in here) in the outbox. On SQLite it is
+    /// written in the booking's own transaction, so the group commit's one fsync covers both
+    /// (written apart, every booking cost a second commit). As when it was queued apart, a
+    /// message that cannot be stored is logged and leaves the booking confirmed.
+    async fn create_booking_with_notice(
+        &self,
+        booking: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck,
+        notice: NewNotification,
+    ) -> StoreResult<Result<BookingRecord, Refusal>>;
     async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>>;
     /// Cancels a booked (not yet served) booking and frees its seat. With `offer_to`, in the
     /// same transaction the seat goes to the first matching waiting entry instead (it stays

@@ -20,7 +20,10 @@
 #[path = "../sql/mod.rs"]
 mod sql;
 
-use super::{BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult};
+use super::{
+    BookingRecord, FairnessCheck, NewBookingRecord, NewNotification, OutboxStore, Refusal,
+    StoreError, StoreResult,
+};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::str::FromStr;
@@ -172,5 +175,24 @@ impl PgStore {
             Ok(r)
         })
         .await
+    }
+
+    /// The booking as above, then its message queued on its own, as before: PostgreSQL
+    /// already shares commits between concurrent transactions.
+    async fn create_booking_with_notice_impl(
+        &self,
+        b: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck,
+        mut notice: NewNotification,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        let r = self.create_booking_impl(b, capacity, fairness).await?;
+        if let Ok(saved) = &r {
+            notice.booking_id = Some(saved.id);
+            if let Err(e) = OutboxStore::enqueue_notification(self, &notice).await {
+                tracing::error!(error = %e, kind = notice.kind.code(), "could not enqueue a notification");
+            }
+        }
+        Ok(r)
     }
 }

@@ -9,7 +9,7 @@ use super::waitlist::release_seat;
 use super::{dialect, Conn, This};
 use crate::store::{
     BookingEvent, BookingRecord, BookingStore, FairnessCheck, Freed, HoldRules, NewBookingRecord,
-    Refusal, StoreError, StoreResult,
+    NewNotification, Refusal, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -232,7 +232,24 @@ pub(super) async fn insert_booking_row(
         Some(b.start),
     )
     .await?;
-    load(conn, &b.code).await?.ok_or(StoreError::NotFound)
+    // the record as stored, without reading it back (one statement less inside the
+    // single writer's transaction): instants to the second, as `ts` stores them
+    let stored = |t: DateTime<Utc>| parse_ts(&ts(t));
+    Ok(BookingRecord {
+        id: id.0,
+        code: b.code.clone(),
+        location_id: b.location_id,
+        service: b.service,
+        start: stored(b.start)?,
+        end: stored(b.end)?,
+        state: BookingState::Booked,
+        name: b.name.clone(),
+        phone: b.phone.clone(),
+        topic: b.topic.clone(),
+        account: b.account.clone(),
+        youth: b.youth,
+        created_at: stored(b.created_at)?,
+    })
 }
 
 pub(super) async fn load(conn: &mut Conn, code: &str) -> StoreResult<Option<BookingRecord>> {
@@ -277,6 +294,17 @@ impl BookingStore for This {
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         // committed the engine's way (see its `create_booking_impl`), with `insert_booking`
         self.create_booking_impl(booking, capacity, fairness).await
+    }
+
+    async fn create_booking_with_notice(
+        &self,
+        booking: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck,
+        notice: NewNotification,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        self.create_booking_with_notice_impl(booking, capacity, fairness, notice)
+            .await
     }
 
     async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>> {

@@ -13,7 +13,7 @@ mod directory;
 mod history;
 mod maintenance;
 mod mediation;
-mod outbox;
+pub(super) mod outbox;
 mod phone_codes;
 mod queue;
 mod ratings;

@@ -3,7 +3,7 @@
 //! by one), then marked sent, or failed with the time of the next attempt.
 
 use super::bookings::{opt_ts, ts};
-use super::This;
+use super::{Conn, This};
 use crate::store::{NewNotification, NotificationRecord, OutboxStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -38,27 +38,34 @@ fn notification(r: NotificationRow) -> StoreResult<NotificationRecord> {
     })
 }
 
+/// Queues `n` on `conn` (inside the caller's transaction, if any); `false` when a message
+/// with the same dedupe key exists already.
+pub(crate) async fn insert_notification(conn: &mut Conn, n: &NewNotification) -> StoreResult<bool> {
+    let r = sqlx::query(
+        "INSERT INTO notifications (booking_id, kind, phone, body, dedupe_key, created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(n.booking_id)
+    .bind(n.kind.code())
+    .bind(&n.phone)
+    .bind(&n.body)
+    .bind(&n.dedupe_key)
+    .bind(ts(n.created_at))
+    .bind(ts(n.send_at))
+    .execute(&mut *conn)
+    .await;
+    match r {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[async_trait]
 impl OutboxStore for This {
     async fn enqueue_notification(&self, n: &NewNotification) -> StoreResult<bool> {
-        let r = sqlx::query(
-            "INSERT INTO notifications (booking_id, kind, phone, body, dedupe_key, created_at, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(n.booking_id)
-        .bind(n.kind.code())
-        .bind(&n.phone)
-        .bind(&n.body)
-        .bind(&n.dedupe_key)
-        .bind(ts(n.created_at))
-        .bind(ts(n.send_at))
-        .execute(&self.writer)
-        .await;
-        match r {
-            Ok(_) => Ok(true),
-            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        let mut conn = self.writer.acquire().await?;
+        insert_notification(&mut conn, n).await
     }
 
     async fn claim_due_notifications(

@@ -7,8 +7,10 @@
 //! each other's writes exactly as if they had been separate transactions.
 
 use super::sql::bookings::insert_booking;
+use super::sql::outbox::insert_notification;
 use crate::store::{
-    BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult,
+    BookingRecord, FairnessCheck, NewBookingRecord, NewNotification, Refusal, StoreError,
+    StoreResult,
 };
 use sqlx::{Acquire, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
@@ -24,6 +26,8 @@ struct Job {
     booking: NewBookingRecord,
     capacity: u16,
     fairness: FairnessCheck,
+    /// The confirmation message, queued in the same transaction when the booking is made.
+    notice: Option<NewNotification>,
     reply: Reply,
 }
 
@@ -45,12 +49,14 @@ impl BookingWriter {
         booking: NewBookingRecord,
         capacity: u16,
         fairness: FairnessCheck,
+        notice: Option<NewNotification>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             booking,
             capacity,
             fairness,
+            notice,
             reply,
         };
         self.0
@@ -89,6 +95,14 @@ async fn commit_batch(writer: &SqlitePool, batch: Vec<Job>) {
         let outcome = match tx.begin().await {
             Ok(mut one) => {
                 let r = insert_booking(&mut one, &job.booking, job.capacity, &job.fairness).await;
+                if let (Ok(Ok(saved)), Some(mut notice)) = (&r, job.notice) {
+                    notice.booking_id = Some(saved.id);
+                    // a refused message (SQLite undoes just that statement) is logged and
+                    // leaves the booking confirmed, as when it was queued after the commit
+                    if let Err(e) = insert_notification(&mut one, &notice).await {
+                        tracing::error!(error = %e, kind = notice.kind.code(), "could not enqueue a notification");
+                    }
+                }
                 let end = if matches!(r, Ok(Ok(_))) {
                     one.commit().await
                 } else {

@@ -13,7 +13,10 @@ mod group_commit;
 #[path = "../sql/mod.rs"]
 mod sql;
 
-use super::{BookingRecord, FairnessCheck, NewBookingRecord, Refusal, StoreError, StoreResult};
+use super::{
+    BookingRecord, FairnessCheck, NewBookingRecord, NewNotification, Refusal, StoreError,
+    StoreResult,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
@@ -159,7 +162,19 @@ impl SqliteStore {
         fairness: FairnessCheck,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         self.bookings_writer
-            .book(b.clone(), capacity, fairness)
+            .book(b.clone(), capacity, fairness, None)
+            .await
+    }
+
+    async fn create_booking_with_notice_impl(
+        &self,
+        b: &NewBookingRecord,
+        capacity: u16,
+        fairness: FairnessCheck,
+        notice: NewNotification,
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        self.bookings_writer
+            .book(b.clone(), capacity, fairness, Some(notice))
             .await
     }
 }
