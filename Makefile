@@ -57,7 +57,7 @@ bench: build postgres
 	bash bench/page-weight.sh
 	bash bench/lighthouse.sh
 	bash bench/booking-load.sh
-	@if [ -f bench/booking-wrk.sh ]; then bash bench/booking-wrk.sh; else echo '[bench] no bench/booking-wrk.sh on main yet (branch perf-booking)'; fi
+	bash bench/booking-wrk.sh
 	bash bench/stats.sh
 	bash bench/summary.sh
 

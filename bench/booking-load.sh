@@ -15,7 +15,7 @@ if [ -z "${BIN_DIR:-}" ]; then
 fi
 export BIN_DIR
 source bench/lib.sh
-source bench/summary.sh
+source bench/booking-summary.sh
 
 OUT=bench/results/booking-load.md
 mkdir -p bench/results/summary

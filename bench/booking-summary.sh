@@ -1,5 +1,5 @@
 # Shared by bench/booking-wrk.sh and bench/booking-load.sh: the one-line summary of three
-# runs against the booking target. Usage: source bench/summary.sh;
+# runs against the booking target. Usage: source bench/booking-summary.sh;
 # booking_summary LABEL RESULTS_FILE OK   (RESULTS_FILE: one "throughput p99_ms" line a run;
 # OK: 1 when every run passed its race check). Prints a markdown table row, no header.
 thousands() { LC_ALL=C printf "%.0f" "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }

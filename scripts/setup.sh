@@ -16,6 +16,7 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+command -v wrk >/dev/null || need_apt+=(wrk)   # bench/booking-wrk.sh (make bench)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_apt[*]}"
   $SUDO apt-get update -qq
