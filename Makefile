@@ -61,6 +61,10 @@ bench: build postgres
 	bash bench/stats.sh
 	bash bench/summary.sh
 
+## Where a booking's server time goes: one wrk run with perf attached (needs perf).
+bench-profile: build
+	bash bench/profile-booking.sh
+
 ## Page weight of the built site alone.
 bench-weight: build
 	bash bench/page-weight.sh

@@ -72,11 +72,15 @@ function request()
   return wrk.format(nil, nil, nil, bodies[sent])
 end
 
--- every seat sent: connections wait instead of sending more
+-- wrk asks delay() before each request and sends it on a later turn of its event loop, so
+-- several connections could pass a check on `sent` before any of them has sent: a seat is
+-- claimed here instead, and once every seat is claimed connections wait, sending nothing
+local claimed = 0
 function delay()
-  if sent >= #bodies then
+  if claimed >= #bodies then
     return 600000
   end
+  claimed = claimed + 1
   return 0
 end
 
@@ -87,6 +91,10 @@ function response(status, headers, body)
     created = created + 1
   else
     other = other + 1
+    -- the first few refusals, to see what they were (the run's output keeps them)
+    if other <= 3 then
+      io.stderr:write(string.format("non-201: %d %s\n", status, body or ""))
+    end
   end
   if received >= #bodies then
     wrk.thread:stop()

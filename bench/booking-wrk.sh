@@ -5,7 +5,8 @@
 # (bench/booking-wrk.lua: distinct residents, consecutive requests on distinct slots), then
 # the race check on the database file (booking_load --check-only: no slot holds more
 # bookings than it had seats, the seat counters agree, every 201 is on disk). RUNS runs
-# (default 3). Writes bench/results/booking-wrk.md and bench/results/summary/booking-wrk.md.
+# (default 3). Writes bench/results/booking-wrk.md and bench/results/summary/booking-wrk.md
+# (RESULTS_DIR instead of bench/results: bench/profile-booking.sh keeps its run apart).
 # BIN_DIR: where the built server and booking_load are (default: build them here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +23,9 @@ export BIN_DIR
 source bench/lib.sh
 source bench/booking-summary.sh
 
-OUT=bench/results/booking-wrk.md
-mkdir -p bench/results/summary
+RESULTS_DIR=${RESULTS_DIR:-bench/results}
+OUT=$RESULTS_DIR/booking-wrk.md
+mkdir -p "$RESULTS_DIR/summary"
 ok=1
 : >"$TMP/runs"
 {
@@ -54,5 +56,5 @@ ok=1
   echo
   echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), $THREADS threads, $CONNECTIONS connections, on the same $(nproc) cores as the server; SQLite (WAL, synchronous=FULL) on this machine's disk; measured $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee "$OUT"
-booking_summary "bookings, wrk" "$TMP/runs" "$ok" | tee bench/results/summary/booking-wrk.md
+booking_summary "bookings, wrk" "$TMP/runs" "$ok" | tee "$RESULTS_DIR/summary/booking-wrk.md"
 [ "$ok" = 1 ]

@@ -8,12 +8,12 @@ import { followInApp, jsOff, waitForHydration } from "./helpers";
 // machine. Staff pages are not counted (their chunk never loads on these pages).
 //
 // Issue 21 asks for at most 200 KB. Until the bundle gets there the limits are a ratchet just
-// above today's figures (486,913 and 501,742 bytes on 7 Dec 2026, BENCHMARKS.md), so the
-// bundle cannot grow back; lower them with every cut. `PORTAL_WEIGHT_LIMIT` overrides both
+// above today's figures (409,735 and 424,591 bytes on 7 Dec 2026, with erase_components;
+// BENCHMARKS.md), so the bundle cannot grow back; lower them with every cut. `PORTAL_WEIGHT_LIMIT` overrides both
 // (`bench/page-weight.sh` uses it to measure without failing).
 const TARGET_BYTES = 200 * 1024;
-const HOME_LIMIT = Number(process.env.PORTAL_WEIGHT_LIMIT ?? 500 * 1024);
-const FLOW_LIMIT = Number(process.env.PORTAL_WEIGHT_LIMIT ?? 512 * 1024);
+const HOME_LIMIT = Number(process.env.PORTAL_WEIGHT_LIMIT ?? 420 * 1024);
+const FLOW_LIMIT = Number(process.env.PORTAL_WEIGHT_LIMIT ?? 436 * 1024);
 
 test.beforeEach(({}, testInfo) => {
   test.skip(jsOff(testInfo), "without JavaScript a phone downloads only the HTML and the CSS");

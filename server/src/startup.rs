@@ -24,8 +24,34 @@ pub const DEMO_DISTRICT: &str = include_str!("../../seed/demo-district.toml");
 /// National holiday schedules shipped with the binary; admins load later years as files.
 pub const HOLIDAY_FILES: &[&str] = &[include_str!("../../seed/holidays/2026.toml")];
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// What every handler reaches. Axum clones the state for each request, and these services
+/// hold dozens of shared handles between them (cloning them was a tenth of a booking's CPU,
+/// BENCHMARKS.md), so the state is one shared pointer to them.
+#[derive(Clone)]
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The Leptos routes read their options from the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct Services {
     pub leptos_options: LeptosOptions,
     pub directory: Directory,
     pub bookings: Bookings,
@@ -517,7 +543,7 @@ impl Application {
             .rate_limit
             .map(|r| crate::rate_limit::Limiter::new(r.per_minute));
         let router = router(
-            AppState {
+            AppState::new(Services {
                 leptos_options: options,
                 directory,
                 bookings,
@@ -533,7 +559,7 @@ impl Application {
                 waitlist,
                 ratings,
                 public_url: config.public_url.clone(),
-            },
+            }),
             limiter,
             sessions,
             config.secure_cookies,

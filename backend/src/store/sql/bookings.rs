@@ -200,7 +200,7 @@ pub(crate) async fn insert_booking(
 }
 
 /// Saves a new booked booking and its `created` event on `conn`, its seat already taken
-/// (by [`insert_booking`], or held for a waiting entry), and reads it back.
+/// (by [`insert_booking`], or held for a waiting entry), and returns it as stored.
 pub(super) async fn insert_booking_row(
     conn: &mut Conn,
     b: &NewBookingRecord,
