@@ -71,9 +71,10 @@ wasm="/pkg/$(echo "$names" | cut -d'"' -f6).wasm"
   step "time: form" "$book?day=$day&time=$time"
   action=$(grep -o 'action="/api/book_slot[^"]*"' "$TMP/step" | head -1 | cut -d'"' -f2)
   start=$(grep -o 'name="start" value="[^"]*"' "$TMP/step" | head -1 | cut -d'"' -f4)
-  # the plain form post of a phone without JavaScript: 302 to the confirmation page
+  # the plain form post of a phone without JavaScript: 302 to the confirmation page (a
+  # browser names the page it posts from; the portal refuses form posts that name no site)
   confirmation=$(curl -fs -b "$jar" -c "$jar" -o /dev/null -w '%{redirect_url}' \
-    -H "Accept: text/html" --data-urlencode location_id=3 --data-urlencode service=legal_consultation \
+    -H "Accept: text/html" -H "Origin: $BASE" --data-urlencode location_id=3 --data-urlencode service=legal_consultation \
     --data-urlencode "start=$start" --data-urlencode name=王芳 --data-urlencode phone=13912345678 \
     --data-urlencode topic=labour --data-urlencode consent=on "$BASE$action")
   step "confirmation" "${confirmation#"$BASE"}"
