@@ -8,7 +8,7 @@ DATABASE_URL ?= sqlite://data/portal.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 RUST_LOG ?= info,sqlx=warn
 
-.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-weight bench-stats bench-pg bench-lighthouse bench-abuse clean-e2e
+.PHONY: setup postgres build run test test-rust test-e2e lint fmt bench bench-profile bench-weight bench-stats bench-pg bench-lighthouse bench-abuse clean-e2e
 
 setup:
 	@bash scripts/setup.sh

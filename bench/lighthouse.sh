@@ -27,7 +27,7 @@ code=$(curl -fs -X POST "$BASE/api/v1/bookings" -H 'content-type: application/js
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).code))')
 jar="$TMP/cookies"
 action=$(curl -fs -c "$jar" "$BASE/bookings/$code" | grep -o 'action="/api/open_booking[^"]*"' | head -1 | cut -d'"' -f2)
-curl -fs -b "$jar" -c "$jar" -o /dev/null -X POST "$BASE$action" --data-urlencode "code=$code" --data-urlencode "phone=$phone"
+curl -fs -b "$jar" -c "$jar" -o /dev/null -X POST -H "Origin: $BASE" "$BASE$action" --data-urlencode "code=$code" --data-urlencode "phone=$phone"
 session=$(awk '$6=="portal_session"{print $6"="$7}' "$jar")
 [ -n "$session" ] || { echo "no session cookie for the booking" >&2; exit 1; }
 
