@@ -51,6 +51,7 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The services behind [`AppState`], built once at start-up.
 pub struct Services {
     pub leptos_options: LeptosOptions,
     pub directory: Directory,

@@ -71,21 +71,7 @@ async fn rest(c: &Client, lang: Lang, path: &str, body: Option<&Value>) -> (u16,
         .send()
         .await
         .unwrap();
-    let status = r.status().as_u16();
-    let postcard = r
-        .headers()
-        .get(CONTENT_TYPE)
-        .is_some_and(|t| t.as_bytes().starts_with(b"application/x-postcard"));
-    let body = r.bytes().await.unwrap();
-    // the booking flow's functions answer in postcard (a lighter bundle); their answers are
-    // `FormOutcome`s, read here into the JSON shape the other functions answer in
-    let answer = if postcard {
-        let outcome: app::model::FormOutcome = postcard::from_bytes(&body).unwrap();
-        serde_json::to_value(outcome).unwrap()
-    } else {
-        serde_json::from_slice(&body).unwrap_or(Value::Null)
-    };
-    (status, answer)
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
 /// A server function called as a hydrated page calls it, in `lang`.
