@@ -90,6 +90,30 @@ pub(super) const BOOKING_COLUMNS: &str = "id, code, location_id, service, start_
 
 /// Claims one seat of a slot; `false` when it is full. The INSERT makes sure the row exists
 /// (and, being a write, takes the write lock before anything is read).
+// The statements of a new booking, shared with SQLite's group commit (which runs them on the
+// writer's own handle, binding the same `$n` parameters by name).
+
+/// The slot's seat counter, created at 0 or given the current capacity.
+pub(crate) const SEAT_ROW: &str =
+    "INSERT INTO slot_seats (location_id, service, start_at, capacity, taken) VALUES ($1, $2, $3, $4, 0)
+     ON CONFLICT (location_id, service, start_at) DO UPDATE SET capacity = excluded.capacity";
+/// Takes one seat if one is left (changes one row, or none when the slot is full).
+pub(crate) const SEAT_TAKE: &str = "UPDATE slot_seats SET taken = taken + 1
+     WHERE location_id = $1 AND service = $2 AND start_at = $3 AND taken < capacity";
+/// A new booking; returns its id.
+pub(crate) const INSERT_BOOKING: &str = "INSERT INTO bookings (code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $10, $11, $11) RETURNING id";
+pub(crate) const INSERT_EVENT: &str = "INSERT INTO booking_events (booking_id, at, kind, from_start, to_start) VALUES ($1, $2, $3, $4, $5)";
+
+/// The start and end of a phone's active bookings that end after `$2`, except booking `$3`.
+pub(crate) fn active_of_phone_sql() -> String {
+    format!(
+        "SELECT start_at, end_at FROM bookings
+         WHERE phone = $1 AND state IN {} AND end_at > $2 AND code <> $3",
+        states_where(BookingState::is_active)
+    )
+}
+
 async fn take_seat(
     conn: &mut Conn,
     location: LocationId,
@@ -97,26 +121,20 @@ async fn take_seat(
     start: DateTime<Utc>,
     capacity: u16,
 ) -> StoreResult<bool> {
-    sqlx::query(
-        "INSERT INTO slot_seats (location_id, service, start_at, capacity, taken) VALUES ($1, $2, $3, $4, 0)
-         ON CONFLICT (location_id, service, start_at) DO UPDATE SET capacity = excluded.capacity",
-    )
-    .bind(location.0)
-    .bind(service.code())
-    .bind(ts(start))
-    .bind(i64::from(capacity))
-    .execute(&mut *conn)
-    .await?;
-    let taken = sqlx::query(
-        "UPDATE slot_seats SET taken = taken + 1
-         WHERE location_id = $1 AND service = $2 AND start_at = $3 AND taken < capacity",
-    )
-    .bind(location.0)
-    .bind(service.code())
-    .bind(ts(start))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    sqlx::query(SEAT_ROW)
+        .bind(location.0)
+        .bind(service.code())
+        .bind(ts(start))
+        .bind(i64::from(capacity))
+        .execute(&mut *conn)
+        .await?;
+    let taken = sqlx::query(SEAT_TAKE)
+        .bind(location.0)
+        .bind(service.code())
+        .bind(ts(start))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     Ok(taken == 1)
 }
 
@@ -145,19 +163,21 @@ pub(super) async fn active_of_phone(
     now: DateTime<Utc>,
     except_code: Option<&str>,
 ) -> StoreResult<Vec<(DateTime<chrono::FixedOffset>, DateTime<chrono::FixedOffset>)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
-        "SELECT start_at, end_at FROM bookings
-         WHERE phone = $1 AND state IN {} AND end_at > $2 AND code <> $3",
-        states_where(BookingState::is_active)
-    ))
-    .bind(phone)
-    .bind(ts(now))
-    .bind(except_code.unwrap_or(""))
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|(s, e)| Ok((to_local(&parse_ts(s)?), to_local(&parse_ts(e)?))))
-        .collect()
+    let rows: Vec<(String, String)> = sqlx::query_as(&active_of_phone_sql())
+        .bind(phone)
+        .bind(ts(now))
+        .bind(except_code.unwrap_or(""))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|(s, e)| stored_interval(s, e)).collect()
+}
+
+/// A stored booking's start and end as the fairness rule reads them.
+pub(crate) fn stored_interval(
+    start: &str,
+    end: &str,
+) -> StoreResult<(DateTime<chrono::FixedOffset>, DateTime<chrono::FixedOffset>)> {
+    Ok((to_local(&parse_ts(start)?), to_local(&parse_ts(end)?)))
 }
 
 pub(super) async fn add_event(
@@ -168,7 +188,7 @@ pub(super) async fn add_event(
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO booking_events (booking_id, at, kind, from_start, to_start) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query(INSERT_EVENT)
         .bind(booking_id)
         .bind(ts(at))
         .bind(kind.code())
@@ -181,6 +201,8 @@ pub(super) async fn add_event(
 
 /// Takes a seat and saves a new booking on `conn` (inside the caller's transaction), unless
 /// the slot is full or the fairness rule refuses it. Nothing is committed here.
+/// PostgreSQL's way; SQLite's group commit runs the same statements on its handle.
+#[allow(dead_code)] // compiled for both engines, called by PostgreSQL only
 pub(crate) async fn insert_booking(
     conn: &mut Conn,
     b: &NewBookingRecord,
@@ -205,24 +227,21 @@ pub(super) async fn insert_booking_row(
     conn: &mut Conn,
     b: &NewBookingRecord,
 ) -> StoreResult<BookingRecord> {
-    let id: (i64,) = sqlx::query_as(
-        "INSERT INTO bookings (code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $12, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-    )
-    .bind(&b.code)
-    .bind(b.location_id.0)
-    .bind(b.service.code())
-    .bind(ts(b.start))
-    .bind(ts(b.end))
-    .bind(&b.name)
-    .bind(&b.phone)
-    .bind(&b.topic)
-    .bind(&b.account)
-    .bind(b.youth)
-    .bind(ts(b.created_at))
-    .bind(BookingState::Booked.code())
-    .fetch_one(&mut *conn)
-    .await?;
+    let id: (i64,) = sqlx::query_as(INSERT_BOOKING)
+        .bind(&b.code)
+        .bind(b.location_id.0)
+        .bind(b.service.code())
+        .bind(ts(b.start))
+        .bind(ts(b.end))
+        .bind(&b.name)
+        .bind(&b.phone)
+        .bind(&b.topic)
+        .bind(&b.account)
+        .bind(b.youth)
+        .bind(ts(b.created_at))
+        .bind(BookingState::Booked.code())
+        .fetch_one(&mut *conn)
+        .await?;
     add_event(
         conn,
         id.0,
@@ -232,11 +251,15 @@ pub(super) async fn insert_booking_row(
         Some(b.start),
     )
     .await?;
-    // the record as stored, without reading it back (one statement less inside the
-    // single writer's transaction): instants to the second, as `ts` stores them
+    stored_record(b, id.0)
+}
+
+/// The record of booking `b` as stored under `id`, without reading it back (one statement
+/// less inside the single writer's transaction): instants to the second, as `ts` stores them.
+pub(crate) fn stored_record(b: &NewBookingRecord, id: i64) -> StoreResult<BookingRecord> {
     let stored = |t: DateTime<Utc>| parse_ts(&ts(t));
     Ok(BookingRecord {
-        id: id.0,
+        id,
         code: b.code.clone(),
         location_id: b.location_id,
         service: b.service,

@@ -38,22 +38,24 @@ fn notification(r: NotificationRow) -> StoreResult<NotificationRecord> {
     })
 }
 
+/// A queued message (shared with SQLite's group commit, which binds `$n` by name).
+pub(crate) const INSERT_NOTIFICATION: &str = "INSERT INTO notifications (booking_id, kind, phone, body, dedupe_key, created_at, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
 /// Queues `n` on `conn` (inside the caller's transaction, if any); `false` when a message
 /// with the same dedupe key exists already.
+
 pub(crate) async fn insert_notification(conn: &mut Conn, n: &NewNotification) -> StoreResult<bool> {
-    let r = sqlx::query(
-        "INSERT INTO notifications (booking_id, kind, phone, body, dedupe_key, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(n.booking_id)
-    .bind(n.kind.code())
-    .bind(&n.phone)
-    .bind(&n.body)
-    .bind(&n.dedupe_key)
-    .bind(ts(n.created_at))
-    .bind(ts(n.send_at))
-    .execute(&mut *conn)
-    .await;
+    let r = sqlx::query(INSERT_NOTIFICATION)
+        .bind(n.booking_id)
+        .bind(n.kind.code())
+        .bind(&n.phone)
+        .bind(&n.body)
+        .bind(&n.dedupe_key)
+        .bind(ts(n.created_at))
+        .bind(ts(n.send_at))
+        .execute(&mut *conn)
+        .await;
     match r {
         Ok(_) => Ok(true),
         Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(false),

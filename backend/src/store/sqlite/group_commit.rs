@@ -5,14 +5,26 @@
 //! its savepoint and leaves the others alone), commits once, and only then answers them all.
 //! Bookings in one batch run one after another, so seat counting and the fairness rule see
 //! each other's writes exactly as if they had been separate transactions.
+//!
+//! sqlx runs each statement on its connection's own thread and answers through a channel, so
+//! every statement costs two thread wake-ups; with ~8 statements per booking that hand-off,
+//! not SQLite, bounded the writer (BENCHMARKS.md, "Where the time goes"). So a batch runs on a
+//! blocking thread directly on the writer connection's SQLite handle (`lock_handle`, the
+//! same statements through rusqlite): one hand-off per batch.
 
-use super::sql::bookings::insert_booking;
-use super::sql::outbox::insert_notification;
+use super::sql::bookings::{
+    active_of_phone_sql, stored_interval, stored_record, ts, INSERT_BOOKING, INSERT_EVENT,
+    SEAT_ROW, SEAT_TAKE,
+};
+use super::sql::outbox::INSERT_NOTIFICATION;
 use crate::store::{
     BookingRecord, FairnessCheck, NewBookingRecord, NewNotification, Refusal, StoreError,
     StoreResult,
 };
-use sqlx::{Acquire, SqlitePool};
+use domain::booking::BookingEventKind;
+use rusqlite::{Connection, ToSql};
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most bookings in one transaction: bounds how long the first one waits.
@@ -20,7 +32,8 @@ const MAX_BATCH: usize = 256;
 /// Requests queued before callers wait for room (back-pressure instead of unbounded memory).
 const QUEUE: usize = 4096;
 
-type Reply = oneshot::Sender<StoreResult<Result<BookingRecord, Refusal>>>;
+type Answer = StoreResult<Result<BookingRecord, Refusal>>;
+type Reply = oneshot::Sender<Answer>;
 
 struct Job {
     booking: NewBookingRecord,
@@ -72,48 +85,79 @@ impl BookingWriter {
 async fn run(writer: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        commit_batch(&writer, std::mem::take(&mut batch)).await;
+        let batch = std::mem::replace(&mut batch, Vec::with_capacity(MAX_BATCH));
+        let conn = match writer.acquire().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                fail_all(batch.into_iter().map(|j| j.reply), &e.to_string());
+                continue;
+            }
+        };
+        let replies = tokio::task::spawn_blocking(move || commit_batch(conn, batch)).await;
+        match replies {
+            // answered only now, after the commit: an acknowledged booking is on disk
+            Ok(replies) => {
+                for (reply, answer) in replies {
+                    let _ = reply.send(answer);
+                }
+            }
+            // a panic in the batch: its replies were dropped, so every caller hears
+            // "the booking writer dropped a request"; the writer goes on with the next batch
+            Err(e) => tracing::error!(error = %e, "a batch of bookings panicked"),
+        }
     }
 }
 
 fn fail_all(replies: impl IntoIterator<Item = Reply>, why: &str) {
-    tracing::error!(error = why, "a batch of bookings was not written");
-    for reply in replies {
-        let _ = reply.send(Err(StoreError::WriteFailed(why.to_string())));
+    for reply in answer_all(replies, why) {
+        let _ = reply.0.send(reply.1);
     }
 }
 
-async fn commit_batch(writer: &SqlitePool, batch: Vec<Job>) {
-    let mut tx = match writer.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return fail_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
+/// Every reply answered "not written", the failure logged once.
+fn answer_all(replies: impl IntoIterator<Item = Reply>, why: &str) -> Vec<(Reply, Answer)> {
+    tracing::error!(error = why, "a batch of bookings was not written");
+    replies
+        .into_iter()
+        .map(|reply| (reply, Err(StoreError::WriteFailed(why.to_string()))))
+        .collect()
+}
+
+/// Writes `batch` in one transaction on the writer connection's handle (blocking: call it
+/// on a blocking thread) and returns each caller's answer, to be sent once this returns.
+fn commit_batch(mut conn: PoolConnection<Sqlite>, batch: Vec<Job>) -> Vec<(Reply, Answer)> {
+    let runtime = tokio::runtime::Handle::current();
+    let mut handle = match runtime.block_on(conn.lock_handle()) {
+        Ok(handle) => handle,
+        Err(e) => return answer_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
     };
+    // SAFETY: the handle is the open connection of `conn`, locked for us (sqlx's thread
+    // waits) until `handle` drops, which is after `db` drops; rusqlite does not close a
+    // handle it did not open, and the batch leaves no transaction open (see below).
+    let db = match unsafe { Connection::from_handle(handle.as_raw_handle().as_ptr()) } {
+        Ok(db) => db,
+        Err(e) => return answer_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
+    };
+    let answers = write_batch(&db, batch);
+    // a failed statement or commit can leave the transaction open: sqlx must get the
+    // connection back outside any transaction
+    if !db.is_autocommit() {
+        if let Err(e) = db.execute_batch("ROLLBACK") {
+            tracing::error!(error = %e, "could not roll back a failed batch of bookings");
+        }
+    }
+    answers
+}
+
+fn write_batch(db: &Connection, batch: Vec<Job>) -> Vec<(Reply, Answer)> {
+    if let Err(e) = db.execute_batch("BEGIN IMMEDIATE") {
+        return answer_all(batch.into_iter().map(|j| j.reply), &e.to_string());
+    }
     let mut answers = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
     while let Some(job) = jobs.next() {
-        // a savepoint per booking (sqlx nests transactions as savepoints)
-        let outcome = match tx.begin().await {
-            Ok(mut one) => {
-                let r = insert_booking(&mut one, &job.booking, job.capacity, &job.fairness).await;
-                if let (Ok(Ok(saved)), Some(mut notice)) = (&r, job.notice) {
-                    notice.booking_id = Some(saved.id);
-                    // a refused message (SQLite undoes just that statement) is logged and
-                    // leaves the booking confirmed, as when it was queued after the commit
-                    if let Err(e) = insert_notification(&mut one, &notice).await {
-                        tracing::error!(error = %e, kind = notice.kind.code(), "could not enqueue a notification");
-                    }
-                }
-                let end = if matches!(r, Ok(Ok(_))) {
-                    one.commit().await
-                } else {
-                    one.rollback().await
-                };
-                end.map(|()| r)
-            }
-            Err(e) => Err(e),
-        };
-        match outcome {
-            Ok(r) => answers.push((job.reply, r)),
+        match write_one(db, job.booking, job.capacity, &job.fairness, job.notice) {
+            Ok(answer) => answers.push((job.reply, answer)),
             Err(e) => {
                 // the transaction itself is in doubt: nobody in this batch is confirmed
                 let replies = answers
@@ -121,17 +165,134 @@ async fn commit_batch(writer: &SqlitePool, batch: Vec<Job>) {
                     .map(|(reply, _)| reply)
                     .chain(std::iter::once(job.reply))
                     .chain(jobs.map(|j| j.reply));
-                return fail_all(replies, &e.to_string());
+                return answer_all(replies, &e.to_string());
             }
         }
     }
-    match tx.commit().await {
-        // answered only now: an acknowledged booking is on disk
-        Ok(()) => {
-            for (reply, r) in answers {
-                let _ = reply.send(r);
+    match db.execute_batch("COMMIT") {
+        Ok(()) => answers,
+        Err(e) => answer_all(answers.into_iter().map(|(reply, _)| reply), &e.to_string()),
+    }
+}
+
+/// One booking inside its own savepoint. `Err` only when the savepoint itself failed (the
+/// whole transaction is then in doubt); a booking's own failure is its answer.
+fn write_one(
+    db: &Connection,
+    booking: NewBookingRecord,
+    capacity: u16,
+    fairness: &FairnessCheck,
+    notice: Option<NewNotification>,
+) -> rusqlite::Result<Answer> {
+    db.execute_batch("SAVEPOINT booking")?;
+    let answer = match insert_booking(db, &booking, capacity, fairness) {
+        Ok(Ok(Ok(saved))) => {
+            if let Some(mut notice) = notice {
+                notice.booking_id = Some(saved.id);
+                // a refused message (SQLite undoes just that statement) is logged and
+                // leaves the booking confirmed, as when it was queued after the commit
+                if let Err(e) = insert_notification(db, &notice) {
+                    tracing::error!(error = %e, kind = notice.kind.code(), "could not enqueue a notification");
+                }
+            }
+            db.execute_batch("RELEASE booking")?;
+            return Ok(Ok(Ok(saved)));
+        }
+        // refused, or a stored row the domain cannot read: undone
+        Ok(answer) => answer,
+        Err(e) => {
+            tracing::error!(error = %e, "a booking was not written");
+            Err(StoreError::WriteFailed(e.to_string()))
+        }
+    };
+    db.execute_batch("ROLLBACK TO booking; RELEASE booking")?;
+    Ok(answer)
+}
+
+/// What `sql::bookings::insert_booking` does, on the handle: takes a seat and saves the
+/// booking and its `created` event, unless the slot is full or the fairness rule refuses.
+fn insert_booking(
+    db: &Connection,
+    b: &NewBookingRecord,
+    capacity: u16,
+    fairness: &FairnessCheck,
+) -> rusqlite::Result<StoreResult<Result<BookingRecord, Refusal>>> {
+    let (location, service, start) = (b.location_id.0, b.service.code(), ts(b.start));
+    db.prepare_cached(SEAT_ROW)?.execute(&[
+        ("$1", &location as &dyn ToSql),
+        ("$2", &service),
+        ("$3", &start),
+        ("$4", &i64::from(capacity)),
+    ])?;
+    let taken = db.prepare_cached(SEAT_TAKE)?.execute(&[
+        ("$1", &location as &dyn ToSql),
+        ("$2", &service),
+        ("$3", &start),
+    ])?;
+    if taken != 1 {
+        return Ok(Ok(Err(Refusal::Full)));
+    }
+    let now = ts(b.created_at);
+    let mut others = Vec::new();
+    {
+        let mut active = db.prepare_cached(&active_of_phone_sql())?;
+        let mut rows =
+            active.query(&[("$1", &b.phone as &dyn ToSql), ("$2", &now), ("$3", &"")])?;
+        while let Some(row) = rows.next()? {
+            match stored_interval(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?) {
+                Ok(interval) => others.push(interval),
+                Err(e) => return Ok(Err(e)),
             }
         }
-        Err(e) => fail_all(answers.into_iter().map(|(reply, _)| reply), &e.to_string()),
+    }
+    if let Err(e) = fairness(&others) {
+        return Ok(Ok(Err(Refusal::Fairness(e))));
+    }
+    let id: i64 = db.prepare_cached(INSERT_BOOKING)?.query_row(
+        &[
+            ("$1", &b.code as &dyn ToSql),
+            ("$2", &location),
+            ("$3", &service),
+            ("$4", &start),
+            ("$5", &ts(b.end)),
+            ("$6", &b.name),
+            ("$7", &b.phone),
+            ("$8", &b.topic),
+            ("$9", &b.account),
+            ("$10", &b.youth),
+            ("$11", &now),
+            ("$12", &domain::BookingState::Booked.code()),
+        ],
+        |row| row.get(0),
+    )?;
+    db.prepare_cached(INSERT_EVENT)?.execute(&[
+        ("$1", &id as &dyn ToSql),
+        ("$2", &now),
+        ("$3", &BookingEventKind::Created.code()),
+        ("$4", &None::<String>),
+        ("$5", &start),
+    ])?;
+    Ok(stored_record(b, id).map(Ok))
+}
+
+/// `sql::outbox::insert_notification` on the handle (a duplicate dedupe key is no error).
+fn insert_notification(db: &Connection, n: &NewNotification) -> rusqlite::Result<bool> {
+    let r = db.prepare_cached(INSERT_NOTIFICATION)?.execute(&[
+        ("$1", &n.booking_id as &dyn ToSql),
+        ("$2", &n.kind.code()),
+        ("$3", &n.phone),
+        ("$4", &n.body),
+        ("$5", &n.dedupe_key),
+        ("$6", &ts(n.created_at)),
+        ("$7", &ts(n.send_at)),
+    ]);
+    match r {
+        Ok(_) => Ok(true),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
     }
 }
