@@ -234,3 +234,39 @@ async fn one_bad_booking_does_not_spoil_its_batch_on(engine: Engine) {
         "seat counters match the confirmed bookings"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_that_panics_is_undone_and_the_writer_goes_on() {
+    for engine in engines() {
+        a_booking_that_panics_is_undone_and_the_writer_goes_on_on(engine).await;
+    }
+}
+
+/// A bug that panics in the middle of a booking (here its fairness check, which runs after
+/// the seat is taken) must neither confirm it nor keep its seat, nor leave the writer inside
+/// an open transaction where every later booking would fail.
+async fn a_booking_that_panics_is_undone_and_the_writer_goes_on_on(engine: Engine) {
+    let (_dir, store) = store(engine).await;
+    let starts = slot_starts();
+    let now = starts[0] - Duration::days(1);
+    let panics: FairnessCheck = Arc::new(|_: &[_]| panic!("a bug in a booking rule"));
+    let bad = consultation("PANIC", "13900000001", starts[0], now);
+    let attempt = {
+        let store = store.clone();
+        tokio::spawn(async move { store.create_booking(&bad, 2, panics).await }).await
+    };
+    // SQLite: the writer answers "not written"; PostgreSQL: the caller's task panics
+    assert!(
+        !matches!(attempt, Ok(Ok(Ok(_)))),
+        "a booking that panicked was confirmed"
+    );
+    assert!(store.booking_by_code("PANIC").await.unwrap().is_none());
+    let pass: FairnessCheck = Arc::new(|_: &[_]| Ok(()));
+    let good = consultation("AFTER", "13900000002", starts[0], now);
+    let after = store.create_booking(&good, 2, pass).await;
+    assert!(
+        matches!(after, Ok(Ok(_))),
+        "the next booking failed: {after:?}"
+    );
+    assert_eq!(seats_taken(&store, &starts).await[&starts[0]], 1);
+}

@@ -88,8 +88,6 @@ impl BookingRow {
 
 pub(super) const BOOKING_COLUMNS: &str = "id, code, location_id, service, start_at, end_at, state, name, phone, topic, account, youth, created_at";
 
-/// Claims one seat of a slot; `false` when it is full. The INSERT makes sure the row exists
-/// (and, being a write, takes the write lock before anything is read).
 // The statements of a new booking, shared with SQLite's group commit (which runs them on the
 // writer's own handle, binding the same `$n` parameters by name).
 
@@ -114,6 +112,8 @@ pub(crate) fn active_of_phone_sql() -> String {
     )
 }
 
+/// Claims one seat of a slot; `false` when it is full. The INSERT makes sure the row exists
+/// (and, being a write, takes the write lock before anything is read).
 async fn take_seat(
     conn: &mut Conn,
     location: LocationId,

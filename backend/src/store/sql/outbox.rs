@@ -44,7 +44,6 @@ pub(crate) const INSERT_NOTIFICATION: &str = "INSERT INTO notifications (booking
 
 /// Queues `n` on `conn` (inside the caller's transaction, if any); `false` when a message
 /// with the same dedupe key exists already.
-
 pub(crate) async fn insert_notification(conn: &mut Conn, n: &NewNotification) -> StoreResult<bool> {
     let r = sqlx::query(INSERT_NOTIFICATION)
         .bind(n.booking_id)

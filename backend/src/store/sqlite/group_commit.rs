@@ -135,18 +135,25 @@ fn commit_batch(mut conn: PoolConnection<Sqlite>, batch: Vec<Job>) -> Vec<(Reply
     // waits) until `handle` drops, which is after `db` drops; rusqlite does not close a
     // handle it did not open, and the batch leaves no transaction open (see below).
     let db = match unsafe { Connection::from_handle(handle.as_raw_handle().as_ptr()) } {
-        Ok(db) => db,
+        Ok(db) => OnHandle(db),
         Err(e) => return answer_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
     };
-    let answers = write_batch(&db, batch);
-    // a failed statement or commit can leave the transaction open: sqlx must get the
-    // connection back outside any transaction
-    if !db.is_autocommit() {
-        if let Err(e) = db.execute_batch("ROLLBACK") {
-            tracing::error!(error = %e, "could not roll back a failed batch of bookings");
+    write_batch(&db.0, batch)
+}
+
+/// The writer's handle while a batch runs on it. A failed statement or commit, or a panic,
+/// can leave the transaction open: sqlx must get the connection back outside any
+/// transaction, or every later batch would fail to begin.
+struct OnHandle(Connection);
+
+impl Drop for OnHandle {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            if let Err(e) = self.0.execute_batch("ROLLBACK") {
+                tracing::error!(error = %e, "could not roll back a failed batch of bookings");
+            }
         }
     }
-    answers
 }
 
 fn write_batch(db: &Connection, batch: Vec<Job>) -> Vec<(Reply, Answer)> {
