@@ -98,8 +98,12 @@ pub struct Statistics {
 }
 
 /// Every place's tallies of one month part (a whole month, or a stretch of one), as read at
-/// the month's version.
-type Part = Arc<Vec<(LocationId, Tally)>>;
+/// the month's version. Each tally is shared too: a year's dashboard hands out about 6,600 of
+/// them per request, which were copied one by one before.
+type Part = Arc<Vec<(LocationId, Arc<Tally>)>>;
+
+/// Tallies per month and place, shared with the cache (see [`Part`]).
+pub type Tallies = Vec<(Month, LocationId, Arc<Tally>)>;
 
 /// Decoded roll-ups by month part. Bounded by forgetting everything at [`CACHED_PARTS`]: a
 /// year's dashboard and the year before are 24 parts, ragged periods add four.
@@ -163,7 +167,7 @@ impl Statistics {
     }
 
     /// Every place's counts over `period`, per month (the ends may be partial months).
-    pub async fn tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+    pub async fn tallies(&self, period: Period) -> StoreResult<Tallies> {
         let mut out = self.rolled_up(period).await?;
         out.extend(self.waitlist_tallies(period).await?);
         out.extend(self.rating_tallies(period).await?);
@@ -172,7 +176,7 @@ impl Statistics {
 
     /// The part of [`Statistics::tallies`] that roll-ups answer (all but the waiting list and
     /// the ratings): whole months from monthly roll-ups, stretches from daily ones.
-    pub async fn rolled_up(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+    pub async fn rolled_up(&self, period: Period) -> StoreResult<Tallies> {
         let (whole, partial) = period.split();
         let mut parts: Vec<(Month, Period)> = whole.iter().map(|m| (*m, m.period())).collect();
         parts.extend(partial.iter().map(|p| (Month::of(p.from), *p)));
@@ -189,7 +193,11 @@ impl Statistics {
         for (month, part) in parts {
             let version = versions.get(&month).copied().unwrap_or(0);
             let tallies = self.part(month, part, version).await?;
-            out.extend(tallies.iter().map(|(place, t)| (month, *place, t.clone())));
+            out.extend(
+                tallies
+                    .iter()
+                    .map(|(place, t)| (month, *place, Arc::clone(t))),
+            );
         }
         Ok(out)
     }
@@ -211,10 +219,13 @@ impl Statistics {
                 .rollups(month, month)
                 .await?
                 .into_iter()
-                .map(|(_, place, t)| (place, t))
+                .map(|(_, place, t)| (place, Arc::new(t)))
                 .collect()
         } else {
-            self.store.partial_rollups(part).await?
+            let days = self.store.partial_rollups(part).await?;
+            days.into_iter()
+                .map(|(place, t)| (place, Arc::new(t)))
+                .collect()
         });
         let mut cache = self.cache.lock().expect("roll-up cache");
         if cache.parts.len() >= CACHED_PARTS {
@@ -228,17 +239,18 @@ impl Statistics {
     /// by the local date it happened. Read directly, not from roll-ups: a waiting list is
     /// small, and a dozen grouped queries over it for a year cost less than keeping roll-ups
     /// of it fresh.
-    async fn waitlist_tallies(
-        &self,
-        period: Period,
-    ) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+    async fn waitlist_tallies(&self, period: Period) -> StoreResult<Tallies> {
         let mut out = Vec::new();
         for (month, from, to) in month_spans(period)? {
             let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
             for ((place, service), w) in self.store.waitlist_tally(from, to).await? {
                 by_place.entry(place).or_default().add_waitlist(service, &w);
             }
-            out.extend(by_place.into_iter().map(|(place, t)| (month, place, t)));
+            out.extend(
+                by_place
+                    .into_iter()
+                    .map(|(place, t)| (month, place, Arc::new(t))),
+            );
         }
         Ok(out)
     }
@@ -247,7 +259,7 @@ impl Statistics {
     /// local date it was given and its follow-up as it stands now. Counted from the ratings
     /// (they are not rolled up: a follow-up's standing depends on the day it is asked), and
     /// kept in memory for the day until the month's ratings version moves.
-    async fn rating_tallies(&self, period: Period) -> StoreResult<Vec<(Month, LocationId, Tally)>> {
+    async fn rating_tallies(&self, period: Period) -> StoreResult<Tallies> {
         let now = (self.clock)();
         let today = domain::slots::local_date(&now);
         // versions before counting: figures counted after a newer change are only counted again
@@ -272,7 +284,12 @@ impl Statistics {
                     for ((place, service), r) in self.store.rating_tally(from, to, now).await? {
                         by_place.entry(place).or_default().add_ratings(service, &r);
                     }
-                    let part: Part = Arc::new(by_place.into_iter().collect());
+                    let part: Part = Arc::new(
+                        by_place
+                            .into_iter()
+                            .map(|(p, t)| (p, Arc::new(t)))
+                            .collect(),
+                    );
                     let mut cache = self.cache.lock().expect("roll-up cache");
                     if cache.ratings.len() >= CACHED_PARTS {
                         cache.ratings.clear();
@@ -281,7 +298,7 @@ impl Statistics {
                     part
                 }
             };
-            out.extend(part.iter().map(|(place, t)| (month, *place, t.clone())));
+            out.extend(part.iter().map(|(place, t)| (month, *place, Arc::clone(t))));
         }
         Ok(out)
     }

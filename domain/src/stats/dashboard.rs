@@ -5,6 +5,7 @@ use super::{
 };
 use crate::{Location, LocationId};
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 
 /// One line of a drill-down table: an office with its workrooms (district view), or one place
 /// (office view).
@@ -43,13 +44,14 @@ pub struct Dashboard {
 impl Dashboard {
     /// Adds up `current` (per month and place) for `scope`: the scope's total, its drill-down
     /// rows and its months; `previous` is the previous period's counts. `places` is the whole
-    /// directory, in the order pages list it.
-    pub fn build(
+    /// directory, in the order pages list it. The tallies may be shared (`Arc<Tally>`): a
+    /// year is thousands of them, and the callers keep them in memory.
+    pub fn build<T: Borrow<Tally>>(
         scope: Scope,
         period: Period,
         places: &[Location],
-        current: &[(Month, LocationId, Tally)],
-        previous: &[(Month, LocationId, Tally)],
+        current: &[(Month, LocationId, T)],
+        previous: &[(Month, LocationId, T)],
     ) -> Dashboard {
         let index: std::collections::HashMap<LocationId, &Location> =
             places.iter().map(|p| (p.id, p)).collect();
@@ -76,7 +78,10 @@ impl Dashboard {
             std::collections::HashMap::new();
         for (month, id, tally) in current.iter().filter(|(_, id, _)| in_scope(*id)) {
             let row = place(*id).and_then(row_of);
-            cells.entry((*month, row)).or_default().merge(tally);
+            cells
+                .entry((*month, row))
+                .or_default()
+                .merge(tally.borrow());
         }
         let mut total = Tally::default();
         let mut months: Vec<(Month, Tally)> = Vec::new();
@@ -96,7 +101,7 @@ impl Dashboard {
         }
         let mut before = Tally::default();
         for (_, _, tally) in previous.iter().filter(|(_, id, _)| in_scope(*id)) {
-            before.merge(tally);
+            before.merge(tally.borrow());
         }
         // every row of the scope is listed, quiet ones with zeros, in directory order
         let row_places: Vec<&Location> =
