@@ -594,29 +594,17 @@ impl Bookings {
                 .notifier
                 .as_ref()
                 .and_then(|n| n.confirmation(&record, place));
-            let created = match notice {
-                Some(notice) => {
-                    self.store
-                        .create_booking_with_notice(
-                            &record,
-                            slot.capacity,
-                            fairness.clone(),
-                            notice,
-                        )
-                        .await
-                }
-                None => {
-                    self.store
-                        .create_booking(&record, slot.capacity, fairness.clone())
-                        .await
-                }
-            };
+            let created = self
+                .store
+                .create_booking_with_notice(&record, slot.capacity, fairness.clone(), notice)
+                .await;
             match created {
                 Ok(Ok(saved)) => return Ok(saved),
                 Ok(Err(refusal)) => {
                     return Err(self.refusal(refusal, place, service, slot.start).await)
                 }
-                Err(crate::store::StoreError::Database(e)) if is_unique_violation(&e) => continue,
+                // the code was drawn before
+                Err(e) if e.is_unique_violation() => continue,
                 Err(e) => return Err(e.into()),
             }
         }
@@ -830,10 +818,6 @@ impl Bookings {
         }
         Ok(out)
     }
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
 /// Local (+08:00) start of a stored booking, for display and the API.

@@ -94,6 +94,10 @@ impl From<StoreError> for ServiceError {
             }
             // logged by the group commit that failed
             StoreError::WriteFailed(_) => ServiceError::Internal,
+            StoreError::Duplicate(what) => {
+                tracing::error!(%what, "unique key taken");
+                ServiceError::Internal
+            }
             StoreError::Corrupt(what) => {
                 tracing::error!(%what, "stored data does not parse");
                 ServiceError::Internal

@@ -516,11 +516,7 @@ impl Waitlist {
                     return Err(WaitlistError::Refused(WaitError::HoldOver));
                 }
                 Ok(Err(refusal)) => return Err(refusal.into()),
-                Err(crate::store::StoreError::Database(sqlx::Error::Database(d)))
-                    if d.is_unique_violation() =>
-                {
-                    continue
-                }
+                Err(e) if e.is_unique_violation() => continue,
                 Err(e) => return Err(e.into()),
             }
         }

@@ -64,6 +64,21 @@ pub enum StoreError {
     /// A stored value that the domain cannot read back (a bug or a hand edit).
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// A new booking's unique key (its code) is taken, as SQLite's group commit reports it.
+    #[error("unique key taken: {0}")]
+    Duplicate(String),
+}
+
+impl StoreError {
+    /// A new row's unique key was taken (e.g. a booking code drawn twice): the caller may
+    /// draw another and try again. Either engine's way of saying so.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Duplicate(_) => true,
+            StoreError::Database(sqlx::Error::Database(d)) => d.is_unique_violation(),
+            _ => false,
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -254,18 +269,21 @@ pub trait BookingStore: Send + Sync {
         booking: &NewBookingRecord,
         capacity: u16,
         fairness: FairnessCheck,
-    ) -> StoreResult<Result<BookingRecord, Refusal>>;
-    /// As [`create_booking`](Self::create_booking), and queues `notice` (the booking's
-    /// confirmation; its `booking_id` is filled in here) in the outbox. On SQLite it is
-    /// written in the booking's own transaction, so the group commit's one fsync covers both
-    /// (written apart, every booking cost a second commit). As when it was queued apart, a
-    /// message that cannot be stored is logged and leaves the booking confirmed.
+    ) -> StoreResult<Result<BookingRecord, Refusal>> {
+        self.create_booking_with_notice(booking, capacity, fairness, None)
+            .await
+    }
+    /// As [`create_booking`](Self::create_booking), and queues `notice` if any (the
+    /// booking's confirmation; its `booking_id` is filled in here) in the outbox. On SQLite
+    /// it is written in the booking's own transaction, so the group commit's one fsync covers
+    /// both (written apart, every booking cost a second commit). As when it was queued apart,
+    /// a message that cannot be stored is logged and leaves the booking confirmed.
     async fn create_booking_with_notice(
         &self,
         booking: &NewBookingRecord,
         capacity: u16,
         fairness: FairnessCheck,
-        notice: NewNotification,
+        notice: Option<NewNotification>,
     ) -> StoreResult<Result<BookingRecord, Refusal>>;
     async fn booking_by_code(&self, code: &str) -> StoreResult<Option<BookingRecord>>;
     /// Cancels a booked (not yet served) booking and frees its seat. With `offer_to`, in the

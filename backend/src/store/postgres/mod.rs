@@ -157,14 +157,17 @@ impl PgStore {
     }
 
     /// One transaction per booking: PostgreSQL commits concurrent transactions together
-    /// itself, and every instance books through the same row locks.
+    /// itself, and every instance books through the same row locks. The message is queued
+    /// on its own afterwards, as before: PostgreSQL already shares commits between
+    /// concurrent transactions.
     async fn create_booking_impl(
         &self,
         b: &NewBookingRecord,
         capacity: u16,
         fairness: FairnessCheck,
+        notice: Option<NewNotification>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        dialect::retrying(|| async {
+        let r = dialect::retrying(|| async {
             let mut tx = self.pool.begin().await?;
             let r = sql::bookings::insert_booking(&mut tx, b, capacity, &fairness).await?;
             if r.is_ok() {
@@ -174,20 +177,8 @@ impl PgStore {
             }
             Ok(r)
         })
-        .await
-    }
-
-    /// The booking as above, then its message queued on its own, as before: PostgreSQL
-    /// already shares commits between concurrent transactions.
-    async fn create_booking_with_notice_impl(
-        &self,
-        b: &NewBookingRecord,
-        capacity: u16,
-        fairness: FairnessCheck,
-        mut notice: NewNotification,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        let r = self.create_booking_impl(b, capacity, fairness).await?;
-        if let Ok(saved) = &r {
+        .await?;
+        if let (Ok(saved), Some(mut notice)) = (&r, notice) {
             notice.booking_id = Some(saved.id);
             if let Err(e) = OutboxStore::enqueue_notification(self, &notice).await {
                 tracing::error!(error = %e, kind = notice.kind.code(), "could not enqueue a notification");

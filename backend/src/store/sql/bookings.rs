@@ -309,24 +309,15 @@ impl BookingStore for This {
             .collect()
     }
 
-    async fn create_booking(
-        &self,
-        booking: &NewBookingRecord,
-        capacity: u16,
-        fairness: FairnessCheck,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        // committed the engine's way (see its `create_booking_impl`), with `insert_booking`
-        self.create_booking_impl(booking, capacity, fairness).await
-    }
-
     async fn create_booking_with_notice(
         &self,
         booking: &NewBookingRecord,
         capacity: u16,
         fairness: FairnessCheck,
-        notice: NewNotification,
+        notice: Option<NewNotification>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        self.create_booking_with_notice_impl(booking, capacity, fairness, notice)
+        // committed the engine's way (see its `create_booking_impl`), with these statements
+        self.create_booking_impl(booking, capacity, fairness, notice)
             .await
     }
 

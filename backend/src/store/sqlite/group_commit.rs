@@ -207,6 +207,8 @@ fn write_one(
         }
         // refused, or a stored row the domain cannot read: undone
         Ok(answer) => answer,
+        // its code was drawn before: the use case draws another
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Duplicate(e.to_string())),
         Err(e) => {
             tracing::error!(error = %e, "a booking was not written");
             Err(StoreError::WriteFailed(e.to_string()))
@@ -295,11 +297,12 @@ fn insert_notification(db: &Connection, n: &NewNotification) -> rusqlite::Result
     ]);
     match r {
         Ok(_) => Ok(true),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
-            Ok(false)
-        }
+        Err(e) if is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }

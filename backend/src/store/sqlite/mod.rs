@@ -160,21 +160,10 @@ impl SqliteStore {
         b: &NewBookingRecord,
         capacity: u16,
         fairness: FairnessCheck,
+        notice: Option<NewNotification>,
     ) -> StoreResult<Result<BookingRecord, Refusal>> {
         self.bookings_writer
-            .book(b.clone(), capacity, fairness, None)
-            .await
-    }
-
-    async fn create_booking_with_notice_impl(
-        &self,
-        b: &NewBookingRecord,
-        capacity: u16,
-        fairness: FairnessCheck,
-        notice: NewNotification,
-    ) -> StoreResult<Result<BookingRecord, Refusal>> {
-        self.bookings_writer
-            .book(b.clone(), capacity, fairness, Some(notice))
+            .book(b.clone(), capacity, fairness, notice)
             .await
     }
 }
