@@ -4,7 +4,9 @@
 //! Roll-ups are never trusted blindly: the triggers of migration 0006 mark a place-month
 //! stale whenever one of its bookings, queue entries or cases changes, and a dashboard first
 //! recomputes the stale place-months it needs (the month's roll-up and its days, in one
-//! pass). A background task does the same every minute so that pages rarely wait for it.
+//! pass). A background task does the same every few seconds, then reads into memory what the
+//! page's usual periods need ([`Statistics::warm`]), so that a page seldom waits for either:
+//! not after a change, not on a new instance, not on the first view of a day.
 //!
 //! Decoded roll-ups are kept in memory per month part, with the month's version (migration
 //! 0014) they were read at: every saved recomputation raises that version in the database,
@@ -337,28 +339,60 @@ impl Statistics {
         Ok(done)
     }
 
-    /// Keeps roll-ups fresh in the background (every `every`), so dashboards rarely wait.
-    pub fn spawn_refresher(&self, every: std::time::Duration) {
+    /// Reads into memory, at their current versions, the roll-ups and rating figures of the
+    /// periods staff open most ([`Period::usual`] on today's date) and of the periods those
+    /// are compared with, recomputing whatever of them is stale first. Cheap when nothing
+    /// moved: a few version reads.
+    pub async fn warm(&self) -> StoreResult<()> {
+        let today = domain::slots::local_date(&(self.clock)());
+        for period in Period::usual(today) {
+            for period in [period, period.previous()] {
+                self.rolled_up(period).await?;
+                self.rating_tallies(period).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The month parts in memory, each with the version it was read at (for tests and the
+    /// benchmark: what [`Statistics::warm`] left there).
+    pub fn parts_in_memory(&self) -> Vec<(Period, i64)> {
+        let cache = self.cache.lock().expect("roll-up cache");
+        cache.parts.iter().map(|(p, (v, _))| (*p, *v)).collect()
+    }
+
+    /// One round of the background task: every stale roll-up recomputed, then the usual
+    /// periods read into memory again where a version moved (or the day changed).
+    pub async fn refresh_and_warm(&self) -> StoreResult<usize> {
+        let (from, to) = (
+            Month {
+                year: 2000,
+                month: 1,
+            },
+            Month {
+                year: 9999,
+                month: 12,
+            },
+        );
+        let done = self.refresh(from, to).await?;
+        self.warm().await?;
+        Ok(done)
+    }
+
+    /// Runs [`Statistics::refresh_and_warm`] now and then every `every`, so that dashboards
+    /// seldom wait. The handle stops it when aborted.
+    pub fn spawn_refresher(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
         let this = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                let (from, to) = (
-                    Month {
-                        year: 2000,
-                        month: 1,
-                    },
-                    Month {
-                        year: 9999,
-                        month: 12,
-                    },
-                );
-                if let Err(e) = this.refresh(from, to).await {
+                if let Err(e) = this.refresh_and_warm().await {
                     tracing::warn!(error = %e, "statistics roll-up refresh failed");
                 }
             }
-        });
+        })
     }
 }
 

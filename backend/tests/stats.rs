@@ -314,6 +314,109 @@ async fn roll_ups_follow_every_change_on(engine: Engine) {
     assert!(store.stale_rollups(m, m).await.unwrap().is_empty());
 }
 
+/// The background round keeps what staff open most in memory: on a new instance before
+/// anyone asks, and again, at the new version, after a booking of one of those months changed.
+#[tokio::test]
+async fn the_usual_periods_are_in_memory_before_staff_ask_and_after_a_change() {
+    for engine in engines() {
+        the_usual_periods_are_in_memory_on(engine).await;
+    }
+}
+
+async fn the_usual_periods_are_in_memory_on(engine: Engine) {
+    use domain::stats::Month;
+    let (_dir, store, _) = history(engine, 13, 0.01).await;
+    // a new instance on the history's last day
+    let now = domain::slots::local_instant(
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+    )
+    .unwrap()
+    .to_utc();
+    let stats = Statistics::new(
+        store.clone(),
+        Directory::new(store.clone()),
+        Arc::new(move || now),
+    );
+    assert!(stats.parts_in_memory().is_empty());
+    stats.refresh_and_warm().await.unwrap();
+    let october = Period::parse("2026-10-01", "2026-10-31").unwrap();
+    let in_memory = |stats: &Statistics, part: Period| {
+        stats
+            .parts_in_memory()
+            .into_iter()
+            .find(|(p, _)| *p == part)
+            .map(|(_, version)| version)
+    };
+    let version_of = |month: Month| {
+        let store = store.clone();
+        async move {
+            store
+                .rollup_versions(month, month)
+                .await
+                .unwrap()
+                .first()
+                .map(|(_, v)| *v)
+                .unwrap_or(0)
+        }
+    };
+    // this year so far (its ragged end too), last month, last year and what they are
+    // compared with, each at the version the store has now
+    let mut expected: Vec<Period> = (1..=12)
+        .map(|m| {
+            Month {
+                year: 2025,
+                month: m,
+            }
+            .period()
+        })
+        .collect();
+    expected.push(october);
+    expected.push(Period::parse("2026-11-01", "2026-11-27").unwrap());
+    expected.push(Period::parse("2024-12-01", "2024-12-31").unwrap());
+    for part in expected {
+        let month = Month::of(part.from);
+        assert_eq!(
+            in_memory(&stats, part),
+            Some(version_of(month).await),
+            "{part:?} in memory at the stored version"
+        );
+    }
+    // a no-show of October is corrected: the next round recomputes that place-month and
+    // reads October again at its new version, so last month's page waits for neither
+    let (from, to) = domain::slots::days_span(october.from, october.to).unwrap();
+    let (from, to) = (from.to_utc(), to.to_utc());
+    let mut reverted = false;
+    for place in store.locations().await.unwrap() {
+        if let Some(b) = store
+            .bookings_between(place.id, from, to)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|b| b.state == BookingState::NoShow)
+        {
+            assert!(store
+                .revert_no_show(b.id, chrono::Utc::now())
+                .await
+                .unwrap());
+            reverted = true;
+            break;
+        }
+    }
+    assert!(reverted, "the history has a no-show in October");
+    let month = Month::of(october.from);
+    let before = version_of(month).await;
+    assert!(stats.refresh_and_warm().await.unwrap() >= 1);
+    let after = version_of(month).await;
+    assert!(after > before, "the recomputed month has a new version");
+    assert_eq!(in_memory(&stats, october), Some(after));
+    let page = stats
+        .dashboard(&admin(), Scope::District, october)
+        .await
+        .unwrap();
+    assert_eq!(page.figures, raw(&store, october).await);
+}
+
 #[tokio::test]
 async fn the_same_seed_gives_the_same_history() {
     for engine in engines() {

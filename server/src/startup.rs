@@ -527,7 +527,8 @@ impl Application {
             clock.clone(),
         );
         let stats = backend::Statistics::new(store.clone(), directory.clone(), clock.clone());
-        stats.spawn_refresher(std::time::Duration::from_secs(60));
+        // every few seconds: a change is in the roll-ups (and in memory) before staff look
+        stats.spawn_refresher(std::time::Duration::from_secs(5));
         let schedules = backend::schedules::Schedules::new(
             store.clone(),
             directory.clone(),

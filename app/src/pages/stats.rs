@@ -78,11 +78,9 @@ fn StatsView(p: StatsPage) -> impl IntoView {
     let d = p.dashboard;
     let scope = p.scope.clone();
     let today = p.today;
-    let quick = [
-        (Msg::StatsThisYear, Period::year_to_date(today)),
-        (Msg::StatsLastMonth, Period::last_month(today)),
-        (Msg::StatsLastYear, Period::last_year(today)),
-    ];
+    let quick = [Msg::StatsThisYear, Msg::StatsLastMonth, Msg::StatsLastYear]
+        .into_iter()
+        .zip(Period::usual(today));
     let period_label = match lang {
         Lang::ZhCn => d.period.label_zh(),
         Lang::En => d.period.label_en(),

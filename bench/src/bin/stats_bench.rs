@@ -50,13 +50,16 @@ async fn main() {
     let db = backend::store::open(&url, 8).await.expect("database");
     let store: Arc<dyn Store> = db.store();
     store.migrate().await.expect("migrations");
-    let new_stats = || {
-        Statistics::new(
-            store.clone(),
-            Directory::new(store.clone()),
-            backend::booking::system_clock(),
-        )
+    // "today" as `bench/stats.sh` fixes it (the history's last day), so that the periods
+    // a new instance warms up (last year among them) are the same on every run
+    let clock: backend::booking::Clock = match std::env::var("PORTAL_FAKE_NOW")
+        .ok()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+    {
+        Some(now) => Arc::new(move || now.to_utc()),
+        None => backend::booking::system_clock(),
     };
+    let new_stats = || Statistics::new(store.clone(), Directory::new(store.clone()), clock.clone());
     let stats = new_stats();
     let admin = StaffAccount {
         id: 0,
@@ -177,6 +180,28 @@ async fn main() {
         let (p50, p95, max) = summary(times);
         println!("| {name} | {p50:.1} | {p95:.1} | {max:.1} |");
     }
+    // a new instance once its background round has run (what the server starts with)
+    let (mut warming, mut warmed) = (Vec::new(), Vec::new());
+    for _ in 0..n_runs {
+        let fresh = new_stats();
+        let t = Instant::now();
+        fresh.refresh_and_warm().await.expect("warm");
+        warming.push(t.elapsed());
+        let t = Instant::now();
+        fresh
+            .dashboard(&admin, Scope::District, full_year)
+            .await
+            .expect("dashboard");
+        warmed.push(t.elapsed());
+    }
+    let (p50, p95, max) = summary(warmed);
+    println!("| district, full year, new instance after its first background round | {p50:.1} | {p95:.1} | {max:.1} |");
+    summary_rows.push(format!(
+        "| dashboard: district full year on a new instance after its first background round, {engine} | p95 {p95:.1} ms | ≤ 50 ms p95 | {} |",
+        if p95 <= 50.0 { "PASS" } else { "FAIL" }
+    ));
+    let (p50, p95, max) = summary(warming);
+    println!("| of which not waited for: a new instance's first background round (roll-ups of the usual periods read) | {p50:.1} | {p95:.1} | {max:.1} |");
     // where the time of the first row goes: reading the year's roll-ups, adding them up
     let mut read = Vec::new();
     let mut build = Vec::new();
@@ -229,9 +254,10 @@ async fn main() {
         .into_iter()
         .filter(|b| b.state == BookingState::NoShow)
         .map(|b| b.id)
-        .take(n_runs)
+        .take(2 * n_runs)
         .collect();
-    for id in &no_shows {
+    let (changed, recomputed) = no_shows.split_at(no_shows.len() / 2);
+    for id in changed {
         store
             .revert_no_show(*id, chrono::Utc::now())
             .await
@@ -243,13 +269,46 @@ async fn main() {
             .expect("dashboard");
         after.push(t.elapsed());
     }
+    // the same once the background round (every 5 s on the server) has come by: it
+    // recomputes the place-month and reads the month again, so the page waits for neither
+    let (mut round, mut after_round) = (Vec::new(), Vec::new());
+    for id in recomputed {
+        store
+            .revert_no_show(*id, chrono::Utc::now())
+            .await
+            .expect("revert");
+        let t = Instant::now();
+        let n = stats.refresh_and_warm().await.expect("refresh");
+        round.push(t.elapsed());
+        assert!(n >= 1, "the changed place-month was stale");
+        let t = Instant::now();
+        stats
+            .dashboard(&admin, Scope::District, full_year)
+            .await
+            .expect("dashboard");
+        after_round.push(t.elapsed());
+    }
     store
         .mark_no_shows(to, chrono::Utc::now())
         .await
         .expect("restore");
     if !after.is_empty() {
         let (p50, p95, max) = summary(after);
-        println!("| district, full year, right after a booking of that year changed | {p50:.1} | {p95:.1} | {max:.1} |");
+        println!("| district, full year, right after a booking of that year changed (before the background round) | {p50:.1} | {p95:.1} | {max:.1} |");
+        let verdict = if p95 <= 50.0 { "PASS" } else { "FAIL" };
+        summary_rows.push(format!(
+            "| dashboard: district full year right after a booking of it changed, before the background round, {engine} | p95 {p95:.1} ms | ≤ 50 ms p95 | {verdict} |"
+        ));
+    }
+    if !after_round.is_empty() {
+        let (p50, p95, max) = summary(after_round);
+        println!("| district, full year, after a booking of that year changed, once the background round ran | {p50:.1} | {p95:.1} | {max:.1} |");
+        let verdict = if p95 <= 50.0 { "PASS" } else { "FAIL" };
+        summary_rows.push(format!(
+            "| dashboard: district full year after a booking of it changed, once the background round ran, {engine} | p95 {p95:.1} ms | ≤ 50 ms p95 | {verdict} |"
+        ));
+        let (p50, p95, max) = summary(round);
+        println!("| of which not waited for: the background round after a change (place-month recomputed, month read again) | {p50:.1} | {p95:.1} | {max:.1} |");
     }
     if let Some(file) = summary_file {
         use std::io::Write;
