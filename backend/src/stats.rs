@@ -343,7 +343,9 @@ impl Statistics {
     /// periods staff open most ([`Period::usual`] on today's date) and of the periods those
     /// are compared with, recomputing whatever of them is stale first. Cheap when nothing
     /// moved: a few version reads.
-    pub async fn warm(&self) -> StoreResult<()> {
+    pub async fn warm(&self) -> Result<(), StatsError> {
+        // the places too: every dashboard names them
+        self.directory.all().await?;
         let today = domain::slots::local_date(&(self.clock)());
         for period in Period::usual(today) {
             for period in [period, period.previous()] {
@@ -363,7 +365,7 @@ impl Statistics {
 
     /// One round of the background task: every stale roll-up recomputed, then the usual
     /// periods read into memory again where a version moved (or the day changed).
-    pub async fn refresh_and_warm(&self) -> StoreResult<usize> {
+    pub async fn refresh_and_warm(&self) -> Result<usize, StatsError> {
         let (from, to) = (
             Month {
                 year: 2000,
