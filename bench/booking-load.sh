@@ -2,8 +2,9 @@
 # Booking throughput, latency (p50/p99) and the race check against the release server, with
 # 64 concurrent clients on distinct slots (bench/src/bin/booking_load.rs), RUNS runs
 # (default 3), each on a fresh database. Writes bench/results/booking-load.md and
-# bench/results/summary/booking-load.md. BIN_DIR: where the built server and booking_load
-# are (default: build booking_load here and take the server from `make build`).
+# bench/results/summary/booking-load.md (RESULTS_DIR instead of bench/results, for a side
+# measurement). BIN_DIR: where the built server and booking_load are (default: build
+# booking_load here and take the server from `make build`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-3197}
@@ -17,8 +18,9 @@ export BIN_DIR
 source bench/lib.sh
 source bench/booking-summary.sh
 
-OUT=bench/results/booking-load.md
-mkdir -p bench/results/summary
+RESULTS_DIR=${RESULTS_DIR:-bench/results}
+OUT=$RESULTS_DIR/booking-load.md
+mkdir -p "$RESULTS_DIR/summary"
 ok=1
 : >"$TMP/runs"
 {
@@ -36,5 +38,5 @@ ok=1
   echo
   echo "SQLite (WAL, synchronous=FULL) on this machine's disk, $CLIENTS clients on the same $(nproc) cores as the server, measured $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee "$OUT"
-booking_summary "bookings, booking_load" "$TMP/runs" "$ok" | tee bench/results/summary/booking-load.md
+booking_summary "bookings, booking_load" "$TMP/runs" "$ok" | tee "$RESULTS_DIR/summary/booking-load.md"
 [ "$ok" = 1 ]

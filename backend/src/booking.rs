@@ -16,6 +16,7 @@ use domain::slots::{self, to_local, DateException, ExceptionKind, ExtraSession};
 use domain::{
     BookingCode, BookingState, BookingWindow, Lang, Location, LocationId, ServiceCode, Slot,
 };
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 /// A booking's local start and end.
@@ -234,6 +235,56 @@ pub struct Bookings {
     verifier: Option<PhoneVerifier>,
     /// Texts residents the seats that cancellations and moves offer them (when configured).
     waitlist: Option<crate::waitlist::Waitlist>,
+    /// Closures and extra sessions inside the booking window, shared by the clones.
+    exceptions: Arc<RwLock<ExceptionCache>>,
+}
+
+/// Closures and extra sessions per place and service over the booking window, in memory:
+/// every booking and every slot list needs them, and they change only when staff close a
+/// day ([`Bookings::exceptions_changed`], which also tells the other instances). Bounded by
+/// the places and their services: only a place's offered service is ever a key.
+#[derive(Default)]
+struct ExceptionCache {
+    by_offer: HashMap<(LocationId, ServiceCode), WindowExceptions>,
+    /// Moves on every change, so that a read that raced with one is not kept.
+    generation: u64,
+}
+
+/// The exceptions of one service at one place over the local days `from..=to`.
+struct WindowExceptions {
+    from: NaiveDate,
+    to: NaiveDate,
+    list: Arc<Vec<DateException>>,
+}
+
+/// Forgets the closures and extra sessions kept in memory of one place (or of all).
+fn forget_exceptions(cache: &RwLock<ExceptionCache>, place: Option<LocationId>) {
+    let mut cache = cache.write().expect("exception cache lock");
+    cache.generation += 1;
+    match place {
+        Some(place) => cache.by_offer.retain(|(p, _), _| *p != place),
+        None => cache.by_offer.clear(),
+    }
+}
+
+/// Stored closures and extra sessions as the slot rules read them.
+fn parse_exceptions(stored: Vec<StoredException>) -> Vec<DateException> {
+    stored
+        .into_iter()
+        .filter_map(|StoredException { date, session }| {
+            let kind = match session {
+                None => ExceptionKind::Closed,
+                Some(text) => match ExtraSession::parse(&text) {
+                    Ok(s) => ExceptionKind::Extra(s),
+                    Err(e) => {
+                        tracing::error!(error = %e, "stored extra session does not parse");
+                        return None;
+                    }
+                },
+            };
+            Some(DateException { date, kind })
+        })
+        .collect()
 }
 
 /// The holiday years kept in the database.
@@ -269,23 +320,37 @@ impl Bookings {
             events: None,
             verifier: None,
             waitlist: None,
+            exceptions: Arc::default(),
         })
     }
 
-    /// Keeps the holiday calendar in step with every instance: reloads it when another
-    /// instance loads a holiday year (or events were missed), and announces its own loads.
+    /// Keeps the holiday calendar and the closures in memory in step with every instance:
+    /// reloads the calendar when another instance loads a holiday year, forgets a place's
+    /// closures when another instance closes a day there (everything when events were
+    /// missed), and announces its own changes.
     pub fn follow(mut self, events: &Events) -> Self {
         let mut changes = events.subscribe();
         let (store, calendar) = (self.store.clone(), self.calendar.clone());
+        let exceptions = self.exceptions.clone();
         tokio::spawn(async move {
             use tokio::sync::broadcast::error::RecvError;
             loop {
-                match changes.recv().await {
+                let event = changes.recv().await;
+                if matches!(
+                    event,
+                    Ok(Event::PlacesChanged | Event::Resync) | Err(RecvError::Lagged(_))
+                ) {
+                    forget_exceptions(&exceptions, None);
+                }
+                match event {
                     Ok(Event::HolidaysChanged | Event::Resync) | Err(RecvError::Lagged(_)) => {
                         match stored_calendar(store.as_ref()).await {
                             Ok(c) => *calendar.write().expect("calendar lock") = c,
                             Err(e) => tracing::error!(error = %e, "holiday calendar not reloaded"),
                         }
+                    }
+                    Ok(Event::SchedulesChanged(place)) => {
+                        forget_exceptions(&exceptions, Some(place));
                     }
                     Ok(_) => {}
                     Err(RecvError::Closed) => break,
@@ -386,33 +451,60 @@ impl Bookings {
         domain::calendar::missing_years_warning(&missing)
     }
 
+    /// Closures and extra sessions of a service at a place over `from..=to` (it may hold
+    /// more days: the callers match by date). From memory inside the booking window.
     async fn exceptions(
         &self,
         place: &Location,
         service: ServiceCode,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<DateException>, BookingError> {
+    ) -> Result<Arc<Vec<DateException>>, BookingError> {
+        let (first, last) = self.window_days();
+        if from < first || to > last {
+            let stored = self
+                .store
+                .date_exceptions(place.id, service, from, to)
+                .await?;
+            return Ok(Arc::new(parse_exceptions(stored)));
+        }
+        let key = (place.id, service);
+        let generation = {
+            let cache = self.exceptions.read().expect("exception cache lock");
+            if let Some(w) = cache.by_offer.get(&key) {
+                if w.from <= from && to <= w.to {
+                    return Ok(w.list.clone());
+                }
+            }
+            cache.generation
+        };
         let stored = self
             .store
-            .date_exceptions(place.id, service, from, to)
+            .date_exceptions(place.id, service, first, last)
             .await?;
-        Ok(stored
-            .into_iter()
-            .filter_map(|StoredException { date, session }| {
-                let kind = match session {
-                    None => ExceptionKind::Closed,
-                    Some(text) => match ExtraSession::parse(&text) {
-                        Ok(s) => ExceptionKind::Extra(s),
-                        Err(e) => {
-                            tracing::error!(error = %e, "stored extra session does not parse");
-                            return None;
-                        }
-                    },
-                };
-                Some(DateException { date, kind })
-            })
-            .collect())
+        let list = Arc::new(parse_exceptions(stored));
+        let mut cache = self.exceptions.write().expect("exception cache lock");
+        // a day closed while this was read: the next caller reads again
+        if cache.generation == generation {
+            cache.by_offer.insert(
+                key,
+                WindowExceptions {
+                    from: first,
+                    to: last,
+                    list: list.clone(),
+                },
+            );
+        }
+        Ok(list)
+    }
+
+    /// A place's closures or extra sessions changed: forgets them here and tells the other
+    /// instances to do the same.
+    pub fn exceptions_changed(&self, place: LocationId) {
+        forget_exceptions(&self.exceptions, Some(place));
+        if let Some(events) = &self.events {
+            events.publish(Event::SchedulesChanged(place));
+        }
     }
 
     /// Free and full slots of a service at a place between two local dates (inclusive),

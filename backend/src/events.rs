@@ -23,6 +23,8 @@ pub enum Event {
     QueueChanged(LocationId),
     /// Places, services or schedules changed.
     PlacesChanged,
+    /// A place's closures or extra sessions changed (a day was closed).
+    SchedulesChanged(LocationId),
     /// A holiday year was loaded.
     HolidaysChanged,
     /// Events may have been missed: reload everything.
@@ -35,6 +37,7 @@ impl Event {
         match self {
             Event::QueueChanged(id) => format!("queue:{}", id.0),
             Event::PlacesChanged => "places".into(),
+            Event::SchedulesChanged(id) => format!("schedules:{}", id.0),
             Event::HolidaysChanged => "holidays".into(),
             Event::Resync => "resync".into(),
         }
@@ -45,11 +48,19 @@ impl Event {
             "places" => Some(Event::PlacesChanged),
             "holidays" => Some(Event::HolidaysChanged),
             "resync" => Some(Event::Resync),
-            other => other
-                .strip_prefix("queue:")?
-                .parse()
-                .ok()
-                .map(|id| Event::QueueChanged(LocationId(id))),
+            other => {
+                if let Some(id) = other.strip_prefix("schedules:") {
+                    return id
+                        .parse()
+                        .ok()
+                        .map(|id| Event::SchedulesChanged(LocationId(id)));
+                }
+                other
+                    .strip_prefix("queue:")?
+                    .parse()
+                    .ok()
+                    .map(|id| Event::QueueChanged(LocationId(id)))
+            }
         }
     }
 }
@@ -144,12 +155,14 @@ mod tests {
         for e in [
             Event::QueueChanged(LocationId(1203)),
             Event::PlacesChanged,
+            Event::SchedulesChanged(LocationId(42)),
             Event::HolidaysChanged,
             Event::Resync,
         ] {
             assert_eq!(Event::parse(&e.payload()), Some(e));
         }
         assert_eq!(Event::parse("queue:x"), None);
+        assert_eq!(Event::parse("schedules:"), None);
         assert_eq!(Event::parse("other"), None);
     }
 

@@ -424,6 +424,7 @@ impl Schedules {
         self.store
             .add_closure(place.id, service, date, &note)
             .await?;
+        self.bookings.exceptions_changed(place.id);
         let cancelled = self.withdraw(&place, &displaced).await;
         let kept: Vec<BookingRecord> = held
             .into_iter()
