@@ -1,6 +1,6 @@
 //! Live events between the parts of the portal and, with PostgreSQL, between server
-//! instances: a queue changed (display screens and staff pages reload), places or holiday
-//! years changed (in-memory copies are dropped).
+//! instances: a queue changed (display screens and staff pages reload), places, a place's
+//! closures or holiday years changed (in-memory copies are dropped).
 //!
 //! With one instance an event is a message on an in-process broadcast channel. With several
 //! instances on PostgreSQL an event is a `NOTIFY portal_events`, and every instance (the

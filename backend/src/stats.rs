@@ -5,8 +5,8 @@
 //! stale whenever one of its bookings, queue entries or cases changes, and a dashboard first
 //! recomputes the stale place-months it needs (the month's roll-up and its days, in one
 //! pass). A background task does the same every few seconds, then reads into memory what the
-//! page's usual periods need ([`Statistics::warm`]), so that a page seldom waits for either:
-//! not after a change, not on a new instance, not on the first view of a day.
+//! page's usual periods need ([`Statistics::warm`]). A new instance, a new day or a change
+//! then costs a page nothing, unless it is asked between a change and the next round.
 //!
 //! Decoded roll-ups are kept in memory per month part, with the month's version (migration
 //! 0014) they were read at: every saved recomputation raises that version in the database,
