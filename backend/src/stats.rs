@@ -21,7 +21,7 @@ use crate::booking::Clock;
 use crate::error::{kind_message, ErrorKind, UseCaseError};
 use crate::store::{Rollup, Store, StoreError, StoreResult};
 use crate::{Directory, ServiceError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::booking::FieldError;
 use domain::slots::days_span;
 use domain::staff::StaffAccount;
@@ -334,9 +334,48 @@ impl Statistics {
                 })
                 .collect();
             done += rollups.len();
-            self.store.save_rollups(&rollups).await?;
+            let saved = self.store.save_rollups(&rollups).await?;
+            self.patch(&rollups, &saved);
         }
         Ok(done)
+    }
+
+    /// Puts this instance's own saved recomputations into the month parts in memory, so that
+    /// the page that recomputed them need not read the month again. Only a part read at the
+    /// version just before the save is patched: it then equals the month at the new version
+    /// (the save changed only these places). Any other part is left to be read again.
+    fn patch(&self, rollups: &[Rollup], saved: &[crate::store::SavedMonth]) {
+        let mut cache = self.cache.lock().expect("roll-up cache");
+        for s in saved {
+            let written: HashMap<LocationId, &Rollup> = rollups
+                .iter()
+                .filter(|r| r.stale.month == s.month && s.places.contains(&r.stale.location_id))
+                .map(|r| (r.stale.location_id, r))
+                .collect();
+            for (part, (version, tallies)) in cache.parts.iter_mut() {
+                if Month::of(part.from) != s.month || *version != s.version - 1 {
+                    continue;
+                }
+                let whole = *part == s.month.period();
+                let (first, last) = (part.from.day(), part.to.day());
+                let mut next: Vec<(LocationId, Arc<Tally>)> = tallies
+                    .iter()
+                    .filter(|(place, _)| !written.contains_key(place))
+                    .cloned()
+                    .collect();
+                // as the store would answer: a month's roll-up only where it is not empty, a
+                // stretch's sum wherever the place has any day in the month
+                for (place, r) in &written {
+                    if whole && !r.month.is_empty() {
+                        next.push((*place, Arc::new(r.month.clone())));
+                    } else if !whole && !r.days.is_empty() {
+                        next.push((*place, Arc::new(r.days.sum(first, last))));
+                    }
+                }
+                *tallies = Arc::new(next);
+                *version = s.version;
+            }
+        }
     }
 
     /// Reads into memory, at their current versions, the roll-ups and rating figures of the

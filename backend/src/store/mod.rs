@@ -991,8 +991,17 @@ pub trait StatsStore: Send + Sync {
     async fn rating_versions(&self, from: Month, to: Month) -> StoreResult<Vec<(Month, i64)>>;
     /// Saves recomputed roll-ups (the month's and its days'); one computed from an older
     /// generation than the one saved is dropped, so concurrent recomputations cannot put old
-    /// counts back.
-    async fn save_rollups(&self, rollups: &[Rollup]) -> StoreResult<()>;
+    /// counts back. Returns each month it changed: its new version and the places written.
+    async fn save_rollups(&self, rollups: &[Rollup]) -> StoreResult<Vec<SavedMonth>>;
+}
+
+/// A month whose roll-ups a save changed: the version the save raised it to, and the places
+/// whose roll-ups it wrote (the others of the month are as they were at the version before).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedMonth {
+    pub month: Month,
+    pub version: i64,
+    pub places: Vec<LocationId>,
 }
 
 /// A recomputed place-month: its monthly roll-up and its days.

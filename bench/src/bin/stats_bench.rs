@@ -308,7 +308,7 @@ async fn main() {
             "| dashboard: district full year after a booking of it changed, once the background round ran, {engine} | p95 {p95:.1} ms | ≤ 50 ms p95 | {verdict} |"
         ));
         let (p50, p95, max) = summary(round);
-        println!("| of which not waited for: the background round after a change (place-month recomputed, month read again) | {p50:.1} | {p95:.1} | {max:.1} |");
+        println!("| of which not waited for: the background round after a change (place-month recomputed and put in memory) | {p50:.1} | {p95:.1} | {max:.1} |");
     }
     if let Some(file) = summary_file {
         use std::io::Write;

@@ -35,6 +35,18 @@ impl DailyTallies {
         t
     }
 
+    /// The sum of the days `first..=last` (days of the month): what
+    /// [`DailyTallies::sum_stored`] gives from the stored form.
+    pub fn sum(&self, first: u32, last: u32) -> Tally {
+        let mut t = Tally::default();
+        for (d, tally) in &self.days {
+            if (first..=last).contains(&d.day()) {
+                t.merge(tally);
+            }
+        }
+        t
+    }
+
     /// The stored form: postcard of `(day of month, that day's Tally::to_bytes)` pairs, so
     /// that reading a few days decodes only those ([`DailyTallies::sum_stored`]).
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -93,6 +105,14 @@ mod tests {
         let mut two = small.clone();
         two.merge(&small);
         assert_eq!(DailyTallies::sum_stored(&bytes, 15, 31).unwrap(), two);
+        // in memory, the same sums as from the stored form
+        for (first, last) in [(1, 31), (3, 30), (16, 30), (15, 31), (2, 2)] {
+            assert_eq!(
+                days.sum(first, last),
+                DailyTallies::sum_stored(&bytes, first, last).unwrap(),
+                "{first}..={last}"
+            );
+        }
         assert!(DailyTallies::sum_stored(b"\x05", 1, 31).is_err());
         assert_eq!(
             DailyTallies::sum_stored(&DailyTallies::default().to_bytes(), 1, 31).unwrap(),

@@ -4,7 +4,7 @@
 
 use super::bookings::ts;
 use super::{dialect, This};
-use crate::store::{Rollup, StaleRollup, StatsStore, StoreError, StoreResult};
+use crate::store::{Rollup, SavedMonth, StaleRollup, StatsStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
 use domain::mediation::{CaseState, DisputeType, Ending, Referral};
@@ -12,7 +12,7 @@ use domain::queue::QueueState;
 use domain::slots::days_span;
 use domain::stats::{Conclusion, DailyTallies, Month, Period, Tally};
 use domain::{BookingState, LocationId, ServiceCode};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// The UTC instants of a period's first local midnight and of the midnight after it.
 fn instants(period: Period) -> (String, String) {
@@ -358,9 +358,9 @@ impl StatsStore for This {
         versions(self, "rating_versions", from, to).await
     }
 
-    async fn save_rollups(&self, rollups: &[Rollup]) -> StoreResult<()> {
+    async fn save_rollups(&self, rollups: &[Rollup]) -> StoreResult<Vec<SavedMonth>> {
         let mut tx = self.writer.begin().await?;
-        let mut changed = BTreeSet::new();
+        let mut changed: BTreeMap<Month, Vec<LocationId>> = BTreeMap::new();
         for Rollup { stale, month, days } in rollups {
             // only a computation newer than the one saved may replace it
             let newer = sqlx::query(
@@ -376,7 +376,10 @@ impl StatsStore for This {
             if newer == 0 {
                 continue;
             }
-            changed.insert(stale.month);
+            changed
+                .entry(stale.month)
+                .or_default()
+                .push(stale.location_id);
             for (table, column, bytes) in [
                 (
                     "stats_rollups",
@@ -415,16 +418,23 @@ impl StatsStore for This {
             }
         }
         // in month order, so that concurrent savers take these rows' locks in one order
-        for month in changed {
-            sqlx::query(
+        let mut saved = Vec::new();
+        for (month, places) in changed {
+            let version: i64 = sqlx::query_scalar(
                 "INSERT INTO stats_versions (month, version) VALUES ($1, 1)
-                 ON CONFLICT (month) DO UPDATE SET version = stats_versions.version + 1",
+                 ON CONFLICT (month) DO UPDATE SET version = stats_versions.version + 1
+                 RETURNING version",
             )
             .bind(month.key())
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            saved.push(SavedMonth {
+                month,
+                version,
+                places,
+            });
         }
         tx.commit().await?;
-        Ok(())
+        Ok(saved)
     }
 }
