@@ -145,6 +145,20 @@ pub async fn demo_store(
     (db, store, directory, places)
 }
 
+/// A fresh store on `engine` holding [`ONE_OFFICE_DISTRICT`], and its directory.
+pub async fn one_office_store(
+    engine: Engine,
+) -> (
+    TestDatabase,
+    std::sync::Arc<dyn crate::Store>,
+    crate::Directory,
+) {
+    let (db, store) = fresh_store(engine).await;
+    let directory = crate::Directory::new(store.clone());
+    directory.seed_if_empty(ONE_OFFICE_DISTRICT).await.unwrap();
+    (db, store, directory)
+}
+
 async fn connect_server(server: &str) -> sqlx::PgConnection {
     use sqlx::Connection;
     sqlx::PgConnection::connect(server)

@@ -4,7 +4,7 @@
 
 use backend::booking::{BookingConfig, BookingError, BookingRequest, Clock};
 use backend::events::Events;
-use backend::testing::{engines, fresh_store, Engine};
+use backend::testing::{engines, one_office_store, Engine};
 use backend::{Bookings, Directory};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::staff::{Role, StaffAccount};
@@ -41,12 +41,7 @@ async fn a_closed_day_cannot_be_booked_on_any_instance() {
 }
 
 async fn a_closed_day_cannot_be_booked_on(engine: Engine) {
-    let (_db, store) = fresh_store(engine).await;
-    let directory = Directory::new(store.clone());
-    directory
-        .seed_if_empty(backend::testing::ONE_OFFICE_DISTRICT)
-        .await
-        .unwrap();
+    let (_db, store, directory) = one_office_store(engine).await;
     let clock: Clock = Arc::new(sunday);
     let events = Events::in_process();
     let instance = || async {

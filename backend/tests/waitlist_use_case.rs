@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use backend::booking::{BookingConfig, BookingError, BookingRequest, Clock};
 use backend::store::BookingRecord;
-use backend::testing::{engines, fresh_store, Engine, TestDatabase};
+use backend::testing::{engines, one_office_store, Engine, TestDatabase};
 use backend::verify::PhoneProof;
 use backend::waitlist::{JoinWaitlist, OfferTexter, WaitlistError};
 use backend::{Bookings, Directory, UseCaseError, Waitlist};
@@ -111,12 +111,7 @@ fn join_form(phone: &str, part: &str, service_topic: &str) -> JoinWaitlist {
 }
 
 async fn world(engine: Engine) -> World {
-    let (db, store) = fresh_store(engine).await;
-    let directory = Directory::new(store.clone());
-    directory
-        .seed_if_empty(backend::testing::ONE_OFFICE_DISTRICT)
-        .await
-        .unwrap();
+    let (db, store, directory) = one_office_store(engine).await;
     let now = Arc::new(AtomicI64::new(sunday().timestamp()));
     let clock: Clock = {
         let now = now.clone();
@@ -539,12 +534,7 @@ impl backend::notify::Sender for Gateway {
 #[tokio::test]
 async fn offers_go_out_through_the_notification_outbox() {
     for engine in engines() {
-        let (_db, store) = fresh_store(engine).await;
-        let directory = Directory::new(store.clone());
-        directory
-            .seed_if_empty(backend::testing::ONE_OFFICE_DISTRICT)
-            .await
-            .unwrap();
+        let (_db, store, directory) = one_office_store(engine).await;
         let clock: Clock = Arc::new(sunday);
         let gateway = Arc::new(Gateway::default());
         let notifier =
