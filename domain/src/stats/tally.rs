@@ -221,6 +221,28 @@ impl Tally {
         }
     }
 
+    /// One visit to a desk of `service`, now in `state`: an arrival (see
+    /// [`Tally::add_arrivals`]), with its wait in seconds if it was called and its service
+    /// time in seconds if it was served and finished (negative ones, from clock skew, count
+    /// as zero).
+    pub fn add_visit(
+        &mut self,
+        service: ServiceCode,
+        booked: bool,
+        handed_over: bool,
+        state: QueueState,
+        wait_seconds: Option<i64>,
+        service_seconds: Option<i64>,
+    ) {
+        self.add_arrivals(service, booked, handed_over, state, 1);
+        if let Some(seconds) = wait_seconds {
+            self.wait.add_seconds(seconds);
+        }
+        if let (Some(seconds), QueueState::Done) = (service_seconds, state) {
+            self.service_time.add_seconds(seconds);
+        }
+    }
+
     /// Mediation requests sent, now in `state`; refused ones are counted apart.
     pub fn add_requests(&mut self, state: CaseState, n: u64) {
         self.requests += n;
@@ -361,6 +383,41 @@ mod tests {
             taken,
             expired,
         }
+    }
+
+    #[test]
+    fn visits_one_by_one_add_up_as_the_grouped_counts_do() {
+        use ServiceCode::LegalConsultation as Legal;
+        let mut one_by_one = Tally::default();
+        // a walk-in served (wait 89 s, service 10 min 30 s), a booked visit handed over
+        // mid-service (its service time does not count), a handed-over visit waiting, and a
+        // wait made negative by a clock set back (counts as zero)
+        one_by_one.add_visit(Legal, false, false, QueueState::Done, Some(89), Some(630));
+        one_by_one.add_visit(
+            Legal,
+            true,
+            false,
+            QueueState::Transferred,
+            Some(30),
+            Some(600),
+        );
+        one_by_one.add_visit(Legal, false, true, QueueState::Waiting, None, None);
+        one_by_one.add_visit(Legal, true, false, QueueState::Done, Some(-40), Some(90));
+
+        let mut grouped = Tally::default();
+        grouped.add_arrivals(Legal, false, false, QueueState::Done, 1);
+        grouped.add_arrivals(Legal, true, false, QueueState::Transferred, 1);
+        grouped.add_arrivals(Legal, false, true, QueueState::Waiting, 1);
+        grouped.add_arrivals(Legal, true, false, QueueState::Done, 1);
+        grouped.add_waits(1, 1, 89);
+        grouped.add_waits(1, 1, 30);
+        grouped.add_waits(0, 1, 0);
+        grouped.add_service_times(QueueState::Done, 11, 1, 630);
+        grouped.add_service_times(QueueState::Done, 2, 1, 90);
+        assert_eq!(one_by_one, grouped);
+        assert_eq!((one_by_one.served, one_by_one.transferred), (2, 1));
+        assert_eq!(one_by_one.wait.n, 3);
+        assert_eq!(one_by_one.service_time.total_seconds, 720);
     }
 
     #[test]

@@ -52,6 +52,15 @@ pub(crate) mod dialect {
         format!("CAST(EXTRACT(EPOCH FROM CAST({column} AS TIMESTAMPTZ)) AS BIGINT)")
     }
 
+    /// One JSON array of the rows of `columns` (an aggregate): `[[c1, c2, …], …]`, as text
+    /// (NULL when there are no rows).
+    pub fn json_rows(columns: &[&str]) -> String {
+        format!(
+            "CAST(json_agg(json_build_array({})) AS TEXT)",
+            columns.join(", ")
+        )
+    }
+
     /// Advisory-lock namespace of "bookings of one phone number".
     const PHONE_LOCKS: i32 = 7301;
 

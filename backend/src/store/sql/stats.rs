@@ -50,6 +50,19 @@ fn only_bookings_clause(only: Option<&[LocationId]>) -> String {
     }
 }
 
+/// place, day, service, booked (1 or 0), handed over (1 or 0), state, wait and service time
+/// in seconds
+type Visit = (
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// place, day, dispute type, outcome, referral, how many, amount in fen
 type CaseGroup = (
     i64,
@@ -74,11 +87,36 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Counts of `period` from the working tables, by place and by local day (`by_day`) or by
-/// place alone (the day then is ""): one set of queries for both, so they cannot disagree.
 /// The day of every group when not counting by day.
 const NO_DAY: &str = "CAST('' AS TEXT)";
 
+/// The rows of `query` (bound to `binds`; its columns named `columns`) decoded as `T`,
+/// fetched as one JSON array in one row. SQLite's driver hands each row over from its worker
+/// thread (about 15 µs a row here), so a place-month's few thousand visits cost more in
+/// hand-offs than in counting; one row costs one.
+async fn json_rows<T: serde::de::DeserializeOwned>(
+    this: &This,
+    columns: &[&str],
+    query: &str,
+    binds: (&str, &str),
+) -> StoreResult<Vec<T>> {
+    let json: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {} FROM ({query}) AS r",
+        dialect::json_rows(columns)
+    ))
+    .bind(binds.0)
+    .bind(binds.1)
+    .fetch_one(&this.pool)
+    .await?;
+    match json {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("counted rows: {e}"))),
+    }
+}
+
+/// Counts of `period` from the working tables, by place and by local day (`by_day`) or by
+/// place alone (the day then is ""): one set of queries for both, so they cannot disagree.
 async fn tally_keyed(
     this: &This,
     period: Period,
@@ -108,19 +146,25 @@ async fn tally_keyed(
         day_of("accepted_at"),
     );
 
-    // bookings by the slot they hold now (a rescheduled booking counts once, where it went)
-    let rows: Vec<(i64, String, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, {booked_day}, service, state, COUNT(*), SUM(CASE WHEN youth THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN EXISTS (SELECT 1 FROM booking_events e
-                                WHERE e.booking_id = b.id AND e.kind = 'rescheduled')
-                        THEN 1 ELSE 0 END)
+    // bookings by the slot they hold now (a rescheduled booking counts once, where it went);
+    // "moved" is a scalar subquery, not EXISTS, which PostgreSQL would turn into a hash of
+    // every rescheduling ever made (11 ms for one place-month, not 1)
+    let rows: Vec<(i64, String, String, String, i64, i64, i64)> = json_rows(
+        this,
+        &["place", "d", "service", "state", "n", "youth", "moved"],
+        &format!(
+            "SELECT location_id AS place, {booked_day} AS d, service, state, COUNT(*) AS n,
+                    SUM(CASE WHEN youth THEN 1 ELSE 0 END) AS youth,
+                    SUM(CASE WHEN (SELECT 1 FROM booking_events e
+                                WHERE e.booking_id = b.id AND e.kind = 'rescheduled' LIMIT 1)
+                            IS NOT NULL
+                        THEN 1 ELSE 0 END) AS moved
              FROM bookings b WHERE start_at >= $1 AND start_at < $2{only_bookings}
              GROUP BY 1, 2, 3, 4"
-        ))
-        .bind(&start)
-        .bind(&end)
-        .fetch_all(&this.pool)
-        .await?;
+        ),
+        (&start, &end),
+    )
+    .await?;
     for (place, day, svc, state, n, youth, moved) in rows {
         let state = BookingState::parse(&state)
             .ok_or_else(|| StoreError::Corrupt(format!("booking state {state}")))?;
@@ -130,72 +174,52 @@ async fn tally_keyed(
             .add_bookings(service(&svc)?, state, count(n), count(youth), count(moved));
     }
 
-    // arrivals, by whether they booked or were handed over and where they are now
-    let rows: Vec<(i64, String, String, bool, bool, String, i64)> = sqlx::query_as(&format!(
-        "SELECT location_id, {queue_day}, service, booking_id IS NOT NULL,
-                    transferred_from IS NOT NULL, state, COUNT(*)
-             FROM queue_entries WHERE day >= $1 AND day <= $2{only}
-             GROUP BY 1, 2, 3, 4, 5, 6"
-    ))
-    .bind(&first_day)
-    .bind(&last_day)
-    .fetch_all(&this.pool)
+    // Visits one by one, not grouped: the domain rounds each wait and service time (whole
+    // seconds here) to minutes, and one pass replaces three grouped queries.
+    let rows: Vec<Visit> = json_rows(
+        this,
+        &[
+            "place", "d", "service", "booked", "handed", "state", "wait", "served",
+        ],
+        &format!(
+            "SELECT location_id AS place, {queue_day} AS d, service,
+                        CASE WHEN booking_id IS NULL THEN 0 ELSE 1 END AS booked,
+                        CASE WHEN transferred_from IS NULL THEN 0 ELSE 1 END AS handed,
+                        state, {called} - {arrived} AS wait, {finished} - {serving} AS served
+                 FROM queue_entries WHERE day >= $1 AND day <= $2{only}",
+            called = dialect::epoch_seconds("called_at"),
+            arrived = dialect::epoch_seconds("arrived_at"),
+            finished = dialect::epoch_seconds("finished_at"),
+            serving = dialect::epoch_seconds("serving_at"),
+        ),
+        (&first_day, &last_day),
+    )
     .await?;
-    for (place, day, svc, booked, handed_over, state, n) in rows {
+    for (place, day, svc, booked, handed_over, state, wait, served) in rows {
         tallies
             .entry((LocationId(place), day))
             .or_default()
-            .add_arrivals(
+            .add_visit(
                 service(&svc)?,
-                booked,
-                handed_over,
+                booked != 0,
+                handed_over != 0,
                 queue_state(&state)?,
-                count(n),
+                wait,
+                served,
             );
     }
 
-    // Durations grouped by whole minutes as domain::stats::minutes_of rounds them (half
-    // up, negative as zero: the store test checks the two agree), with their exact sum.
-    for (started, ended, wait) in [
-        ("arrived_at", "called_at", true),
-        ("serving_at", "finished_at", false),
-    ] {
-        let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT location_id, d, state, (s + 30) / 60, COUNT(*), CAST(SUM(s) AS BIGINT)
-                 FROM (
-                     SELECT location_id, {queue_day} AS d, state,
-                            {greatest}(0, {ended_s} - {started_s}) AS s
-                     FROM queue_entries
-                     WHERE day >= $1 AND day <= $2 AND {started} IS NOT NULL
-                       AND {ended} IS NOT NULL{only}) AS durations
-                 GROUP BY 1, 2, 3, 4",
-            greatest = dialect::GREATEST,
-            ended_s = dialect::epoch_seconds(ended),
-            started_s = dialect::epoch_seconds(started),
-        ))
-        .bind(&first_day)
-        .bind(&last_day)
-        .fetch_all(&this.pool)
-        .await?;
-        for (place, day, state, minutes, n, seconds) in rows {
-            let t = tallies.entry((LocationId(place), day)).or_default();
-            let minutes = u32::try_from(minutes).unwrap_or(0);
-            if wait {
-                t.add_waits(minutes, count(n), seconds);
-            } else {
-                t.add_service_times(queue_state(&state)?, minutes, count(n), seconds);
-            }
-        }
-    }
-
     // mediation requests by the day they were sent
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT location_id, {sent_day}, state, COUNT(*) FROM mediation_cases
+    let rows: Vec<(i64, String, String, i64)> = json_rows(
+        this,
+        &["place", "d", "state", "n"],
+        &format!(
+            "SELECT location_id AS place, {sent_day} AS d, state, COUNT(*) AS n
+             FROM mediation_cases
              WHERE submitted_at >= $1 AND submitted_at < $2{only} GROUP BY 1, 2, 3"
-    ))
-    .bind(&start)
-    .bind(&end)
-    .fetch_all(&this.pool)
+        ),
+        (&start, &end),
+    )
     .await?;
     for (place, day, state, n) in rows {
         let state = CaseState::parse(&state)
@@ -207,16 +231,18 @@ async fn tally_keyed(
     }
 
     // cases by the day they were accepted, with how they ended
-    let rows: Vec<CaseGroup> = sqlx::query_as(&format!(
-        "SELECT location_id, {accepted_day}, dispute_type, outcome, referral, COUNT(*),
-                        CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)
-                 FROM mediation_cases
-                 WHERE accepted_at >= $1 AND accepted_at < $2{only}
-                 GROUP BY 1, 2, 3, 4, 5"
-    ))
-    .bind(&start)
-    .bind(&end)
-    .fetch_all(&this.pool)
+    let rows: Vec<CaseGroup> = json_rows(
+        this,
+        &["place", "d", "dispute", "outcome", "referral", "n", "fen"],
+        &format!(
+            "SELECT location_id AS place, {accepted_day} AS d, dispute_type AS dispute, outcome,
+                    referral, COUNT(*) AS n, CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS fen
+             FROM mediation_cases
+             WHERE accepted_at >= $1 AND accepted_at < $2{only}
+             GROUP BY 1, 2, 3, 4, 5"
+        ),
+        (&start, &end),
+    )
     .await?;
     for (place, day, dispute, outcome, referral, n, amount) in rows {
         let dispute = DisputeType::parse(&dispute)
