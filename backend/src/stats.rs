@@ -239,22 +239,26 @@ impl Statistics {
 
     /// Every place's waiting-list figures over `period`, per month and service, each thing
     /// by the local date it happened. Read directly, not from roll-ups: a waiting list is
-    /// small, and a dozen grouped queries over it for a year cost less than keeping roll-ups
+    /// small, and one grouped query over it for the period costs less than keeping roll-ups
     /// of it fresh.
     async fn waitlist_tallies(&self, period: Period) -> StoreResult<Tallies> {
-        let mut out = Vec::new();
-        for (month, from, to) in month_spans(period)? {
-            let mut by_place: BTreeMap<LocationId, Tally> = BTreeMap::new();
-            for ((place, service), w) in self.store.waitlist_tally(from, to).await? {
-                by_place.entry(place).or_default().add_waitlist(service, &w);
-            }
-            out.extend(
-                by_place
-                    .into_iter()
-                    .map(|(place, t)| (month, place, Arc::new(t))),
-            );
+        let (from, to) = days_span(period.from, period.to)
+            .ok_or_else(|| StoreError::Corrupt(format!("no such dates {period:?}")))?;
+        let mut by_place: BTreeMap<(Month, LocationId), Tally> = BTreeMap::new();
+        for ((month, place, service), w) in self
+            .store
+            .waitlist_tally_by_month(from.to_utc(), to.to_utc())
+            .await?
+        {
+            by_place
+                .entry((month, place))
+                .or_default()
+                .add_waitlist(service, &w);
         }
-        Ok(out)
+        Ok(by_place
+            .into_iter()
+            .map(|((month, place), t)| (month, place, Arc::new(t)))
+            .collect())
     }
 
     /// Every place's rating figures over `period`, per month and service, each rating by the

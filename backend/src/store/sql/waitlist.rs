@@ -17,6 +17,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::booking::MobilePhone;
 use domain::slots::{local_date, to_local, Slot};
+use domain::stats::Month;
 use domain::waitlist::{
     already_waiting, first_match, ActiveBooking, Entry, EntryId, EntryState, FreedSeat,
     JoinRequest, Offer, PartOfDay, Step, WaitError, WaitlistTally,
@@ -600,6 +601,59 @@ impl WaitlistStore for This {
                     .map_err(|_| corrupt(format!("service {service}")))?;
                 Ok((
                     (LocationId(place), service),
+                    WaitlistTally {
+                        joined: n(joined),
+                        offered: n(offered),
+                        taken: n(taken),
+                        expired: n(expired),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn waitlist_tally_by_month(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<HashMap<(Month, LocationId, ServiceCode), WaitlistTally>> {
+        // each thing that happened, with the local month it happened in
+        let month = |column: &str| format!("substr({}, 1, 7)", dialect::local_day(column));
+        let rows: Vec<(String, i64, String, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT m, location_id, service, CAST(SUM(j) AS BIGINT), CAST(SUM(o) AS BIGINT),
+                    CAST(SUM(t) AS BIGINT), CAST(SUM(x) AS BIGINT)
+             FROM (
+                 SELECT {created} AS m, location_id, service, 1 AS j, 0 AS o, 0 AS t, 0 AS x
+                 FROM waitlist_entries WHERE created_at >= $1 AND created_at < $2
+                 UNION ALL
+                 SELECT {offered}, location_id, service, 0, 1, 0, 0
+                 FROM waitlist_entries WHERE offered_at >= $1 AND offered_at < $2
+                 UNION ALL
+                 SELECT {ended}, location_id, service, 0, 0,
+                        CASE WHEN state = 'booked' THEN 1 ELSE 0 END,
+                        CASE WHEN state = 'expired' THEN 1 ELSE 0 END
+                 FROM waitlist_entries
+                 WHERE ended_at >= $1 AND ended_at < $2 AND state IN ('booked', 'expired')
+             ) AS happened
+             GROUP BY 1, 2, 3",
+            created = month("created_at"),
+            offered = month("offered_at"),
+            ended = month("ended_at"),
+        ))
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await?;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        rows.into_iter()
+            .map(|(month, place, service, joined, offered, taken, expired)| {
+                let month =
+                    Month::parse_key(&month).ok_or_else(|| corrupt(format!("month {month}")))?;
+                let service: ServiceCode = service
+                    .parse()
+                    .map_err(|_| corrupt(format!("service {service}")))?;
+                Ok((
+                    (month, LocationId(place), service),
                     WaitlistTally {
                         joined: n(joined),
                         offered: n(offered),
