@@ -3,7 +3,7 @@
 //! triggers of migration 0006) and the months' versions (migration 0014).
 
 use super::bookings::ts;
-use super::{dialect, This};
+use super::{dialect, Conn, This};
 use crate::store::{Rollup, SavedMonth, StaleRollup, StatsStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{Datelike, NaiveDate};
@@ -90,24 +90,33 @@ fn count(n: i64) -> u64 {
 /// The day of every group when not counting by day.
 const NO_DAY: &str = "CAST('' AS TEXT)";
 
-/// The rows of `query` (bound to `binds`; its columns named `columns`) decoded as `T`,
-/// fetched as one JSON array in one row. SQLite's driver hands each row over from its worker
-/// thread (about 15 µs a row here), so a place-month's few thousand visits cost more in
-/// hand-offs than in counting; one row costs one.
-async fn json_rows<T: serde::de::DeserializeOwned>(
+/// The rows of `query` (bound to `binds`; its columns named `columns`), as one JSON array in
+/// one row where the engine is faster that way (`dialect::json_rows`), else row by row.
+async fn counted_rows<T>(
     this: &This,
     columns: &[&str],
     query: &str,
     binds: (&str, &str),
-) -> StoreResult<Vec<T>> {
-    let json: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT {} FROM ({query}) AS r",
-        dialect::json_rows(columns)
-    ))
-    .bind(binds.0)
-    .bind(binds.1)
-    .fetch_one(&this.pool)
-    .await?;
+) -> StoreResult<Vec<T>>
+where
+    T: serde::de::DeserializeOwned
+        + for<'r> sqlx::FromRow<'r, <<Conn as sqlx::Connection>::Database as sqlx::Database>::Row>
+        + Send
+        + Unpin,
+{
+    let Some(json_rows) = dialect::json_rows(columns) else {
+        return Ok(sqlx::query_as(query)
+            .bind(binds.0)
+            .bind(binds.1)
+            .fetch_all(&this.pool)
+            .await?);
+    };
+    let json: Option<String> =
+        sqlx::query_scalar(&format!("SELECT {json_rows} FROM ({query}) AS r"))
+            .bind(binds.0)
+            .bind(binds.1)
+            .fetch_one(&this.pool)
+            .await?;
     match json {
         None => Ok(Vec::new()),
         Some(json) => serde_json::from_str(&json)
@@ -149,7 +158,7 @@ async fn tally_keyed(
     // bookings by the slot they hold now (a rescheduled booking counts once, where it went);
     // "moved" is a scalar subquery, not EXISTS, which PostgreSQL would turn into a hash of
     // every rescheduling ever made (11 ms for one place-month, not 1)
-    let rows: Vec<(i64, String, String, String, i64, i64, i64)> = json_rows(
+    let rows: Vec<(i64, String, String, String, i64, i64, i64)> = counted_rows(
         this,
         &["place", "d", "service", "state", "n", "youth", "moved"],
         &format!(
@@ -176,21 +185,20 @@ async fn tally_keyed(
 
     // Visits one by one, not grouped: the domain rounds each wait and service time (whole
     // seconds here) to minutes, and one pass replaces three grouped queries.
-    let rows: Vec<Visit> = json_rows(
+    let rows: Vec<Visit> = counted_rows(
         this,
         &[
             "place", "d", "service", "booked", "handed", "state", "wait", "served",
         ],
         &format!(
             "SELECT location_id AS place, {queue_day} AS d, service,
-                        CASE WHEN booking_id IS NULL THEN 0 ELSE 1 END AS booked,
-                        CASE WHEN transferred_from IS NULL THEN 0 ELSE 1 END AS handed,
-                        state, {called} - {arrived} AS wait, {finished} - {serving} AS served
+                        CAST(CASE WHEN booking_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS booked,
+                        CAST(CASE WHEN transferred_from IS NULL THEN 0 ELSE 1 END AS BIGINT)
+                            AS handed,
+                        state, {wait} AS wait, {served} AS served
                  FROM queue_entries WHERE day >= $1 AND day <= $2{only}",
-            called = dialect::epoch_seconds("called_at"),
-            arrived = dialect::epoch_seconds("arrived_at"),
-            finished = dialect::epoch_seconds("finished_at"),
-            serving = dialect::epoch_seconds("serving_at"),
+            wait = dialect::seconds_between("arrived_at", "called_at"),
+            served = dialect::seconds_between("serving_at", "finished_at"),
         ),
         (&first_day, &last_day),
     )
@@ -210,7 +218,7 @@ async fn tally_keyed(
     }
 
     // mediation requests by the day they were sent
-    let rows: Vec<(i64, String, String, i64)> = json_rows(
+    let rows: Vec<(i64, String, String, i64)> = counted_rows(
         this,
         &["place", "d", "state", "n"],
         &format!(
@@ -231,7 +239,7 @@ async fn tally_keyed(
     }
 
     // cases by the day they were accepted, with how they ended
-    let rows: Vec<CaseGroup> = json_rows(
+    let rows: Vec<CaseGroup> = counted_rows(
         this,
         &["place", "d", "dispute", "outcome", "referral", "n", "fen"],
         &format!(
