@@ -13,7 +13,7 @@
 //! so each instance rereads a month only after some instance recomputed it.
 //!
 //! The waiting list has no roll-ups: it is small (the people waiting now and lately), so its
-//! figures are counted straight from its table on every request, one grouped query a month.
+//! figures are counted straight from its table on every request, one grouped query a period.
 //! Ratings neither: they are few beside the bookings, and whether a poor rating's follow-up
 //! is overdue depends on when the dashboard is asked (the use case's clock).
 
@@ -247,7 +247,7 @@ impl Statistics {
         let mut by_place: BTreeMap<(Month, LocationId), Tally> = BTreeMap::new();
         for ((month, place, service), w) in self
             .store
-            .waitlist_tally_by_month(from.to_utc(), to.to_utc())
+            .waitlist_tally(from.to_utc(), to.to_utc())
             .await?
         {
             by_place

@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::booking::{check_fairness, FairnessError, FieldError, MobilePhone, ResidentForm};
 use domain::staff::{Action, StaffAccount};
 use domain::verify::constant_time_eq;
-use domain::waitlist::{EntryState, JoinForm, Step, WaitError, WaitlistTally};
+use domain::waitlist::{EntryState, JoinForm, Step, WaitError};
 use domain::{BookingCode, Lang, LocationId, ServiceCode};
 use std::sync::Arc;
 
@@ -570,16 +570,6 @@ impl Waitlist {
             offered,
             booked,
         })
-    }
-
-    /// Waiting-list figures per place and service for `[from, to)` (statistics).
-    pub async fn tally(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<std::collections::HashMap<(LocationId, ServiceCode), WaitlistTally>, WaitlistError>
-    {
-        Ok(self.store.waitlist_tally(from, to).await?)
     }
 
     /// Ends every hold that is over now (each seat passing to the next in line, who is

@@ -375,11 +375,15 @@ async fn a_cancellation_texts_the_first_in_line_who_confirms_by_link() {
             Err(WaitlistError::Forbidden)
         ));
         let tally = w
-            .waitlist
-            .tally(sunday() - Duration::days(1), sunday() + Duration::days(1))
+            .bookings_store
+            .waitlist_tally(sunday() - Duration::days(1), sunday() + Duration::days(1))
             .await
             .unwrap();
-        let t = tally[&(LocationId(1), domain::ServiceCode::LegalConsultation)];
+        let march = domain::stats::Month {
+            year: 2030,
+            month: 3,
+        };
+        let t = tally[&(march, LocationId(1), domain::ServiceCode::LegalConsultation)];
         assert_eq!((t.joined, t.offered, t.taken, t.expired), (2, 2, 1, 1));
     }
 }

@@ -714,15 +714,10 @@ pub trait WaitlistStore: Send + Sync {
         at: DateTime<Utc>,
         rules: &HoldRules,
     ) -> StoreResult<Vec<WaitlistOffer>>;
-    /// Waiting-list figures per place and service for things that happened in `[from, to)`.
+    /// Waiting-list figures per local month, place and service, of the things that happened
+    /// in `[from, to)`, each in the month it happened in: one query for a dashboard's whole
+    /// period (asked once a month, a year and the year before were 24 round trips a page).
     async fn waitlist_tally(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<HashMap<(LocationId, ServiceCode), domain::waitlist::WaitlistTally>>;
-    /// The same per local month each thing happened in, in one query (a year's dashboard
-    /// asked [`WaitlistStore::waitlist_tally`] once a month: 24 round trips a page).
-    async fn waitlist_tally_by_month(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,

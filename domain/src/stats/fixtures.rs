@@ -35,11 +35,11 @@ pub(super) fn hand_made() -> Tally {
     t.add_arrivals(LegalConsultation, true, false, QueueState::Done, 8);
     t.add_arrivals(LegalConsultation, false, true, QueueState::Waiting, 1);
     t.add_arrivals(LegalConsultation, true, false, QueueState::Transferred, 1);
+    // the served visits' waits and one service time, as Tally::add_visit would count them
     for minutes in [2, 4, 6, 8, 10, 12, 14, 16, 18, 40] {
-        t.add_waits(minutes, 1, i64::from(minutes) * 60);
+        t.wait.add_seconds(minutes * 60);
     }
-    t.add_service_times(QueueState::Done, 20, 1, 20 * 60);
-    t.add_service_times(QueueState::Transferred, 90, 1, 90 * 60);
+    t.service_time.add_seconds(20 * 60);
     t.add_requests(CaseState::Submitted, 2);
     t.add_requests(CaseState::Accepted, 6);
     t.add_requests(CaseState::Refused, 1);

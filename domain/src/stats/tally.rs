@@ -207,24 +207,12 @@ impl Tally {
         }
     }
 
-    /// Waits from arrival to being called (everyone called counts, whatever came next):
-    /// `n` waits of `minutes` (as [`minutes_of`] rounds) lasting `seconds` together.
-    pub fn add_waits(&mut self, minutes: u32, n: u64, seconds: i64) {
-        self.wait.add(minutes, n, seconds);
-    }
-
-    /// Times from being served to finished, of visits now in `state`: only a finished
-    /// service counts (a person handed over or undone mid-service has no service time).
-    pub fn add_service_times(&mut self, state: QueueState, minutes: u32, n: u64, seconds: i64) {
-        if state == QueueState::Done {
-            self.service_time.add(minutes, n, seconds);
-        }
-    }
-
     /// One visit to a desk of `service`, now in `state`: an arrival (see
-    /// [`Tally::add_arrivals`]), with its wait in seconds if it was called and its service
-    /// time in seconds if it was served and finished (negative ones, from clock skew, count
-    /// as zero).
+    /// [`Tally::add_arrivals`]), with its wait from arrival to being called if it was called
+    /// (every call counts, whatever came next) and its time from being served to finished
+    /// (only a finished visit's counts: one handed over or undone mid-service has none), in
+    /// seconds, rounded to minutes as [`minutes_of`] does (negative ones, from clock skew,
+    /// count as zero).
     pub fn add_visit(
         &mut self,
         service: ServiceCode,
@@ -409,11 +397,12 @@ mod tests {
         grouped.add_arrivals(Legal, true, false, QueueState::Transferred, 1);
         grouped.add_arrivals(Legal, false, true, QueueState::Waiting, 1);
         grouped.add_arrivals(Legal, true, false, QueueState::Done, 1);
-        grouped.add_waits(1, 1, 89);
-        grouped.add_waits(1, 1, 30);
-        grouped.add_waits(0, 1, 0);
-        grouped.add_service_times(QueueState::Done, 11, 1, 630);
-        grouped.add_service_times(QueueState::Done, 2, 1, 90);
+        // waits of 89 and 30 s round to a minute, the negative one counts as 0; only the
+        // finished visits' service times count
+        grouped.wait.add(1, 2, 119);
+        grouped.wait.add(0, 1, 0);
+        grouped.service_time.add(11, 1, 630);
+        grouped.service_time.add(2, 1, 90);
         assert_eq!(one_by_one, grouped);
         assert_eq!((one_by_one.served, one_by_one.transferred), (2, 1));
         assert_eq!(one_by_one.wait.n, 3);

@@ -574,48 +574,6 @@ impl WaitlistStore for This {
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> StoreResult<HashMap<(LocationId, ServiceCode), WaitlistTally>> {
-        let rows: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT location_id, service,
-                 SUM(CASE WHEN created_at >= $1 AND created_at < $2 THEN 1 ELSE 0 END),
-                 SUM(CASE WHEN offered_at >= $1 AND offered_at < $2 THEN 1 ELSE 0 END),
-                 SUM(CASE WHEN state = 'booked' AND ended_at >= $1 AND ended_at < $2
-                     THEN 1 ELSE 0 END),
-                 SUM(CASE WHEN state = 'expired' AND ended_at >= $1 AND ended_at < $2
-                     THEN 1 ELSE 0 END)
-             FROM waitlist_entries
-             WHERE (created_at >= $1 AND created_at < $2)
-                OR (offered_at >= $1 AND offered_at < $2)
-                OR (ended_at >= $1 AND ended_at < $2)
-             GROUP BY location_id, service",
-        )
-        .bind(ts(from))
-        .bind(ts(to))
-        .fetch_all(&self.pool)
-        .await?;
-        let n = |v: i64| u64::try_from(v).unwrap_or(0);
-        rows.into_iter()
-            .map(|(place, service, joined, offered, taken, expired)| {
-                let service: ServiceCode = service
-                    .parse()
-                    .map_err(|_| corrupt(format!("service {service}")))?;
-                Ok((
-                    (LocationId(place), service),
-                    WaitlistTally {
-                        joined: n(joined),
-                        offered: n(offered),
-                        taken: n(taken),
-                        expired: n(expired),
-                    },
-                ))
-            })
-            .collect()
-    }
-
-    async fn waitlist_tally_by_month(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
     ) -> StoreResult<HashMap<(Month, LocationId, ServiceCode), WaitlistTally>> {
         // each thing that happened, with the local month it happened in
         let month = |column: &str| format!("substr({}, 1, 7)", dialect::local_day(column));
