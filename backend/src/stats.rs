@@ -170,9 +170,15 @@ impl Statistics {
 
     /// Every place's counts over `period`, per month (the ends may be partial months).
     pub async fn tallies(&self, period: Period) -> StoreResult<Tallies> {
-        let mut out = self.rolled_up(period).await?;
-        out.extend(self.waitlist_tallies(period).await?);
-        out.extend(self.rating_tallies(period).await?);
+        // independent reads, side by side: a page that must first recompute a changed
+        // place-month reads the waiting list and the ratings meanwhile
+        let (mut out, waitlist, ratings) = tokio::try_join!(
+            self.rolled_up(period),
+            self.waitlist_tallies(period),
+            self.rating_tallies(period)
+        )?;
+        out.extend(waitlist);
+        out.extend(ratings);
         Ok(out)
     }
 
