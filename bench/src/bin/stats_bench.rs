@@ -21,6 +21,15 @@ fn runs() -> usize {
         .unwrap_or(30)
 }
 
+/// A booking of the measured year changes (a no-show reverted), which makes its place-month
+/// stale, as any booking, arrival or case does on the server.
+async fn change_a_booking(store: &dyn Store, id: i64) {
+    store
+        .revert_no_show(id, chrono::Utc::now())
+        .await
+        .expect("revert");
+}
+
 fn summary(mut times: Vec<Duration>) -> (f64, f64, f64) {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -259,10 +268,7 @@ async fn main() {
     let (changed, rest) = no_shows.split_at(no_shows.len() / 3);
     let (recomputed, recounted) = rest.split_at(rest.len() / 2);
     for id in changed {
-        store
-            .revert_no_show(*id, chrono::Utc::now())
-            .await
-            .expect("revert");
+        change_a_booking(store.as_ref(), *id).await;
         let t = Instant::now();
         stats
             .dashboard(&admin, Scope::District, full_year)
@@ -274,10 +280,7 @@ async fn main() {
     // recomputes the place-month and reads the month again, so the page waits for neither
     let (mut round, mut after_round) = (Vec::new(), Vec::new());
     for id in recomputed {
-        store
-            .revert_no_show(*id, chrono::Utc::now())
-            .await
-            .expect("revert");
+        change_a_booking(store.as_ref(), *id).await;
         let t = Instant::now();
         let n = stats.refresh_and_warm().await.expect("refresh");
         round.push(t.elapsed());
@@ -294,10 +297,7 @@ async fn main() {
     let (mut recount, mut recompute) = (Vec::new(), Vec::new());
     let month = Month::of(jan.from);
     for id in recounted {
-        store
-            .revert_no_show(*id, chrono::Utc::now())
-            .await
-            .expect("revert");
+        change_a_booking(store.as_ref(), *id).await;
         let t = Instant::now();
         store
             .tally_days(jan, Some(&[LocationId(1)]))
