@@ -10,7 +10,8 @@
 //! every statement costs two thread wake-ups; with ~8 statements per booking that hand-off,
 //! not SQLite, bounded the writer (BENCHMARKS.md, "Where the time goes"). So a batch runs on a
 //! blocking thread directly on the writer connection's SQLite handle (`lock_handle`, the
-//! same statements through rusqlite): one hand-off per batch.
+//! same statements through rusqlite), and under load batch follows batch on that thread
+//! without handing anything back (`commit_burst`).
 
 use super::sql::bookings::{
     active_of_phone_sql, stored_interval, stored_record, ts, INSERT_BOOKING, INSERT_EVENT,
@@ -29,6 +30,8 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Most bookings in one transaction: bounds how long the first one waits.
 const MAX_BATCH: usize = 256;
+/// Longest a burst of back-to-back batches keeps the writer connection (see `commit_burst`).
+const HOLD: std::time::Duration = std::time::Duration::from_millis(20);
 /// Requests queued before callers wait for room (back-pressure instead of unbounded memory).
 const QUEUE: usize = 4096;
 
@@ -85,25 +88,26 @@ impl BookingWriter {
 async fn run(writer: SqlitePool, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let batch = std::mem::replace(&mut batch, Vec::with_capacity(MAX_BATCH));
+        let first = std::mem::replace(&mut batch, Vec::with_capacity(MAX_BATCH));
         let conn = match writer.acquire().await {
             Ok(conn) => conn,
             Err(e) => {
-                fail_all(batch.into_iter().map(|j| j.reply), &e.to_string());
+                fail_all(first.into_iter().map(|j| j.reply), &e.to_string());
                 continue;
             }
         };
-        let replies = tokio::task::spawn_blocking(move || commit_batch(conn, batch)).await;
-        match replies {
-            // answered only now, after the commit: an acknowledged booking is on disk
-            Ok(replies) => {
-                for (reply, answer) in replies {
-                    let _ = reply.send(answer);
-                }
+        // the queue goes with the burst to its thread and comes back when the burst ends
+        let burst = tokio::task::spawn_blocking(move || {
+            commit_burst(conn, first, &mut jobs);
+            jobs
+        });
+        match burst.await {
+            Ok(back) => jobs = back,
+            // only when the runtime shuts down: a panicking batch is caught in the burst
+            Err(e) => {
+                tracing::error!(error = %e, "the booking writer stopped");
+                return;
             }
-            // a panic in the batch: its replies were dropped, so every caller hears
-            // "the booking writer dropped a request"; the writer goes on with the next batch
-            Err(e) => tracing::error!(error = %e, "a batch of bookings panicked"),
         }
     }
 }
@@ -123,36 +127,82 @@ fn answer_all(replies: impl IntoIterator<Item = Reply>, why: &str) -> Vec<(Reply
         .collect()
 }
 
-/// Writes `batch` in one transaction on the writer connection's handle (blocking: call it
-/// on a blocking thread) and returns each caller's answer, to be sent once this returns.
-fn commit_batch(mut conn: PoolConnection<Sqlite>, batch: Vec<Job>) -> Vec<(Reply, Answer)> {
+/// Writes `batch`, and then every batch that queued meanwhile, each in one transaction on
+/// the writer connection's handle (blocking: call it on a blocking thread), answering each
+/// batch's callers once it is committed. Under load the next batch is usually waiting, so the
+/// connection, its handle and this thread are taken once per burst instead of once per
+/// batch: each of those is a hand-off between threads, and on a busy host every hand-off
+/// waits for a free core while the queue grows. The burst gives the connection back after
+/// `HOLD`, so that other writes queued at the pool wait no longer than that.
+fn commit_burst(
+    mut conn: PoolConnection<Sqlite>,
+    mut batch: Vec<Job>,
+    jobs: &mut mpsc::Receiver<Job>,
+) {
     let runtime = tokio::runtime::Handle::current();
     let mut handle = match runtime.block_on(conn.lock_handle()) {
         Ok(handle) => handle,
-        Err(e) => return answer_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
+        Err(e) => return fail_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
     };
     // SAFETY: the handle is the open connection of `conn`, locked for us (sqlx's thread
     // waits) until `handle` drops, which is after `db` drops; rusqlite does not close a
-    // handle it did not open, and the batch leaves no transaction open (see below).
+    // handle it did not open, and the burst leaves no transaction open (see below).
     let db = match unsafe { Connection::from_handle(handle.as_raw_handle().as_ptr()) } {
         Ok(db) => OnHandle(db),
-        Err(e) => return answer_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
+        Err(e) => return fail_all(batch.into_iter().map(|j| j.reply), &e.to_string()),
     };
-    write_batch(&db.0, batch)
+    let started = std::time::Instant::now();
+    loop {
+        let written =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write_batch(&db.0, batch)));
+        match written {
+            // answered only now, after the commit: an acknowledged booking is on disk
+            Ok(replies) => {
+                for (reply, answer) in replies {
+                    let _ = reply.send(answer);
+                }
+            }
+            // a panic in the batch: its replies were dropped, so every caller hears
+            // "the booking writer dropped a request"; the writer goes on with the next batch
+            Err(_) => {
+                tracing::error!("a batch of bookings panicked");
+                db.roll_back_if_open();
+            }
+        }
+        if started.elapsed() >= HOLD {
+            return;
+        }
+        batch = Vec::with_capacity(MAX_BATCH);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if batch.is_empty() {
+            return;
+        }
+    }
 }
 
-/// The writer's handle while a batch runs on it. A failed statement or commit, or a panic,
+/// The writer's handle while a burst runs on it. A failed statement or commit, or a panic,
 /// can leave the transaction open: sqlx must get the connection back outside any
 /// transaction, or every later batch would fail to begin.
 struct OnHandle(Connection);
 
-impl Drop for OnHandle {
-    fn drop(&mut self) {
+impl OnHandle {
+    fn roll_back_if_open(&self) {
         if !self.0.is_autocommit() {
             if let Err(e) = self.0.execute_batch("ROLLBACK") {
                 tracing::error!(error = %e, "could not roll back a failed batch of bookings");
             }
         }
+    }
+}
+
+impl Drop for OnHandle {
+    fn drop(&mut self) {
+        self.roll_back_if_open();
     }
 }
 
