@@ -23,6 +23,9 @@ OUT=$RESULTS_DIR/booking-load.md
 mkdir -p "$RESULTS_DIR/summary"
 ok=1
 : >"$TMP/runs"
+# the host's own speed, before and after: figures from different hosts or minutes compare
+# only beside it
+host_speed=$(bash bench/host-speed.sh)
 {
   echo "| run | requests | confirmed | other statuses | wall time | throughput | p50 | p99 | max | seats left | overbooked |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -37,6 +40,8 @@ ok=1
   done
   echo
   echo "SQLite (WAL, synchronous=FULL) on this machine's disk, $CLIENTS clients on the same $(nproc) cores as the server, measured $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo
+  echo "Before the runs, $host_speed; after them, $(bash bench/host-speed.sh)."
 } | tee "$OUT"
 booking_summary "bookings, booking_load" "$TMP/runs" "$ok" | tee "$RESULTS_DIR/summary/booking-load.md"
 [ "$ok" = 1 ]

@@ -28,6 +28,9 @@ OUT=$RESULTS_DIR/booking-wrk.md
 mkdir -p "$RESULTS_DIR/summary"
 ok=1
 : >"$TMP/runs"
+# the host's own speed, before and after: figures from different hosts or minutes compare
+# only beside it
+host_speed=$(bash bench/host-speed.sh)
 {
   echo "| run | seats | confirmed (201) | other statuses | wall time | throughput | p50 | p99 | max | on disk | overbooked slots |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -55,6 +58,8 @@ ok=1
   done
   echo
   echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), $THREADS threads, $CONNECTIONS connections, on the same $(nproc) cores as the server; SQLite (WAL, synchronous=FULL) on this machine's disk; measured $(date -u +%Y-%m-%dT%H:%MZ)."
+  echo
+  echo "Before the runs, $host_speed; after them, $(bash bench/host-speed.sh)."
 } | tee "$OUT"
 booking_summary "bookings, wrk" "$TMP/runs" "$ok" | tee "$RESULTS_DIR/summary/booking-wrk.md"
 [ "$ok" = 1 ]
