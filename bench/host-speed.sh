@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # How fast this host is right now, printed as one sentence for a results file's footnote.
 # The development machine is a virtual machine whose speed differs between sessions (the
-# same build booked 2,442–2,973/s on one and 4,760–6,538/s on another) and swings within
+# same build booked 2,442–2,973/s on one and 4,760–6,974/s on another) and swings within
 # minutes, so a throughput figure means little without the host's own speed beside it:
 # - synchronous commits a second: one-row SQLite transactions one by one in WAL mode with
 #   synchronous=FULL, each an fsync, on the disk the benchmarks write to (TMPDIR);
 # - a single-core CPU probe: the milliseconds a fixed pure-Python loop takes (lower is faster).
-# Usage: bash bench/host-speed.sh   (about two seconds)
+# Usage: bash bench/host-speed.sh   (about a second)
 set -euo pipefail
 python3 - <<'EOF'
 import os, sqlite3, tempfile, time

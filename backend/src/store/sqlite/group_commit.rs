@@ -133,7 +133,8 @@ fn answer_all(replies: impl IntoIterator<Item = Reply>, why: &str) -> Vec<(Reply
 /// connection, its handle and this thread are taken once per burst instead of once per
 /// batch: each of those is a hand-off between threads, and on a busy host every hand-off
 /// waits for a free core while the queue grows. The burst gives the connection back after
-/// `HOLD`, so that other writes queued at the pool wait no longer than that.
+/// `HOLD` (and the batch under way then), so that other writes queued at the pool wait no
+/// longer than that.
 fn commit_burst(
     mut conn: PoolConnection<Sqlite>,
     mut batch: Vec<Job>,
@@ -163,10 +164,11 @@ fn commit_burst(
                 }
             }
             // a panic in the batch: its replies were dropped, so every caller hears
-            // "the booking writer dropped a request"; the writer goes on with the next batch
+            // "the booking writer dropped a request". The burst ends: dropping `db` rolls
+            // the batch back, and the writer goes on with the next batch as usual.
             Err(_) => {
                 tracing::error!("a batch of bookings panicked");
-                db.roll_back_if_open();
+                return;
             }
         }
         if started.elapsed() >= HOLD {
@@ -190,19 +192,13 @@ fn commit_burst(
 /// transaction, or every later batch would fail to begin.
 struct OnHandle(Connection);
 
-impl OnHandle {
-    fn roll_back_if_open(&self) {
+impl Drop for OnHandle {
+    fn drop(&mut self) {
         if !self.0.is_autocommit() {
             if let Err(e) = self.0.execute_batch("ROLLBACK") {
                 tracing::error!(error = %e, "could not roll back a failed batch of bookings");
             }
         }
-    }
-}
-
-impl Drop for OnHandle {
-    fn drop(&mut self) {
-        self.roll_back_if_open();
     }
 }
 
